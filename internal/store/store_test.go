@@ -129,4 +129,3 @@ func TestOpenReportsProblems(t *testing.T) {
 		t.Error("unwritable data folder accepted")
 	}
 }
-
