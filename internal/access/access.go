@@ -1,0 +1,56 @@
+// Package access describes who is acting — a signed-in user, an API token or the system itself —
+// so that every domain service can decide what that actor may see and change.
+package access
+
+// Actor is the person or process behind a request. Services receive it explicitly; nothing
+// reads it from a global.
+type Actor struct {
+	OrgID         int64
+	UserID        int64 // 0 for the system
+	StaffID       int64 // 0 when the user is not linked to a staff member
+	DepartmentID  int64 // the staff member's department, 0 if none
+	Login         string
+	Name          string
+	PlatformAdmin bool
+	Roles         []Grant
+	Lang          string
+	RemoteAddr    string
+	UserAgent     string
+	SessionID     int64 // 0 for token or system actors
+	ViaToken      bool
+}
+
+// Grant is one role the actor holds today (as holder or acting holder), with its scope.
+type Grant struct {
+	RoleID       string
+	Scope        string // organization, department or system
+	DepartmentID int64
+	SystemRef    string
+	Acting       bool
+}
+
+// System returns the actor for work the program does itself or that an operator runs from the
+// command line with direct access to the data.
+func System(orgID int64, name string) Actor {
+	return Actor{OrgID: orgID, Login: name, Name: name, PlatformAdmin: true}
+}
+
+// IsSystem reports whether the actor is the program itself rather than a signed-in user.
+func (a Actor) IsSystem() bool { return a.UserID == 0 }
+
+// HasRole reports whether the actor holds role anywhere in the organisation.
+func (a Actor) HasRole(role string) bool {
+	for _, g := range a.Roles {
+		if g.RoleID == role {
+			return true
+		}
+	}
+	return false
+}
+
+// CanAdminister reports whether the actor may manage users, departments and staff.
+func (a Actor) CanAdminister() bool { return a.PlatformAdmin }
+
+// CanReadAuditLog reports whether the actor may read the organisation's audit log: platform
+// administrators and holders of the auditor role.
+func (a Actor) CanReadAuditLog() bool { return a.PlatformAdmin || a.HasRole("auditor") }

@@ -1,0 +1,91 @@
+// Package app assembles Mamori's domain services over one database, and performs first-start
+// setup: the organisation and its platform administrator.
+package app
+
+import (
+	"context"
+	"time"
+
+	"mamori/internal/access"
+	"mamori/internal/apperr"
+	"mamori/internal/auditlog"
+	"mamori/internal/auth"
+	"mamori/internal/org"
+	"mamori/internal/store"
+)
+
+// Services are the domain services every surface (web, API, command line) uses.
+type Services struct {
+	DB    *store.DB
+	Now   func() time.Time
+	Org   *org.Service
+	Auth  *auth.Service
+	Audit *auditlog.Service
+}
+
+// New builds the services. now may be nil for the real clock.
+func New(db *store.DB, params auth.Params, now func() time.Time) *Services {
+	if now == nil {
+		now = time.Now
+	}
+	a := auth.New(db, params)
+	a.Now = now
+	return &Services{
+		DB:    db,
+		Now:   now,
+		Org:   &org.Service{DB: db, Now: now},
+		Auth:  a,
+		Audit: &auditlog.Service{DB: db},
+	}
+}
+
+// AdminLogin is the platform administrator's login name.
+const AdminLogin = "admin"
+
+// Setup describes the organisation to create at first start.
+type Setup struct {
+	OrgCode string
+	OrgName string
+	OrgKind string
+}
+
+// FirstStart is what Bootstrap did: nothing when the database already had an organisation.
+type FirstStart struct {
+	Created       bool
+	Org           org.Organization
+	AdminPassword string // one-time; printed once and never stored in clear
+}
+
+// Bootstrap creates the organisation and the platform administrator when the database has none.
+// Several processes may start at once: only one creates them, the others find them.
+func (s *Services) Bootstrap(ctx context.Context, in Setup) (FirstStart, error) {
+	o, err := s.Org.First(ctx)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		o, err = s.Org.CreateOrganization(ctx, access.System(0, "system"), org.NewOrganization{Code: in.OrgCode, Name: in.OrgName, Kind: in.OrgKind})
+		if err != nil {
+			if o2, err2 := s.Org.First(ctx); err2 == nil {
+				o, err = o2, nil // another process won the race
+			}
+		}
+	}
+	if err != nil {
+		return FirstStart{}, err
+	}
+	// The administrator is created on its own; a start interrupted between the two steps is
+	// completed by the next one.
+	if _, err := s.Auth.UserByLogin(ctx, AdminLogin); err == nil {
+		return FirstStart{Org: o}, nil
+	} else if apperr.CodeOf(err) != apperr.NotFound {
+		return FirstStart{}, err
+	}
+	_, pw, err := s.Auth.CreateUser(ctx, access.System(o.ID, "system"), auth.NewUser{
+		Login: AdminLogin, DisplayName: "プラットフォーム管理者", PlatformAdmin: true, Lang: "ja",
+	})
+	if apperr.CodeOf(err) == apperr.Invalid {
+		return FirstStart{Org: o}, nil // created by a process starting at the same time
+	}
+	if err != nil {
+		return FirstStart{}, err
+	}
+	return FirstStart{Created: true, Org: o, AdminPassword: pw}, nil
+}

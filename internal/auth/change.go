@@ -1,0 +1,79 @@
+package auth
+
+import (
+	"context"
+	"database/sql"
+
+	"mamori/internal/access"
+	"mamori/internal/apperr"
+	"mamori/internal/auditlog"
+)
+
+// ChangePassword replaces the actor's password after checking the current one. The new one must
+// be at least MinPasswordLength characters, must not contain the login and must differ from the
+// last PasswordHistory passwords. The actor's other sessions end; this one goes on.
+func (s *Service) ChangePassword(ctx context.Context, who access.Actor, current, next, confirm string) error {
+	u, err := userWhere(ctx, s.DB.SQL, "id = $1 AND org_id = $2", who.UserID, who.OrgID)
+	if err != nil {
+		return err
+	}
+	var v apperr.Validation
+	if !s.verify(current, u.passwordHash) {
+		v.Add("current", "auth.error.current_wrong")
+	}
+	if key := passwordProblem(next, u.Login); key != "" {
+		v.Add("new", key, MinPasswordLength)
+	} else if next != confirm {
+		v.Add("confirm", "auth.error.confirm_mismatch")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	recent, err := s.recentHashes(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	for _, h := range recent {
+		if s.verify(next, h) {
+			return apperr.InvalidField("new", "auth.error.password_reused", PasswordHistory)
+		}
+	}
+	hash, err := s.hash(next)
+	if err != nil {
+		return apperr.Wrap(err, "hash")
+	}
+	now := s.now()
+	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, must_change_password = $2, password_changed_at = $3
+			WHERE id = $4`, hash, false, now, u.ID); err != nil {
+			return apperr.Wrap(err, "change password")
+		}
+		if err := addHistory(ctx, tx, u.OrgID, u.ID, hash, now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND id <> $2`, u.ID, who.SessionID); err != nil {
+			return apperr.Wrap(err, "end other sessions")
+		}
+		_, err := auditlog.Append(ctx, tx, who, now, auditlog.Event{Entity: "user", EntityID: u.ID, Action: "auth.password_changed",
+			After: map[string]any{"was_temporary": u.MustChangePassword}})
+		return err
+	})
+}
+
+func (s *Service) recentHashes(ctx context.Context, userID int64) ([]string, error) {
+	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT password_hash FROM password_history WHERE user_id = $1 ORDER BY id DESC LIMIT $2`,
+		userID, PasswordHistory)
+	if err != nil {
+		return nil, apperr.Wrap(err, "password history")
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var h string
+		if err := rows.Scan(&h); err != nil {
+			return nil, apperr.Wrap(err, "password history")
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,191 @@
+package auth
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"mamori/internal/access"
+	"mamori/internal/apperr"
+	"mamori/internal/auditlog"
+)
+
+// Session stages: after the password, a user with MFA must still give a code.
+const (
+	StageMFA  = "mfa"
+	StageFull = "full"
+)
+
+// LoginResult is a new session and what the user must do before using Mamori.
+type LoginResult struct {
+	Token     string
+	Stage     string
+	User      User
+	ExpiresAt string
+}
+
+// Login checks a login name and password. Success starts a session (pending a second factor when
+// the user has MFA). Failure counts towards the organisation's lockout threshold (岸和田市
+// 5(7)⑥: 3 failures). Every attempt is recorded (5(7)③, 5(10)④).
+func (s *Service) Login(ctx context.Context, login, password string, c Client) (LoginResult, error) {
+	login = NormalizeLogin(login)
+	fail := apperr.New(apperr.Unauthenticated, "auth.error.bad_credentials")
+	if login == "" || password == "" || len(password) > 4*MaxPasswordLength {
+		return LoginResult{}, fail
+	}
+	u, err := userWhere(ctx, s.DB.SQL, "login = $1", login)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		s.dummyVerify(password)
+		return LoginResult{}, s.recordUnknown(ctx, login, c, fail)
+	}
+	if err != nil {
+		return LoginResult{}, err
+	}
+	if u.Locked() {
+		return LoginResult{}, s.recordFailure(ctx, u, c, "locked", apperr.New(apperr.Locked, "error.locked"))
+	}
+	ok := s.verify(password, u.passwordHash)
+	if u.Disabled {
+		return LoginResult{}, s.recordFailure(ctx, u, c, "disabled", fail)
+	}
+	if !ok {
+		return LoginResult{}, s.countFailure(ctx, u, c, "bad_password", fail)
+	}
+	stage := StageFull
+	if u.MFAEnabled {
+		stage = StageMFA
+	}
+	res := LoginResult{Stage: stage, User: u}
+	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0 WHERE id = $1`, u.ID); err != nil {
+			return apperr.Wrap(err, "reset failures")
+		}
+		var err error
+		res.Token, err = s.startSession(ctx, tx, u, stage, c)
+		if err != nil {
+			return err
+		}
+		action := "auth.login"
+		if stage == StageMFA {
+			action = "auth.password_ok"
+		}
+		_, err = auditlog.Append(ctx, tx, actorOf(u, c), s.now(), auditlog.Event{Entity: "user", EntityID: u.ID, Action: action,
+			After: map[string]any{"stage": stage}})
+		return err
+	})
+	return res, err
+}
+
+// recordUnknown writes a failed attempt for a login name that matches no account, in the
+// installation's first organisation.
+func (s *Service) recordUnknown(ctx context.Context, login string, c Client, fail error) error {
+	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		var orgID int64
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM organizations ORDER BY id LIMIT 1`).Scan(&orgID); err != nil {
+			return err
+		}
+		who := withClient(access.Actor{OrgID: orgID, Login: truncateLogin(login)}, c)
+		_, err := auditlog.Append(ctx, tx, who, s.now(), auditlog.Event{Entity: "user", EntityID: truncateLogin(login),
+			Action: "auth.login_failed", After: map[string]any{"reason": "unknown_user"}})
+		return err
+	})
+	if err != nil {
+		return apperr.Wrap(err, "record failure")
+	}
+	return fail
+}
+
+func (s *Service) recordFailure(ctx context.Context, u User, c Client, reason string, fail error) error {
+	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		_, err := auditlog.Append(ctx, tx, actorOf(u, c), s.now(), auditlog.Event{Entity: "user", EntityID: u.ID,
+			Action: "auth.login_failed", After: map[string]any{"reason": reason}})
+		return err
+	})
+	if err != nil {
+		return apperr.Wrap(err, "record failure")
+	}
+	return fail
+}
+
+// countFailure adds one to the user's consecutive failures and locks the account when the
+// organisation's threshold is reached. The count is incremented in the database, so attempts
+// spread over several server processes are all counted.
+func (s *Service) countFailure(ctx context.Context, u User, c Client, reason string, fail error) error {
+	locked := false
+	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		var failures, threshold int
+		err := tx.QueryRowContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins`, u.ID).Scan(&failures)
+		if err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT lockout_after_failures FROM organizations WHERE id = $1`, u.OrgID).Scan(&threshold); err != nil {
+			return err
+		}
+		who := actorOf(u, c)
+		now := s.now()
+		if _, err := auditlog.Append(ctx, tx, who, now, auditlog.Event{Entity: "user", EntityID: u.ID, Action: "auth.login_failed",
+			After: map[string]any{"reason": reason, "consecutive_failures": failures}}); err != nil {
+			return err
+		}
+		if threshold > 0 && failures >= threshold {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET locked_at = $1 WHERE id = $2 AND locked_at IS NULL`, now, u.ID); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, u.ID); err != nil {
+				return err
+			}
+			locked = true
+			_, err = auditlog.Append(ctx, tx, who, now, auditlog.Event{Entity: "user", EntityID: u.ID, Action: "auth.locked",
+				After: map[string]any{"consecutive_failures": failures, "threshold": threshold}})
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return apperr.Wrap(err, "count failure")
+	}
+	if locked {
+		return apperr.New(apperr.Locked, "error.locked")
+	}
+	return fail
+}
+
+func actorOf(u User, c Client) access.Actor {
+	return withClient(access.Actor{OrgID: u.OrgID, UserID: u.ID, StaffID: u.StaffID, Login: u.Login, Name: u.DisplayName,
+		PlatformAdmin: u.PlatformAdmin, Lang: u.Lang}, c)
+}
+
+func truncateLogin(s string) string {
+	if r := []rune(s); len(r) > 64 {
+		return string(r[:64])
+	}
+	return strings.TrimSpace(s)
+}
+
+// Logout ends one session.
+func (s *Service) Logout(ctx context.Context, who access.Actor) error {
+	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1 AND user_id = $2`, who.SessionID, who.UserID); err != nil {
+			return apperr.Wrap(err, "logout")
+		}
+		_, err := auditlog.Append(ctx, tx, who, s.now(), auditlog.Event{Entity: "user", EntityID: who.UserID, Action: "auth.logout",
+			After: map[string]any{"session_id": who.SessionID}})
+		return err
+	})
+}
+
+// LogoutEverywhere ends every session of the actor, on every device and server process.
+func (s *Service) LogoutEverywhere(ctx context.Context, who access.Actor) (int64, error) {
+	var n int64
+	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, who.UserID)
+		if err != nil {
+			return apperr.Wrap(err, "logout everywhere")
+		}
+		n, _ = res.RowsAffected()
+		_, err = auditlog.Append(ctx, tx, who, s.now(), auditlog.Event{Entity: "user", EntityID: who.UserID, Action: "auth.logout_all",
+			After: map[string]any{"sessions_ended": n}})
+		return err
+	})
+	return n, err
+}
