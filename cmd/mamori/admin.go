@@ -1,0 +1,218 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"mamori/internal/access"
+	"mamori/internal/apperr"
+	"mamori/internal/auditlog"
+	"mamori/internal/auth"
+	"mamori/internal/i18n"
+	"mamori/internal/org"
+	"mamori/internal/store"
+)
+
+func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, d := newFlagSet("migrate", stderr)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	s, closeDB, err := d.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	cur, _, err := s.DB.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "schema at version %d (%s %s)\n", cur, s.DB.Engine, s.DB.Where)
+	return nil
+}
+
+// describe turns an application error into one line in Japanese and English.
+func describe(err error) error {
+	var e *apperr.Error
+	if !errors.As(err, &e) || e.Code == apperr.Internal {
+		return err
+	}
+	msg := i18n.T(i18n.Ja, e.Key, e.Args...) + " / " + i18n.T(i18n.En, e.Key, e.Args...)
+	for _, f := range e.Fields {
+		msg += fmt.Sprintf("\n  %s: %s / %s", f.Field, i18n.T(i18n.Ja, f.Key, f.Args...), i18n.T(i18n.En, f.Key, f.Args...))
+	}
+	return errors.New(msg)
+}
+
+func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return fmt.Errorf("user: expected create, list, reset-password or unlock")
+	}
+	sub, args := args[0], args[1:]
+	fs, d := newFlagSet("user "+sub, stderr)
+	login := fs.String("login", "", "login name")
+	name := fs.String("name", "", "display name (create)")
+	admin := fs.Bool("admin", false, "platform administrator (create)")
+	staffNo := fs.String("staff-no", "", "employee number of the staff member to link (create)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	s, closeDB, err := d.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	o, err := s.Org.First(ctx)
+	if err != nil {
+		return fmt.Errorf("no organisation yet: start `mamori serve` once first")
+	}
+	sys := access.System(o.ID, "cli")
+	switch sub {
+	case "create":
+		in := auth.NewUser{Login: *login, DisplayName: *name, PlatformAdmin: *admin}
+		if *staffNo != "" {
+			list, _, err := s.Org.ListStaff(ctx, sys, org.StaffFilter{Query: *staffNo, Limit: 500})
+			if err != nil {
+				return err
+			}
+			for _, st := range list {
+				if st.EmployeeNo == *staffNo {
+					in.StaffID = st.ID
+				}
+			}
+			if in.StaffID == 0 {
+				return fmt.Errorf("no staff member with employee number %q", *staffNo)
+			}
+		}
+		u, pw, err := s.Auth.CreateUser(ctx, sys, in)
+		if err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(stdout, "created %s (%s); temporary password, shown once, change at first login:\n%s\n", u.Login, u.DisplayName, pw)
+	case "list":
+		users, err := s.Auth.ListUsers(ctx, sys)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "LOGIN\tNAME\tADMIN\tMFA\tSTATE")
+		for _, u := range users {
+			state := "active"
+			switch {
+			case u.Disabled:
+				state = "disabled"
+			case u.Locked():
+				state = "locked"
+			case u.MustChangePassword:
+				state = "temporary-password"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%v\t%v\t%s\n", u.Login, u.DisplayName, u.PlatformAdmin, u.MFAEnabled, state)
+		}
+		return tw.Flush()
+	case "reset-password", "unlock":
+		u, err := s.Auth.UserByLogin(ctx, *login)
+		if err != nil {
+			return fmt.Errorf("no user %q", *login)
+		}
+		sys.OrgID = u.OrgID
+		if sub == "unlock" {
+			if err := s.Auth.Unlock(ctx, sys, u.ID); err != nil {
+				return describe(err)
+			}
+			fmt.Fprintf(stdout, "unlocked %s\n", u.Login)
+			return nil
+		}
+		pw, err := s.Auth.ResetPassword(ctx, sys, u.ID)
+		if err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(stdout, "password of %s reset; temporary password, shown once:\n%s\n", u.Login, pw)
+	default:
+		return fmt.Errorf("user: unknown subcommand %q", sub)
+	}
+	return nil
+}
+
+func tokenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "create" {
+		return fmt.Errorf("token: expected create")
+	}
+	fs, d := newFlagSet("token create", stderr)
+	login := fs.String("user", "", "login name of the token's user")
+	label := fs.String("name", "cli", "label for the token")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	s, closeDB, err := d.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	u, err := s.Auth.UserByLogin(ctx, *login)
+	if err != nil {
+		return fmt.Errorf("no user %q", *login)
+	}
+	t, token, err := s.Auth.CreateToken(ctx, access.System(u.OrgID, "cli"), u.ID, *label)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stderr, "API token %d for %s (shown once; stored hashed):\n", t.ID, u.Login)
+	fmt.Fprintln(stdout, token)
+	return nil
+}
+
+func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, d := newFlagSet("verify", stderr)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	s, closeDB, err := d.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	reports, err := auditlog.VerifyAll(ctx, s.DB.SQL)
+	if err != nil {
+		return err
+	}
+	broken := 0
+	for _, r := range reports {
+		if r.OK() {
+			fmt.Fprintf(stdout, "organisation %d: OK, %d entries, head #%d %s\n", r.OrgID, r.Entries, r.HeadSeq, r.HeadHash)
+			continue
+		}
+		broken++
+		fmt.Fprintf(stdout, "organisation %d: BROKEN at entry #%d (id %d): %s\n", r.OrgID, r.Problem.Seq, r.Problem.ID, r.Problem.Reason)
+	}
+	if broken > 0 {
+		return &exitError{code: 1, err: fmt.Errorf("audit chain broken in %d organisation(s)", broken)}
+	}
+	return nil
+}
+
+func backup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, d := newFlagSet("backup", stderr)
+	out := fs.String("out", "", "file to write the backup to (must not exist)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return fmt.Errorf("backup: --out FILE is required")
+	}
+	s, closeDB, err := d.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	if err := s.DB.Backup(ctx, *out); err != nil {
+		if errors.Is(err, store.ErrBackupUnsupported) {
+			return fmt.Errorf("%v", err)
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "backup written to %s\n", *out)
+	return nil
+}

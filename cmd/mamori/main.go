@@ -1,0 +1,97 @@
+// Command mamori serves Mamori's web interface and JSON API and administers its data from the
+// command line. Every subcommand that touches data takes the same --data and --db flags, and
+// works while a server is running on the same data.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `mamori — 情報セキュリティポリシー運用 / information security policy in practice
+
+Usage:
+  mamori serve [--data DIR] [--db DSN] [--addr HOST:PORT] [--demo [PACK]]
+  mamori migrate [--data DIR] [--db DSN]
+  mamori user create --login NAME --name 表示名 [--admin] [--staff-no N]
+  mamori user list
+  mamori user reset-password --login NAME
+  mamori user unlock --login NAME
+  mamori token create --user NAME [--name LABEL]
+  mamori verify
+  mamori backup --out FILE
+  mamori version
+
+Common flags (environment fallback in brackets):
+  --data DIR   data folder [MAMORI_DATA] (default ./mamori-data)
+  --db DSN     postgres://… to use PostgreSQL [MAMORI_DB] (default: SQLite file in the data folder)
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	if err != nil && !errors.Is(err, errUsageShown) {
+		fmt.Fprintf(os.Stderr, "mamori: %v\n", err)
+	}
+	if err != nil {
+		os.Exit(exitCode(err))
+	}
+}
+
+var errUsageShown = errors.New("usage shown")
+
+// exitError carries a specific exit status (verify uses 1 for a broken chain).
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func exitCode(err error) int {
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	if errors.Is(err, errUsageShown) {
+		return 2
+	}
+	return 1
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsageShown
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return serve(ctx, rest, stdout, stderr)
+	case "migrate":
+		return migrate(ctx, rest, stdout, stderr)
+	case "user":
+		return userCmd(ctx, rest, stdout, stderr)
+	case "token":
+		return tokenCmd(ctx, rest, stdout, stderr)
+	case "verify":
+		return verify(ctx, rest, stdout, stderr)
+	case "backup":
+		return backup(ctx, rest, stdout, stderr)
+	case "version", "--version", "-v":
+		fmt.Fprintln(stdout, "mamori", version())
+		return nil
+	case "help", "--help", "-h":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "mamori: unknown command %q\n\n%s", cmd, usage)
+	return errUsageShown
+}

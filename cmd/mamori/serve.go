@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"syscall"
+	"time"
+
+	"mamori/internal/app"
+	"mamori/internal/demo"
+	"mamori/internal/server"
+)
+
+// demoFlag is --demo with an optional pack: "--demo", "--demo=PACK" or "--demo PACK".
+type demoFlag struct {
+	set  bool
+	pack string
+}
+
+func (d *demoFlag) String() string   { return d.pack }
+func (d *demoFlag) IsBoolFlag() bool { return true }
+func (d *demoFlag) Set(v string) error {
+	d.set = true
+	if v != "true" {
+		d.pack = v
+	}
+	if v == "false" {
+		d.set, d.pack = false, ""
+	}
+	return nil
+}
+
+// joinDemoArg turns "--demo PACK" into "--demo=PACK", which the flag package reads as one.
+func joinDemoArg(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if (a == "--demo" || a == "-demo") && i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
+			out = append(out, a+"="+args[i+1])
+			i++
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, d := newFlagSet("serve", stderr)
+	addr := fs.String("addr", envOr("MAMORI_ADDR", "127.0.0.1:8080"), "listen address [MAMORI_ADDR]")
+	orgName := fs.String("org-name", envOr("MAMORI_ORG_NAME", ""), "name of the organisation created at first start [MAMORI_ORG_NAME]")
+	secure := fs.Bool("secure-cookies", envOr("MAMORI_SECURE_COOKIES", "") == "true", "mark cookies Secure behind a TLS proxy [MAMORI_SECURE_COOKIES]")
+	var dm demoFlag
+	if v := envOr("MAMORI_DEMO", ""); v != "" {
+		dm.Set(v)
+	}
+	fs.Var(&dm, "demo", "load a demo organisation (optionally for a pack) [MAMORI_DEMO]")
+	if err := parse(fs, joinDemoArg(args)); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+
+	// Claim the address first: a port in use is reported before anything else is touched.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return fmt.Errorf("address %s is already in use", *addr)
+		}
+		return fmt.Errorf("cannot listen on %s: %v", *addr, err)
+	}
+	defer ln.Close()
+
+	s, closeDB, err := d.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	name := *orgName
+	if name == "" && dm.set {
+		name = "デモ町"
+	}
+	first, err := s.Bootstrap(ctx, setupFor(name))
+	if err != nil {
+		return fmt.Errorf("first start: %w", err)
+	}
+	if first.Created {
+		printAdminPassword(stdout, first.AdminPassword)
+	}
+	if dm.set {
+		if err := loadDemo(ctx, s, first.Org.ID, dm.pack, stdout); err != nil {
+			return err
+		}
+	}
+
+	srv := &http.Server{
+		Handler:           server.New(s, server.Options{Logger: log, SecureCookies: *secure, Version: version()}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	log.Info("mamori listening", "url", "http://"+ln.Addr().String()+"/", "database", s.DB.Where, "engine", s.DB.Engine, "version", version())
+	fmt.Fprintf(stdout, "Mamori: http://%s/\n", ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	return srv.Shutdown(sctx)
+}
+
+func printAdminPassword(w io.Writer, pw string) {
+	fmt.Fprintf(w, `
+============================================================
+ 初期管理者を作成しました / Platform administrator created
+   ログインID / login:       %s
+   初期パスワード / password: %s
+ この表示は一度だけです。初回ログイン時に変更が必要です。
+ Shown once only. It must be changed at first login.
+============================================================
+
+`, app.AdminLogin, pw)
+}
+
+func loadDemo(ctx context.Context, s *app.Services, orgID int64, pack string, w io.Writer) error {
+	res, err := demo.Load(ctx, s, orgID, pack)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if !res.Loaded {
+		fmt.Fprintln(w, "デモデータは読み込み済みです / demo data already present")
+		return nil
+	}
+	fmt.Fprintln(w, "デモ団体を読み込みました。デモ利用者（初回ログイン時にパスワード変更）/ Demo accounts (change password at first login):")
+	for _, a := range res.Accounts {
+		fmt.Fprintf(w, "   %-10s %-22s %-14s %s\n", a.Login, a.Password, a.Role, a.Name)
+	}
+	fmt.Fprintln(w)
+	return nil
+}

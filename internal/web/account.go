@@ -1,0 +1,110 @@
+package web
+
+import (
+	"net/http"
+
+	"mamori/internal/apperr"
+	"mamori/internal/auth"
+)
+
+func (w *Server) passwordForm(rw http.ResponseWriter, r *http.Request) error {
+	p := w.newPage(r, "password.title", "account")
+	p.Data = passwordData(r)
+	w.render(rw, r, http.StatusOK, "password", p)
+	return nil
+}
+
+func passwordData(r *http.Request) map[string]any {
+	return map[string]any{"Forced": stateOf(r).session.MustChangePassword, "MinLength": auth.MinPasswordLength,
+		"History": auth.PasswordHistory}
+}
+
+func (w *Server) changePassword(rw http.ResponseWriter, r *http.Request) error {
+	st := stateOf(r)
+	f := r.PostForm
+	err := w.s.Auth.ChangePassword(r.Context(), st.who, f.Get("current"), f.Get("new"), f.Get("confirm"))
+	if apperr.CodeOf(err) == apperr.Invalid {
+		p := w.newPage(r, "password.title", "account").withErrors(err)
+		p.Form = nil // never echo passwords back
+		p.Data = passwordData(r)
+		w.render(rw, r, http.StatusUnprocessableEntity, "password", p)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if st.session.MustEnrolMFA {
+		return w.redirect(rw, r, "/account/mfa", "password.changed")
+	}
+	return w.redirect(rw, r, "/", "password.changed")
+}
+
+func (w *Server) mfaEnrolForm(rw http.ResponseWriter, r *http.Request) error {
+	st := stateOf(r)
+	u, err := w.s.Auth.User(r.Context(), st.who, st.who.UserID)
+	if err != nil {
+		return err
+	}
+	if u.MFAEnabled {
+		return w.redirect(rw, r, "/account", "")
+	}
+	return w.renderEnrol(rw, r, http.StatusOK, nil)
+}
+
+func (w *Server) renderEnrol(rw http.ResponseWriter, r *http.Request, status int, err error) error {
+	st := stateOf(r)
+	en, e := w.s.Auth.BeginMFA(r.Context(), st.who, "Mamori")
+	if e != nil {
+		return e
+	}
+	p := w.newPage(r, "mfa.enrol.title", "account")
+	if err != nil {
+		p.withErrors(err)
+	}
+	p.Form = nil
+	p.Data = map[string]any{"Enrolment": en, "Required": st.session.MustEnrolMFA}
+	w.render(rw, r, status, "mfa_enrol", p)
+	return nil
+}
+
+func (w *Server) mfaEnrol(rw http.ResponseWriter, r *http.Request) error {
+	st := stateOf(r)
+	codes, err := w.s.Auth.ConfirmMFA(r.Context(), st.who, r.PostForm.Get("code"))
+	if apperr.CodeOf(err) == apperr.Invalid {
+		return w.renderEnrol(rw, r, http.StatusUnprocessableEntity, err)
+	}
+	if err != nil {
+		return err
+	}
+	p := w.newPage(r, "mfa.codes.title", "account")
+	p.Data = map[string]any{"Codes": codes}
+	w.render(rw, r, http.StatusOK, "mfa_codes", p)
+	return nil
+}
+
+func (w *Server) account(rw http.ResponseWriter, r *http.Request) error {
+	st := stateOf(r)
+	u, err := w.s.Auth.User(r.Context(), st.who, st.who.UserID)
+	if err != nil {
+		return err
+	}
+	p := w.newPage(r, "account.title", "account")
+	p.Data = map[string]any{"User": u, "Session": st.session}
+	w.render(rw, r, http.StatusOK, "account", p)
+	return nil
+}
+
+func (w *Server) setLang(rw http.ResponseWriter, r *http.Request) error {
+	if err := w.s.Auth.SetLang(r.Context(), stateOf(r).who, r.PostForm.Get("lang")); err != nil {
+		return err
+	}
+	return w.redirect(rw, r, "/account", "account.lang_saved")
+}
+
+func (w *Server) logoutEverywhere(rw http.ResponseWriter, r *http.Request) error {
+	if _, err := w.s.Auth.LogoutEverywhere(r.Context(), stateOf(r).who); err != nil {
+		return err
+	}
+	w.clearCookie(rw, r, SessionCookie)
+	return w.redirect(rw, r, "/login", "auth.logged_out_everywhere")
+}

@@ -1,0 +1,42 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"mamori/internal/auditlog"
+	"mamori/internal/i18n"
+)
+
+const auditPageSize = 50
+
+func (w *Server) audit(rw http.ResponseWriter, r *http.Request) error {
+	ctx, who := r.Context(), stateOf(r).who
+	q := r.URL.Query()
+	page, offset := pageQuery(r, auditPageSize)
+	f := auditlog.Filter{Entity: q.Get("entity"), EntityID: q.Get("entity_id"), Action: q.Get("action"), Actor: q.Get("actor"),
+		Limit: auditPageSize, Offset: offset}
+	if t, err := time.ParseInLocation(time.DateOnly, q.Get("from"), i18n.Tokyo); err == nil {
+		f.From = t
+	}
+	if t, err := time.ParseInLocation(time.DateOnly, q.Get("to"), i18n.Tokyo); err == nil {
+		f.To = t.AddDate(0, 0, 1) // the whole "to" day
+	}
+	entries, total, err := w.s.Audit.List(ctx, who, f)
+	if err != nil {
+		return err
+	}
+	report, err := w.s.Audit.Verify(ctx, who)
+	if err != nil {
+		return err
+	}
+	actions, err := w.s.Audit.Actions(ctx, who)
+	if err != nil {
+		return err
+	}
+	p := w.newPage(r, "audit.title", "audit")
+	p.Form = q
+	p.Data = map[string]any{"Entries": entries, "Report": report, "Actions": actions, "Pager": newPager(r, page, auditPageSize, total)}
+	w.render(rw, r, http.StatusOK, "audit", p)
+	return nil
+}

@@ -1,0 +1,48 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"mamori/internal/apperr"
+)
+
+var statusOf = map[apperr.Code]int{
+	apperr.Invalid:         http.StatusUnprocessableEntity,
+	apperr.NotFound:        http.StatusNotFound,
+	apperr.Conflict:        http.StatusConflict,
+	apperr.Forbidden:       http.StatusForbidden,
+	apperr.Unauthenticated: http.StatusUnauthorized,
+	apperr.Locked:          http.StatusLocked,
+	apperr.TooLarge:        http.StatusRequestEntityTooLarge,
+	apperr.Internal:        http.StatusInternalServerError,
+}
+
+// fail renders an error page. Internal detail goes to the log only; the user reads the
+// catalog message for the error's code.
+func (w *Server) fail(rw http.ResponseWriter, r *http.Request, err error) {
+	e := apperr.As(err)
+	if e.Code == apperr.Unauthenticated {
+		toLogin(rw, r)
+		return
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		e = apperr.New(apperr.TooLarge, "error.too_large")
+	}
+	status := statusOf[e.Code]
+	if status == 0 {
+		status = http.StatusInternalServerError
+	}
+	if status == http.StatusInternalServerError {
+		w.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		e = apperr.New(apperr.Internal, "error.internal")
+	}
+	p := w.newPage(r, "error.title", "")
+	p.Data = map[string]any{"Status": status, "Message": p.T(e.Key, e.Args...)}
+	w.render(rw, r, status, "error", p)
+}
+
+func (w *Server) notFound(rw http.ResponseWriter, r *http.Request) error {
+	return apperr.New(apperr.NotFound, "error.not_found")
+}

@@ -1,0 +1,86 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"mamori/internal/apperr"
+)
+
+// pathID reads a positive numeric id from the path; anything else is not found.
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, apperr.New(apperr.NotFound, "error.not_found")
+	}
+	return id, nil
+}
+
+// formID reads an optional numeric id from a form field; a malformed value is a field error.
+func formID(v *apperr.Validation, r *http.Request, field string) int64 {
+	s := r.PostForm.Get(field)
+	if s == "" {
+		return 0
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id < 0 {
+		v.Add(field, "error.choose")
+		return 0
+	}
+	return id
+}
+
+func formInt(v *apperr.Validation, r *http.Request, field string) int {
+	s := r.PostForm.Get(field)
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		v.Add(field, "error.number")
+	}
+	return n
+}
+
+// confirmed reports whether a POST carries the 確認 step's confirmation; when it does not, the
+// handler renders the confirmation page instead of acting.
+func (w *Server) confirmed(rw http.ResponseWriter, r *http.Request, title, message, back string) bool {
+	if r.PostForm.Get("confirmed") == "yes" {
+		return true
+	}
+	p := w.newPage(r, title, "")
+	p.Data = map[string]string{"Action": r.URL.Path, "Message": message, "Back": back}
+	w.render(rw, r, http.StatusOK, "confirm", p)
+	return false
+}
+
+// pageQuery reads ?page= (1-based) and returns the offset for size rows per page.
+func pageQuery(r *http.Request, size int) (int, int) {
+	n, err := strconv.Atoi(r.URL.Query().Get("page"))
+	if err != nil || n < 1 {
+		n = 1
+	}
+	return n, (n - 1) * size
+}
+
+// pager describes the links around a paged table.
+type pager struct {
+	Page, Pages, Total int
+	Prev, Next         string
+}
+
+func newPager(r *http.Request, page, size, total int) pager {
+	p := pager{Page: page, Total: total, Pages: (total + size - 1) / size}
+	link := func(n int) string {
+		q := r.URL.Query()
+		q.Set("page", strconv.Itoa(n))
+		return r.URL.Path + "?" + q.Encode()
+	}
+	if page > 1 {
+		p.Prev = link(page - 1)
+	}
+	if page < p.Pages {
+		p.Next = link(page + 1)
+	}
+	return p
+}

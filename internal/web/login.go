@@ -1,0 +1,113 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"time"
+
+	"mamori/internal/apperr"
+	"mamori/internal/auth"
+	"mamori/internal/i18n"
+)
+
+func (w *Server) loginForm(rw http.ResponseWriter, r *http.Request) error {
+	if stateOf(r).signed {
+		http.Redirect(rw, r, "/", http.StatusSeeOther)
+		return nil
+	}
+	p := w.newPage(r, "login.title", "")
+	p.Data = map[string]string{"Next": safeNext(r.URL.Query().Get("next"))}
+	w.render(rw, r, http.StatusOK, "login", p)
+	return nil
+}
+
+func (w *Server) login(rw http.ResponseWriter, r *http.Request) error {
+	next := safeNext(r.PostForm.Get("next"))
+	res, err := w.s.Auth.Login(r.Context(), r.PostForm.Get("login"), r.PostForm.Get("password"), clientOf(r))
+	if err != nil {
+		e := apperr.As(err)
+		if e.Code != apperr.Unauthenticated && e.Code != apperr.Locked {
+			return err
+		}
+		p := w.newPage(r, "login.title", "")
+		p.Form = url.Values{"login": {r.PostForm.Get("login")}}
+		p.Errors = []fieldMessage{{Field: "login", Message: p.T(e.Key)}}
+		p.Data = map[string]string{"Next": next}
+		w.render(rw, r, statusOf[e.Code], "login", p)
+		return nil
+	}
+	w.setCookie(rw, r, SessionCookie, res.Token, 0)
+	switch {
+	case res.Stage == auth.StageMFA:
+		return w.redirect(rw, r, "/login/mfa?next="+url.QueryEscape(next), "")
+	case res.User.MustChangePassword:
+		return w.redirect(rw, r, "/account/password", "")
+	}
+	return w.redirect(rw, r, next, "")
+}
+
+func (w *Server) mfaForm(rw http.ResponseWriter, r *http.Request) error {
+	st := stateOf(r)
+	if !st.signed {
+		toLogin(rw, r)
+		return nil
+	}
+	if st.session.Stage == auth.StageFull {
+		http.Redirect(rw, r, "/", http.StatusSeeOther)
+		return nil
+	}
+	p := w.newPage(r, "mfa.verify.title", "")
+	p.Who = nil // not signed in yet: no navigation
+	p.Data = map[string]string{"Next": safeNext(r.URL.Query().Get("next"))}
+	w.render(rw, r, http.StatusOK, "mfa_verify", p)
+	return nil
+}
+
+func (w *Server) mfaVerify(rw http.ResponseWriter, r *http.Request) error {
+	st := stateOf(r)
+	if !st.signed {
+		toLogin(rw, r)
+		return nil
+	}
+	next := safeNext(r.PostForm.Get("next"))
+	err := w.s.Auth.VerifyMFA(r.Context(), st.token, r.PostForm.Get("code"), clientOf(r))
+	switch apperr.CodeOf(err) {
+	case "":
+		if st.session.MustChangePassword {
+			next = "/account/password"
+		}
+		return w.redirect(rw, r, next, "")
+	case apperr.Invalid:
+		p := w.newPage(r, "mfa.verify.title", "").withErrors(err)
+		p.Who = nil
+		p.Data = map[string]string{"Next": next}
+		w.render(rw, r, http.StatusUnprocessableEntity, "mfa_verify", p)
+		return nil
+	case apperr.Locked:
+		w.clearCookie(rw, r, SessionCookie)
+		p := w.newPage(r, "login.title", "")
+		p.Who = nil
+		p.Errors = []fieldMessage{{Field: "login", Message: p.T("error.locked")}}
+		p.Data = map[string]string{"Next": "/"}
+		w.render(rw, r, http.StatusLocked, "login", p)
+		return nil
+	}
+	return err
+}
+
+func (w *Server) logout(rw http.ResponseWriter, r *http.Request) error {
+	st := stateOf(r)
+	if err := w.s.Auth.Logout(r.Context(), st.who); err != nil {
+		return err
+	}
+	w.clearCookie(rw, r, SessionCookie)
+	return w.redirect(rw, r, "/login", "auth.logged_out")
+}
+
+// switchLang sets the language of the pages seen before signing in.
+func (w *Server) switchLang(rw http.ResponseWriter, r *http.Request) error {
+	lang := i18n.ParseLang(r.PathValue("lang"))
+	w.setCookie(rw, r, langCookie, string(lang), 365*24*time.Hour)
+	http.Redirect(rw, r, "/login", http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,159 @@
+package web
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"mamori/internal/access"
+	"mamori/internal/apperr"
+	"mamori/internal/auth"
+	"mamori/internal/i18n"
+)
+
+// SessionCookie is the name of the session cookie.
+const SessionCookie = "mamori_session"
+
+const langCookie = "mamori_lang"
+
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// state is what the middleware learns about a request.
+type state struct {
+	token   string
+	session auth.Session
+	who     access.Actor
+	signed  bool // a valid session (possibly part-way through sign-in)
+	lang    i18n.Lang
+}
+
+type stateKey struct{}
+
+func stateOf(r *http.Request) *state {
+	if st, ok := r.Context().Value(stateKey{}).(*state); ok {
+		return st
+	}
+	return &state{lang: i18n.Ja}
+}
+
+func clientOf(r *http.Request) auth.Client {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return auth.Client{RemoteAddr: host, UserAgent: r.UserAgent()}
+}
+
+// withSession resolves the session cookie, if any, and the language of the page.
+func (w *Server) withSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		st := &state{lang: requestLang(r)}
+		if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+			sess, who, err := w.s.Auth.Authenticate(r.Context(), c.Value, clientOf(r))
+			switch {
+			case err == nil:
+				st.token, st.session, st.who, st.signed = c.Value, sess, who, true
+				st.lang = i18n.ParseLang(who.Lang)
+			case apperr.CodeOf(err) == apperr.Unauthenticated:
+				w.clearCookie(rw, r, SessionCookie)
+			default:
+				w.fail(rw, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)), err)
+				return
+			}
+		}
+		next.ServeHTTP(rw, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)))
+	})
+}
+
+// requestLang is the language before sign-in: Japanese unless the visitor chose English with
+// the link in the header (the browser's own setting is not consulted: shared municipal PCs are
+// often set up in English while their users read Japanese).
+func requestLang(r *http.Request) i18n.Lang {
+	if c, err := r.Cookie(langCookie); err == nil {
+		return i18n.ParseLang(c.Value)
+	}
+	return i18n.Ja
+}
+
+// partial admits a session at any step of signing in that has passed the password: the steps
+// themselves (password change, MFA enrolment) and logout.
+func (w *Server) partial(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		st := stateOf(r)
+		if !st.signed {
+			toLogin(rw, r)
+			return
+		}
+		if st.session.Stage != auth.StageFull && r.URL.Path != "/logout" {
+			http.Redirect(rw, r, "/login/mfa", http.StatusSeeOther)
+			return
+		}
+		next.ServeHTTP(rw, r)
+	})
+}
+
+// signedIn admits only a completed sign-in, sending the user to whichever step is still due.
+func (w *Server) signedIn(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		st := stateOf(r)
+		switch {
+		case !st.signed:
+			toLogin(rw, r)
+		case st.session.Stage != auth.StageFull:
+			http.Redirect(rw, r, "/login/mfa", http.StatusSeeOther)
+		case st.session.MustChangePassword:
+			http.Redirect(rw, r, "/account/password", http.StatusSeeOther)
+		case st.session.MustEnrolMFA:
+			http.Redirect(rw, r, "/account/mfa", http.StatusSeeOther)
+		default:
+			next.ServeHTTP(rw, r)
+		}
+	})
+}
+
+func toLogin(rw http.ResponseWriter, r *http.Request) {
+	target := "/login"
+	if r.Method == http.MethodGet && r.URL.Path != "/" {
+		target += "?next=" + url.QueryEscape(r.URL.RequestURI())
+	}
+	http.Redirect(rw, r, target, http.StatusSeeOther)
+}
+
+// safeNext accepts only a local path as a redirect target after login.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+func (w *Server) secure(r *http.Request) bool { return r.TLS != nil || w.opts.SecureCookies }
+
+func (w *Server) setCookie(rw http.ResponseWriter, r *http.Request, name, value string, maxAge time.Duration) {
+	http.SetCookie(rw, &http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: true, Secure: w.secure(r),
+		SameSite: http.SameSiteLaxMode, MaxAge: int(maxAge.Seconds())})
+}
+
+func (w *Server) clearCookie(rw http.ResponseWriter, r *http.Request, name string) {
+	http.SetCookie(rw, &http.Cookie{Name: name, Value: "", Path: "/", HttpOnly: true, Secure: w.secure(r),
+		SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+// handle runs a handler and renders any error it returns. Form bodies are limited to 1 MiB.
+func (w *Server) handle(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(rw, r.Body, 1<<20)
+			if err := r.ParseForm(); err != nil {
+				w.fail(rw, r, apperr.New(apperr.TooLarge, "error.too_large"))
+				return
+			}
+		}
+		if err := h(rw, r); err != nil {
+			w.fail(rw, r, err)
+		}
+	})
+}

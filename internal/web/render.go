@@ -1,0 +1,169 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"sync"
+	"time"
+
+	"mamori/internal/access"
+	"mamori/internal/apperr"
+	"mamori/internal/i18n"
+	"mamori/internal/web/static"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+// renderer holds one parsed template set per page, each combined with the layout.
+type renderer struct {
+	pages    map[string]*template.Template
+	mu       sync.Mutex
+	rendered map[string]bool // for the test that every template is used
+}
+
+var funcs = template.FuncMap{
+	"static": static.URL,
+	"add":    func(a, b int) int { return a + b },
+	"indent": func(depth int) string { return strings.Repeat("　", depth) },
+	"arr":    func(v ...any) []any { return v },
+	// safeURL admits the data: URL of the MFA QR code, which Mamori generates itself.
+	"safeURL": func(s string) template.URL {
+		if strings.HasPrefix(s, "data:image/png;base64,") {
+			return template.URL(s)
+		}
+		return ""
+	},
+}
+
+func newRenderer() *renderer {
+	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html"))
+	names, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	r := &renderer{pages: map[string]*template.Template{}, rendered: map[string]bool{}}
+	for _, n := range names {
+		base := path.Base(n)
+		if base == "layout.html" {
+			continue
+		}
+		t := template.Must(template.Must(layout.Clone()).ParseFS(templateFiles, n))
+		r.pages[strings.TrimSuffix(base, ".html")] = t
+	}
+	return r
+}
+
+// page is what every template receives.
+type page struct {
+	Lang    i18n.Lang
+	Title   string // catalog key
+	Nav     string // which navigation item is current
+	Who     *access.Actor
+	OrgName string
+	Flash   string // catalog key of a one-time notice
+	Errors  []fieldMessage
+	Form    url.Values
+	Crumbs  []crumb
+	Data    any
+}
+
+type crumb struct{ Label, Href string }
+
+type fieldMessage struct{ Field, Message string }
+
+// T translates a catalog key into the page's language.
+func (p *page) T(key string, args ...any) string { return i18n.T(p.Lang, key, args...) }
+
+// FieldError returns the message for one field, or "".
+func (p *page) FieldError(field string) string {
+	for _, e := range p.Errors {
+		if e.Field == field {
+			return e.Message
+		}
+	}
+	return ""
+}
+
+// Value returns a submitted form value, for re-displaying a form.
+func (p *page) Value(field string) string { return p.Form.Get(field) }
+
+// Wareki shows a time as a Japanese era date (in JST); DateTime as date and time in JST.
+func (p *page) Wareki(t time.Time) string   { return i18n.Wareki(t) }
+func (p *page) DateTime(t time.Time) string { return i18n.FormatDateTime(p.Lang, t) }
+func (p *page) Date(t time.Time) string {
+	if p.Lang == i18n.Ja {
+		return i18n.Wareki(t)
+	}
+	return i18n.FormatDate(p.Lang, t)
+}
+
+// newPage starts the data for a page from the request's state.
+func (w *Server) newPage(r *http.Request, title, nav string) *page {
+	st := stateOf(r)
+	p := &page{Lang: st.lang, Title: title, Nav: nav, Form: r.PostForm}
+	if st.signed {
+		who := st.who
+		p.Who = &who
+		if o, err := w.s.Org.Organization(r.Context(), who.OrgID); err == nil {
+			p.OrgName = o.Name
+		}
+	}
+	return p
+}
+
+// withErrors adds the field errors of err (an apperr.Invalid) to the page, translated.
+func (p *page) withErrors(err error) *page {
+	e := apperr.As(err)
+	for _, f := range e.Fields {
+		p.Errors = append(p.Errors, fieldMessage{Field: f.Field, Message: i18n.T(p.Lang, f.Key, f.Args...)})
+	}
+	if len(e.Fields) == 0 {
+		p.Errors = append(p.Errors, fieldMessage{Message: i18n.T(p.Lang, e.Key, e.Args...)})
+	}
+	return p
+}
+
+func (w *Server) render(rw http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	t, ok := w.pages.pages[name]
+	if !ok {
+		panic(fmt.Sprintf("web: no template %q", name))
+	}
+	if c, err := r.Cookie(flashCookie); err == nil && p.Flash == "" {
+		if i18n.Has(i18n.Ja, c.Value) {
+			p.Flash = c.Value
+		}
+		w.clearCookie(rw, r, flashCookie)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		w.log.Error("render", "template", name, "err", err)
+		http.Error(rw, i18n.T(p.Lang, "error.internal"), http.StatusInternalServerError)
+		return
+	}
+	w.pages.mu.Lock()
+	w.pages.rendered[name] = true
+	w.pages.mu.Unlock()
+	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
+	rw.Header().Set("Cache-Control", "no-store")
+	rw.WriteHeader(status)
+	rw.Write(buf.Bytes())
+}
+
+const flashCookie = "mamori_flash"
+
+// redirect sends the browser to target after a successful POST, with a one-time notice.
+func (w *Server) redirect(rw http.ResponseWriter, r *http.Request, target, flashKey string) error {
+	if flashKey != "" {
+		w.setCookie(rw, r, flashCookie, flashKey, time.Minute)
+	}
+	http.Redirect(rw, r, target, http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,93 @@
+// Package web is Mamori's server-rendered interface: Japanese by default, English per user,
+// working without JavaScript. Handlers are thin: they read the form, call a domain service with
+// the signed-in actor, and render a template or redirect.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+
+	"mamori/internal/app"
+)
+
+// Options configure the web interface.
+type Options struct {
+	Logger *slog.Logger
+	// SecureCookies marks cookies Secure even when the request itself is plain HTTP (a TLS
+	// terminating proxy in front). Requests over TLS always get Secure cookies.
+	SecureCookies bool
+}
+
+// Server serves the HTML interface.
+type Server struct {
+	s     *app.Services
+	opts  Options
+	log   *slog.Logger
+	pages *renderer
+	mux   *http.ServeMux
+}
+
+// New builds the web interface over the services.
+func New(s *app.Services, opts Options) *Server {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	w := &Server{s: s, opts: opts, log: opts.Logger, pages: newRenderer(), mux: http.NewServeMux()}
+	w.routes()
+	return w
+}
+
+func (w *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) { w.mux.ServeHTTP(rw, r) }
+
+// routes is the whole HTML surface. Middleware, outermost first: every route resolves the
+// session cookie (withSession); signed-in routes then require a complete sign-in (signedIn),
+// whose steps — second factor, forced password change, MFA enrolment — have routes of their
+// own that accept a session part-way through (partial).
+func (w *Server) routes() {
+	public := func(h handlerFunc) http.Handler { return w.withSession(w.handle(h)) }
+	partial := func(h handlerFunc) http.Handler { return w.withSession(w.partial(w.handle(h))) }
+	full := func(h handlerFunc) http.Handler { return w.withSession(w.signedIn(w.handle(h))) }
+
+	m := w.mux
+	m.Handle("GET /login", public(w.loginForm))
+	m.Handle("POST /login", public(w.login))
+	m.Handle("GET /login/mfa", public(w.mfaForm))
+	m.Handle("POST /login/mfa", public(w.mfaVerify))
+	m.Handle("POST /logout", partial(w.logout))
+	m.Handle("GET /lang/{lang}", public(w.switchLang))
+
+	m.Handle("GET /account/password", partial(w.passwordForm))
+	m.Handle("POST /account/password", partial(w.changePassword))
+	m.Handle("GET /account/mfa", partial(w.mfaEnrolForm))
+	m.Handle("POST /account/mfa", partial(w.mfaEnrol))
+
+	m.Handle("GET /{$}", full(w.home))
+	m.Handle("GET /account", full(w.account))
+	m.Handle("POST /account/lang", full(w.setLang))
+	m.Handle("POST /account/logout-everywhere", full(w.logoutEverywhere))
+
+	m.Handle("GET /users", full(w.users))
+	m.Handle("GET /users/new", full(w.userNewForm))
+	m.Handle("POST /users", full(w.userCreate))
+	m.Handle("GET /users/{id}", full(w.userDetail))
+	m.Handle("POST /users/{id}/unlock", full(w.userUnlock))
+	m.Handle("POST /users/{id}/reset-password", full(w.userResetPassword))
+	m.Handle("POST /users/{id}/disable", full(w.userDisable))
+	m.Handle("POST /users/{id}/enable", full(w.userEnable))
+
+	m.Handle("GET /departments", full(w.departments))
+	m.Handle("GET /departments/new", full(w.departmentNewForm))
+	m.Handle("POST /departments", full(w.departmentCreate))
+	m.Handle("GET /departments/{id}/edit", full(w.departmentEditForm))
+	m.Handle("POST /departments/{id}", full(w.departmentUpdate))
+
+	m.Handle("GET /staff", full(w.staffList))
+	m.Handle("GET /staff/new", full(w.staffNewForm))
+	m.Handle("POST /staff", full(w.staffCreate))
+	m.Handle("GET /staff/{id}/edit", full(w.staffEditForm))
+	m.Handle("POST /staff/{id}", full(w.staffUpdate))
+
+	m.Handle("GET /audit", full(w.audit))
+
+	m.Handle("/", public(w.notFound))
+}
