@@ -1,0 +1,172 @@
+// Package api is Mamori's JSON API under /api/v1: thin handlers that decode a request, call a
+// domain service with the token holder as actor, and encode the answer. Who may do what is
+// decided by the services, so the API, the web UI and the command line cannot disagree.
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"mamori/internal/access"
+	"mamori/internal/app"
+	"mamori/internal/apperr"
+)
+
+// Options configure the API.
+type Options struct {
+	Logger       *slog.Logger // default slog.Default()
+	MaxBodyBytes int64        // largest accepted request body; default 1 MiB
+}
+
+// DefaultMaxBodyBytes is the request body limit when Options leave it zero.
+const DefaultMaxBodyBytes = 1 << 20
+
+type api struct {
+	s       *app.Services
+	log     *slog.Logger
+	maxBody int64
+	openapi []byte // the OpenAPI document, encoded once
+}
+
+// handlerFunc is an API handler: it writes a success itself and returns any error, which the
+// route wrapper renders.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// authMode says whether a route needs a bearer token.
+type authMode int
+
+const (
+	bearer authMode = iota // Authorization: Bearer mmr_…
+	noAuth                 // open to anyone
+)
+
+// route is one line of the route table. The table is data so that the OpenAPI test can walk it.
+type route struct {
+	method string
+	path   string // a net/http ServeMux path pattern
+	handle handlerFunc
+	auth   authMode
+}
+
+// routes is the API. Every route here must be described in openapi.go, and the other way round.
+func (a *api) routes() []route {
+	return []route{
+		{"GET", "/api/v1/openapi.json", a.openAPI, noAuth},
+		{"GET", "/api/v1/me", a.me, bearer},
+
+		{"GET", "/api/v1/users", a.listUsers, bearer},
+		{"POST", "/api/v1/users", a.createUser, bearer},
+		{"GET", "/api/v1/users/{id}", a.getUser, bearer},
+		{"POST", "/api/v1/users/{id}/unlock", a.unlockUser, bearer},
+		{"POST", "/api/v1/users/{id}/reset-password", a.resetPassword, bearer},
+		{"POST", "/api/v1/users/{id}/disable", a.disableUser, bearer},
+		{"POST", "/api/v1/users/{id}/enable", a.enableUser, bearer},
+
+		{"GET", "/api/v1/departments", a.listDepartments, bearer},
+		{"POST", "/api/v1/departments", a.createDepartment, bearer},
+		{"GET", "/api/v1/departments/{id}", a.getDepartment, bearer},
+		{"PUT", "/api/v1/departments/{id}", a.updateDepartment, bearer},
+
+		{"GET", "/api/v1/staff", a.listStaff, bearer},
+		{"POST", "/api/v1/staff", a.createStaff, bearer},
+		{"GET", "/api/v1/staff/{id}", a.getStaff, bearer},
+		{"PUT", "/api/v1/staff/{id}", a.updateStaff, bearer},
+
+		{"GET", "/api/v1/role-assignments", a.listRoleAssignments, bearer},
+		{"POST", "/api/v1/role-assignments", a.createRoleAssignment, bearer},
+
+		{"GET", "/api/v1/audit", a.listAudit, bearer},
+		{"GET", "/api/v1/audit/verify", a.verifyAudit, bearer},
+
+		{"POST", "/api/v1/tokens", a.createToken, bearer},
+		{"DELETE", "/api/v1/tokens/{id}", a.revokeToken, bearer},
+	}
+}
+
+// New returns the API handler. The caller mounts it with mux.Handle("/api/", h); it receives
+// full paths (/api/v1/…).
+//
+// Order of work for each request: security headers → route match (unknown path 404, known
+// path with another method 405) → recover → bearer authentication unless the route is open →
+// handler → error rendering.
+func New(s *app.Services, opts Options) http.Handler {
+	a := &api{s: s, log: opts.Logger, maxBody: opts.MaxBodyBytes}
+	if a.log == nil {
+		a.log = slog.Default()
+	}
+	if a.maxBody <= 0 {
+		a.maxBody = DefaultMaxBodyBytes
+	}
+	doc, err := json.Marshal(document())
+	if err != nil {
+		panic(fmt.Sprintf("api: OpenAPI document: %v", err)) // built from constants: a programming error
+	}
+	a.openapi = doc
+
+	mux := http.NewServeMux()
+	methods := map[string][]string{} // path pattern → the methods it serves
+	for _, rt := range a.routes() {
+		mux.Handle(rt.method+" "+rt.path, a.wrap(rt))
+		methods[rt.path] = append(methods[rt.path], rt.method)
+	}
+	// The same paths without a method catch the other methods: 405 with Allow, as JSON.
+	for path, allowed := range methods {
+		mux.Handle(path, a.methodNotAllowed(allowed))
+	}
+	mux.Handle("/", a.notFound())
+	return securityHeaders(mux)
+}
+
+// wrap turns a route's handler into an http.Handler: it authenticates the caller when the route
+// needs it, puts the actor in the request context and renders any error the handler returns.
+func (a *api) wrap(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				a.fail(w, r, apperr.Wrap(fmt.Errorf("panic: %v", p), "handler"))
+			}
+		}()
+		if rt.auth == bearer {
+			who, err := a.authenticate(r)
+			if err != nil {
+				a.fail(w, r, err)
+				return
+			}
+			r = r.WithContext(context.WithValue(r.Context(), actorKey{}, who))
+		}
+		if err := rt.handle(w, r); err != nil {
+			a.fail(w, r, err)
+		}
+	})
+}
+
+// securityHeaders marks every answer as not to be cached or sniffed: answers carry one-time
+// passwords and token secrets.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Cache-Control", "no-store")
+		h.Set("X-Content-Type-Options", "nosniff")
+		next.ServeHTTP(w, r)
+	})
+}
+
+type actorKey struct{}
+
+// actor returns the authenticated caller. Only routes with bearer authentication call it.
+func actor(r *http.Request) access.Actor {
+	who, _ := r.Context().Value(actorKey{}).(access.Actor)
+	return who
+}
+
+func (a *api) openAPI(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Write(a.openapi) // a client that went away is no error of ours
+	return nil
+}

@@ -1,0 +1,44 @@
+package api
+
+import (
+	"net/http"
+
+	"mamori/internal/access"
+)
+
+// meResponse is the token holder as the services see them.
+type meResponse struct {
+	UserID        int64   `json:"user_id"`
+	OrgID         int64   `json:"org_id"`
+	StaffID       int64   `json:"staff_id,omitempty"`
+	DepartmentID  int64   `json:"department_id,omitempty"`
+	Login         string  `json:"login"`
+	Name          string  `json:"name"`
+	Lang          string  `json:"lang"`
+	PlatformAdmin bool    `json:"platform_admin"`
+	Roles         []grant `json:"roles"`
+}
+
+// grant is one role the actor holds today, as holder or as acting holder (代行).
+type grant struct {
+	RoleID       string `json:"role_id"`
+	Scope        string `json:"scope"`
+	DepartmentID int64  `json:"department_id,omitempty"`
+	SystemRef    string `json:"system_ref,omitempty"`
+	Acting       bool   `json:"acting"`
+}
+
+func (a *api) me(w http.ResponseWriter, r *http.Request) error {
+	who := actor(r)
+	return ok(w, meOf(who))
+}
+
+func meOf(who access.Actor) meResponse {
+	m := meResponse{UserID: who.UserID, OrgID: who.OrgID, StaffID: who.StaffID, DepartmentID: who.DepartmentID,
+		Login: who.Login, Name: who.Name, Lang: who.Lang, PlatformAdmin: who.PlatformAdmin, Roles: []grant{}}
+	for _, g := range who.Roles {
+		m.Roles = append(m.Roles, grant{RoleID: g.RoleID, Scope: g.Scope, DepartmentID: g.DepartmentID,
+			SystemRef: g.SystemRef, Acting: g.Acting})
+	}
+	return m
+}

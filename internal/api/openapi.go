@@ -1,0 +1,331 @@
+package api
+
+import (
+	"maps"
+	"net/http"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"mamori/internal/apperr"
+	"mamori/internal/auditlog"
+	"mamori/internal/auth"
+	"mamori/internal/org"
+)
+
+// operation describes one route of the table in api.go for the OpenAPI document. A test fails
+// when the two disagree.
+type operation struct {
+	id      string
+	summary string
+	desc    string
+	query   []param // query parameters; a list adds limit and offset itself
+	body    string  // component name of the JSON request body, "" for none
+	status  int     // status of success
+	result  string  // component name of the answer (of each item for a list), "" for none
+	list    bool    // the answer is a page: {items, total, next}
+	public  bool    // needs no bearer token
+}
+
+type param struct {
+	name, typ, desc string
+}
+
+// operations are keyed like the route table: "METHOD path".
+var operations = map[string]operation{
+	"GET /api/v1/openapi.json": {id: "getOpenAPI", summary: "This OpenAPI document", status: 200, public: true},
+	"GET /api/v1/me":           {id: "getMe", summary: "The token holder: account, department and today's roles", status: 200, result: "Me"},
+
+	"GET /api/v1/users": {id: "listUsers", summary: "Accounts of the organisation, by login (administrators)",
+		status: 200, result: "User", list: true},
+	"POST /api/v1/users": {id: "createUser", summary: "Create an account with a one-time temporary password (administrators)",
+		desc: "The temporary password is returned only in this answer and must be changed at first login.",
+		body: "NewUser", status: 201, result: "CreatedUser"},
+	"GET /api/v1/users/{id}": {id: "getUser", summary: "One account (administrators, or the holder's own)",
+		status: 200, result: "User"},
+	"POST /api/v1/users/{id}/unlock": {id: "unlockUser", summary: "Lift a lockout after repeated failed logins",
+		status: 204},
+	"POST /api/v1/users/{id}/reset-password": {id: "resetPassword", summary: "Issue a new temporary password; unlocks and ends sessions",
+		status: 200, result: "TemporaryPassword"},
+	"POST /api/v1/users/{id}/disable": {id: "disableUser", summary: "Disable an account and end its sessions", status: 204},
+	"POST /api/v1/users/{id}/enable":  {id: "enableUser", summary: "Enable a disabled account", status: 204},
+
+	"GET /api/v1/departments": {id: "listDepartments", summary: "The department tree (所属) in order, with depth and path",
+		desc:   "Parents come before their children; siblings by sort order, then code.",
+		status: 200, result: "Department", list: true},
+	"POST /api/v1/departments": {id: "createDepartment", summary: "Add a department (administrators)",
+		body: "NewDepartment", status: 201, result: "Department"},
+	"GET /api/v1/departments/{id}": {id: "getDepartment", summary: "One department", status: 200, result: "Department"},
+	"PUT /api/v1/departments/{id}": {id: "updateDepartment", summary: "Replace a department: rename, move, reorder, (de)activate (administrators)",
+		desc: "Every field is replaced; an absent parent_id moves the department to the top level. active is required.",
+		body: "DepartmentUpdate", status: 200, result: "Department"},
+
+	"GET /api/v1/staff": {id: "listStaff", summary: "Staff (職員等), by employee number",
+		query: []param{
+			{"department_id", "integer", "Only staff of this department"},
+			{"q", "string", "Part of the name, kana or employee number"},
+		},
+		status: 200, result: "Staff", list: true},
+	"POST /api/v1/staff": {id: "createStaff", summary: "Register a staff member (administrators)",
+		body: "NewStaff", status: 201, result: "Staff"},
+	"GET /api/v1/staff/{id}": {id: "getStaff", summary: "One staff member", status: 200, result: "Staff"},
+	"PUT /api/v1/staff/{id}": {id: "updateStaff", summary: "Replace a staff member's details (administrators)",
+		desc: "Every field is replaced. active is required.",
+		body: "StaffUpdate", status: 200, result: "Staff"},
+
+	"GET /api/v1/role-assignments": {id: "listRoleAssignments", summary: "Who holds which policy-pack role",
+		status: 200, result: "RoleAssignment", list: true},
+	"POST /api/v1/role-assignments": {id: "createRoleAssignment", summary: "Assign a role (administrators)",
+		body: "NewRoleAssignment", status: 201, result: "RoleAssignment"},
+
+	"GET /api/v1/audit": {id: "listAudit", summary: "The audit log, newest first (administrators and auditors)",
+		query: []param{
+			{"entity", "string", "Entity kind, e.g. department"},
+			{"entity_id", "string", "Entity id"},
+			{"action", "string", "Action, e.g. department.create"},
+			{"actor", "string", "Part of the actor's login"},
+			{"from", "string", "Earliest time, inclusive: RFC 3339, or YYYY-MM-DD meaning 00:00 in Asia/Tokyo"},
+			{"to", "string", "Latest time, exclusive: RFC 3339, or YYYY-MM-DD meaning the whole of that day in Asia/Tokyo"},
+		},
+		status: 200, result: "AuditEntry", list: true},
+	"GET /api/v1/audit/verify": {id: "verifyAudit", summary: "Verify the organisation's hash-chained audit log (administrators and auditors)",
+		status: 200, result: "AuditVerification"},
+
+	"POST /api/v1/tokens": {id: "createToken", summary: "Issue an API token; the secret is shown once",
+		desc: "Administrators may issue tokens for any account, others only for themselves (user_id absent or their own).",
+		body: "NewToken", status: 201, result: "CreatedToken"},
+	"DELETE /api/v1/tokens/{id}": {id: "revokeToken", summary: "Revoke an API token (its holder or an administrator)", status: 204},
+}
+
+// component is a named schema, described from its Go type so that the document says what the
+// handlers really write. Request bodies (input) name their required fields and allow no others;
+// for answers, every field without omitempty is required.
+type component struct {
+	name     string
+	value    any
+	input    bool
+	required []string
+}
+
+var components = []component{
+	{name: "Error", value: errorBody{}},
+	{name: "Me", value: meResponse{}},
+	{name: "Grant", value: grant{}},
+	{name: "User", value: auth.User{}},
+	{name: "CreatedUser", value: createdUser{}},
+	{name: "TemporaryPassword", value: temporaryPassword{}},
+	{name: "Department", value: org.Department{}},
+	{name: "Staff", value: org.Staff{}},
+	{name: "RoleAssignment", value: org.RoleAssignment{}},
+	{name: "AuditEntry", value: auditlog.Entry{}},
+	{name: "AuditVerification", value: verifyResponse{}},
+	{name: "APIToken", value: auth.APIToken{}},
+	{name: "CreatedToken", value: createdToken{}},
+
+	{name: "NewUser", value: newUserRequest{}, input: true, required: []string{"login", "display_name"}},
+	{name: "NewDepartment", value: newDepartmentRequest{}, input: true, required: []string{"code", "name", "kind"}},
+	{name: "DepartmentUpdate", value: departmentRequest{}, input: true, required: []string{"code", "name", "kind", "active"}},
+	{name: "NewStaff", value: newStaffRequest{}, input: true, required: []string{"employee_no", "name", "employment"}},
+	{name: "StaffUpdate", value: staffRequest{}, input: true, required: []string{"employee_no", "name", "employment", "active"}},
+	{name: "NewRoleAssignment", value: roleAssignmentRequest{}, input: true, required: []string{"role_id", "scope", "holder_staff_id"}},
+	{name: "NewToken", value: tokenRequest{}, input: true},
+}
+
+type obj = map[string]any
+
+// document is the OpenAPI 3.1 description of the API.
+func document() obj {
+	gen := schemaGen{names: map[reflect.Type]string{}}
+	for _, c := range components {
+		gen.names[reflect.TypeOf(c.value)] = c.name
+	}
+	schemas := obj{}
+	for _, c := range components {
+		s := gen.object(reflect.TypeOf(c.value))
+		if c.input {
+			s["additionalProperties"] = false
+			delete(s, "required")
+			if len(c.required) > 0 {
+				s["required"] = c.required
+			}
+		}
+		schemas[c.name] = s
+	}
+	paths := obj{}
+	for key, op := range operations {
+		method, path, _ := strings.Cut(key, " ")
+		if paths[path] == nil {
+			paths[path] = obj{}
+		}
+		paths[path].(obj)[strings.ToLower(method)] = op.render(path)
+	}
+	return obj{
+		"openapi": "3.1.0",
+		"info": obj{
+			"title":   "Mamori API",
+			"version": "1",
+			"description": "Mamori (守り) puts a municipality's information-security policy into practice. " +
+				"Every request but this document needs an API token: Authorization: Bearer mmr_…. " +
+				"Errors are {\"error\": {...}} with a message in the token holder's language. " +
+				"Times are ISO 8601 in UTC.",
+		},
+		"paths":    paths,
+		"security": []obj{{"bearerAuth": []string{}}},
+		"components": obj{
+			"schemas": schemas,
+			"responses": obj{
+				"Error": obj{"description": "An error", "content": jsonContent(ref("Error"))},
+			},
+			"securitySchemes": obj{
+				"bearerAuth": obj{"type": "http", "scheme": "bearer", "description": "An API token, mmr_…"},
+			},
+		},
+	}
+}
+
+var pathParam = regexp.MustCompile(`\{(\w+)\}`)
+
+func (op operation) render(path string) obj {
+	var params []obj
+	for _, m := range pathParam.FindAllStringSubmatch(path, -1) {
+		params = append(params, obj{"name": m[1], "in": "path", "required": true,
+			"schema": obj{"type": "integer", "format": "int64", "minimum": 1}})
+	}
+	query := op.query
+	if op.list {
+		query = append(slices.Clone(query),
+			param{"limit", "integer", "Items per page: default 50, at most 500"},
+			param{"offset", "integer", "Items to skip"})
+	}
+	for _, q := range query {
+		params = append(params, obj{"name": q.name, "in": "query", "description": q.desc, "schema": obj{"type": q.typ}})
+	}
+	success := obj{"description": http.StatusText(op.status)}
+	switch {
+	case op.list:
+		success["content"] = jsonContent(pageSchema(ref(op.result)))
+	case op.result != "":
+		success["content"] = jsonContent(ref(op.result))
+	case op.status != http.StatusNoContent:
+		success["content"] = jsonContent(obj{"type": "object"})
+	}
+	responses := obj{strconv.Itoa(op.status): success, "default": obj{"$ref": "#/components/responses/Error"}}
+	o := obj{"operationId": op.id, "summary": op.summary, "responses": responses}
+	if op.desc != "" {
+		o["description"] = op.desc
+	}
+	if len(params) > 0 {
+		o["parameters"] = params
+	}
+	if op.body != "" {
+		o["requestBody"] = obj{"required": true, "content": jsonContent(ref(op.body))}
+		responses["422"] = obj{"$ref": "#/components/responses/Error"}
+	}
+	if op.public {
+		o["security"] = []obj{}
+	} else {
+		responses["401"] = obj{"$ref": "#/components/responses/Error"}
+	}
+	return o
+}
+
+func pageSchema(item obj) obj {
+	return obj{
+		"type":     "object",
+		"required": []string{"items", "total", "next"},
+		"properties": obj{
+			"items": obj{"type": "array", "items": item},
+			"total": obj{"type": "integer", "description": "Items matching over all pages"},
+			"next":  obj{"type": []string{"string", "null"}, "format": "uri-reference", "description": "The next page, null on the last"},
+		},
+	}
+}
+
+func ref(name string) obj { return obj{"$ref": "#/components/schemas/" + name} }
+
+func jsonContent(schema obj) obj { return obj{"application/json": obj{"schema": schema}} }
+
+// schemaGen describes Go types as JSON Schema by their json tags; types with a component name
+// become references.
+type schemaGen struct {
+	names map[reflect.Type]string
+}
+
+var (
+	timeType = reflect.TypeFor[time.Time]()
+	codeType = reflect.TypeFor[apperr.Code]()
+)
+
+func (g schemaGen) of(t reflect.Type) obj {
+	if name, ok := g.names[t]; ok {
+		return ref(name)
+	}
+	switch t {
+	case timeType:
+		return obj{"type": "string", "format": "date-time"}
+	case codeType:
+		codes := slices.Sorted(maps.Keys(statusOf))
+		return obj{"type": "string", "enum": codes}
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return g.of(t.Elem())
+	case reflect.String:
+		return obj{"type": "string"}
+	case reflect.Bool:
+		return obj{"type": "boolean"}
+	case reflect.Int64:
+		return obj{"type": "integer", "format": "int64"}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return obj{"type": "integer"}
+	case reflect.Float32, reflect.Float64:
+		return obj{"type": "number"}
+	case reflect.Slice, reflect.Array:
+		return obj{"type": "array", "items": g.of(t.Elem())}
+	case reflect.Map:
+		return obj{"type": "object", "additionalProperties": g.of(t.Elem())}
+	case reflect.Struct:
+		return g.object(t)
+	}
+	return obj{}
+}
+
+// object describes a struct the way encoding/json writes it: tagged names, embedded structs
+// flattened, omitempty fields optional.
+func (g schemaGen) object(t reflect.Type) obj {
+	props := obj{}
+	var required []string
+	g.fields(t, props, &required)
+	s := obj{"type": "object", "properties": props}
+	if len(required) > 0 {
+		s["required"] = required
+	}
+	return s
+}
+
+func (g schemaGen) fields(t reflect.Type, props obj, required *[]string) {
+	for f := range t.Fields() {
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			g.fields(f.Type, props, required)
+			continue
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		props[name] = g.of(f.Type)
+		if !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero") {
+			*required = append(*required, name)
+		}
+	}
+}
