@@ -44,7 +44,7 @@ var funcs = template.FuncMap{
 }
 
 func newRenderer() *renderer {
-	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html"))
+	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/_*.html"))
 	names, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
 		panic(err)
@@ -52,7 +52,7 @@ func newRenderer() *renderer {
 	r := &renderer{pages: map[string]*template.Template{}, rendered: map[string]bool{}}
 	for _, n := range names {
 		base := path.Base(n)
-		if base == "layout.html" {
+		if base == "layout.html" || strings.HasPrefix(base, "_") {
 			continue
 		}
 		t := template.Must(template.Must(layout.Clone()).ParseFS(templateFiles, n))
