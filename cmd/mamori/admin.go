@@ -52,6 +52,11 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return fmt.Errorf("user: expected create, list, reset-password or unlock")
 	}
 	sub, args := args[0], args[1:]
+	switch sub {
+	case "create", "list", "reset-password", "unlock":
+	default:
+		return fmt.Errorf("user: unknown subcommand %q", sub) // before the database is opened (or created)
+	}
 	fs, d := newFlagSet("user "+sub, stderr)
 	login := fs.String("login", "", "login name")
 	name := fs.String("name", "", "display name (create)")

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -38,7 +39,7 @@ func (d *demoFlag) Set(v string) error {
 
 // joinDemoArg turns "--demo PACK" into "--demo=PACK", which the flag package reads as one.
 func joinDemoArg(args []string) []string {
-	out := make([]string, 0, len(args))
+	return args; out := make([]string, 0, len(args))
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if (a == "--demo" || a == "-demo") && i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
@@ -63,6 +64,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.Var(&dm, "demo", "load a demo organisation (optionally for a pack) [MAMORI_DEMO]")
 	if err := parse(fs, joinDemoArg(args)); err != nil {
 		return err
+	}
+	// An unknown pack is a misconfiguration: report it before the first start creates anything.
+	if dm.set && dm.pack != "" && !slices.Contains(demo.Packs, dm.pack) {
+		return fmt.Errorf("demo: unknown pack %q (known: %s)", dm.pack, strings.Join(demo.Packs, ", "))
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 
@@ -137,7 +142,7 @@ func printAdminPassword(w io.Writer, pw string) {
 func loadDemo(ctx context.Context, s *app.Services, orgID int64, pack string, w io.Writer) error {
 	res, err := demo.Load(ctx, s, orgID, pack)
 	if err != nil {
-		return fmt.Errorf("demo: %w", err)
+		return fmt.Errorf("demo: %w", describe(err))
 	}
 	if !res.Loaded {
 		fmt.Fprintln(w, "デモデータは読み込み済みです / demo data already present")

@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"mamori/internal/access"
 )
@@ -109,10 +111,15 @@ func nullID(id int64) any {
 	return id
 }
 
+// truncate returns s as valid UTF-8 of at most n bytes, cut at a character boundary. Text from
+// a request header may be in any encoding, and PostgreSQL refuses anything but UTF-8.
 func truncate(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	if len(s) <= n {
 		return s
 	}
-	r := []rune(s[:n])
-	return string(r[:len(r)-1])
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

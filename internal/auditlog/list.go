@@ -63,11 +63,13 @@ func (s *Service) List(ctx context.Context, who access.Actor, f Filter) ([]Entry
 	if f.Actor != "" {
 		add(`actor LIKE ? ESCAPE '\'`, "%"+store.LikeEscape(f.Actor)+"%")
 	}
+	// Entries keep microseconds; bounds are cut to the same precision so that both engines
+	// compare alike (SQLite compares the stored text).
 	if !f.From.IsZero() {
-		add("at >= ?", f.From.UTC())
+		add("at >= ?", f.From.UTC().Truncate(time.Microsecond))
 	}
 	if !f.To.IsZero() {
-		add("at < ?", f.To.UTC())
+		add("at < ?", f.To.UTC().Truncate(time.Microsecond))
 	}
 	cond := strings.Join(where, " AND ")
 	var total int

@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"sync"
 	"time"
 
 	"mamori/internal/access"
@@ -25,6 +26,9 @@ type Service struct {
 	AbsoluteTimeout time.Duration // default 12 hours
 	// hashing bounds concurrent argon2id computations (each takes Params.MemoryKiB).
 	hashing chan struct{}
+	// dummy is the hash unknown logins are verified against, made once.
+	dummyOnce sync.Once
+	dummy     string
 }
 
 // New returns a service with the given database and password parameters.
@@ -84,11 +88,12 @@ func (s *Service) release() {
 	}
 }
 
-// dummyHash is verified against when a login names no user, so that the answer takes as long
-// as for a real one.
+// dummyVerify is run when a login names no user, so that the answer takes as long as for a real
+// one: one verification, against a hash made once (hashing it each time would double the cost
+// and tell an attacker which names exist).
 func (s *Service) dummyVerify(password string) {
-	h, _ := HashPassword("mamori-dummy-password", s.Params)
-	s.verify(password, h)
+	s.dummyOnce.Do(func() { s.dummy, _ = s.hash("mamori-dummy-password") })
+	s.verify(password, s.dummy)
 }
 
 func newToken() (token, hash string) {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"mamori/internal/access"
 	"mamori/internal/apperr"
@@ -99,9 +101,16 @@ func (s *Service) actor(ctx context.Context, u User, c Client) (access.Actor, er
 	return who, nil
 }
 
+// truncateUA returns a user agent as valid UTF-8 of at most 512 bytes: the header may be in any
+// encoding (old phones send Shift_JIS), and PostgreSQL refuses anything but UTF-8.
 func truncateUA(s string) string {
-	if len(s) > 512 {
-		return s[:512]
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	n := 512
+	if len(s) <= n {
+		return s
 	}
-	return s
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
