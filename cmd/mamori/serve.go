@@ -39,7 +39,7 @@ func (d *demoFlag) Set(v string) error {
 
 // joinDemoArg turns "--demo PACK" into "--demo=PACK", which the flag package reads as one.
 func joinDemoArg(args []string) []string {
-	return args; out := make([]string, 0, len(args))
+	out := make([]string, 0, len(args))
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if (a == "--demo" || a == "-demo") && i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
