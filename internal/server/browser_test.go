@@ -55,63 +55,67 @@ func browserContext(t *testing.T) context.Context {
 func TestBrowserFirstSignIn(t *testing.T) {
 	ctx := browserContext(t)
 	_, srv, temp := start(t, storetest.SQLite(t))
+	firstSignIn(t, ctx, srv.URL, temp)
+	at(t, ctx, "/")
+	lang, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("html"), "lang"))
+	must(t, err)
+	title, err := chromedp.Run(ctx, chromedp.Title())
+	must(t, err)
+	home, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+	must(t, err)
+	if lang.Value != "ja" || !strings.HasPrefix(title, "ホーム") || !strings.Contains(home, "こんにちは") {
+		t.Fatalf("home page: lang=%q title=%q text=%q", lang.Value, title, home)
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// at fails unless the browser's address ends with want.
+func at(t *testing.T, ctx context.Context, want string) {
+	t.Helper()
+	url, err := chromedp.Run(ctx, chromedp.Location())
+	must(t, err)
+	if !strings.HasSuffix(url, want) {
+		t.Fatalf("browser is at %s, want …%s", url, want)
+	}
+}
+
+// firstSignIn signs the administrator in with the one-time password, changes it, enrols MFA and
+// goes on to the home page, checking each step's address.
+func firstSignIn(t *testing.T, ctx context.Context, base, temp string) {
+	t.Helper()
 	newPW := "ブラウザで設定する新しいパスワード"
-	at := func(want string) {
-		t.Helper()
-		url, err := chromedp.Run(ctx, chromedp.Location())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.HasSuffix(url, want) {
-			t.Fatalf("browser is at %s, want …%s", url, want)
-		}
-	}
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-
-	must(chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.ID("f-login"))))
-	at("/login")
-
-	must(chromedp.Do(ctx,
+	must(t, chromedp.Do(ctx, chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.ID("f-login"))))
+	at(t, ctx, "/login")
+	must(t, chromedp.Do(ctx,
 		chromedp.SendKeys(chromedp.ID("f-login"), "admin"),
 		chromedp.SendKeys(chromedp.ID("f-password"), temp),
 		chromedp.Submit(chromedp.ID("f-password")),
 		chromedp.WaitVisible(chromedp.ID("f-current")),
 	))
-	at("/account/password")
-
-	must(chromedp.Do(ctx,
+	at(t, ctx, "/account/password")
+	must(t, chromedp.Do(ctx,
 		chromedp.SendKeys(chromedp.ID("f-current"), temp),
 		chromedp.SendKeys(chromedp.ID("f-new"), newPW),
 		chromedp.SendKeys(chromedp.ID("f-confirm"), newPW),
 		chromedp.Submit(chromedp.ID("f-confirm")),
 		chromedp.WaitVisible(chromedp.ID("mfa-secret")),
 	))
-	at("/account/mfa")
+	at(t, ctx, "/account/mfa")
 	secret, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("mfa-secret")))
-	must(err)
+	must(t, err)
 	code, err := auth.TOTPCode(strings.TrimSpace(secret), time.Now())
-	must(err)
-
-	must(chromedp.Do(ctx,
+	must(t, err)
+	must(t, chromedp.Do(ctx,
 		chromedp.SendKeys(chromedp.ID("f-code"), code),
 		chromedp.Submit(chromedp.ID("f-code")),
 		chromedp.WaitVisible(chromedp.CSS("ul.codes")),
 		chromedp.Click(chromedp.CSS("main a.btn--primary")),
 		chromedp.WaitVisible(chromedp.CSS(".cards")),
 	))
-	at("/")
-	lang, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("html"), "lang"))
-	must(err)
-	title, err := chromedp.Run(ctx, chromedp.Title())
-	must(err)
-	home, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
-	must(err)
-	if lang.Value != "ja" || !strings.HasPrefix(title, "ホーム") || !strings.Contains(home, "こんにちは") {
-		t.Fatalf("home page: lang=%q title=%q text=%q", lang.Value, title, home)
-	}
 }
