@@ -10,26 +10,10 @@ import (
 	"mamori/internal/i18n"
 )
 
-// Codes for HTTP-level problems that no domain service reports.
 const (
-	codeMethodNotAllowed     apperr.Code = "method_not_allowed"
-	codeUnsupportedMediaType apperr.Code = "unsupported_media_type"
+	codeMethodNotAllowed     = apperr.MethodNotAllowed
+	codeUnsupportedMediaType = apperr.UnsupportedMediaType
 )
-
-// statusOf is the one place error codes become HTTP statuses. A code missing here is answered
-// as an internal error.
-var statusOf = map[apperr.Code]int{
-	apperr.Invalid:           http.StatusUnprocessableEntity,
-	apperr.NotFound:          http.StatusNotFound,
-	apperr.Conflict:          http.StatusConflict,
-	apperr.Forbidden:         http.StatusForbidden,
-	apperr.Unauthenticated:   http.StatusUnauthorized,
-	apperr.Locked:            http.StatusLocked,
-	apperr.TooLarge:          http.StatusRequestEntityTooLarge,
-	apperr.Internal:          http.StatusInternalServerError,
-	codeMethodNotAllowed:     http.StatusMethodNotAllowed,
-	codeUnsupportedMediaType: http.StatusUnsupportedMediaType,
-}
 
 // defaultKey is the message of an error that names no key of its own.
 var defaultKey = map[apperr.Code]string{
@@ -65,8 +49,8 @@ type fieldError struct {
 // catalog message only: nothing of err.Error() reaches the client.
 func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
 	e := apperr.As(err)
-	status, known := statusOf[e.Code]
-	if !known || e.Code == apperr.Internal {
+	status := apperr.HTTPStatus(e.Code)
+	if status == http.StatusInternalServerError {
 		status = http.StatusInternalServerError
 		attrs := []any{"method", r.Method, "path", r.URL.Path, "error", err}
 		if who, ok := r.Context().Value(actorKey{}).(access.Actor); ok {

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"maps"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -267,7 +266,7 @@ func (g schemaGen) of(t reflect.Type) obj {
 	case timeType:
 		return obj{"type": "string", "format": "date-time"}
 	case codeType:
-		codes := slices.Sorted(maps.Keys(statusOf))
+		codes := apperr.Codes()
 		return obj{"type": "string", "enum": codes}
 	}
 	switch t.Kind() {

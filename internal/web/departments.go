@@ -88,13 +88,7 @@ func (w *Server) departmentCreate(rw http.ResponseWriter, r *http.Request) error
 	if err == nil {
 		_, err = w.s.Org.CreateDepartment(r.Context(), stateOf(r).who, in)
 	}
-	if apperr.CodeOf(err) == apperr.Invalid {
-		return w.departmentForm(rw, r, http.StatusUnprocessableEntity, 0, err)
-	}
-	if err != nil {
-		return err
-	}
-	return w.redirect(rw, r, "/departments", "departments.created")
+	return w.saved(rw, r, err, func(status int, err error) error { return w.departmentForm(rw, r, status, 0, err) }, "/departments", "departments.created")
 }
 
 func (w *Server) departmentUpdate(rw http.ResponseWriter, r *http.Request) error {
@@ -106,11 +100,5 @@ func (w *Server) departmentUpdate(rw http.ResponseWriter, r *http.Request) error
 	if err == nil {
 		_, err = w.s.Org.UpdateDepartment(r.Context(), stateOf(r).who, id, in)
 	}
-	if apperr.CodeOf(err) == apperr.Invalid {
-		return w.departmentForm(rw, r, http.StatusUnprocessableEntity, id, err)
-	}
-	if err != nil {
-		return err
-	}
-	return w.redirect(rw, r, "/departments", "departments.updated")
+	return w.saved(rw, r, err, func(status int, err error) error { return w.departmentForm(rw, r, status, id, err) }, "/departments", "departments.updated")
 }

@@ -7,17 +7,6 @@ import (
 	"mamori/internal/apperr"
 )
 
-var statusOf = map[apperr.Code]int{
-	apperr.Invalid:         http.StatusUnprocessableEntity,
-	apperr.NotFound:        http.StatusNotFound,
-	apperr.Conflict:        http.StatusConflict,
-	apperr.Forbidden:       http.StatusForbidden,
-	apperr.Unauthenticated: http.StatusUnauthorized,
-	apperr.Locked:          http.StatusLocked,
-	apperr.TooLarge:        http.StatusRequestEntityTooLarge,
-	apperr.Internal:        http.StatusInternalServerError,
-}
-
 // fail renders an error page. Internal detail goes to the log only; the user reads the
 // catalog message for the error's code.
 func (w *Server) fail(rw http.ResponseWriter, r *http.Request, err error) {
@@ -30,10 +19,7 @@ func (w *Server) fail(rw http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &mbe) {
 		e = apperr.New(apperr.TooLarge, "error.too_large")
 	}
-	status := statusOf[e.Code]
-	if status == 0 {
-		status = http.StatusInternalServerError
-	}
+	status := apperr.HTTPStatus(e.Code)
 	if status == http.StatusInternalServerError {
 		w.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		e = apperr.New(apperr.Internal, "error.internal")

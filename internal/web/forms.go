@@ -84,3 +84,15 @@ func newPager(r *http.Request, page, size, total int) pager {
 	}
 	return p
 }
+
+// saved finishes a form's POST: invalid input redisplays the form with its errors, success
+// redirects to target with a one-time notice, anything else is an error page.
+func (w *Server) saved(rw http.ResponseWriter, r *http.Request, err error, redisplay func(status int, err error) error, target, notice string) error {
+	if apperr.CodeOf(err) == apperr.Invalid {
+		return redisplay(http.StatusUnprocessableEntity, err)
+	}
+	if err != nil {
+		return err
+	}
+	return w.redirect(rw, r, target, notice)
+}

@@ -33,7 +33,7 @@ func (w *Server) login(rw http.ResponseWriter, r *http.Request) error {
 		p.Form = url.Values{"login": {r.PostForm.Get("login")}}
 		p.Errors = []fieldMessage{{Field: "login", Message: p.T(e.Key)}}
 		p.Data = map[string]string{"Next": next}
-		w.render(rw, r, statusOf[e.Code], "login", p)
+		w.render(rw, r, apperr.HTTPStatus(e.Code), "login", p)
 		return nil
 	}
 	w.setCookie(rw, r, SessionCookie, res.Token, 0)

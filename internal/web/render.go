@@ -95,6 +95,15 @@ func (p *page) FieldError(field string) string {
 // Value returns a submitted form value, for re-displaying a form.
 func (p *page) Value(field string) string { return p.Form.Get(field) }
 
+// Label translates "prefix.code" when the catalog has it and shows the code itself otherwise
+// (audit actions and entities that a later version adds still read sensibly).
+func (p *page) Label(prefix, code string) string {
+	if i18n.Has(p.Lang, prefix+code) {
+		return i18n.T(p.Lang, prefix+code)
+	}
+	return code
+}
+
 // Wareki shows a time as a Japanese era date (in JST); DateTime as date and time in JST.
 func (p *page) Wareki(t time.Time) string   { return i18n.Wareki(t) }
 func (p *page) DateTime(t time.Time) string { return i18n.FormatDateTime(p.Lang, t) }

@@ -87,13 +87,7 @@ func (w *Server) staffCreate(rw http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		_, err = w.s.Org.CreateStaff(r.Context(), stateOf(r).who, in)
 	}
-	if apperr.CodeOf(err) == apperr.Invalid {
-		return w.staffForm(rw, r, http.StatusUnprocessableEntity, 0, err)
-	}
-	if err != nil {
-		return err
-	}
-	return w.redirect(rw, r, "/staff", "staff.created")
+	return w.saved(rw, r, err, func(status int, err error) error { return w.staffForm(rw, r, status, 0, err) }, "/staff", "staff.created")
 }
 
 func (w *Server) staffUpdate(rw http.ResponseWriter, r *http.Request) error {
@@ -105,11 +99,5 @@ func (w *Server) staffUpdate(rw http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		_, err = w.s.Org.UpdateStaff(r.Context(), stateOf(r).who, id, in)
 	}
-	if apperr.CodeOf(err) == apperr.Invalid {
-		return w.staffForm(rw, r, http.StatusUnprocessableEntity, id, err)
-	}
-	if err != nil {
-		return err
-	}
-	return w.redirect(rw, r, "/staff", "staff.updated")
+	return w.saved(rw, r, err, func(status int, err error) error { return w.staffForm(rw, r, status, id, err) }, "/staff", "staff.updated")
 }
