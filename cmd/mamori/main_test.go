@@ -98,7 +98,7 @@ type serving struct {
 // Stop cancels the server's context and returns what run returned.
 func (s *serving) Stop() error { return s.stop() }
 
-var listening = regexp.MustCompile(`Mamori: http://([^/\s]+)/`)
+var listening = regexp.MustCompile(`Mamori: (https?)://([^/\s]+)/`)
 
 // startServe runs `mamori serve ARGS` until the test ends (or Stop is called) and returns once
 // it prints the address it listens on.
@@ -128,8 +128,8 @@ func startServe(t *testing.T, args ...string) *serving {
 	defer deadline.Stop()
 	for {
 		if m := listening.FindStringSubmatch(out.String()); m != nil {
-			s.Addr = m[1]
-			s.URL = "http://" + m[1]
+			s.Addr = m[2]
+			s.URL = m[1] + "://" + m[2]
 			return s
 		}
 		select {

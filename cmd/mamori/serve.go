@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -57,6 +58,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	addr := fs.String("addr", envOr("MAMORI_ADDR", "127.0.0.1:8080"), "listen address [MAMORI_ADDR]")
 	orgName := fs.String("org-name", envOr("MAMORI_ORG_NAME", ""), "name of the organisation created at first start [MAMORI_ORG_NAME]")
 	secure := fs.Bool("secure-cookies", envOr("MAMORI_SECURE_COOKIES", "") == "true", "mark cookies Secure behind a TLS proxy [MAMORI_SECURE_COOKIES]")
+	tlsCert := fs.String("tls-cert", envOr("MAMORI_TLS_CERT", ""), "serve HTTPS with this PEM certificate (chain) file [MAMORI_TLS_CERT]")
+	tlsKey := fs.String("tls-key", envOr("MAMORI_TLS_KEY", ""), "private key of --tls-cert [MAMORI_TLS_KEY]")
+	proxies := fs.String("trusted-proxies", envOr("MAMORI_TRUSTED_PROXIES", ""), "comma-separated addresses/prefixes of reverse proxies whose X-Forwarded-For is believed [MAMORI_TRUSTED_PROXIES]")
 	var dm demoFlag
 	if v := envOr("MAMORI_DEMO", ""); v != "" {
 		dm.Set(v)
@@ -69,10 +73,26 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if dm.set && dm.pack != "" && !slices.Contains(demo.Packs, dm.pack) {
 		return fmt.Errorf("demo: unknown pack %q (known: %s)", dm.pack, strings.Join(demo.Packs, ", "))
 	}
+	trusted, err := server.ParseTrustedProxies(*proxies)
+	if err != nil {
+		return err
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return fmt.Errorf("--tls-cert and --tls-key go together")
+	}
+	var tlsConfig *tls.Config
+	if *tlsCert != "" {
+		cert, err := tls.LoadX509KeyPair(*tlsCert, *tlsKey)
+		if err != nil {
+			return fmt.Errorf("TLS certificate: %v", err)
+		}
+		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 
 	// Claim the address first: a port in use is reported before anything else is touched.
-	ln, err := net.Listen("tcp", *addr)
+	var ln net.Listener
+	ln, err = net.Listen("tcp", *addr)
 	if err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {
 			return fmt.Errorf("address %s is already in use", *addr)
@@ -104,15 +124,21 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	srv := &http.Server{
-		Handler:           server.New(s, server.Options{Logger: log, SecureCookies: *secure, Version: version()}),
+		Handler: server.New(s, server.Options{Logger: log, SecureCookies: *secure || tlsConfig != nil, Version: version(),
+			TrustedProxies: trusted}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
-	log.Info("mamori listening", "url", "http://"+ln.Addr().String()+"/", "database", s.DB.Where, "engine", s.DB.Engine, "version", version())
-	fmt.Fprintf(stdout, "Mamori: http://%s/\n", ln.Addr())
+	scheme := "http"
+	if tlsConfig != nil {
+		scheme = "https"
+		ln = tls.NewListener(ln, tlsConfig)
+	}
+	log.Info("mamori listening", "url", scheme+"://"+ln.Addr().String()+"/", "database", s.DB.Where, "engine", s.DB.Engine, "version", version())
+	fmt.Fprintf(stdout, "Mamori: %s://%s/\n", scheme, ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -24,10 +25,13 @@ type Options struct {
 	Logger        *slog.Logger
 	SecureCookies bool
 	Version       string
+	// TrustedProxies are reverse proxies whose X-Forwarded-For names the real client.
+	TrustedProxies []netip.Prefix
 }
 
-// New returns the root handler. Middleware, outermost first: recovery, metrics, security
-// headers, cross-origin (CSRF) protection, then the route table below.
+// New returns the root handler. Middleware, outermost first: recovery, the real client address
+// behind trusted proxies, metrics, security headers, cross-origin (CSRF) protection, then the
+// route table below.
 func New(s *app.Services, opts Options) http.Handler {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
@@ -48,6 +52,7 @@ func New(s *app.Services, opts Options) http.Handler {
 	var h http.Handler = csrf.Handler(mux)
 	h = securityHeaders(h, opts.SecureCookies)
 	h = m.instrument(mux, h)
+	h = realClient(h, opts.TrustedProxies)
 	return recoverer(h, opts.Logger)
 }
 
