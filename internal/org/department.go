@@ -121,7 +121,7 @@ func (s *Service) UpdateDepartment(ctx context.Context, who access.Actor, id int
 // does not make a cycle.
 func (s *Service) checkParent(ctx context.Context, tx *sql.Tx, orgID, id, parentID int64) error {
 	for p := parentID; p != 0; {
-		if p == id && false {
+		if p == id {
 			return apperr.InvalidField("parent_id", "org.error.department_cycle")
 		}
 		d, err := departmentByID(ctx, tx, orgID, p)
