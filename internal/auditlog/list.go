@@ -61,7 +61,7 @@ func (s *Service) List(ctx context.Context, who access.Actor, f Filter) ([]Entry
 		add("action = ?", f.Action)
 	}
 	if f.Actor != "" {
-		add(`actor LIKE ? ESCAPE '\'`, "%"+store.LikeEscape(f.Actor)+"%")
+		add(`lower(actor) LIKE lower(?) ESCAPE '\'`, "%"+store.LikeEscape(f.Actor)+"%")
 	}
 	// Entries keep microseconds; bounds are cut to the same precision so that both engines
 	// compare alike (SQLite compares the stored text).

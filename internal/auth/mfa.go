@@ -3,6 +3,7 @@ package auth
 import (
 	"bytes"
 	"context"
+	"crypto/subtle"
 	"database/sql"
 	"encoding/base64"
 	"image/png"
@@ -58,7 +59,8 @@ func (s *Service) ConfirmMFA(ctx context.Context, who access.Actor, code string)
 	if u.MFAEnabled {
 		return nil, apperr.New(apperr.Conflict, "auth.error.mfa_already")
 	}
-	if u.mfaSecret == "" || !s.validTOTP(u.mfaSecret, code) {
+	step := s.totpStep(u.mfaSecret, code)
+	if step == 0 {
 		return nil, apperr.InvalidField("code", "auth.error.mfa_code")
 	}
 	codes := make([]string, RecoveryCodeCount)
@@ -67,7 +69,7 @@ func (s *Service) ConfirmMFA(ctx context.Context, who access.Actor, code string)
 	}
 	now := s.now()
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET mfa_enabled = $1 WHERE id = $2`, true, u.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET mfa_enabled = $1, mfa_last_step = $2 WHERE id = $3`, true, step, u.ID); err != nil {
 			return apperr.Wrap(err, "enable mfa")
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = $1`, u.ID); err != nil {
@@ -90,8 +92,14 @@ func (s *Service) ConfirmMFA(ctx context.Context, who access.Actor, code string)
 func (s *Service) VerifyMFA(ctx context.Context, token, code string, c Client) error {
 	var sessID, userID int64
 	var stage string
-	err := s.DB.SQL.QueryRowContext(ctx, `SELECT id, user_id, stage FROM sessions WHERE token_hash = $1`, tokenHash(token)).Scan(&sessID, &userID, &stage)
+	var created time.Time
+	err := s.DB.SQL.QueryRowContext(ctx, `SELECT id, user_id, stage, created_at FROM sessions WHERE token_hash = $1`, tokenHash(token)).
+		Scan(&sessID, &userID, &stage, &created)
 	if err != nil || stage != StageMFA {
+		return apperr.New(apperr.Unauthenticated, "error.unauthorized")
+	}
+	if s.now().Sub(created) > MFAWindow {
+		s.DB.SQL.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1`, sessID)
 		return apperr.New(apperr.Unauthenticated, "error.unauthorized")
 	}
 	u, err := userWhere(ctx, s.DB.SQL, "id = $1", userID)
@@ -105,8 +113,18 @@ func (s *Service) VerifyMFA(ctx context.Context, token, code string, c Client) e
 	who.SessionID = sessID
 	now := s.now()
 	method := "totp"
-	ok := s.validTOTP(u.mfaSecret, code)
+	step := s.totpStep(u.mfaSecret, code)
+	ok := false
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		if step != 0 {
+			// Each time step's code is accepted once, even across server processes.
+			res, err := tx.ExecContext(ctx, `UPDATE users SET mfa_last_step = $1 WHERE id = $2 AND mfa_last_step < $1`, step, u.ID)
+			if err != nil {
+				return apperr.Wrap(err, "totp step")
+			}
+			n, _ := res.RowsAffected()
+			ok = n == 1
+		}
 		if !ok {
 			res, err := tx.ExecContext(ctx, `UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL`,
 				now, u.ID, tokenHash(normalizeCode(code)))
@@ -139,18 +157,31 @@ func (s *Service) VerifyMFA(ctx context.Context, token, code string, c Client) e
 	return nil
 }
 
-func (s *Service) validTOTP(secret, code string) bool {
+// MFAWindow is how long a sign-in may wait for its second factor after the password.
+const MFAWindow = 10 * time.Minute
+
+var totpOpts = totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
+
+// totpStep returns the 30-second time step whose code equals code — the current one or either
+// neighbour, for clocks that drift — or 0 when none does.
+func (s *Service) totpStep(secret, code string) int64 {
 	code = strings.TrimSpace(strings.ReplaceAll(code, " ", ""))
 	if secret == "" || len(code) != 6 {
-		return false
+		return 0
 	}
-	ok, err := totp.ValidateCustom(code, secret, s.now(), totp.ValidateOpts{Period: 30, Skew: 1, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
-	return err == nil && ok
+	now := s.now().Unix() / 30
+	for step := now - 1; step <= now+1; step++ {
+		want, err := totp.GenerateCodeCustom(secret, time.Unix(step*30, 0), totpOpts)
+		if err == nil && subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
+			return step
+		}
+	}
+	return 0
 }
 
 // TOTPCode returns the current code for secret; tests and the demo use it.
 func TOTPCode(secret string, at time.Time) (string, error) {
-	return totp.GenerateCodeCustom(secret, at, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+	return totp.GenerateCodeCustom(secret, at, totpOpts)
 }
 
 func normalizeCode(c string) string {

@@ -141,9 +141,21 @@ func TestMFA(t *testing.T) {
 			if got := e.entries(t, "auth.password_ok"); len(got) != 1 || got[0].After != `{"stage":"mfa"}` {
 				t.Fatalf("audit = %+v", got)
 			}
-			e.clock.Advance(10 * time.Second)
-			if err := e.auth.VerifyMFA(ctx, res.Token, totp(t, secret, e.clock.Now()), client); err != nil {
+			e.clock.Advance(30 * time.Second) // the enrolment used this step's code
+			code := totp(t, secret, e.clock.Now())
+			if err := e.auth.VerifyMFA(ctx, res.Token, code, client); err != nil {
 				t.Fatal(err)
+			}
+			again, err := e.auth.Login(ctx, "suzuki", password, client)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := e.auth.VerifyMFA(ctx, again.Token, code, client); apperr.CodeOf(err) != apperr.Invalid {
+				t.Fatalf("a code used once was accepted again: %v", err)
+			}
+			e.clock.Advance(auth.MFAWindow + time.Second)
+			if err := e.auth.VerifyMFA(ctx, again.Token, totp(t, secret, e.clock.Now()), client); apperr.CodeOf(err) != apperr.Unauthenticated {
+				t.Fatalf("a second factor after the window was accepted: %v", err)
 			}
 			sess, _, err = e.auth.Authenticate(ctx, res.Token, client)
 			if err != nil || !sess.Ready() {

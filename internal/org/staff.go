@@ -193,7 +193,7 @@ func (s *Service) ListStaff(ctx context.Context, who access.Actor, f StaffFilter
 	if q := strings.TrimSpace(f.Query); q != "" {
 		args = append(args, "%"+store.LikeEscape(q)+"%")
 		n := "$" + strconv.Itoa(len(args))
-		where += " AND (s.name LIKE " + n + ` ESCAPE '\' OR s.kana LIKE ` + n + ` ESCAPE '\' OR s.employee_no LIKE ` + n + ` ESCAPE '\')`
+		where += " AND (lower(s.name) LIKE lower(" + n + `) ESCAPE '\' OR lower(s.kana) LIKE lower(` + n + `) ESCAPE '\' OR lower(s.employee_no) LIKE lower(` + n + `) ESCAPE '\')`
 	}
 	var total int
 	if err := s.DB.SQL.QueryRowContext(ctx, `SELECT count(*)`+staffFrom+`WHERE `+where, args...).Scan(&total); err != nil {
