@@ -69,6 +69,7 @@ func TestFirstSignInIsForcedThroughPasswordChangeAndMFA(t *testing.T) {
 		})
 		t.Run("signing in again asks for the second factor", func(t *testing.T) {
 			b2 := f.browser()
+			expect(t, b2.post("/login", url.Values{"login": {"admin"}, "password": {"guessing wrongly"}}), http.StatusUnauthorized)
 			expect(t, b2.post("/login", url.Values{"login": {"admin"}, "password": {adminPW}}), http.StatusSeeOther, "/login/mfa")
 			expect(t, b2.get("/"), http.StatusSeeOther, "/login/mfa")
 			expect(t, b2.get("/login/mfa"), http.StatusOK, "確認コード")
@@ -77,6 +78,7 @@ func TestFirstSignInIsForcedThroughPasswordChangeAndMFA(t *testing.T) {
 			code, _ := auth.TOTPCode(secret, f.now)
 			expect(t, b2.post("/login/mfa", url.Values{"code": {code}, "next": {"/audit"}}), http.StatusSeeOther, "/audit")
 			expect(t, b2.get("/audit"), http.StatusOK, "改ざんなし", "auth.login_failed", "auth.password_changed", "auth.mfa_enabled")
+			expect(t, b2.get("/"), http.StatusOK, "前回のログイン：", "ログイン失敗が2回ありました") // the wrong password and the wrong code
 		})
 		t.Run("logout ends the session", func(t *testing.T) {
 			expect(t, b.post("/logout", nil), http.StatusSeeOther, "/login")

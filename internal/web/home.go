@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"mamori/internal/auditlog"
 	"mamori/internal/org"
 )
 
@@ -11,6 +12,7 @@ type homeData struct {
 	Staff       int
 	Users       int
 	Today       string
+	SignIns     auditlog.SignInSummary
 }
 
 func (w *Server) home(rw http.ResponseWriter, r *http.Request) error {
@@ -32,6 +34,9 @@ func (w *Server) home(rw http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		d.Users = len(users)
+	}
+	if d.SignIns, err = w.s.Audit.SignIns(ctx, who); err != nil {
+		return err
 	}
 	p := w.newPage(r, "home.title", "home")
 	d.Today = p.Date(w.s.Now())
