@@ -184,8 +184,10 @@ func redact(dsn string) string {
 	return u.String()
 }
 
+// redactErr renders a driver error on one line without the DSN's password.
 func redactErr(err error, dsn string) string {
-	msg := err.Error()
+	msg := strings.NewReplacer(":\n", ": ", "\n", "; ").Replace(err.Error())
+	msg = strings.Join(strings.Fields(msg), " ")
 	if u, perr := url.Parse(dsn); perr == nil && u.User != nil {
 		if pw, ok := u.User.Password(); ok && pw != "" {
 			msg = strings.ReplaceAll(msg, pw, "xxxxx")

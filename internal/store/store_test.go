@@ -125,6 +125,9 @@ func TestOpenReportsProblems(t *testing.T) {
 	if strings.Contains(err.Error(), "secretpw") {
 		t.Errorf("error shows the password: %v", err)
 	}
+	if strings.Contains(err.Error(), "\n") {
+		t.Errorf("error is not one line: %q", err)
+	}
 	if _, err := store.Open(ctx, store.Config{DataDir: "/proc/mamori-cannot-be-here"}); err == nil {
 		t.Error("unwritable data folder accepted")
 	}
