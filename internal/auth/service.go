@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"runtime"
 	"sync"
 	"time"
 
@@ -31,9 +32,11 @@ type Service struct {
 	dummy     string
 }
 
-// New returns a service with the given database and password parameters.
+// New returns a service with the given database and password parameters. Concurrent argon2id
+// computations are limited to the number of CPUs (at least 2, at most 8): more would only queue
+// for the processor while each holds Params.MemoryKiB.
 func New(db *store.DB, p Params) *Service {
-	return &Service{DB: db, Params: p, hashing: make(chan struct{}, 4)}
+	return &Service{DB: db, Params: p, hashing: make(chan struct{}, min(max(runtime.NumCPU(), 2), 8))}
 }
 
 // Client describes where a request comes from, for the audit log.

@@ -308,11 +308,16 @@ func (s *Service) ListUsers(ctx context.Context, who access.Actor) ([]User, erro
 	return out, rows.Err()
 }
 
-// CountUsers returns how many accounts exist in all organisations.
-func (s *Service) CountUsers(ctx context.Context) (int, error) {
+// CountUsers returns how many accounts the actor's organisation has.
+func (s *Service) CountUsers(ctx context.Context, who access.Actor) (int, error) {
+	if !who.CanAdminister() {
+		return 0, apperr.New(apperr.Forbidden, "error.forbidden")
+	}
 	var n int
-	err := s.DB.SQL.QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n)
-	return n, err
+	if err := s.DB.SQL.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE org_id = $1`, who.OrgID).Scan(&n); err != nil {
+		return 0, apperr.Wrap(err, "count users")
+	}
+	return n, nil
 }
 
 func addHistory(ctx context.Context, tx *sql.Tx, orgID, userID int64, hash string, at time.Time) error {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"mamori/internal/access"
 	"mamori/internal/apperr"
 	"mamori/internal/auth"
 	"mamori/internal/store"
@@ -37,7 +38,7 @@ func TestCreateUser(t *testing.T) {
 					wantField(t, err, c.field, c.key)
 				})
 			}
-			if n, _ := e.auth.CountUsers(ctx); n != 0 {
+			if n, err := e.auth.CountUsers(ctx, e.admin); err != nil || n != 0 {
 				t.Fatalf("%d users created by invalid input", n)
 			}
 		})
@@ -146,5 +147,14 @@ func TestResetPassword(t *testing.T) {
 		})
 
 		e.verifyChain(t)
+	})
+}
+
+func TestCountUsersIsForAdministrators(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		if _, err := e.auth.CountUsers(t.Context(), access.Actor{OrgID: e.admin.OrgID, UserID: 99}); apperr.CodeOf(err) != apperr.Forbidden {
+			t.Fatalf("a regular user counted accounts: %v", err)
+		}
 	})
 }

@@ -148,3 +148,21 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// Counts are the sizes of an organisation's registers, for overviews.
+type Counts struct {
+	Departments int
+	Staff       int
+}
+
+// Count returns how many departments and staff the actor's organisation has.
+func (s *Service) Count(ctx context.Context, who access.Actor) (Counts, error) {
+	var c Counts
+	err := s.DB.SQL.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM departments WHERE org_id = $1),
+		(SELECT count(*) FROM staff WHERE org_id = $1)`, who.OrgID).Scan(&c.Departments, &c.Staff)
+	if err != nil {
+		return c, apperr.Wrap(err, "counts")
+	}
+	return c, nil
+}

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"mamori/internal/auditlog"
-	"mamori/internal/org"
 )
 
 type homeData struct {
@@ -18,22 +17,15 @@ type homeData struct {
 func (w *Server) home(rw http.ResponseWriter, r *http.Request) error {
 	ctx, who := r.Context(), stateOf(r).who
 	var d homeData
-	tree, err := w.s.Org.Tree(ctx, who)
+	c, err := w.s.Org.Count(ctx, who)
 	if err != nil {
 		return err
 	}
-	d.Departments = len(tree)
-	if _, n, err := w.s.Org.ListStaff(ctx, who, org.StaffFilter{Limit: 1}); err == nil {
-		d.Staff = n
-	} else {
-		return err
-	}
+	d.Departments, d.Staff = c.Departments, c.Staff
 	if who.CanAdminister() {
-		users, err := w.s.Auth.ListUsers(ctx, who)
-		if err != nil {
+		if d.Users, err = w.s.Auth.CountUsers(ctx, who); err != nil {
 			return err
 		}
-		d.Users = len(users)
 	}
 	if d.SignIns, err = w.s.Audit.SignIns(ctx, who); err != nil {
 		return err
