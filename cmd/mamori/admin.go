@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"text/tabwriter"
+	"time"
 
 	"mamori/internal/access"
 	"mamori/internal/apperr"
@@ -185,6 +186,9 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	broken := 0
 	for _, r := range reports {
+		if err := auditlog.RecordVerification(ctx, s.DB.SQL, r, "cli", time.Now()); err != nil {
+			return err
+		}
 		if r.OK() {
 			fmt.Fprintf(stdout, "organisation %d: OK, %d entries, head #%d %s\n", r.OrgID, r.Entries, r.HeadSeq, r.HeadHash)
 			continue

@@ -35,7 +35,7 @@ func New(db *store.DB, params auth.Params, now func() time.Time) *Services {
 		Now:   now,
 		Org:   &org.Service{DB: db, Now: now},
 		Auth:  a,
-		Audit: &auditlog.Service{DB: db},
+		Audit: &auditlog.Service{DB: db, Now: now},
 	}
 }
 

@@ -37,7 +37,8 @@ type Filter struct {
 
 // Service reads the log on behalf of an actor.
 type Service struct {
-	DB *store.DB
+	DB  *store.DB
+	Now func() time.Time
 }
 
 // List returns entries newest first and the total matching the filter.

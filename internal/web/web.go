@@ -88,6 +88,7 @@ func (w *Server) routes() {
 	m.Handle("POST /staff/{id}", full(w.staffUpdate))
 
 	m.Handle("GET /audit", full(w.audit))
+	m.Handle("POST /audit/verify", full(w.auditVerify))
 
 	m.Handle("/", public(w.notFound))
 }
