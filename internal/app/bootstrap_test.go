@@ -105,7 +105,7 @@ func TestBootstrapCompletesAnInterruptedStart(t *testing.T) {
 
 func TestBootstrapRace(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		a, b := twoHandles(t, db)
+		a, b := storetest.TwoHandles(t, db)
 		const starters = 4
 		results := make([]app.FirstStart, starters)
 		errs := make([]error, starters)

@@ -66,7 +66,7 @@ func TestConcurrentAppends(t *testing.T) {
 			checkContiguous(t, db, orgID)
 		})
 		t.Run("two handles on one database form one chain", func(t *testing.T) {
-			a, b := twoHandles(t, db)
+			a, b := storetest.TwoHandles(t, db)
 			orgID := newOrg(t, a, "two")
 			appendConcurrently(t, orgID, a, b)
 			checkContiguous(t, b, orgID)

@@ -83,22 +83,3 @@ func exec(t *testing.T, db *store.DB, q string, args ...any) {
 		t.Fatalf("%s: %v", q, err)
 	}
 }
-
-// twoHandles returns two separately opened *store.DB on one fresh database, as two server
-// processes would have.
-func twoHandles(t *testing.T, db *store.DB) (*store.DB, *store.DB) {
-	t.Helper()
-	open := func(dsn string) *store.DB {
-		h, err := store.Open(context.Background(), store.Config{DSN: dsn})
-		if err != nil {
-			t.Fatalf("open %s: %v", dsn, err)
-		}
-		t.Cleanup(func() { h.Close() })
-		return h
-	}
-	if db.Engine == store.SQLite {
-		return db, open("file:" + db.Where)
-	}
-	dsn := storetest.PostgresDSN(t)
-	return open(dsn), open(dsn)
-}

@@ -155,7 +155,7 @@ func TestSessions(t *testing.T) {
 
 func TestSessionsAreSharedBetweenProcesses(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		a, b := twoHandles(t, db)
+		a, b := storetest.TwoHandles(t, db)
 		e := newEnv(t, a)
 		e.activeUser(t, "tanaka")
 		token, _ := e.signIn(t, "tanaka", password)

@@ -103,3 +103,23 @@ func stopCluster() {
 		theCluster.stop()
 	}
 }
+
+// TwoHandles returns two separately opened handles on one fresh database of db's engine, as two
+// server processes would have: on SQLite db itself and a second handle on its file, on
+// PostgreSQL two handles on a new database.
+func TwoHandles(t testing.TB, db *store.DB) (*store.DB, *store.DB) {
+	t.Helper()
+	open := func(dsn string) *store.DB {
+		h, err := store.Open(context.Background(), store.Config{DSN: dsn})
+		if err != nil {
+			t.Fatalf("open %s: %v", dsn, err)
+		}
+		t.Cleanup(func() { h.Close() })
+		return h
+	}
+	if db.Engine == store.SQLite {
+		return db, open("file:" + db.Where)
+	}
+	dsn := PostgresDSN(t)
+	return open(dsn), open(dsn)
+}
