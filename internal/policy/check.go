@@ -1,0 +1,305 @@
+package policy
+
+import (
+	"fmt"
+	"strings"
+)
+
+// compilePack validates a merged pack and compiles its expressions.
+func compilePack(p *Pack, file string) (*Compiled, Problems) {
+	c := &checker{p: p, file: file}
+	inh := func(key string) bool { return p.Inherited[key] }
+
+	if !packIDPattern.MatchString(p.ID) {
+		c.add("id", "pack id %q must be lower-case letters, digits or '-'", p.ID)
+	}
+	if strings.TrimSpace(p.Name) == "" {
+		c.add("name", "name is missing")
+	}
+	if !oneOf(packKinds, p.Kind) {
+		c.add("kind", "kind %q is not one of %s", p.Kind, strings.Join(packKinds, ", "))
+	}
+	if strings.TrimSpace(p.Version) == "" {
+		c.add("version", "version is missing (the revision as the source states it)")
+	}
+	if p.Source == "" && p.Basis == "" && p.Extends == "" {
+		c.add("source", "a pack names its source text, or (a base pack) its basis")
+	}
+
+	seen := map[string]bool{}
+	for i, r := range p.Roles {
+		path := fmt.Sprintf("roles[%d]", i)
+		c.id(path, r.ID, seen)
+		if r.Name == "" {
+			c.add(path+".name", "name is missing")
+		}
+		if !oneOf(roleScopes, r.Scope) {
+			c.add(path+".scope", "scope %q is not one of %s", r.Scope, strings.Join(roleScopes, ", "))
+		}
+		for j, a := range r.Acting {
+			c.roleRef(fmt.Sprintf("%s.acting[%d]", path, j), a)
+		}
+		c.cite(path, r.Cite, inh("roles/"+r.ID))
+		for j, d := range r.Duties {
+			if d.Text == "" {
+				c.add(fmt.Sprintf("%s.duties[%d].text", path, j), "text is missing")
+			}
+		}
+	}
+
+	seen = map[string]bool{}
+	for i, a := range p.Classification.Axes {
+		path := fmt.Sprintf("classification.axes[%d]", i)
+		c.id(path, a.ID, seen)
+		c.cite(path, a.Cite, inh("axes/"+a.ID))
+		if len(a.Levels) == 0 {
+			c.add(path+".levels", "an axis needs levels")
+		}
+		lseen, ranks := map[string]bool{}, map[int]bool{}
+		for j, l := range a.Levels {
+			lp := fmt.Sprintf("%s.levels[%d]", path, j)
+			if l.ID == "" || lseen[l.ID] {
+				c.add(lp+".id", "level id %q is missing or used twice", l.ID)
+			}
+			lseen[l.ID] = true
+			if l.Rank <= 0 || ranks[l.Rank] {
+				c.add(lp+".rank", "rank %d must be positive and unique on the axis", l.Rank)
+			}
+			ranks[l.Rank] = true
+			if l.Name == "" {
+				c.add(lp+".name", "name is missing")
+			}
+			c.cite(lp, l.Cite, inh("axes/"+a.ID))
+		}
+	}
+
+	seen = map[string]bool{}
+	for i, s := range p.Segments {
+		path := fmt.Sprintf("segments[%d]", i)
+		c.id(path, s.ID, seen)
+		if !oneOf(segmentIDs, s.ID) {
+			c.add(path+".id", "segment %q is not one of %s", s.ID, strings.Join(segmentIDs, ", "))
+		}
+		c.cite(path, s.Cite, inh("segments/"+s.ID))
+	}
+
+	seen = map[string]bool{}
+	for i, z := range p.Zones {
+		path := fmt.Sprintf("zones[%d]", i)
+		c.id(path, z.ID, seen)
+		for j, ref := range z.Use {
+			c.levelRef(fmt.Sprintf("%s.use[%d]", path, j), ref)
+		}
+		for j, ref := range z.Store {
+			c.levelRef(fmt.Sprintf("%s.store[%d]", path, j), ref)
+		}
+		c.cite(path, z.Cite, inh("zones/"+z.ID))
+	}
+
+	seen = map[string]bool{}
+	for i, a := range p.Attributes {
+		path := fmt.Sprintf("attributes[%d]", i)
+		c.id(path, a.ID, seen)
+		if !oneOf(attrTypes, a.Type) {
+			c.add(path+".type", "type %q is not one of %s", a.Type, strings.Join(attrTypes, ", "))
+		}
+		if a.Type == "enum" && len(a.Values) == 0 {
+			c.add(path+".values", "an enum attribute needs values")
+		}
+		if _, ok := recordTypes[a.On]; !ok {
+			c.add(path+".on", "record %q is unknown", a.On)
+		}
+	}
+
+	out := &Compiled{Pack: p, File: file, Rules: map[string]*Program{}, RuleWhen: map[string]*Program{}, Approvals: map[string]*Program{}}
+
+	seen = map[string]bool{}
+	for i, a := range p.Approvals {
+		path := fmt.Sprintf("approvals[%d]", i)
+		c.id(path, a.ID, seen)
+		if a.Name == "" {
+			c.add(path+".name", "name is missing")
+		}
+		if !oneOf(subjects, a.Subject) {
+			c.add(path+".subject", "subject %q is not one of %s", a.Subject, strings.Join(subjects, ", "))
+		}
+		if a.When != "" {
+			if a.Subject != "asset" {
+				c.add(path+".when", "a condition needs an asset subject")
+			} else if prg, err := compile("asset", a.When, p); err != nil {
+				c.add(path+".when", "%v", err)
+			} else {
+				out.Approvals[a.ID] = prg
+			}
+		}
+		if len(a.Steps) == 0 {
+			c.add(path+".steps", "an approval needs at least one step")
+		}
+		for j, s := range a.Steps {
+			sp := fmt.Sprintf("%s.steps[%d]", path, j)
+			if s.Role == "" {
+				c.add(sp+".role", "role is missing")
+			}
+			c.roleRef(sp+".role", s.Role)
+			if !oneOf(stepScopes, s.Of) {
+				c.add(sp+".of", "of %q is not one of %s", s.Of, strings.Join(stepScopes, ", "))
+			}
+		}
+		c.fields(path+".fields", a.Fields)
+		c.cite(path, a.Cite, inh("approvals/"+a.ID))
+	}
+
+	seen = map[string]bool{}
+	for i, l := range p.Logbooks {
+		path := fmt.Sprintf("logbooks[%d]", i)
+		c.id(path, l.ID, seen)
+		if len(l.Fields) == 0 {
+			c.add(path+".fields", "a logbook needs fields")
+		}
+		c.fields(path+".fields", l.Fields)
+		c.roleRef(path+".kept_by", l.KeptBy)
+		c.cite(path, l.Cite, inh("logbooks/"+l.ID))
+	}
+
+	c.incident()
+
+	seen = map[string]bool{}
+	for i, r := range p.Rules {
+		path := fmt.Sprintf("rules[%d]", i)
+		c.id(path, r.ID, seen)
+		if r.Title == "" {
+			c.add(path+".title", "title is missing")
+		}
+		if !oneOf(severities, r.Severity) {
+			c.add(path+".severity", "severity %q is not one of %s", r.Severity, strings.Join(severities, ", "))
+		}
+		if _, ok := recordTypes[r.On]; !ok {
+			c.add(path+".on", "record %q is unknown", r.On)
+		} else {
+			if r.When != "" {
+				if prg, err := compile(r.On, r.When, p); err != nil {
+					c.add(path+".when", "%v", err)
+				} else {
+					out.RuleWhen[r.ID] = prg
+				}
+			}
+			if r.Require == "" {
+				c.add(path+".require", "require is missing")
+			} else if prg, err := compile(r.On, r.Require, p); err != nil {
+				c.add(path+".require", "%v", err)
+			} else {
+				out.Rules[r.ID] = prg
+			}
+		}
+		c.cite(path, r.Cite, inh("rules/"+r.ID))
+	}
+
+	seen = map[string]bool{}
+	for i, x := range p.Inspections {
+		path := fmt.Sprintf("inspections[%d]", i)
+		c.id(path, x.ID, seen)
+		if x.Question == "" {
+			c.add(path+".question", "question is missing")
+		}
+		c.roleRef(path+".role", x.Role)
+		c.cite(path, x.Cite, inh("inspections/"+x.ID))
+	}
+	seen = map[string]bool{}
+	for i, x := range p.Clauses {
+		path := fmt.Sprintf("clauses[%d]", i)
+		c.id(path, x.ID, seen)
+		if x.Text == "" {
+			c.add(path+".text", "text is missing")
+		}
+		c.cite(path, x.Cite, inh("clauses/"+x.ID))
+	}
+	seen = map[string]bool{}
+	for i, x := range p.Threats {
+		path := fmt.Sprintf("threats[%d]", i)
+		c.id(path, x.ID, seen)
+		c.cite(path, x.Cite, inh("threats/"+x.ID))
+	}
+
+	if p.Auth.LockoutAfterFailures < 0 {
+		c.add("auth.lockout_after_failures", "must not be negative")
+	}
+	if p.Auth.PasswordMinLength != 0 && p.Auth.PasswordMinLength < 8 {
+		c.add("auth.password_min_length", "must be at least 8")
+	}
+	for i, r := range p.Auth.MFARoles {
+		c.roleRef(fmt.Sprintf("auth.mfa_roles[%d]", i), r)
+	}
+	if p.Auth.LockoutAfterFailures > 0 {
+		c.cite("auth", p.Auth.Cite, false)
+	}
+
+	if len(c.problems) > 0 {
+		return nil, c.problems
+	}
+	return out, nil
+}
+
+func (c *checker) incident() {
+	p := c.p
+	inh := func(key string) bool { return p.Inherited[key] }
+	c.fields("incident.report_items", p.Incident.ReportItems)
+	seen := map[string]bool{}
+	for i, ct := range p.Incident.Contacts {
+		path := fmt.Sprintf("incident.contacts[%d]", i)
+		c.id(path, ct.ID, seen)
+		c.roleRef(path+".role", ct.Role)
+		c.cite(path, ct.Cite, inh("incident.contacts/"+ct.ID))
+	}
+	seen = map[string]bool{}
+	for i, t := range p.Incident.Triage {
+		path := fmt.Sprintf("incident.triage[%d]", i)
+		c.id(path, t.ID, seen)
+		c.roleRef(path+".by", t.By)
+		c.cite(path, t.Cite, inh("incident.triage/"+t.ID))
+	}
+	seen = map[string]bool{}
+	for i, cat := range p.Incident.Categories {
+		path := fmt.Sprintf("incident.categories[%d]", i)
+		c.id(path, cat.ID, seen)
+		for j, n := range cat.Notify {
+			if !p.contact(n) {
+				c.add(fmt.Sprintf("%s.notify[%d]", path, j), "unknown contact %q", n)
+			}
+		}
+		c.cite(path, cat.Cite, inh("incident.categories/"+cat.ID))
+	}
+	seen = map[string]bool{}
+	for i, r := range p.Incident.Routes {
+		path := fmt.Sprintf("incident.routes[%d]", i)
+		c.id(path, r.ID, seen)
+		if len(r.Steps) == 0 {
+			c.add(path+".steps", "a route needs steps")
+		}
+		for j, s := range r.Steps {
+			sp := fmt.Sprintf("%s.steps[%d]", path, j)
+			if !p.contact(s.From) {
+				c.add(sp+".from", "unknown contact %q", s.From)
+			}
+			for k, to := range s.To {
+				if !p.contact(to) {
+					c.add(fmt.Sprintf("%s.to[%d]", sp, k), "unknown contact %q", to)
+				}
+			}
+		}
+		c.cite(path, r.Cite, inh("incident.routes/"+r.ID))
+	}
+	seen = map[string]bool{}
+	for i, m := range p.Incident.Measures {
+		path := fmt.Sprintf("incident.measures[%d]", i)
+		c.id(path, m.ID, seen)
+		if len(m.Conditions) == 0 {
+			c.add(path+".conditions", "a measure needs the conditions it is taken under")
+		}
+		c.roleRef(path+".decided_by", m.DecidedBy)
+		c.cite(path, m.Cite, inh("incident.measures/"+m.ID))
+	}
+	if pub := p.Incident.Publication; pub != nil {
+		c.roleRef("incident.publication.decided_by", pub.DecidedBy)
+		c.cite("incident.publication", pub.Cite, inh("incident.publication"))
+	}
+}

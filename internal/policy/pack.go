@@ -1,0 +1,274 @@
+// Package policy is the policy pack: an organisation's 情報セキュリティポリシー as data — roles
+// and who holds them, classification, approvals, logbooks, incident handling, compliance rules,
+// contract clauses and login rules — each element citing the article that requires it. Packs are
+// YAML, may extend another pack, and are validated and compiled (CEL) when loaded. The package
+// imports nothing else of Mamori's.
+package policy
+
+// Pack is one organisation's policy as data.
+type Pack struct {
+	ID           string `yaml:"id" json:"id"`
+	Name         string `yaml:"name" json:"name"`
+	Organization string `yaml:"organization" json:"organization"` // 団体名 as the source gives it
+	Kind         string `yaml:"kind" json:"kind"`                 // municipality, prefecture, board_of_education
+	Version      string `yaml:"version" json:"version"`           // the revision as the source states it
+	Source       string `yaml:"source" json:"source"`             // file name of the source text; empty for a base pack
+	Extends      string `yaml:"extends,omitempty" json:"extends,omitempty"`
+	// Basis says what a pack without a source of its own rests on (the base pack).
+	Basis       string `yaml:"basis,omitempty" json:"basis,omitempty"`
+	Description string `yaml:"description,omitempty" json:"description,omitempty"`
+
+	Roles          []Role          `yaml:"roles" json:"roles"`
+	Classification Classification  `yaml:"classification" json:"classification"`
+	Segments       []Segment       `yaml:"segments" json:"segments"`
+	Zones          []Zone          `yaml:"zones" json:"zones"`
+	Attributes     []Attribute     `yaml:"attributes" json:"attributes"`
+	Approvals      []Approval      `yaml:"approvals" json:"approvals"`
+	Logbooks       []Logbook       `yaml:"logbooks" json:"logbooks"`
+	Incident       Incident        `yaml:"incident" json:"incident"`
+	Rules          []Rule          `yaml:"rules" json:"rules"`
+	Inspections    []Inspection    `yaml:"inspections" json:"inspections"`
+	Clauses        []Clause        `yaml:"clauses" json:"clauses"`
+	Threats        []Threat        `yaml:"threats" json:"threats"`
+	Auth           Auth            `yaml:"auth" json:"auth"`
+	Inherited      map[string]bool `yaml:"-" json:"inherited,omitempty"` // element keys taken from the base pack
+}
+
+// Cite is the article an element rests on, in the source's own numbering, with a short
+// verbatim quotation of the source that a test finds in the source text.
+type Cite struct {
+	Article string `yaml:"article" json:"article"`
+	Quote   string `yaml:"quote,omitempty" json:"quote,omitempty"`
+}
+
+// Role is a responsibility the policy names, the post that holds it ex officio (充て職) and
+// who acts in the holder's absence (代行).
+type Role struct {
+	ID     string   `yaml:"id" json:"id"`
+	Name   string   `yaml:"name" json:"name"`
+	HeldBy string   `yaml:"held_by" json:"held_by"`
+	Scope  string   `yaml:"scope" json:"scope"` // organization, department, system
+	Duties []Duty   `yaml:"duties,omitempty" json:"duties,omitempty"`
+	Acting []string `yaml:"acting,omitempty" json:"acting,omitempty"` // role ids, in order, who act when the holder is absent
+	Cite   Cite     `yaml:"cite" json:"cite"`
+}
+
+// Duty is one thing a role must do.
+type Duty struct {
+	Text string `yaml:"text" json:"text"`
+	Cite Cite   `yaml:"cite" json:"cite"`
+}
+
+// Classification is the pack's axes of classification (one for 重要性分類, three for
+// 機密性・完全性・可用性).
+type Classification struct {
+	Axes []Axis `yaml:"axes" json:"axes"`
+}
+
+// Axis is one dimension of classification.
+type Axis struct {
+	ID     string  `yaml:"id" json:"id"`
+	Name   string  `yaml:"name" json:"name"`
+	Levels []Level `yaml:"levels" json:"levels"`
+	Cite   Cite    `yaml:"cite" json:"cite"`
+}
+
+// Level is a value on an axis; a higher rank is more sensitive.
+type Level struct {
+	ID         string   `yaml:"id" json:"id"`
+	Rank       int      `yaml:"rank" json:"rank"`
+	Name       string   `yaml:"name" json:"name"`
+	Definition string   `yaml:"definition" json:"definition"`
+	Handling   []string `yaml:"handling,omitempty" json:"handling,omitempty"` // 取扱制限
+	Label      string   `yaml:"label,omitempty" json:"label,omitempty"`       // 分類の表示
+	Cite       Cite     `yaml:"cite" json:"cite"`
+}
+
+// Segment is a network segment of the three-tier model.
+type Segment struct {
+	ID          string `yaml:"id" json:"id"` // mynumber, lgwan, internet, management
+	Name        string `yaml:"name" json:"name"`
+	Description string `yaml:"description,omitempty" json:"description,omitempty"`
+	Cite        Cite   `yaml:"cite" json:"cite"`
+}
+
+// Zone is a physical security zone (岸和田市 L0–L4) and the classes that may be used or stored
+// in it, as "axis:level" references.
+type Zone struct {
+	ID          string   `yaml:"id" json:"id"`
+	Rank        int      `yaml:"rank" json:"rank"`
+	Name        string   `yaml:"name" json:"name"`
+	Description string   `yaml:"description,omitempty" json:"description,omitempty"`
+	Use         []string `yaml:"use,omitempty" json:"use,omitempty"`
+	Store       []string `yaml:"store,omitempty" json:"store,omitempty"`
+	Cite        Cite     `yaml:"cite" json:"cite"`
+}
+
+// Attribute is a typed extra field of a record that rules and forms may use.
+type Attribute struct {
+	ID     string   `yaml:"id" json:"id"`
+	Name   string   `yaml:"name" json:"name"`
+	Type   string   `yaml:"type" json:"type"` // bool, string, int, date, enum
+	Values []string `yaml:"values,omitempty" json:"values,omitempty"`
+	On     string   `yaml:"on" json:"on"` // the record it belongs to: asset
+	Cite   Cite     `yaml:"cite,omitempty" json:"cite,omitempty"`
+}
+
+// Approval is a kind of request (申請) the policy requires permission for.
+type Approval struct {
+	ID         string  `yaml:"id" json:"id"`
+	Name       string  `yaml:"name" json:"name"`
+	Form       string  `yaml:"form,omitempty" json:"form,omitempty"`             // 様式第N号
+	FormTitle  string  `yaml:"form_title,omitempty" json:"form_title,omitempty"` // the form's own title
+	Subject    string  `yaml:"subject" json:"subject"`                           // asset or none
+	When       string  `yaml:"when,omitempty" json:"when,omitempty"`             // CEL over the subject: when the approval is needed
+	Steps      []Step  `yaml:"steps" json:"steps"`
+	Fields     []Field `yaml:"fields,omitempty" json:"fields,omitempty"`
+	Returnable bool    `yaml:"returnable,omitempty" json:"returnable,omitempty"`
+	PostHoc    bool    `yaml:"post_hoc,omitempty" json:"post_hoc,omitempty"` // may be approved after the fact
+	Cite       Cite    `yaml:"cite" json:"cite"`
+}
+
+// Step is one approval in order: the holder of Role over the scope Of.
+type Step struct {
+	Role string `yaml:"role" json:"role"`
+	Of   string `yaml:"of" json:"of"` // applicant_department, subject_department, organization, system
+	Note string `yaml:"note,omitempty" json:"note,omitempty"`
+}
+
+// Field is one input of a form, logbook or report.
+type Field struct {
+	ID       string   `yaml:"id" json:"id"`
+	Name     string   `yaml:"name" json:"name"`
+	Type     string   `yaml:"type" json:"type"` // text, textarea, date, datetime, number, bool, enum, staff, asset, department
+	Required bool     `yaml:"required,omitempty" json:"required,omitempty"`
+	Values   []string `yaml:"values,omitempty" json:"values,omitempty"`
+	Cite     Cite     `yaml:"cite,omitempty" json:"cite,omitempty"`
+}
+
+// Logbook is a record the policy requires to be kept (記録簿).
+type Logbook struct {
+	ID           string  `yaml:"id" json:"id"`
+	Name         string  `yaml:"name" json:"name"`
+	Form         string  `yaml:"form,omitempty" json:"form,omitempty"`
+	Fields       []Field `yaml:"fields" json:"fields"`
+	SecondPerson bool    `yaml:"second_person,omitempty" json:"second_person,omitempty"` // another person must confirm each entry
+	KeptBy       string  `yaml:"kept_by,omitempty" json:"kept_by,omitempty"`             // role id
+	Cite         Cite    `yaml:"cite" json:"cite"`
+}
+
+// Incident is how the policy handles information-security incidents.
+type Incident struct {
+	ReportItems []Field      `yaml:"report_items" json:"report_items"`
+	Triage      []TriageStep `yaml:"triage,omitempty" json:"triage,omitempty"`
+	Categories  []Category   `yaml:"categories,omitempty" json:"categories,omitempty"`
+	Contacts    []Contact    `yaml:"contacts,omitempty" json:"contacts,omitempty"`
+	Routes      []Route      `yaml:"routes,omitempty" json:"routes,omitempty"`
+	Measures    []Measure    `yaml:"measures,omitempty" json:"measures,omitempty"` // network cut, system stop …
+	Publication *Publication `yaml:"publication,omitempty" json:"publication,omitempty"`
+	Cite        Cite         `yaml:"cite,omitempty" json:"cite,omitempty"`
+}
+
+// TriageStep is one step of the first response.
+type TriageStep struct {
+	ID   string `yaml:"id" json:"id"`
+	Name string `yaml:"name" json:"name"`
+	Text string `yaml:"text,omitempty" json:"text,omitempty"`
+	By   string `yaml:"by,omitempty" json:"by,omitempty"` // role id
+	Cite Cite   `yaml:"cite" json:"cite"`
+}
+
+// Category is a kind of incident and whom it is reported to, in order (contact ids).
+type Category struct {
+	ID          string   `yaml:"id" json:"id"`
+	Name        string   `yaml:"name" json:"name"`
+	Description string   `yaml:"description,omitempty" json:"description,omitempty"`
+	Notify      []string `yaml:"notify,omitempty" json:"notify,omitempty"`
+	Cite        Cite     `yaml:"cite" json:"cite"`
+}
+
+// Contact is a person, role or body incidents are reported to (緊急連絡網).
+type Contact struct {
+	ID           string `yaml:"id" json:"id"`
+	Name         string `yaml:"name" json:"name"`
+	Role         string `yaml:"role,omitempty" json:"role,omitempty"` // pack role id, for internal contacts
+	External     bool   `yaml:"external,omitempty" json:"external,omitempty"`
+	Organization string `yaml:"organization,omitempty" json:"organization,omitempty"`
+	Cite         Cite   `yaml:"cite" json:"cite"`
+}
+
+// Route is a reporting chain: who tells whom, in order.
+type Route struct {
+	ID    string      `yaml:"id" json:"id"`
+	Name  string      `yaml:"name" json:"name"`
+	Steps []RouteStep `yaml:"steps" json:"steps"`
+	Cite  Cite        `yaml:"cite" json:"cite"`
+}
+
+// RouteStep is one report in a chain.
+type RouteStep struct {
+	From   string   `yaml:"from" json:"from"` // contact id
+	To     []string `yaml:"to" json:"to"`     // contact ids
+	Action string   `yaml:"action,omitempty" json:"action,omitempty"`
+	Within string   `yaml:"within,omitempty" json:"within,omitempty"` // as the source words it (直ちに …)
+}
+
+// Measure is an emergency action and the conditions under which it is taken.
+type Measure struct {
+	ID         string   `yaml:"id" json:"id"`
+	Name       string   `yaml:"name" json:"name"`
+	Conditions []string `yaml:"conditions" json:"conditions"`
+	DecidedBy  string   `yaml:"decided_by,omitempty" json:"decided_by,omitempty"` // role id
+	Cite       Cite     `yaml:"cite" json:"cite"`
+}
+
+// Publication is how an incident is made public.
+type Publication struct {
+	DecidedBy string `yaml:"decided_by,omitempty" json:"decided_by,omitempty"` // role id
+	Via       string `yaml:"via,omitempty" json:"via,omitempty"`
+	Cite      Cite   `yaml:"cite" json:"cite"`
+}
+
+// Rule is a checkable requirement: records that match When must satisfy Require.
+type Rule struct {
+	ID          string `yaml:"id" json:"id"`
+	On          string `yaml:"on" json:"on"` // asset
+	When        string `yaml:"when,omitempty" json:"when,omitempty"`
+	Require     string `yaml:"require" json:"require"`
+	Severity    string `yaml:"severity" json:"severity"` // low, medium, high, critical
+	Title       string `yaml:"title" json:"title"`
+	Description string `yaml:"description,omitempty" json:"description,omitempty"`
+	Cite        Cite   `yaml:"cite" json:"cite"`
+}
+
+// Inspection is a self-inspection item: a duty a person must check.
+type Inspection struct {
+	ID       string `yaml:"id" json:"id"`
+	Question string `yaml:"question" json:"question"`
+	Role     string `yaml:"role,omitempty" json:"role,omitempty"` // who is asked
+	Cite     Cite   `yaml:"cite" json:"cite"`
+}
+
+// Clause is a clause that outsourcing contracts must contain.
+type Clause struct {
+	ID   string `yaml:"id" json:"id"`
+	Text string `yaml:"text" json:"text"`
+	Cite Cite   `yaml:"cite" json:"cite"`
+}
+
+// Threat is a class of threat the policy names.
+type Threat struct {
+	ID          string `yaml:"id" json:"id"`
+	Name        string `yaml:"name" json:"name"`
+	Description string `yaml:"description,omitempty" json:"description,omitempty"`
+	Cite        Cite   `yaml:"cite" json:"cite"`
+}
+
+// Auth are the login rules the organisation's users are held to.
+type Auth struct {
+	LockoutAfterFailures int      `yaml:"lockout_after_failures,omitempty" json:"lockout_after_failures,omitempty"`
+	PasswordMinLength    int      `yaml:"password_min_length,omitempty" json:"password_min_length,omitempty"`
+	MFARoles             []string `yaml:"mfa_roles,omitempty" json:"mfa_roles,omitempty"`
+	Notes                []Duty   `yaml:"notes,omitempty" json:"notes,omitempty"`
+	Cite                 Cite     `yaml:"cite,omitempty" json:"cite,omitempty"`
+}

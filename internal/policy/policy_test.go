@@ -1,0 +1,143 @@
+package policy
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+)
+
+func loadOne(t *testing.T, yaml string) (*Compiled, error) {
+	t.Helper()
+	return LoadFile("t.yaml", []byte(yaml), nil)
+}
+
+func TestGoodPackLoadsAndEvaluates(t *testing.T) {
+	lib, err := LoadFS(os.DirFS("testdata/good"), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, ok := lib.Get("town")
+	if !ok {
+		t.Fatal("pack town missing")
+	}
+	if p.Auth.LockoutAfterFailures != 3 || len(p.Roles) != 3 || p.Digest == "" {
+		t.Fatalf("pack = %+v", p.Pack)
+	}
+	important := AssetRecord{Kind: "terminal", Class: map[string]LevelRef{"importance": {ID: "I", Rank: 3}}, Attrs: map[string]any{}, Now: time.Now()}
+	when, req := p.RuleWhen["mfa-on-important"], p.Rules["mfa-on-important"]
+	if ok, err := when.Eval(important); err != nil || !ok {
+		t.Fatalf("when = %v, %v", ok, err)
+	}
+	if ok, err := req.Eval(important); err != nil || ok {
+		t.Fatalf("require without mfa = %v, %v", ok, err)
+	}
+	important.Attrs["mfa"] = true
+	if ok, _ := req.Eval(important); !ok {
+		t.Fatal("require with mfa failed")
+	}
+	if ok, err := p.Approvals["take_out"].Eval(important); err != nil || !ok {
+		t.Fatalf("take-out condition = %v, %v", ok, err)
+	}
+}
+
+func TestProblemsNameTheFileAndElement(t *testing.T) {
+	base, err := os.ReadFile("testdata/good/town.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, from, to, path, message string
+	}{
+		{"unknown role in an approval step", "role: manager, of: applicant_department", "role: boss, of: applicant_department", "approvals[0].steps[0].role", `unknown role "boss"`},
+		{"expression that does not type-check", `require: "has(asset.attrs.mfa) && asset.attrs.mfa == true"`, `require: "asset.zone.rank == 'x'"`, "rules[0].require", "CEL"},
+		{"expression that is not a condition", `require: "has(asset.attrs.mfa) && asset.attrs.mfa == true"`, `require: "asset.zone.rank"`, "rules[0].require", "want bool"},
+		{"unknown axis", `when: "asset.class.importance.rank >= 3"`, `when: "asset.class.secrecy.rank >= 3"`, "rules[0].when", `unknown classification axis "secrecy"`},
+		{"unknown attribute", `asset.attrs.mfa == true`, `asset.attrs.mirrored == true`, "rules[0].require", `unknown attribute "mirrored"`},
+		{"unknown level in a zone", `store: ["importance:I"]`, `store: ["importance:X"]`, "zones[0].store[0]", `no level "X"`},
+		{"unknown contact in a route", "to: [pref]", "to: [police]", "incident.routes[0].steps[0].to[0]", `unknown contact "police"`},
+		{"missing citation", `cite: {article: "2(2)", quote: "総務課長を統括とする"}`, `cite: {article: "", quote: "総務課長を統括とする"}`, "roles[1].cite.article", "cite"},
+		{"missing quotation", `cite: {article: "2(2)", quote: "総務課長を統括とする"}`, `cite: {article: "2(2)"}`, "roles[1].cite.quote", "quote"},
+		{"duplicate id", "id: chief\n", "id: ciso\n", "roles[1].id", "used twice"},
+		{"misspelt key", "returnable: true", "returnabel: true", "", "returnabel"},
+		{"bad severity", "severity: high", "severity: huge", "rules[0].severity", "huge"},
+		{"unknown acting role", "acting: [chief]", "acting: [mayor]", "roles[0].acting[0]", `unknown role "mayor"`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			y := string(base)
+			if !strings.Contains(y, c.from) {
+				t.Fatalf("test pack lacks %q", c.from)
+			}
+			_, err := loadOne(t, strings.Replace(y, c.from, c.to, 1))
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			ps, ok := err.(Problems)
+			if !ok || len(ps) == 0 {
+				t.Fatalf("err = %T %v", err, err)
+			}
+			found := false
+			for _, p := range ps {
+				if p.File == "t.yaml" && (c.path == "" || p.Path == c.path) && strings.Contains(p.Message, c.message) {
+					found = true
+				}
+			}
+			if !found {
+				t.Fatalf("no problem at %s mentioning %q in:\n%v", c.path, c.message, err)
+			}
+		})
+	}
+}
+
+func TestExtendsMarksWhatIsInherited(t *testing.T) {
+	town, _ := os.ReadFile("testdata/good/town.yaml")
+	child := `id: village
+name: テスト村
+organization: テスト村
+kind: municipality
+version: "1"
+source: village.txt
+extends: town
+auth:
+  lockout_after_failures: 5
+  cite: {article: "1", quote: "5回"}
+roles:
+  - {id: ciso, name: CISO, held_by: 村長, scope: organization, cite: {article: "1", quote: "村長"}}
+`
+	lib, err := LoadFS(fstest.MapFS{"town.yaml": {Data: town}, "village.yaml": {Data: []byte(child)}}, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := lib.Get("village")
+	if r, _ := v.Role("ciso"); r.HeldBy != "村長" {
+		t.Fatalf("child's role did not replace the parent's: %+v", r)
+	}
+	if _, ok := v.Role("chief"); !ok || !v.Inherited["roles/chief"] || v.Inherited["roles/ciso"] {
+		t.Fatalf("inherited = %v", v.Inherited)
+	}
+	if v.Auth.LockoutAfterFailures != 5 || len(v.Rules) != 1 || !v.Inherited["rules/mfa-on-important"] {
+		t.Fatalf("merged = %+v", v.Pack)
+	}
+	circle := strings.Replace(child, "extends: town", "extends: village", 1)
+	if _, err := LoadFS(fstest.MapFS{"village.yaml": {Data: []byte(circle)}}, "."); err == nil || !strings.Contains(err.Error(), "circle") {
+		t.Fatalf("a pack extending itself: %v", err)
+	}
+	if _, err := LoadFS(fstest.MapFS{"village.yaml": {Data: []byte(strings.Replace(child, "extends: town", "extends: nowhere", 1))}}, "."); err == nil || !strings.Contains(err.Error(), `unknown pack "nowhere"`) {
+		t.Fatalf("unknown base: %v", err)
+	}
+}
+
+func TestCostLimitStopsRunawayExpressions(t *testing.T) {
+	y, _ := os.ReadFile("testdata/good/town.yaml")
+	heavy := strings.Replace(string(y), `require: "has(asset.attrs.mfa) && asset.attrs.mfa == true"`,
+		`require: "[1,2,3,4,5,6,7,8,9,10].all(a, [1,2,3,4,5,6,7,8,9,10].all(b, [1,2,3,4,5,6,7,8,9,10].all(c, [1,2,3,4,5,6,7,8,9,10].all(d, [1,2,3,4,5,6,7,8,9,10].all(e, a+b+c+d+e > 0)))))"`, 1)
+	p, err := loadOne(t, heavy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.Rules["mfa-on-important"].Eval(AssetRecord{Class: map[string]LevelRef{}, Attrs: map[string]any{}})
+	if err == nil || !strings.Contains(err.Error(), "cost") {
+		t.Fatalf("a 100,000-step expression ran: %v", err)
+	}
+}

@@ -1,0 +1,155 @@
+package policy
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+
+var packIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+
+var (
+	packKinds  = []string{"municipality", "prefecture", "board_of_education", "base"}
+	roleScopes = []string{"organization", "department", "system"}
+	stepScopes = []string{"applicant_department", "subject_department", "organization", "system"}
+	subjects   = []string{"asset", "none"}
+	severities = []string{"low", "medium", "high", "critical"}
+	attrTypes  = []string{"bool", "string", "int", "date", "enum"}
+	fieldTypes = []string{"text", "textarea", "date", "datetime", "number", "bool", "enum", "staff", "asset", "department", "file"}
+	segmentIDs = []string{"mynumber", "lgwan", "internet", "management"}
+)
+
+// checker collects the problems of one pack.
+type checker struct {
+	p        *Pack
+	file     string
+	problems Problems
+}
+
+func (c *checker) add(path, format string, args ...any) {
+	c.problems = append(c.problems, Problem{File: c.file, Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+func oneOf(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *Pack) role(id string) *Role {
+	for i := range p.Roles {
+		if p.Roles[i].ID == id {
+			return &p.Roles[i]
+		}
+	}
+	return nil
+}
+
+func (p *Pack) axis(id string) *Axis {
+	for i := range p.Classification.Axes {
+		if p.Classification.Axes[i].ID == id {
+			return &p.Classification.Axes[i]
+		}
+	}
+	return nil
+}
+
+func (p *Pack) attribute(id string) *Attribute {
+	for i := range p.Attributes {
+		if p.Attributes[i].ID == id {
+			return &p.Attributes[i]
+		}
+	}
+	return nil
+}
+
+func (p *Pack) contact(id string) bool {
+	for _, c := range p.Incident.Contacts {
+		if c.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// Role returns the pack's role by id.
+func (p *Pack) Role(id string) (Role, bool) {
+	if r := p.role(id); r != nil {
+		return *r, true
+	}
+	return Role{}, false
+}
+
+// Axis returns the pack's classification axis by id.
+func (p *Pack) Axis(id string) (Axis, bool) {
+	if a := p.axis(id); a != nil {
+		return *a, true
+	}
+	return Axis{}, false
+}
+
+// id checks an element id and that it is unique among its kind.
+func (c *checker) id(path, id string, seen map[string]bool) {
+	switch {
+	case id == "":
+		c.add(path+".id", "id is missing")
+	case !idPattern.MatchString(id):
+		c.add(path+".id", "id %q must be letters, digits, '.', '_' or '-'", id)
+	case seen[id]:
+		c.add(path+".id", "id %q is used twice", id)
+	}
+	seen[id] = true
+}
+
+func (c *checker) cite(path string, ct Cite, inherited bool) {
+	if strings.TrimSpace(ct.Article) == "" {
+		c.add(path+".cite.article", "every element must cite the article it rests on")
+	}
+	if c.p.Source != "" && !inherited && strings.TrimSpace(ct.Quote) == "" {
+		c.add(path+".cite.quote", "an element of a pack with a source must quote the source")
+	}
+}
+
+func (c *checker) roleRef(path, id string) {
+	if id != "" && c.p.role(id) == nil {
+		c.add(path, "unknown role %q", id)
+	}
+}
+
+func (c *checker) fields(path string, fs []Field) {
+	seen := map[string]bool{}
+	for i, f := range fs {
+		fp := fmt.Sprintf("%s[%d]", path, i)
+		c.id(fp, f.ID, seen)
+		if f.Name == "" {
+			c.add(fp+".name", "name is missing")
+		}
+		if !oneOf(fieldTypes, f.Type) {
+			c.add(fp+".type", "type %q is not one of %s", f.Type, strings.Join(fieldTypes, ", "))
+		}
+		if f.Type == "enum" && len(f.Values) == 0 {
+			c.add(fp+".values", "an enum field needs values")
+		}
+	}
+}
+
+// levelRef checks an "axis:level" reference.
+func (c *checker) levelRef(path, ref string) {
+	axis, level, ok := strings.Cut(ref, ":")
+	a := c.p.axis(axis)
+	if !ok || a == nil {
+		c.add(path, "%q is not axis:level of a known axis", ref)
+		return
+	}
+	for _, l := range a.Levels {
+		if l.ID == level {
+			return
+		}
+	}
+	c.add(path, "axis %q has no level %q", axis, level)
+}
