@@ -1,0 +1,199 @@
+package packs
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+	"unicode"
+
+	"mamori/internal/policy"
+)
+
+// seedsDir is where the source policies live: ../shared/seeds beside the repository.
+const seedsDir = "../../shared/seeds"
+
+func mustLoad(t *testing.T) *policy.Library {
+	t.Helper()
+	lib, err := Load()
+	if err != nil {
+		t.Fatalf("shipped packs do not load:\n%v", err)
+	}
+	return lib
+}
+
+var seedOnce sync.Map
+
+// normalized removes every kind of white space, so that a quotation matches the source however
+// the source breaks its lines.
+func normalized(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '\u3000' {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func seedText(t *testing.T, file string) string {
+	t.Helper()
+	if v, ok := seedOnce.Load(file); ok {
+		return v.(string)
+	}
+	b, err := os.ReadFile(filepath.Join(seedsDir, file))
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("source policy %s is required in CI: %v", file, err)
+		}
+		t.Skipf("source policy %s not available: %v", file, err)
+	}
+	s := normalized(string(b))
+	seedOnce.Store(file, s)
+	return s
+}
+
+// citations lists every citation of a pack's own elements with the element's path.
+func citations(p *policy.Compiled) map[string]policy.Cite {
+	out := map[string]policy.Cite{}
+	add := func(key, path string, c policy.Cite) {
+		if !p.Inherited[key] {
+			out[path] = c
+		}
+	}
+	for _, r := range p.Roles {
+		add("roles/"+r.ID, "roles/"+r.ID, r.Cite)
+		for i, d := range r.Duties {
+			add("roles/"+r.ID, "roles/"+r.ID+"/duties/"+strconv.Itoa(i), d.Cite)
+		}
+	}
+	for _, a := range p.Classification.Axes {
+		add("axes/"+a.ID, "axes/"+a.ID, a.Cite)
+		for _, l := range a.Levels {
+			add("axes/"+a.ID, "axes/"+a.ID+"/"+l.ID, l.Cite)
+		}
+	}
+	for _, x := range p.Segments {
+		add("segments/"+x.ID, "segments/"+x.ID, x.Cite)
+	}
+	for _, x := range p.Zones {
+		add("zones/"+x.ID, "zones/"+x.ID, x.Cite)
+	}
+	for _, x := range p.Approvals {
+		add("approvals/"+x.ID, "approvals/"+x.ID, x.Cite)
+	}
+	for _, x := range p.Logbooks {
+		add("logbooks/"+x.ID, "logbooks/"+x.ID, x.Cite)
+	}
+	for _, x := range p.Rules {
+		add("rules/"+x.ID, "rules/"+x.ID, x.Cite)
+	}
+	for _, x := range p.Inspections {
+		add("inspections/"+x.ID, "inspections/"+x.ID, x.Cite)
+	}
+	for _, x := range p.Clauses {
+		add("clauses/"+x.ID, "clauses/"+x.ID, x.Cite)
+	}
+	for _, x := range p.Threats {
+		add("threats/"+x.ID, "threats/"+x.ID, x.Cite)
+	}
+	in := p.Incident
+	for _, x := range in.Contacts {
+		add("incident.contacts/"+x.ID, "incident/contacts/"+x.ID, x.Cite)
+	}
+	for _, x := range in.Categories {
+		add("incident.categories/"+x.ID, "incident/categories/"+x.ID, x.Cite)
+	}
+	for _, x := range in.Routes {
+		add("incident.routes/"+x.ID, "incident/routes/"+x.ID, x.Cite)
+	}
+	for _, x := range in.Measures {
+		add("incident.measures/"+x.ID, "incident/measures/"+x.ID, x.Cite)
+	}
+	for _, x := range in.Triage {
+		add("incident.triage/"+x.ID, "incident/triage/"+x.ID, x.Cite)
+	}
+	for _, x := range in.ReportItems {
+		if x.Cite.Article != "" {
+			add("incident.report_items/"+x.ID, "incident/report_items/"+x.ID, x.Cite)
+		}
+	}
+	if in.Publication != nil {
+		add("incident.publication", "incident/publication", in.Publication.Cite)
+	}
+	if p.Auth.Cite.Article != "" {
+		out["auth"] = p.Auth.Cite
+	}
+	return out
+}
+
+// loadPack loads one shipped pack on its own (with the base pack when it extends it), so that
+// a pack's tests do not depend on the others.
+func loadPack(t *testing.T, id string) *policy.Compiled {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	for _, name := range []string{id + ".yaml", "base.yaml"} {
+		b, err := files.ReadFile(name)
+		if err != nil {
+			continue
+		}
+		fsys[name] = &fstest.MapFile{Data: b}
+	}
+	lib, err := policy.LoadFS(fsys, ".")
+	if err != nil {
+		t.Fatalf("pack %s does not load:\n%v", id, err)
+	}
+	p, ok := lib.Get(id)
+	if !ok {
+		t.Fatalf("pack %s not found", id)
+	}
+	return p
+}
+
+// checkQuotes fails for every quotation of p's own elements that its source does not contain.
+func checkQuotes(t *testing.T, p *policy.Compiled) {
+	t.Helper()
+	text := seedText(t, p.Source)
+	cites := citations(p)
+	if len(cites) < 10 {
+		t.Fatalf("only %d citations", len(cites))
+	}
+	for path, c := range cites {
+		q := normalized(c.Quote)
+		if len([]rune(q)) < 4 {
+			t.Errorf("%s (%s): quotation %q is too short to identify the passage", path, c.Article, c.Quote)
+			continue
+		}
+		if !strings.Contains(text, q) {
+			t.Errorf("%s (%s): quotation not found in %s: %q", path, c.Article, p.Source, c.Quote)
+		}
+	}
+}
+
+// TestEveryQuotationIsInItsSource checks, for every pack with a source, that each element's
+// quotation is found in the source text (white space aside) — a pack that misstates its source
+// fails here.
+func TestEveryQuotationIsInItsSource(t *testing.T) {
+	lib := mustLoad(t)
+	for _, p := range lib.List() {
+		if p.Source == "" {
+			continue
+		}
+		t.Run(p.ID, func(t *testing.T) { checkQuotes(t, p) })
+	}
+}
+
+func TestShippedPacks(t *testing.T) {
+	lib := mustLoad(t)
+	var ids []string
+	for _, p := range lib.List() {
+		ids = append(ids, p.ID)
+	}
+	for _, want := range []string{"koge", "toki", "abira-kyoiku", "kishiwada", "yamagata", "base"} {
+		if _, ok := lib.Get(want); !ok {
+			t.Errorf("pack %s is not shipped (have %v)", want, ids)
+		}
+	}
+}
