@@ -61,11 +61,15 @@ func setUp(ctx context.Context, dsn string) (_ *env, err error) {
 		return nil, err
 	}
 	e.s = app.New(e.db, auth.DefaultParams, nil)
-	first, err := e.s.Bootstrap(ctx, app.Setup{OrgCode: "org", OrgName: "デモ町"})
+	pack, ok := e.s.Policy.Library.Get(demo.DefaultPack)
+	if !ok {
+		return nil, fmt.Errorf("pack %s is not shipped", demo.DefaultPack)
+	}
+	first, err := e.s.Bootstrap(ctx, app.Setup{OrgCode: "org", OrgName: "デモ町", PackID: pack.ID})
 	if err != nil {
 		return nil, fmt.Errorf("first start: %w", err)
 	}
-	if _, err := demo.Load(ctx, e.s, first.Org.ID, ""); err != nil {
+	if _, err := demo.Load(ctx, e.s, first.Org.ID, pack); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
 	if err := e.signIn(ctx, first.Org.ID); err != nil {

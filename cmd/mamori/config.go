@@ -13,7 +13,9 @@ import (
 
 	"mamori/internal/app"
 	"mamori/internal/auth"
+	"mamori/internal/policy"
 	"mamori/internal/store"
+	"mamori/packs"
 
 	_ "time/tzdata" // show Asia/Tokyo even on servers without zoneinfo
 )
@@ -66,8 +68,17 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// open opens and migrates the database and returns the services.
+// open opens and migrates the database and returns the services over the shipped packs.
 func (d *dataFlags) open(ctx context.Context) (*app.Services, func(), error) {
+	lib, err := packs.Load()
+	if err != nil {
+		return nil, nil, err
+	}
+	return d.openWith(ctx, lib)
+}
+
+// openWith opens and migrates the database and returns the services over a pack library.
+func (d *dataFlags) openWith(ctx context.Context, lib *policy.Library) (*app.Services, func(), error) {
 	octx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	db, err := store.Open(octx, store.Config{DataDir: d.data, DSN: d.db})
@@ -78,7 +89,7 @@ func (d *dataFlags) open(ctx context.Context) (*app.Services, func(), error) {
 		db.Close()
 		return nil, nil, err
 	}
-	return app.New(db, auth.DefaultParams, nil), func() { db.Close() }, nil
+	return app.NewWithPacks(db, auth.DefaultParams, nil, lib), func() { db.Close() }, nil
 }
 
 // setupFor describes the organisation created at first start.

@@ -23,6 +23,7 @@ Usage:
   mamori user reset-password --login NAME
   mamori user unlock --login NAME
   mamori token create --user NAME [--name LABEL]
+  mamori pack list | validate FILE | show ID [--json] | diff A B [--json]   [--pack-dir DIR]
   mamori verify
   mamori backup --out FILE
   mamori version
@@ -81,6 +82,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return userCmd(ctx, rest, stdout, stderr)
 	case "token":
 		return tokenCmd(ctx, rest, stdout, stderr)
+	case "pack":
+		return packCmd(ctx, rest, stdout, stderr)
 	case "verify":
 		return verify(ctx, rest, stdout, stderr)
 	case "backup":

@@ -9,13 +9,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
 
 	"mamori/internal/app"
 	"mamori/internal/demo"
+	"mamori/internal/policy"
 	"mamori/internal/server"
 )
 
@@ -61,6 +61,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	tlsCert := fs.String("tls-cert", envOr("MAMORI_TLS_CERT", ""), "serve HTTPS with this PEM certificate (chain) file [MAMORI_TLS_CERT]")
 	tlsKey := fs.String("tls-key", envOr("MAMORI_TLS_KEY", ""), "private key of --tls-cert [MAMORI_TLS_KEY]")
 	proxies := fs.String("trusted-proxies", envOr("MAMORI_TRUSTED_PROXIES", ""), "comma-separated addresses/prefixes of reverse proxies whose X-Forwarded-For is believed [MAMORI_TRUSTED_PROXIES]")
+	packDir := fs.String("pack-dir", envOr("MAMORI_PACK_DIR", ""), "folder of the organisation's own policy packs (*.yaml) [MAMORI_PACK_DIR]")
+	packID := fs.String("pack", envOr("MAMORI_PACK", ""), "policy pack the organisation is bound to at first start [MAMORI_PACK]")
 	var dm demoFlag
 	if v := envOr("MAMORI_DEMO", ""); v != "" {
 		dm.Set(v)
@@ -69,9 +71,21 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := parse(fs, joinDemoArg(args)); err != nil {
 		return err
 	}
-	// An unknown pack is a misconfiguration: report it before the first start creates anything.
-	if dm.set && dm.pack != "" && !slices.Contains(demo.Packs, dm.pack) {
-		return fmt.Errorf("demo: unknown pack %q (known: %s)", dm.pack, strings.Join(demo.Packs, ", "))
+	// Packs are read, and an unknown pack is reported, before the first start creates anything.
+	lib, err := library(*packDir)
+	if err != nil {
+		return err
+	}
+	if dm.set && dm.pack == "" {
+		dm.pack = demo.DefaultPack
+	}
+	if *packID == "" {
+		*packID = dm.pack
+	}
+	for _, id := range []string{dm.pack, *packID} {
+		if _, ok := lib.Get(id); id != "" && !ok {
+			return fmt.Errorf("unknown pack %q (known: %s)", id, strings.Join(packIDs(lib), ", "))
+		}
 	}
 	trusted, err := server.ParseTrustedProxies(*proxies)
 	if err != nil {
@@ -101,16 +115,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer ln.Close()
 
-	s, closeDB, err := d.open(ctx)
+	s, closeDB, err := d.openWith(ctx, lib)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
 	name := *orgName
-	if name == "" && dm.set {
-		name = "デモ町"
+	if p, ok := lib.Get(dm.pack); name == "" && dm.set && ok {
+		name = p.Organization + "（デモ）"
 	}
-	first, err := s.Bootstrap(ctx, setupFor(name))
+	setup := setupFor(name)
+	setup.PackID = *packID
+	first, err := s.Bootstrap(ctx, setup)
 	if err != nil {
 		return fmt.Errorf("first start: %w", err)
 	}
@@ -118,7 +134,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		printAdminPassword(stdout, first.AdminPassword)
 	}
 	if dm.set {
-		if err := loadDemo(ctx, s, first.Org.ID, dm.pack, stdout); err != nil {
+		p, _ := lib.Get(dm.pack)
+		if err := loadDemo(ctx, s, first.Org.ID, p, stdout); err != nil {
 			return err
 		}
 	}
@@ -165,8 +182,17 @@ func printAdminPassword(w io.Writer, pw string) {
 `, app.AdminLogin, pw)
 }
 
-func loadDemo(ctx context.Context, s *app.Services, orgID int64, pack string, w io.Writer) error {
-	res, err := demo.Load(ctx, s, orgID, pack)
+// packIDs lists the ids of a library's packs.
+func packIDs(lib *policy.Library) []string {
+	var ids []string
+	for _, p := range lib.List() {
+		ids = append(ids, p.ID)
+	}
+	return ids
+}
+
+func loadDemo(ctx context.Context, s *app.Services, orgID int64, p *policy.Compiled, w io.Writer) error {
+	res, err := demo.Load(ctx, s, orgID, p)
 	if err != nil {
 		return fmt.Errorf("demo: %w", describe(err))
 	}
@@ -176,7 +202,7 @@ func loadDemo(ctx context.Context, s *app.Services, orgID int64, pack string, w 
 	}
 	fmt.Fprintln(w, "デモ団体を読み込みました。デモ利用者（初回ログイン時にパスワード変更）/ Demo accounts (change password at first login):")
 	for _, a := range res.Accounts {
-		fmt.Fprintf(w, "   %-10s %-22s %-14s %s\n", a.Login, a.Password, a.Role, a.Name)
+		fmt.Fprintf(w, "   %-10s %-22s %s（%s）\n", a.Login, a.Password, a.Name, a.Role)
 	}
 	fmt.Fprintln(w)
 	return nil

@@ -31,10 +31,9 @@ func TestServe(t *testing.T) {
 		if !strings.Contains(out, "Demo accounts") {
 			t.Fatalf("no demo account list:\n%s", out)
 		}
-		for _, login := range []string{"tanaka", "suzuki", "sato", "kobayashi", "matsumoto"} {
-			if !strings.Contains(out, "   "+login+" ") {
-				t.Errorf("demo account %s not listed:\n%s", login, out)
-			}
+		// Without a pack named, the demo is 上毛町's, whose first role is its CISO.
+		if !strings.Contains(out, "最高情報セキュリティ責任者（CISO）") || strings.Count(out, "\n   ") < 4 {
+			t.Errorf("demo accounts of 上毛町 not listed:\n%s", out)
 		}
 	})
 
@@ -99,23 +98,33 @@ func TestServe(t *testing.T) {
 }
 
 func TestServeFlags(t *testing.T) {
-	t.Run("--demo PACK with a space loads the pack", func(t *testing.T) {
-		s := startServe(t, "--data", t.TempDir(), "--demo", "default", "--addr", "127.0.0.1:0")
+	t.Run("--demo PACK with a space starts an organisation for that pack", func(t *testing.T) {
+		dir := t.TempDir()
+		s := startServe(t, "--data", dir, "--demo", "kishiwada", "--addr", "127.0.0.1:0")
 		if err := s.Stop(); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(s.Stdout.String(), "Demo accounts") {
 			t.Fatalf("demo not loaded:\n%s", s.Stdout)
+		}
+		var name, pack string
+		var lockout int
+		db := openData(t, store.Config{DataDir: dir})
+		db.SQL.QueryRow(`SELECT name, pack_id, lockout_after_failures FROM organizations`).Scan(&name, &pack, &lockout)
+		if name != "岸和田市（デモ）" || pack != "kishiwada" || lockout != 3 {
+			t.Fatalf("organisation %q bound to %q with lockout %d; want 岸和田市（デモ）, kishiwada, 3 (5(7)⑥)", name, pack, lockout)
 		}
 	})
 
-	t.Run("--demo=PACK loads the pack", func(t *testing.T) {
-		s := startServe(t, "--data", t.TempDir(), "--demo=default", "--addr", "127.0.0.1:0")
-		if err := s.Stop(); err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(s.Stdout.String(), "Demo accounts") {
-			t.Fatalf("demo not loaded:\n%s", s.Stdout)
+	t.Run("--demo=PACK works for every shipped pack", func(t *testing.T) {
+		for _, id := range []string{"koge", "toki", "abira-kyoiku", "yamagata"} {
+			s := startServe(t, "--data", t.TempDir(), "--demo="+id, "--addr", "127.0.0.1:0")
+			if err := s.Stop(); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(s.Stdout.String(), "Demo accounts") {
+				t.Fatalf("%s: demo not loaded:\n%s", id, s.Stdout)
+			}
 		}
 	})
 

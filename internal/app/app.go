@@ -11,31 +11,53 @@ import (
 	"mamori/internal/auditlog"
 	"mamori/internal/auth"
 	"mamori/internal/org"
+	"mamori/internal/orgpolicy"
+	"mamori/internal/policy"
 	"mamori/internal/store"
+	"mamori/packs"
 )
 
 // Services are the domain services every surface (web, API, command line) uses.
 type Services struct {
-	DB    *store.DB
-	Now   func() time.Time
-	Org   *org.Service
-	Auth  *auth.Service
-	Audit *auditlog.Service
+	DB     *store.DB
+	Now    func() time.Time
+	Org    *org.Service
+	Auth   *auth.Service
+	Audit  *auditlog.Service
+	Policy *orgpolicy.Service
 }
 
-// New builds the services. now may be nil for the real clock.
+// shipped returns the packs built into the binary. They are validated by their tests, so a
+// failure here is a build defect.
+func shipped() *policy.Library {
+	lib, err := packs.Load()
+	if err != nil {
+		panic("shipped policy packs do not load: " + err.Error())
+	}
+	return lib
+}
+
+// New builds the services over the shipped packs. now may be nil for the real clock.
 func New(db *store.DB, params auth.Params, now func() time.Time) *Services {
+	return NewWithPacks(db, params, now, shipped())
+}
+
+// NewWithPacks builds the services over a library of packs (the shipped ones and an
+// organisation's own folder).
+func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *policy.Library) *Services {
 	if now == nil {
 		now = time.Now
 	}
 	a := auth.New(db, params)
 	a.Now = now
+	pol := &orgpolicy.Service{DB: db, Library: lib, Now: now}
 	return &Services{
-		DB:    db,
-		Now:   now,
-		Org:   &org.Service{DB: db, Now: now},
-		Auth:  a,
-		Audit: &auditlog.Service{DB: db, Now: now},
+		DB:     db,
+		Now:    now,
+		Org:    &org.Service{DB: db, Now: now, Catalog: pol},
+		Auth:   a,
+		Audit:  &auditlog.Service{DB: db, Now: now},
+		Policy: pol,
 	}
 }
 
@@ -47,6 +69,7 @@ type Setup struct {
 	OrgCode string
 	OrgName string
 	OrgKind string
+	PackID  string // the pack the organisation is bound to at first start; empty for none yet
 }
 
 // FirstStart is what Bootstrap did: nothing when the database already had an organisation.
@@ -70,6 +93,14 @@ func (s *Services) Bootstrap(ctx context.Context, in Setup) (FirstStart, error) 
 	}
 	if err != nil {
 		return FirstStart{}, err
+	}
+	if in.PackID != "" && o.PackID == "" {
+		if _, err := s.Policy.Use(ctx, access.System(o.ID, "system"), in.PackID); err != nil {
+			return FirstStart{}, err
+		}
+		if o, err = s.Org.First(ctx); err != nil {
+			return FirstStart{}, err
+		}
 	}
 	// The administrator is created on its own; a start interrupted between the two steps is
 	// completed by the next one.

@@ -39,6 +39,16 @@ const DefaultLockoutAfterFailures = 5
 type Service struct {
 	DB  *store.DB
 	Now func() time.Time
+	// Catalog, when set, is the catalogue of the roles an organisation's policy pack defines;
+	// assignments must name one of them, with its scope.
+	Catalog RoleCatalog
+}
+
+// RoleCatalog tells which roles an organisation's pack defines.
+type RoleCatalog interface {
+	// RoleScope returns the scope of the pack role id ("" for any), or ok false when the pack has
+	// no such role.
+	RoleScope(ctx context.Context, orgID int64, id string) (scope string, ok bool, err error)
 }
 
 func (s *Service) now() time.Time {

@@ -3,6 +3,7 @@ package org
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 	"time"
 
@@ -59,6 +60,17 @@ func (s *Service) AssignRole(ctx context.Context, who access.Actor, in RoleAssig
 	}
 	if in.ValidFrom != "" && in.ValidTo != "" && in.ValidTo < in.ValidFrom && !v.Has("valid_to") {
 		v.Add("valid_to", "org.error.period")
+	}
+	if s.Catalog != nil && !v.Has("role_id") {
+		scope, ok, err := s.Catalog.RoleScope(ctx, who.OrgID, in.RoleID)
+		switch {
+		case err != nil:
+			return RoleAssignment{}, err
+		case !ok:
+			v.Add("role_id", "org.error.unknown_role", in.RoleID)
+		case scope != "" && scope != in.Scope && !v.Has("scope"):
+			v.Add("scope", "org.error.role_scope", scope)
+		}
 	}
 	if err := v.Err(); err != nil {
 		return RoleAssignment{}, err
@@ -144,4 +156,88 @@ func (s *Service) Roles(ctx context.Context, who access.Actor) ([]RoleAssignment
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// EndRole ends an assignment on the given day (YYYY-MM-DD, inclusive), keeping it as history.
+func (s *Service) EndRole(ctx context.Context, who access.Actor, id int64, day string) error {
+	if !who.CanAdminister() {
+		return apperr.New(apperr.Forbidden, "error.forbidden")
+	}
+	if _, err := time.Parse(time.DateOnly, day); err != nil {
+		return apperr.InvalidField("valid_to", "error.date")
+	}
+	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		var from, to string
+		err := tx.QueryRowContext(ctx, `SELECT valid_from, valid_to FROM role_assignments WHERE id = $1 AND org_id = $2`, id, who.OrgID).Scan(&from, &to)
+		if errors.Is(err, sql.ErrNoRows) {
+			return apperr.New(apperr.NotFound, "error.not_found")
+		}
+		if err != nil {
+			return apperr.Wrap(err, "role assignment")
+		}
+		if from != "" && day < from {
+			return apperr.InvalidField("valid_to", "org.error.period")
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE role_assignments SET valid_to = $1 WHERE id = $2`, day, id); err != nil {
+			return apperr.Wrap(err, "end role")
+		}
+		_, err = auditlog.Append(ctx, tx, who, s.now(), auditlog.Event{Entity: "role_assignment", EntityID: id, Action: "role.end",
+			Before: map[string]string{"valid_to": to}, After: map[string]string{"valid_to": day}})
+		return err
+	})
+}
+
+// RoleHolding is a role assignment with the names a page shows.
+type RoleHolding struct {
+	RoleAssignment
+	HolderName     string `json:"holder_name"`
+	HolderTitle    string `json:"holder_title"`
+	ActingName     string `json:"acting_name,omitempty"`
+	DepartmentName string `json:"department_name,omitempty"`
+	Current        bool   `json:"current"`
+}
+
+// Holdings lists the organisation's role assignments with names, current ones (on day,
+// YYYY-MM-DD) first, each group by role.
+func (s *Service) Holdings(ctx context.Context, who access.Actor, day string) ([]RoleHolding, error) {
+	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT r.id, r.org_id, r.role_id, r.scope, COALESCE(r.department_id, 0), r.system_ref,
+		COALESCE(r.holder_staff_id, 0), COALESCE(r.acting_staff_id, 0), r.valid_from, r.valid_to, r.created_at,
+		COALESCE(h.name, ''), COALESCE(h.title, ''), COALESCE(a.name, ''), COALESCE(d.name, '')
+		FROM role_assignments r
+		LEFT JOIN staff h ON h.id = r.holder_staff_id
+		LEFT JOIN staff a ON a.id = r.acting_staff_id
+		LEFT JOIN departments d ON d.id = r.department_id
+		WHERE r.org_id = $1 ORDER BY r.role_id, d.code, r.id`, who.OrgID)
+	if err != nil {
+		return nil, apperr.Wrap(err, "holdings")
+	}
+	defer rows.Close()
+	var current, past []RoleHolding
+	for rows.Next() {
+		var h RoleHolding
+		if err := rows.Scan(&h.ID, &h.OrgID, &h.RoleID, &h.Scope, &h.DepartmentID, &h.SystemRef, &h.HolderStaffID, &h.ActingStaffID,
+			&h.ValidFrom, &h.ValidTo, &h.CreatedAt, &h.HolderName, &h.HolderTitle, &h.ActingName, &h.DepartmentName); err != nil {
+			return nil, apperr.Wrap(err, "holdings")
+		}
+		h.CreatedAt = h.CreatedAt.UTC()
+		h.Current = (h.ValidFrom == "" || h.ValidFrom <= day) && (h.ValidTo == "" || h.ValidTo >= day)
+		if h.Current {
+			current = append(current, h)
+		} else {
+			past = append(past, h)
+		}
+	}
+	return append(current, past...), rows.Err()
+}
+
+// CurrentRoles lists the assignments in force on day.
+func (s *Service) CurrentRoles(ctx context.Context, who access.Actor, day string) ([]RoleHolding, error) {
+	all, err := s.Holdings(ctx, who, day)
+	var out []RoleHolding
+	for _, h := range all {
+		if h.Current {
+			out = append(out, h)
+		}
+	}
+	return out, err
 }

@@ -28,7 +28,7 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 
 	seen := map[string]bool{}
 	for i, r := range p.Roles {
-		path := fmt.Sprintf("roles[%d]", i)
+		path := elemPath("roles", i, r.ID)
 		c.id(path, r.ID, seen)
 		if r.Name == "" {
 			c.add(path+".name", "name is missing")
@@ -49,7 +49,7 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 
 	seen = map[string]bool{}
 	for i, a := range p.Classification.Axes {
-		path := fmt.Sprintf("classification.axes[%d]", i)
+		path := elemPath("classification.axes", i, a.ID)
 		c.id(path, a.ID, seen)
 		c.cite(path, a.Cite, inh("axes/"+a.ID))
 		if len(a.Levels) == 0 {
@@ -75,7 +75,7 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 
 	seen = map[string]bool{}
 	for i, s := range p.Segments {
-		path := fmt.Sprintf("segments[%d]", i)
+		path := elemPath("segments", i, s.ID)
 		c.id(path, s.ID, seen)
 		if !oneOf(segmentIDs, s.ID) {
 			c.add(path+".id", "segment %q is not one of %s", s.ID, strings.Join(segmentIDs, ", "))
@@ -85,7 +85,7 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 
 	seen = map[string]bool{}
 	for i, z := range p.Zones {
-		path := fmt.Sprintf("zones[%d]", i)
+		path := elemPath("zones", i, z.ID)
 		c.id(path, z.ID, seen)
 		for j, ref := range z.Use {
 			c.levelRef(fmt.Sprintf("%s.use[%d]", path, j), ref)
@@ -98,7 +98,7 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 
 	seen = map[string]bool{}
 	for i, a := range p.Attributes {
-		path := fmt.Sprintf("attributes[%d]", i)
+		path := elemPath("attributes", i, a.ID)
 		c.id(path, a.ID, seen)
 		if !oneOf(attrTypes, a.Type) {
 			c.add(path+".type", "type %q is not one of %s", a.Type, strings.Join(attrTypes, ", "))
@@ -111,11 +111,11 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 		}
 	}
 
-	out := &Compiled{Pack: p, File: file, Rules: map[string]*Program{}, RuleWhen: map[string]*Program{}, Approvals: map[string]*Program{}}
+	out := &Compiled{Pack: p, File: file, RuleRequire: map[string]*Program{}, RuleWhen: map[string]*Program{}, ApprovalWhen: map[string]*Program{}}
 
 	seen = map[string]bool{}
 	for i, a := range p.Approvals {
-		path := fmt.Sprintf("approvals[%d]", i)
+		path := elemPath("approvals", i, a.ID)
 		c.id(path, a.ID, seen)
 		if a.Name == "" {
 			c.add(path+".name", "name is missing")
@@ -129,7 +129,7 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 			} else if prg, err := compile("asset", a.When, p); err != nil {
 				c.add(path+".when", "%v", err)
 			} else {
-				out.Approvals[a.ID] = prg
+				out.ApprovalWhen[a.ID] = prg
 			}
 		}
 		if len(a.Steps) == 0 {
@@ -151,7 +151,7 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 
 	seen = map[string]bool{}
 	for i, l := range p.Logbooks {
-		path := fmt.Sprintf("logbooks[%d]", i)
+		path := elemPath("logbooks", i, l.ID)
 		c.id(path, l.ID, seen)
 		if len(l.Fields) == 0 {
 			c.add(path+".fields", "a logbook needs fields")
@@ -165,7 +165,7 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 
 	seen = map[string]bool{}
 	for i, r := range p.Rules {
-		path := fmt.Sprintf("rules[%d]", i)
+		path := elemPath("rules", i, r.ID)
 		c.id(path, r.ID, seen)
 		if r.Title == "" {
 			c.add(path+".title", "title is missing")
@@ -188,7 +188,7 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 			} else if prg, err := compile(r.On, r.Require, p); err != nil {
 				c.add(path+".require", "%v", err)
 			} else {
-				out.Rules[r.ID] = prg
+				out.RuleRequire[r.ID] = prg
 			}
 		}
 		c.cite(path, r.Cite, inh("rules/"+r.ID))
@@ -196,7 +196,7 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 
 	seen = map[string]bool{}
 	for i, x := range p.Inspections {
-		path := fmt.Sprintf("inspections[%d]", i)
+		path := elemPath("inspections", i, x.ID)
 		c.id(path, x.ID, seen)
 		if x.Question == "" {
 			c.add(path+".question", "question is missing")
@@ -206,7 +206,7 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 	}
 	seen = map[string]bool{}
 	for i, x := range p.Clauses {
-		path := fmt.Sprintf("clauses[%d]", i)
+		path := elemPath("clauses", i, x.ID)
 		c.id(path, x.ID, seen)
 		if x.Text == "" {
 			c.add(path+".text", "text is missing")
@@ -215,7 +215,7 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 	}
 	seen = map[string]bool{}
 	for i, x := range p.Threats {
-		path := fmt.Sprintf("threats[%d]", i)
+		path := elemPath("threats", i, x.ID)
 		c.id(path, x.ID, seen)
 		c.cite(path, x.Cite, inh("threats/"+x.ID))
 	}
@@ -245,21 +245,21 @@ func (c *checker) incident() {
 	c.fields("incident.report_items", p.Incident.ReportItems)
 	seen := map[string]bool{}
 	for i, ct := range p.Incident.Contacts {
-		path := fmt.Sprintf("incident.contacts[%d]", i)
+		path := elemPath("incident.contacts", i, ct.ID)
 		c.id(path, ct.ID, seen)
 		c.roleRef(path+".role", ct.Role)
 		c.cite(path, ct.Cite, inh("incident.contacts/"+ct.ID))
 	}
 	seen = map[string]bool{}
 	for i, t := range p.Incident.Triage {
-		path := fmt.Sprintf("incident.triage[%d]", i)
+		path := elemPath("incident.triage", i, t.ID)
 		c.id(path, t.ID, seen)
 		c.roleRef(path+".by", t.By)
 		c.cite(path, t.Cite, inh("incident.triage/"+t.ID))
 	}
 	seen = map[string]bool{}
 	for i, cat := range p.Incident.Categories {
-		path := fmt.Sprintf("incident.categories[%d]", i)
+		path := elemPath("incident.categories", i, cat.ID)
 		c.id(path, cat.ID, seen)
 		for j, n := range cat.Notify {
 			if !p.contact(n) {
@@ -270,7 +270,7 @@ func (c *checker) incident() {
 	}
 	seen = map[string]bool{}
 	for i, r := range p.Incident.Routes {
-		path := fmt.Sprintf("incident.routes[%d]", i)
+		path := elemPath("incident.routes", i, r.ID)
 		c.id(path, r.ID, seen)
 		if len(r.Steps) == 0 {
 			c.add(path+".steps", "a route needs steps")
@@ -290,7 +290,7 @@ func (c *checker) incident() {
 	}
 	seen = map[string]bool{}
 	for i, m := range p.Incident.Measures {
-		path := fmt.Sprintf("incident.measures[%d]", i)
+		path := elemPath("incident.measures", i, m.ID)
 		c.id(path, m.ID, seen)
 		if len(m.Conditions) == 0 {
 			c.add(path+".conditions", "a measure needs the conditions it is taken under")
@@ -302,4 +302,13 @@ func (c *checker) incident() {
 		c.roleRef("incident.publication.decided_by", pub.DecidedBy)
 		c.cite("incident.publication", pub.Cite, inh("incident.publication"))
 	}
+}
+
+// elemPath names an element by its id where it has one ("rules[mfa]"), so that the path points
+// into the author's own file even after merging with a base pack; by index otherwise.
+func elemPath(kind string, i int, id string) string {
+	if id != "" {
+		return kind + "[" + id + "]"
+	}
+	return fmt.Sprintf("%s[%d]", kind, i)
 }

@@ -16,11 +16,12 @@ import (
 // Compiled is a pack merged with the pack it extends, validated, with its expressions compiled.
 type Compiled struct {
 	*Pack
-	File      string
-	Digest    string              // SHA-256 of the pack file (and its base's), to tell versions apart
-	Rules     map[string]*Program // by rule id: the requirement
-	RuleWhen  map[string]*Program // by rule id: the condition, when there is one
-	Approvals map[string]*Program // by approval id: the condition, when there is one
+	File   string
+	Digest string // SHA-256 of the pack file (and its base's), to tell versions apart
+	// Compiled expressions. (Pack.Rules and Pack.Approvals are the elements themselves.)
+	RuleRequire  map[string]*Program // by rule id: the requirement
+	RuleWhen     map[string]*Program // by rule id: the condition, when there is one
+	ApprovalWhen map[string]*Program // by approval id: the condition, when there is one
 }
 
 // Library is a set of packs by id.
@@ -82,6 +83,45 @@ func LoadFS(fsys fs.FS, dir string) (*Library, error) {
 			continue
 		}
 		raws = append(raws, rawPack{pack: p, file: path.Base(n), data: data})
+	}
+	lib, more := build(raws, nil)
+	problems = append(problems, more...)
+	if len(problems) > 0 {
+		return lib, problems
+	}
+	return lib, nil
+}
+
+// LoadFSWith reads the *.yaml packs at the top of two folders as one set, so that packs of the
+// second may extend those of the first (an organisation's --pack-dir beside the shipped packs).
+// A pack of the second folder with the same id as one of the first replaces it.
+func LoadFSWith(first, second fs.FS) (*Library, error) {
+	var raws []rawPack
+	var problems Problems
+	byID := map[string]int{}
+	for _, fsys := range []fs.FS{first, second} {
+		names, err := fs.Glob(fsys, "*.yaml")
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range names {
+			data, err := fs.ReadFile(fsys, n)
+			if err != nil {
+				return nil, err
+			}
+			p, err := Parse(n, data)
+			if err != nil {
+				problems = append(problems, asProblems(err)...)
+				continue
+			}
+			r := rawPack{pack: p, file: n, data: data}
+			if i, ok := byID[p.ID]; ok && fsys == second {
+				raws[i] = r
+				continue
+			}
+			byID[p.ID] = len(raws)
+			raws = append(raws, r)
+		}
 	}
 	lib, more := build(raws, nil)
 	problems = append(problems, more...)

@@ -26,7 +26,7 @@ func TestGoodPackLoadsAndEvaluates(t *testing.T) {
 		t.Fatalf("pack = %+v", p.Pack)
 	}
 	important := AssetRecord{Kind: "terminal", Class: map[string]LevelRef{"importance": {ID: "I", Rank: 3}}, Attrs: map[string]any{}, Now: time.Now()}
-	when, req := p.RuleWhen["mfa-on-important"], p.Rules["mfa-on-important"]
+	when, req := p.RuleWhen["mfa-on-important"], p.RuleRequire["mfa-on-important"]
 	if ok, err := when.Eval(important); err != nil || !ok {
 		t.Fatalf("when = %v, %v", ok, err)
 	}
@@ -37,7 +37,7 @@ func TestGoodPackLoadsAndEvaluates(t *testing.T) {
 	if ok, _ := req.Eval(important); !ok {
 		t.Fatal("require with mfa failed")
 	}
-	if ok, err := p.Approvals["take_out"].Eval(important); err != nil || !ok {
+	if ok, err := p.ApprovalWhen["take_out"].Eval(important); err != nil || !ok {
 		t.Fatalf("take-out condition = %v, %v", ok, err)
 	}
 }
@@ -50,19 +50,19 @@ func TestProblemsNameTheFileAndElement(t *testing.T) {
 	for _, c := range []struct {
 		name, from, to, path, message string
 	}{
-		{"unknown role in an approval step", "role: manager, of: applicant_department", "role: boss, of: applicant_department", "approvals[0].steps[0].role", `unknown role "boss"`},
-		{"expression that does not type-check", `require: "has(asset.attrs.mfa) && asset.attrs.mfa == true"`, `require: "asset.zone.rank == 'x'"`, "rules[0].require", "CEL"},
-		{"expression that is not a condition", `require: "has(asset.attrs.mfa) && asset.attrs.mfa == true"`, `require: "asset.zone.rank"`, "rules[0].require", "want bool"},
-		{"unknown axis", `when: "asset.class.importance.rank >= 3"`, `when: "asset.class.secrecy.rank >= 3"`, "rules[0].when", `unknown classification axis "secrecy"`},
-		{"unknown attribute", `asset.attrs.mfa == true`, `asset.attrs.mirrored == true`, "rules[0].require", `unknown attribute "mirrored"`},
-		{"unknown level in a zone", `store: ["importance:I"]`, `store: ["importance:X"]`, "zones[0].store[0]", `no level "X"`},
-		{"unknown contact in a route", "to: [pref]", "to: [police]", "incident.routes[0].steps[0].to[0]", `unknown contact "police"`},
-		{"missing citation", `cite: {article: "2(2)", quote: "総務課長を統括とする"}`, `cite: {article: "", quote: "総務課長を統括とする"}`, "roles[1].cite.article", "cite"},
-		{"missing quotation", `cite: {article: "2(2)", quote: "総務課長を統括とする"}`, `cite: {article: "2(2)"}`, "roles[1].cite.quote", "quote"},
-		{"duplicate id", "id: chief\n", "id: ciso\n", "roles[1].id", "used twice"},
+		{"unknown role in an approval step", "role: manager, of: applicant_department", "role: boss, of: applicant_department", "approvals[take_out].steps[0].role", `unknown role "boss"`},
+		{"expression that does not type-check", `require: "has(asset.attrs.mfa) && asset.attrs.mfa == true"`, `require: "asset.zone.rank == 'x'"`, "rules[mfa-on-important].require", "CEL"},
+		{"expression that is not a condition", `require: "has(asset.attrs.mfa) && asset.attrs.mfa == true"`, `require: "asset.zone.rank"`, "rules[mfa-on-important].require", "want bool"},
+		{"unknown axis", `when: "asset.class.importance.rank >= 3"`, `when: "asset.class.secrecy.rank >= 3"`, "rules[mfa-on-important].when", `unknown classification axis "secrecy"`},
+		{"unknown attribute", `asset.attrs.mfa == true`, `asset.attrs.mirrored == true`, "rules[mfa-on-important].require", `unknown attribute "mirrored"`},
+		{"unknown level in a zone", `store: ["importance:I"]`, `store: ["importance:X"]`, "zones[L3].store[0]", `no level "X"`},
+		{"unknown contact in a route", "to: [pref]", "to: [police]", "incident.routes[main].steps[0].to[0]", `unknown contact "police"`},
+		{"missing citation", `cite: {article: "2(2)", quote: "総務課長を統括とする"}`, `cite: {article: "", quote: "総務課長を統括とする"}`, "roles[chief].cite.article", "cite"},
+		{"missing quotation", `cite: {article: "2(2)", quote: "総務課長を統括とする"}`, `cite: {article: "2(2)"}`, "roles[chief].cite.quote", "quote"},
+		{"duplicate id", "id: chief\n", "id: ciso\n", "roles[ciso].id", "used twice"},
 		{"misspelt key", "returnable: true", "returnabel: true", "", "returnabel"},
-		{"bad severity", "severity: high", "severity: huge", "rules[0].severity", "huge"},
-		{"unknown acting role", "acting: [chief]", "acting: [mayor]", "roles[0].acting[0]", `unknown role "mayor"`},
+		{"bad severity", "severity: high", "severity: huge", "rules[mfa-on-important].severity", "huge"},
+		{"unknown acting role", "acting: [chief]", "acting: [mayor]", "roles[ciso].acting[0]", `unknown role "mayor"`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			y := string(base)
@@ -136,8 +136,41 @@ func TestCostLimitStopsRunawayExpressions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = p.Rules["mfa-on-important"].Eval(AssetRecord{Class: map[string]LevelRef{}, Attrs: map[string]any{}})
+	_, err = p.RuleRequire["mfa-on-important"].Eval(AssetRecord{Class: map[string]LevelRef{}, Attrs: map[string]any{}})
 	if err == nil || !strings.Contains(err.Error(), "cost") {
 		t.Fatalf("a 100,000-step expression ran: %v", err)
+	}
+}
+
+func TestDiffNamesWhatDiffers(t *testing.T) {
+	y, _ := os.ReadFile("testdata/good/town.yaml")
+	a, err := loadOne(t, string(y))
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := strings.Replace(string(y), "lockout_after_failures: 3", "lockout_after_failures: 5", 1)
+	changed = strings.Replace(changed, "  - id: manager\n", "  - id: head\n", 1)
+	changed = strings.Replace(changed, "role: manager", "role: head", -1)
+	changed = strings.Replace(changed, "kept_by: manager", "kept_by: head", 1)
+	changed = strings.Replace(changed, `cite: {article: "2(1)", quote: "副町長をCISOとする"}`, `cite: {article: "第2条", quote: "別の文言"}`, 1)
+	b, err := loadOne(t, changed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, d := range Diff(a.Pack, b.Pack) {
+		got[d.Kind+"/"+d.ID] = d.Change
+	}
+	want := map[string]string{"auth/login": "differs", "roles/manager": "only_a", "roles/head": "only_b", "approvals/take_out": "differs", "logbooks/room": "differs"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %q, want %q (all: %v)", k, got[k], v, got)
+		}
+	}
+	if _, ok := got["roles/ciso"]; ok {
+		t.Error("a change of citation alone was reported as a different requirement")
+	}
+	if len(Diff(a.Pack, a.Pack)) != 0 {
+		t.Error("a pack differs from itself")
 	}
 }

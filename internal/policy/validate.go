@@ -153,3 +153,11 @@ func (c *checker) levelRef(path, ref string) {
 	}
 	c.add(path, "axis %q has no level %q", axis, level)
 }
+
+// RoleName returns the name of the pack's role id, or the id itself when the pack has none.
+func (p *Pack) RoleName(id string) string {
+	if r := p.role(id); r != nil {
+		return r.Name
+	}
+	return id
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"mamori/internal/access"
 	"mamori/internal/demo"
 	"mamori/internal/store/storetest"
 )
@@ -35,7 +36,14 @@ func TestPagesPassAccessibilityCheck(t *testing.T) {
 	ctx := browserContext(t)
 	s, srv, temp := start(t, storetest.SQLite(t))
 	o, _ := s.Org.First(context.Background())
-	if _, err := demo.Load(context.Background(), s, o.ID, ""); err != nil {
+	pack, ok := s.Policy.Library.Get(demo.DefaultPack)
+	if !ok {
+		t.Fatalf("pack %s is not shipped", demo.DefaultPack)
+	}
+	if _, err := s.Policy.Use(context.Background(), access.System(o.ID, "test"), pack.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Load(context.Background(), s, o.ID, pack); err != nil {
 		t.Fatal(err)
 	}
 	check := func(t *testing.T, name string) {

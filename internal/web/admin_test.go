@@ -147,6 +147,10 @@ func TestAdministration(t *testing.T) {
 			expect(t, r, http.StatusOK, "department.create", "department.update")
 			expect(t, b.get("/audit?from=2026-04-02"), http.StatusOK, "全0件")
 		})
+		t.Run("policy and roles pages answer", func(t *testing.T) {
+			expect(t, b.get("/policy"), http.StatusOK)
+			expect(t, b.get("/roles"), http.StatusOK)
+		})
 		t.Run("account: English per user and logout everywhere", func(t *testing.T) {
 			expect(t, b.get("/account"), http.StatusOK, "設定済み")
 			expect(t, b.get("/account/password"), http.StatusOK, "現在のパスワード")

@@ -87,6 +87,14 @@ func (w *Server) routes() {
 	m.Handle("GET /staff/{id}/edit", full(w.staffEditForm))
 	m.Handle("POST /staff/{id}", full(w.staffUpdate))
 
+	m.Handle("GET /policy", full(w.policyPage))
+	m.Handle("POST /policy/use", full(w.policyUse))
+	m.Handle("POST /policy/load", full(w.policyLoad))
+
+	m.Handle("GET /roles", full(w.roles))
+	m.Handle("POST /roles", full(w.roleAssign))
+	m.Handle("POST /roles/{id}/end", full(w.roleEnd))
+
 	m.Handle("GET /audit", full(w.audit))
 	m.Handle("POST /audit/verify", full(w.auditVerify))
 

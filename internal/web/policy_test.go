@@ -1,0 +1,80 @@
+package web
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"mamori/internal/store"
+	"mamori/internal/store/storetest"
+)
+
+func (b *browser) upload(path, field, name string, body []byte) response {
+	b.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile(field, name)
+	fw.Write(body)
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, b.f.srv.URL+path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return b.do(req)
+}
+
+func TestPolicyAndRoles(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		b := f.browser()
+		b.signInAdmin(adminPW)
+
+		t.Run("without a pack the page says so", func(t *testing.T) {
+			expect(t, b.get("/policy"), http.StatusOK, "ポリシーパックが設定されていません", "上毛町")
+		})
+		t.Run("binding a shipped pack goes through a confirmation and is audited", func(t *testing.T) {
+			expect(t, b.post("/policy/use", url.Values{"pack_id": {"koge"}}), http.StatusOK, `name="confirmed" value="yes"`, `name="pack_id" value="koge"`)
+			expect(t, b.post("/policy/use", url.Values{"pack_id": {"koge"}, "confirmed": {"yes"}}), http.StatusSeeOther, "/policy")
+			r := b.get("/policy")
+			expect(t, r, http.StatusOK, "ポリシーパックを適用しました", "副町長", "企画開発課長", "重要性分類", "000_6c21558d5de3ac6d.txt", "根拠：")
+			expect(t, b.get("/audit?action=policy.bind"), http.StatusOK, "ポリシーパックの適用", "全1件")
+		})
+		t.Run("an invalid pack is refused with its problems and changes nothing", func(t *testing.T) {
+			bad := []byte("id: mine\nname: x\norganization: テスト町\nkind: municipality\nversion: \"1\"\nextends: koge\nrules:\n  - {id: r, on: asset, require: \"asset.nothing == 1\", severity: high, title: t, cite: {article: \"1\"}}\n")
+			r := b.upload("/policy/load", "pack", "mine.yaml", bad)
+			expect(t, r, http.StatusUnprocessableEntity, "読み込みませんでした", "mine.yaml: rules[r].require")
+			var pack string
+			db.SQL.QueryRow(`SELECT pack_id FROM organizations`).Scan(&pack)
+			if pack != "koge" {
+				t.Fatalf("an invalid pack replaced the working one: %q", pack)
+			}
+		})
+		t.Run("an organisation's own pack extending a shipped one is applied", func(t *testing.T) {
+			own := []byte("id: koge-local\nname: 上毛町（運用版）\norganization: テスト町\nkind: municipality\nversion: \"令和8年4月1日\"\nextends: koge\nauth:\n  lockout_after_failures: 4\n  cite: {article: \"独自\"}\n")
+			expect(t, b.upload("/policy/load", "pack", "local.yaml", own), http.StatusSeeOther, "/policy")
+			expect(t, b.get("/policy"), http.StatusOK, "団体独自のパック", "上毛町（運用版）", "4回続けて")
+			var lockout int
+			db.SQL.QueryRow(`SELECT lockout_after_failures FROM organizations`).Scan(&lockout)
+			if lockout != 4 {
+				t.Fatalf("the pack's login rule was not applied: %d", lockout)
+			}
+		})
+		t.Run("roles are assigned from the pack with the pack's scope", func(t *testing.T) {
+			expect(t, b.post("/staff", url.Values{"employee_no": {"1"}, "name": {"山本 和夫"}, "title": {"副町長"}, "employment": {"regular"}}), http.StatusSeeOther)
+			r := b.get("/roles")
+			expect(t, r, http.StatusOK, "役割の割当て", "最高情報セキュリティ責任者", "山本 和夫")
+			staff := lastID(t, r.body, `option value="`)
+			expect(t, b.post("/roles", url.Values{"role_id": {"mayor"}, "holder_staff_id": {staff}}), http.StatusUnprocessableEntity, "役割「mayor」はありません")
+			expect(t, b.post("/roles", url.Values{"role_id": {"ciso"}, "holder_staff_id": {staff}}), http.StatusSeeOther, "/roles")
+			r = b.get("/roles")
+			expect(t, r, http.StatusOK, "役割を割り当てました", "現任")
+			expect(t, b.get("/policy"), http.StatusOK, "山本 和夫")
+			id := lastID(t, r.body, "/roles/")
+			expect(t, b.post("/roles/"+id+"/end", url.Values{"confirmed": {"yes"}}), http.StatusSeeOther)
+			if strings.Contains(b.get("/policy").body, "山本 和夫") {
+				t.Fatal("an ended assignment is still shown as current")
+			}
+		})
+	})
+}
