@@ -13,7 +13,6 @@ import (
 	"mamori/internal/auditlog"
 	"mamori/internal/auth"
 	"mamori/internal/i18n"
-	"mamori/internal/org"
 	"mamori/internal/store"
 )
 
@@ -80,17 +79,8 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	case "create":
 		in := auth.NewUser{Login: *login, DisplayName: *name, PlatformAdmin: *admin}
 		if *staffNo != "" {
-			list, _, err := s.Org.ListStaff(ctx, sys, org.StaffFilter{Query: *staffNo, Limit: 500})
-			if err != nil {
+			if in.StaffID, err = staffByNumber(ctx, s.Org, sys, *staffNo); err != nil {
 				return err
-			}
-			for _, st := range list {
-				if st.EmployeeNo == *staffNo {
-					in.StaffID = st.ID
-				}
-			}
-			if in.StaffID == 0 {
-				return fmt.Errorf("no staff member with employee number %q", *staffNo)
 			}
 		}
 		u, pw, err := s.Auth.CreateUser(ctx, sys, in)

@@ -23,6 +23,7 @@ Usage:
   mamori user reset-password --login NAME
   mamori user unlock --login NAME
   mamori token create --user NAME [--name LABEL]
+  mamori role list | assign --role ID --staff-no N [--acting-staff-no M] [--department CODE] [--system NAME] [--from D] [--to D] | end --id N
   mamori pack list | validate FILE | show ID [--json] | diff A B [--json]   [--pack-dir DIR]
   mamori verify
   mamori backup --out FILE
@@ -82,6 +83,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return userCmd(ctx, rest, stdout, stderr)
 	case "token":
 		return tokenCmd(ctx, rest, stdout, stderr)
+	case "role":
+		return roleCmd(ctx, rest, stdout, stderr)
 	case "pack":
 		return packCmd(ctx, rest, stdout, stderr)
 	case "verify":

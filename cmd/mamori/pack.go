@@ -36,7 +36,8 @@ func packCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.SetOutput(stderr)
 	dir := fs.String("pack-dir", envOr("MAMORI_PACK_DIR", ""), "folder of the organisation's own packs [MAMORI_PACK_DIR]")
 	asJSON := fs.Bool("json", false, "print JSON (show, diff)")
-	if err := fs.Parse(args); err != nil {
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
 		return errUsageShown
 	}
 	lib, err := library(*dir)
@@ -57,7 +58,7 @@ func packCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		return tw.Flush()
 	case "validate":
-		if fs.NArg() != 1 {
+		if len(pos) != 1 {
 			return fmt.Errorf("pack validate: give one pack file")
 		}
 		if lib == nil {
@@ -65,7 +66,7 @@ func packCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 				return err
 			}
 		}
-		file := fs.Arg(0)
+		file := pos[0]
 		data, err := os.ReadFile(file)
 		if err != nil {
 			return fmt.Errorf("pack file %s cannot be read", file)
@@ -83,12 +84,12 @@ func packCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			file, p.ID, p.Organization, p.Version, len(p.Roles), len(p.Approvals), len(p.Logbooks), len(p.Rules))
 		return nil
 	case "show":
-		if fs.NArg() != 1 {
+		if len(pos) != 1 {
 			return fmt.Errorf("pack show: give a pack id")
 		}
-		p, ok := lib.Get(fs.Arg(0))
+		p, ok := lib.Get(pos[0])
 		if !ok {
-			return fmt.Errorf("no pack %q (see mamori pack list)", fs.Arg(0))
+			return fmt.Errorf("no pack %q (see mamori pack list)", pos[0])
 		}
 		if *asJSON {
 			enc := json.NewEncoder(stdout)
@@ -98,11 +99,11 @@ func packCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		showPack(stdout, p)
 		return nil
 	case "diff":
-		if fs.NArg() != 2 {
+		if len(pos) != 2 {
 			return fmt.Errorf("pack diff: give two pack ids")
 		}
-		a, ok := lib.Get(fs.Arg(0))
-		b, ok2 := lib.Get(fs.Arg(1))
+		a, ok := lib.Get(pos[0])
+		b, ok2 := lib.Get(pos[1])
 		if !ok || !ok2 {
 			return fmt.Errorf("pack diff: unknown pack (see mamori pack list)")
 		}
@@ -211,4 +212,20 @@ func trim(s string) string {
 		return string(r[:300]) + "…"
 	}
 	return s
+}
+
+// parseInterspersed parses flags wherever they stand among the arguments ("show ID --json")
+// and returns the other arguments in order.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
 }

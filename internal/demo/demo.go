@@ -150,6 +150,10 @@ func deptOfPost(post string) (string, string) {
 	if i := strings.IndexAny(post, "（(、,"); i > 0 {
 		post = post[:i]
 	}
+	// "各課長", "課長等", "A又はB": a kind of post, not one department.
+	if strings.HasPrefix(post, "各") || strings.ContainsAny(post, "等又及") {
+		return "", ""
+	}
 	switch {
 	case strings.HasSuffix(post, "課長") && len([]rune(post)) > 2:
 		return strings.TrimSuffix(post, "長"), "section"

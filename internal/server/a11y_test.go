@@ -84,7 +84,7 @@ func TestPagesPassAccessibilityCheck(t *testing.T) {
 	check(t, "login with an error")
 	firstSignIn(t, ctx, srv.URL, temp)
 	check(t, "/")
-	for _, path := range []string{"/departments", "/departments/new", "/staff", "/staff?q=田中", "/staff/new",
+	for _, path := range []string{"/policy", "/roles", "/departments", "/departments/new", "/staff", "/staff?q=田中", "/staff/new",
 		"/users", "/users/new", "/users/2", "/audit", "/account", "/account/password", "/nowhere"} {
 		t.Run(path, func(t *testing.T) { visit(t, path) })
 	}
