@@ -21,8 +21,12 @@ func (s *Service) ChangePassword(ctx context.Context, who access.Actor, current,
 	if !s.verify(current, u.passwordHash) {
 		v.Add("current", "auth.error.current_wrong")
 	}
-	if key := passwordProblem(next, u.Login); key != "" {
-		v.Add("new", key, MinPasswordLength)
+	minLen, err := s.minLength(ctx, u.OrgID)
+	if err != nil {
+		return err
+	}
+	if key := passwordProblem(next, u.Login, minLen); key != "" {
+		v.Add("new", key, minLen)
 	} else if next != confirm {
 		v.Add("confirm", "auth.error.confirm_mismatch")
 	}
@@ -76,4 +80,18 @@ func (s *Service) recentHashes(ctx context.Context, userID int64) ([]string, err
 		out = append(out, h)
 	}
 	return out, rows.Err()
+}
+
+// MinLength is the shortest password the organisation accepts: MinPasswordLength, or more when
+// its pack asks for more.
+func (s *Service) MinLength(ctx context.Context, orgID int64) (int, error) {
+	return s.minLength(ctx, orgID)
+}
+
+func (s *Service) minLength(ctx context.Context, orgID int64) (int, error) {
+	var n int
+	if err := s.DB.SQL.QueryRowContext(ctx, `SELECT password_min_length FROM organizations WHERE id = $1`, orgID).Scan(&n); err != nil {
+		return 0, apperr.Wrap(err, "password rules")
+	}
+	return max(n, MinPasswordLength), nil
 }

@@ -76,10 +76,10 @@ func VerifyPassword(password, hash string) (bool, error) {
 }
 
 // passwordProblem returns the catalog key of what is wrong with a new password, or "".
-func passwordProblem(password, login string) string {
+func passwordProblem(password, login string, minLength int) string {
 	n := utf8.RuneCountInString(password)
 	switch {
-	case n < MinPasswordLength:
+	case n < minLength:
 		return "auth.error.password_short"
 	case n > MaxPasswordLength:
 		return "auth.error.password_long"

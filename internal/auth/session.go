@@ -74,10 +74,14 @@ func (s *Service) Authenticate(ctx context.Context, token string, c Client) (Ses
 		s.DB.SQL.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE id = $2`, now, sess.ID)
 	}
 	sess.MustChangePassword = u.MustChangePassword
-	sess.MustEnrolMFA = u.PlatformAdmin && !u.MFAEnabled
 	who, err := s.actor(ctx, u, c)
 	if err != nil {
 		return Session{}, access.Actor{}, err
+	}
+	if !u.MFAEnabled {
+		if sess.MustEnrolMFA, err = s.mfaRequired(ctx, u, who); err != nil {
+			return Session{}, access.Actor{}, err
+		}
 	}
 	who.SessionID = sess.ID
 	return sess, who, nil
@@ -113,4 +117,25 @@ func truncateUA(s string) string {
 		n--
 	}
 	return s[:n]
+}
+
+// mfaRequired reports whether a user must use MFA: platform administrators always, and holders
+// of the roles the organisation's pack names.
+func (s *Service) mfaRequired(ctx context.Context, u User, who access.Actor) (bool, error) {
+	if u.PlatformAdmin {
+		return true, nil
+	}
+	if len(who.Roles) == 0 {
+		return false, nil
+	}
+	var roles string
+	if err := s.DB.SQL.QueryRowContext(ctx, `SELECT mfa_roles FROM organizations WHERE id = $1`, u.OrgID).Scan(&roles); err != nil {
+		return false, apperr.Wrap(err, "mfa roles")
+	}
+	for _, r := range strings.Split(roles, ",") {
+		if r != "" && who.HasRole(r) {
+			return true, nil
+		}
+	}
+	return false, nil
 }

@@ -9,14 +9,19 @@ import (
 
 func (w *Server) passwordForm(rw http.ResponseWriter, r *http.Request) error {
 	p := w.newPage(r, "password.title", "account")
-	p.Data = passwordData(r)
+	d, err := w.passwordData(r)
+	if err != nil {
+		return err
+	}
+	p.Data = d
 	w.render(rw, r, http.StatusOK, "password", p)
 	return nil
 }
 
-func passwordData(r *http.Request) map[string]any {
-	return map[string]any{"Forced": stateOf(r).session.MustChangePassword, "MinLength": auth.MinPasswordLength,
-		"History": auth.PasswordHistory}
+func (w *Server) passwordData(r *http.Request) (map[string]any, error) {
+	n, err := w.s.Auth.MinLength(r.Context(), stateOf(r).who.OrgID)
+	return map[string]any{"Forced": stateOf(r).session.MustChangePassword, "MinLength": n,
+		"History": auth.PasswordHistory}, err
 }
 
 func (w *Server) changePassword(rw http.ResponseWriter, r *http.Request) error {
@@ -26,7 +31,11 @@ func (w *Server) changePassword(rw http.ResponseWriter, r *http.Request) error {
 	if apperr.CodeOf(err) == apperr.Invalid {
 		p := w.newPage(r, "password.title", "account").withErrors(err)
 		p.Form = nil // never echo passwords back
-		p.Data = passwordData(r)
+		d, e := w.passwordData(r)
+		if e != nil {
+			return e
+		}
+		p.Data = d
 		w.render(rw, r, http.StatusUnprocessableEntity, "password", p)
 		return nil
 	}
