@@ -75,6 +75,7 @@ func (a *api) routes() []route {
 		{"GET", "/api/v1/staff/{id}", a.getStaff, bearer},
 		{"PUT", "/api/v1/staff/{id}", a.updateStaff, bearer},
 
+		{"GET", "/api/v1/policy", a.getPolicy, bearer},
 		{"GET", "/api/v1/role-assignments", a.listRoleAssignments, bearer},
 		{"POST", "/api/v1/role-assignments", a.createRoleAssignment, bearer},
 

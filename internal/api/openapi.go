@@ -36,7 +36,9 @@ type param struct {
 // operations are keyed like the route table: "METHOD path".
 var operations = map[string]operation{
 	"GET /api/v1/openapi.json": {id: "getOpenAPI", summary: "This OpenAPI document", status: 200, public: true},
-	"GET /api/v1/me":           {id: "getMe", summary: "The token holder: account, department and today's roles", status: 200, result: "Me"},
+	"GET /api/v1/policy": {id: "getPolicy", summary: "The organisation's active policy pack and its roles, with citations",
+		status: 200, result: "Policy"},
+	"GET /api/v1/me": {id: "getMe", summary: "The token holder: account, department and today's roles", status: 200, result: "Me"},
 
 	"GET /api/v1/users": {id: "listUsers", summary: "Accounts of the organisation, by login (administrators)",
 		status: 200, result: "User", list: true},
@@ -113,6 +115,7 @@ var components = []component{
 	{name: "Error", value: errorBody{}},
 	{name: "Me", value: meResponse{}},
 	{name: "Grant", value: grant{}},
+	{name: "Policy", value: policyResponse{}},
 	{name: "User", value: auth.User{}},
 	{name: "CreatedUser", value: createdUser{}},
 	{name: "TemporaryPassword", value: temporaryPassword{}},
