@@ -12,36 +12,9 @@ func TestKishiwada(t *testing.T) {
 	p := loadPack(t, "kishiwada")
 	checkQuotes(t, p)
 
-	role := func(t *testing.T, id string) policy.Role {
-		t.Helper()
-		for _, r := range p.Roles {
-			if r.ID == id {
-				return r
-			}
-		}
-		t.Fatalf("role %s missing", id)
-		return policy.Role{}
-	}
-	approval := func(t *testing.T, id string) policy.Approval {
-		t.Helper()
-		for _, a := range p.Approvals {
-			if a.ID == id {
-				return a
-			}
-		}
-		t.Fatalf("approval %s missing", id)
-		return policy.Approval{}
-	}
-	contact := func(t *testing.T, id string) policy.Contact {
-		t.Helper()
-		for _, c := range p.Incident.Contacts {
-			if c.ID == id {
-				return c
-			}
-		}
-		t.Fatalf("contact %s missing", id)
-		return policy.Contact{}
-	}
+	role := func(t *testing.T, id string) policy.Role { return roleOf(t, p, id) }
+	approval := func(t *testing.T, id string) policy.Approval { return approvalOf(t, p, id) }
+	contact := func(t *testing.T, id string) policy.Contact { return contactOf(t, p, id) }
 	eval := func(t *testing.T, prg *policy.Program, rec policy.AssetRecord) bool {
 		t.Helper()
 		if prg == nil {

@@ -12,36 +12,9 @@ func TestKoge(t *testing.T) {
 	p := loadPack(t, "koge")
 	checkQuotes(t, p)
 
-	role := func(t *testing.T, id string) policy.Role {
-		t.Helper()
-		for _, r := range p.Roles {
-			if r.ID == id {
-				return r
-			}
-		}
-		t.Fatalf("role %s missing", id)
-		return policy.Role{}
-	}
-	approval := func(t *testing.T, id string) policy.Approval {
-		t.Helper()
-		for _, a := range p.Approvals {
-			if a.ID == id {
-				return a
-			}
-		}
-		t.Fatalf("approval %s missing", id)
-		return policy.Approval{}
-	}
-	logbook := func(t *testing.T, id string) policy.Logbook {
-		t.Helper()
-		for _, l := range p.Logbooks {
-			if l.ID == id {
-				return l
-			}
-		}
-		t.Fatalf("logbook %s missing", id)
-		return policy.Logbook{}
-	}
+	role := func(t *testing.T, id string) policy.Role { return roleOf(t, p, id) }
+	approval := func(t *testing.T, id string) policy.Approval { return approvalOf(t, p, id) }
+	logbook := func(t *testing.T, id string) policy.Logbook { return logbookOf(t, p, id) }
 	stepRoles := func(a policy.Approval) []string {
 		var out []string
 		for _, s := range a.Steps {

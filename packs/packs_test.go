@@ -197,3 +197,36 @@ func TestShippedPacks(t *testing.T) {
 		}
 	}
 }
+
+// byID returns the element of list with the given id, failing the test when there is none.
+func byID[T any](t *testing.T, kind string, list []T, idOf func(T) string, id string) T {
+	t.Helper()
+	for _, x := range list {
+		if idOf(x) == id {
+			return x
+		}
+	}
+	t.Fatalf("%s %s missing", kind, id)
+	var zero T
+	return zero
+}
+
+func roleOf(t *testing.T, p *policy.Compiled, id string) policy.Role {
+	t.Helper()
+	return byID(t, "role", p.Roles, func(r policy.Role) string { return r.ID }, id)
+}
+
+func approvalOf(t *testing.T, p *policy.Compiled, id string) policy.Approval {
+	t.Helper()
+	return byID(t, "approval", p.Approvals, func(a policy.Approval) string { return a.ID }, id)
+}
+
+func logbookOf(t *testing.T, p *policy.Compiled, id string) policy.Logbook {
+	t.Helper()
+	return byID(t, "logbook", p.Logbooks, func(l policy.Logbook) string { return l.ID }, id)
+}
+
+func contactOf(t *testing.T, p *policy.Compiled, id string) policy.Contact {
+	t.Helper()
+	return byID(t, "contact", p.Incident.Contacts, func(c policy.Contact) string { return c.ID }, id)
+}

@@ -109,16 +109,7 @@ func TestYamagata(t *testing.T) {
 		}
 	})
 
-	approval := func(t *testing.T, id string) policy.Approval {
-		t.Helper()
-		for _, a := range p.Approvals {
-			if a.ID == id {
-				return a
-			}
-		}
-		t.Fatalf("approval %s missing", id)
-		return policy.Approval{}
-	}
+	approval := func(t *testing.T, id string) policy.Approval { return approvalOf(t, p, id) }
 
 	t.Run("take-out needed for confidentiality 2 or integrity 2", func(t *testing.T) {
 		a := approval(t, "take_out")
