@@ -8,6 +8,7 @@ import (
 
 	"mamori/internal/access"
 	"mamori/internal/apperr"
+	"mamori/internal/asset"
 	"mamori/internal/auditlog"
 	"mamori/internal/auth"
 	"mamori/internal/org"
@@ -25,6 +26,7 @@ type Services struct {
 	Auth   *auth.Service
 	Audit  *auditlog.Service
 	Policy *orgpolicy.Service
+	Assets *asset.Service
 }
 
 // shipped returns the packs built into the binary. They are validated by their tests, so a
@@ -58,6 +60,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Auth:   a,
 		Audit:  &auditlog.Service{DB: db, Now: now},
 		Policy: pol,
+		Assets: &asset.Service{DB: db, Policy: pol, Now: now},
 	}
 }
 
