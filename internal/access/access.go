@@ -2,6 +2,8 @@
 // so that every domain service can decide what that actor may see and change.
 package access
 
+import "strings"
+
 // Actor is the person or process behind a request. Services receive it explicitly; nothing
 // reads it from a global.
 type Actor struct {
@@ -51,6 +53,17 @@ func (a Actor) HasRole(role string) bool {
 // CanAdminister reports whether the actor may manage users, departments and staff.
 func (a Actor) CanAdminister() bool { return a.PlatformAdmin }
 
+// IsAuditor reports whether the actor holds an audit role: packs name them differently
+// (auditor, audit_chief, 監査統括責任者 as audit_lead …), so any role whose id contains "audit".
+func (a Actor) IsAuditor() bool {
+	for _, g := range a.Roles {
+		if strings.Contains(g.RoleID, "audit") {
+			return true
+		}
+	}
+	return false
+}
+
 // CanReadAuditLog reports whether the actor may read the organisation's audit log: platform
-// administrators and holders of the auditor role.
-func (a Actor) CanReadAuditLog() bool { return a.PlatformAdmin || a.HasRole("auditor") }
+// administrators and auditors.
+func (a Actor) CanReadAuditLog() bool { return a.PlatformAdmin || a.IsAuditor() }

@@ -79,6 +79,12 @@ func (a *api) routes() []route {
 		{"GET", "/api/v1/role-assignments", a.listRoleAssignments, bearer},
 		{"POST", "/api/v1/role-assignments", a.createRoleAssignment, bearer},
 
+		{"GET", "/api/v1/assets", a.listAssets, bearer},
+		{"POST", "/api/v1/assets", a.createAsset, bearer},
+		{"GET", "/api/v1/assets/{id}", a.getAsset, bearer},
+		{"PUT", "/api/v1/assets/{id}", a.updateAsset, bearer},
+		{"DELETE", "/api/v1/assets/{id}", a.deleteAsset, bearer},
+
 		{"GET", "/api/v1/audit", a.listAudit, bearer},
 		{"GET", "/api/v1/audit/verify", a.verifyAudit, bearer},
 

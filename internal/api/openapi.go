@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"mamori/internal/apperr"
+	"mamori/internal/asset"
 	"mamori/internal/auditlog"
 	"mamori/internal/auth"
 	"mamori/internal/org"
@@ -82,6 +83,35 @@ var operations = map[string]operation{
 	"POST /api/v1/role-assignments": {id: "createRoleAssignment", summary: "Assign a role (administrators)",
 		body: "NewRoleAssignment", status: 201, result: "RoleAssignment"},
 
+	"GET /api/v1/assets": {id: "listAssets", summary: "The information asset register (情報資産管理台帳): the assets the token holder may read",
+		desc: "Staff read their own department's assets, holders of a department role that department's too, auditors and " +
+			"organisation-wide roles every asset. Filters combine; q finds every word (two characters suffice, e.g. 端末) in " +
+			"the number, name, location, system or note, ignoring case and full-/half-width.",
+		query: []param{
+			{"kind", "string", "Kind: information, system, server, terminal, mobile, media, network, document"},
+			{"segment", "string", "Network segment id of the pack, e.g. lgwan"},
+			{"zone", "string", "Security zone id of the pack, e.g. L3"},
+			{"department_id", "integer", "Owning department"},
+			{"state", "string", "Lifecycle state: in_use, lent, taken_out, in_repair, stored, disposed"},
+			{"level.{axis}", "string", "Level on a classification axis of the pack: write the axis id for {axis}, e.g. level.importance=A; once per axis"},
+			{"q", "string", "Words to find"},
+			{"sort", "string", "number (default), name, updated (newest first) or rank (highest class first)"},
+		},
+		status: 200, result: "Asset", list: true},
+	"POST /api/v1/assets": {id: "createAsset", summary: "Register an asset (holders of a role over its department)",
+		desc: "The classification must name a level on every axis of the pack; segment, zone and attrs must be the pack's. " +
+			"The number, zone, levels and dates are NFKC-folded (全角 digits and letters become half-width).",
+		body: "AssetInput", status: 201, result: "Asset"},
+	"GET /api/v1/assets/{id}": {id: "getAsset", summary: "One asset; 404 for an asset beyond the token holder's reach",
+		status: 200, result: "Asset"},
+	"PUT /api/v1/assets/{id}": {id: "updateAsset", summary: "Replace an asset (holders of a role over its department)",
+		desc: "Every field is replaced; absent fields become empty. Moving an asset to another department needs a role over both.",
+		body: "AssetInput", status: 200, result: "Asset"},
+	"DELETE /api/v1/assets/{id}": {id: "deleteAsset", summary: "Delete an asset entered by mistake (holders of a role over its department)",
+		desc: "For an entry made in error. An asset that existed should be disposed of instead (PUT with state disposed and " +
+			"disposed_on), so that it stays in the register. The audit log keeps the deleted record.",
+		status: 204},
+
 	"GET /api/v1/audit": {id: "listAudit", summary: "The audit log, newest first (administrators and auditors)",
 		query: []param{
 			{"entity", "string", "Entity kind, e.g. department"},
@@ -126,6 +156,7 @@ var components = []component{
 	{name: "AuditVerification", value: verifyResponse{}},
 	{name: "APIToken", value: auth.APIToken{}},
 	{name: "CreatedToken", value: createdToken{}},
+	{name: "Asset", value: asset.Asset{}},
 
 	{name: "NewUser", value: newUserRequest{}, input: true, required: []string{"login", "display_name"}},
 	{name: "NewDepartment", value: newDepartmentRequest{}, input: true, required: []string{"code", "name", "kind"}},
@@ -134,6 +165,7 @@ var components = []component{
 	{name: "StaffUpdate", value: staffRequest{}, input: true, required: []string{"employee_no", "name", "employment", "active"}},
 	{name: "NewRoleAssignment", value: roleAssignmentRequest{}, input: true, required: []string{"role_id", "scope", "holder_staff_id"}},
 	{name: "NewToken", value: tokenRequest{}, input: true},
+	{name: "AssetInput", value: asset.Input{}, input: true, required: []string{"number", "name", "kind", "department_id", "class"}},
 }
 
 type obj = map[string]any

@@ -1,10 +1,6 @@
 package asset
 
-import (
-	"strings"
-
-	"mamori/internal/access"
-)
+import "mamori/internal/access"
 
 // reach is what an actor may see and change in the register:
 //   - platform administrators and holders of organisation-wide roles (CISO, 統括 …): everything;
@@ -28,7 +24,7 @@ func reachOf(who access.Actor) reach {
 	}
 	for _, g := range who.Roles {
 		switch {
-		case isAuditRole(g.RoleID):
+		case access.Actor{Roles: []access.Grant{g}}.IsAuditor():
 			r.readAll = true
 		case g.Scope == "organization":
 			r.readAll, r.writeAll = true, true
@@ -38,9 +34,6 @@ func reachOf(who access.Actor) reach {
 	}
 	return r
 }
-
-// isAuditRole tells the roles of auditors, who read everything and change nothing.
-func isAuditRole(id string) bool { return strings.Contains(id, "audit") }
 
 func (r reach) canRead(dept int64) bool  { return r.readAll || r.read[dept] }
 func (r reach) canWrite(dept int64) bool { return r.writeAll || r.write[dept] }
