@@ -37,8 +37,12 @@ func (s *Service) pack(ctx context.Context, orgID int64) (*policy.Compiled, erro
 	return p, err
 }
 
-// Create adds an asset to the register.
+// Create adds an asset to the register. Someone who may change no asset at all is refused
+// before their input is looked at.
 func (s *Service) Create(ctx context.Context, who access.Actor, in Input) (Asset, error) {
+	if r := reachOf(who); !r.writeAll && len(r.write) == 0 {
+		return Asset{}, apperr.New(apperr.Forbidden, "error.forbidden")
+	}
 	p, err := s.pack(ctx, who.OrgID)
 	if err != nil {
 		return Asset{}, err
@@ -138,6 +142,17 @@ func (s *Service) checkRefs(ctx context.Context, tx *sql.Tx, orgID int64, in Inp
 // Update changes an asset. Moving it to another department needs the right to change assets of
 // both.
 func (s *Service) Update(ctx context.Context, who access.Actor, id int64, in Input) (Asset, error) {
+	r := reachOf(who)
+	current, err := get(ctx, s.DB.SQL, who.OrgID, id)
+	if err != nil {
+		return Asset{}, err
+	}
+	if !r.canWrite(current.DepartmentID) {
+		if !r.canRead(current.DepartmentID) {
+			return Asset{}, apperr.New(apperr.NotFound, "error.not_found")
+		}
+		return Asset{}, apperr.New(apperr.Forbidden, "error.forbidden")
+	}
 	p, err := s.pack(ctx, who.OrgID)
 	if err != nil {
 		return Asset{}, err
@@ -147,7 +162,6 @@ func (s *Service) Update(ctx context.Context, who access.Actor, id int64, in Inp
 	if err != nil {
 		return Asset{}, err
 	}
-	r := reachOf(who)
 	var a Asset
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		before, err := get(ctx, tx, who.OrgID, id)
@@ -163,12 +177,13 @@ func (s *Service) Update(ctx context.Context, who access.Actor, id int64, in Inp
 		if err := s.checkRefs(ctx, tx, who.OrgID, in); err != nil {
 			return err
 		}
+		now := s.now()
 		attrs, _ := json.Marshal(in.Attrs)
 		_, err = tx.ExecContext(ctx, `UPDATE assets SET number = $1, name = $2, kind = $3, department_id = $4, manager_staff_id = $5,
 			segment = $6, zone = $7, top_rank = $8, attrs_json = $9, location = $10, system_ref = $11, quantity = $12, copies = $13,
 			state = $14, acquired_on = $15, disposed_on = $16, note = $17, updated_at = $18 WHERE id = $19 AND org_id = $20`,
 			in.Number, in.Name, in.Kind, nullID(in.DepartmentID), nullID(in.ManagerStaffID), in.Segment, in.Zone, top, string(attrs),
-			in.Location, in.SystemRef, in.Quantity, in.Copies, in.State, in.AcquiredOn, in.DisposedOn, in.Note, s.now(), id, who.OrgID)
+			in.Location, in.SystemRef, in.Quantity, in.Copies, in.State, in.AcquiredOn, in.DisposedOn, in.Note, now, id, who.OrgID)
 		if store.IsUniqueViolation(err) {
 			return apperr.InvalidField("number", "asset.error.number_taken", in.Number)
 		}
@@ -181,7 +196,7 @@ func (s *Service) Update(ctx context.Context, who access.Actor, id int64, in Inp
 		if a, err = get(ctx, tx, who.OrgID, id); err != nil {
 			return err
 		}
-		_, err = auditlog.Append(ctx, tx, who, s.now(), auditlog.Event{Entity: "asset", EntityID: id, Action: "asset.update", Before: before, After: a})
+		_, err = auditlog.Append(ctx, tx, who, now, auditlog.Event{Entity: "asset", EntityID: id, Action: "asset.update", Before: before, After: a})
 		return err
 	})
 	return a, err
@@ -225,6 +240,9 @@ func (s *Service) Get(ctx context.Context, who access.Actor, id int64) (Asset, e
 	}
 	return a, nil
 }
+
+// CanRead reports whether the actor may read assets of the department.
+func CanRead(who access.Actor, departmentID int64) bool { return reachOf(who).canRead(departmentID) }
 
 // CanChange reports whether the actor may change an asset of the department.
 func CanChange(who access.Actor, departmentID int64) bool { return reachOf(who).canWrite(departmentID) }

@@ -85,7 +85,8 @@ func TestPagesPassAccessibilityCheck(t *testing.T) {
 	firstSignIn(t, ctx, srv.URL, temp)
 	check(t, "/")
 	for _, path := range []string{"/policy", "/roles", "/departments", "/departments/new", "/staff", "/staff?q=田中", "/staff/new",
-		"/users", "/users/new", "/users/2", "/audit", "/account", "/account/password", "/nowhere"} {
+		"/users", "/users/new", "/users/2", "/audit", "/account", "/account/password", "/nowhere",
+		"/assets", "/assets?q=端末", "/assets/new", "/assets/1", "/assets/labels"} {
 		t.Run(path, func(t *testing.T) { visit(t, path) })
 	}
 	t.Run("a form with errors", func(t *testing.T) {

@@ -176,6 +176,23 @@ func TestAdministration(t *testing.T) {
 			expect(t, c.get("/users/999999"), http.StatusNotFound)
 			expect(t, c.get("/departments/-1/edit"), http.StatusNotFound)
 		})
+		t.Run("asset register pages answer", func(t *testing.T) {
+			o, _ := f.s.Org.First(context.Background())
+			if _, err := f.s.Policy.Use(context.Background(), access.System(o.ID, "test"), "kishiwada"); err != nil {
+				t.Fatal(err)
+			}
+			c := f.browser()
+			c.signInAgain(t)
+			expect(t, c.get("/assets"), http.StatusOK, `href="/assets/new"`)
+			expect(t, c.get("/assets/new"), http.StatusOK, `id="f-class-importance"`)
+			r := c.post("/assets", url.Values{"number": {"M-1"}, "name": {"USBメモリ"}, "kind": {"media"}, "department_id": {deptID},
+				"class.importance": {"B"}, "state": {"in_use"}})
+			expect(t, r, http.StatusSeeOther, "/assets/")
+			expect(t, c.get(r.location), http.StatusOK, "M-1")
+			expect(t, c.get(r.location+"/edit"), http.StatusOK, `value="M-1"`)
+			expect(t, c.get("/assets/labels"), http.StatusOK, "M-1")
+			expect(t, c.post(r.location+"/delete", url.Values{}), http.StatusOK, `name="confirmed" value="yes"`)
+		})
 		t.Run("every template was rendered", func(t *testing.T) {
 			f.web.pages.mu.Lock()
 			defer f.web.pages.mu.Unlock()

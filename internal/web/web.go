@@ -95,6 +95,15 @@ func (w *Server) routes() {
 	m.Handle("POST /roles", full(w.roleAssign))
 	m.Handle("POST /roles/{id}/end", full(w.roleEnd))
 
+	m.Handle("GET /assets", full(w.assets))
+	m.Handle("GET /assets/new", full(w.assetNewForm))
+	m.Handle("POST /assets", full(w.assetCreate))
+	m.Handle("GET /assets/labels", full(w.assetLabels))
+	m.Handle("GET /assets/{id}", full(w.assetDetail))
+	m.Handle("GET /assets/{id}/edit", full(w.assetEditForm))
+	m.Handle("POST /assets/{id}", full(w.assetUpdate))
+	m.Handle("POST /assets/{id}/delete", full(w.assetDelete))
+
 	m.Handle("GET /audit", full(w.audit))
 	m.Handle("POST /audit/verify", full(w.auditVerify))
 

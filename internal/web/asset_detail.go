@@ -1,0 +1,195 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"reflect"
+	"sort"
+	"strconv"
+	"time"
+
+	"mamori/internal/asset"
+	"mamori/internal/auditlog"
+	"mamori/internal/policy"
+)
+
+// assetRecord is the asset as the pack's conditions see it (policy.AssetRecord): levels and the
+// zone with their ranks from the pack, attributes with whole numbers as int64.
+func assetRecord(p *policy.Compiled, a asset.Asset, departmentCode string, now time.Time) policy.AssetRecord {
+	rec := policy.AssetRecord{Number: a.Number, Kind: a.Kind, Name: a.Name, Segment: a.Segment, Department: departmentCode,
+		Location: a.Location, Class: map[string]policy.LevelRef{}, Attrs: map[string]any{}, Now: now,
+		Zone: policy.LevelRef{ID: a.Zone}}
+	for axisID, level := range a.Class {
+		ref := policy.LevelRef{ID: level}
+		if axis, ok := p.Axis(axisID); ok {
+			for _, l := range axis.Levels {
+				if l.ID == level {
+					ref.Rank = int64(l.Rank)
+				}
+			}
+		}
+		rec.Class[axisID] = ref
+	}
+	for _, z := range p.Zones {
+		if z.ID == a.Zone {
+			rec.Zone.Rank = int64(z.Rank)
+		}
+	}
+	types := map[string]string{}
+	for _, attr := range assetAttributes(p) {
+		types[attr.ID] = attr.Type
+	}
+	for k, v := range a.Attrs {
+		if f, ok := v.(float64); ok && types[k] == "int" {
+			v = int64(f)
+		}
+		rec.Attrs[k] = v
+	}
+	return rec
+}
+
+// approvalView is a kind of request the pack requires for the asset.
+type approvalView struct {
+	Approval  policy.Approval
+	Inherited bool
+	// Undetermined: the condition could not be evaluated on this asset (a value it reads is
+	// missing), so the approval is listed to be safe.
+	Undetermined bool
+}
+
+// approvalsFor lists the pack's approvals about assets that apply to this one: those without a
+// condition, and those whose condition holds for the asset.
+func (w *Server) approvalsFor(p *policy.Compiled, rec policy.AssetRecord) []approvalView {
+	var out []approvalView
+	for _, ap := range p.Approvals {
+		if ap.Subject != "asset" {
+			continue
+		}
+		v := approvalView{Approval: ap, Inherited: p.Inherited["approvals/"+ap.ID]}
+		if prg := p.ApprovalWhen[ap.ID]; prg != nil {
+			ok, err := prg.Eval(rec)
+			if err != nil {
+				w.log.Warn("approval condition", "approval", ap.ID, "asset", rec.Number, "err", err)
+				v.Undetermined = true
+			} else if !ok {
+				continue
+			}
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// attrView is one attribute the asset has a value for.
+type attrView struct {
+	Attr policy.Attribute
+	Text string
+}
+
+// historyRow is an audit entry about the asset and the fields it changed.
+type historyRow struct {
+	Entry   auditlog.Entry
+	Changed []string
+}
+
+type assetDetailData struct {
+	Asset       assetView
+	Pack        *policy.Compiled
+	Attrs       []attrView
+	Approvals   []approvalView
+	Acquired    string
+	Disposed    string
+	CanChange   bool
+	ShowHistory bool
+	AuditLink   bool
+	History     []historyRow
+}
+
+const assetHistoryLimit = 50
+
+// assetDetail shows one asset with the handling its levels require, the approvals it needs
+// and its history.
+func (w *Server) assetDetail(rw http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	ctx, who := r.Context(), stateOf(r).who
+	a, err := w.s.Assets.Get(ctx, who, id)
+	if err != nil {
+		return err
+	}
+	pack, err := w.activePack(r)
+	if err != nil {
+		return err
+	}
+	p := w.newPage(r, "assets.detail.title", "assets")
+	p.Crumbs = []crumb{{p.T("assets.title"), "/assets"}}
+	d := assetDetailData{Asset: viewAsset(pack, a), Pack: pack, Acquired: showDate(p, a.AcquiredOn), Disposed: showDate(p, a.DisposedOn),
+		CanChange: asset.CanChange(who, a.DepartmentID), AuditLink: who.CanReadAuditLog()}
+	if pack != nil {
+		for _, attr := range assetAttributes(pack) {
+			v, ok := a.Attrs[attr.ID]
+			if !ok {
+				continue
+			}
+			text := attrText(v)
+			if b, isBool := v.(bool); isBool {
+				text = p.T("common.no")
+				if b {
+					text = p.T("common.yes")
+				}
+			}
+			d.Attrs = append(d.Attrs, attrView{Attr: attr, Text: text})
+		}
+		code := ""
+		if a.DepartmentID != 0 {
+			if dep, err := w.s.Org.Department(ctx, who, a.DepartmentID); err == nil {
+				code = dep.Code
+			}
+		}
+		d.Approvals = w.approvalsFor(pack, assetRecord(pack, a, code, w.s.Now()))
+	}
+	// The history is the asset's own part of the audit log: shown to those who keep the asset
+	// and to those who may read the whole log.
+	if d.CanChange || d.AuditLink {
+		d.ShowHistory = true
+		entries, err := w.s.Audit.History(ctx, who.OrgID, "asset", strconv.FormatInt(id, 10), assetHistoryLimit)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			d.History = append(d.History, historyRow{Entry: e, Changed: changedFields(e.Before, e.After)})
+		}
+	}
+	p.Data = d
+	w.render(rw, r, http.StatusOK, "asset_detail", p)
+	return nil
+}
+
+// changedFields names the fields of an asset that differ between an entry's before and after
+// states; derived and bookkeeping fields are left out.
+func changedFields(before, after string) []string {
+	if before == "" || after == "" {
+		return nil
+	}
+	var b, a map[string]any
+	if json.Unmarshal([]byte(before), &b) != nil || json.Unmarshal([]byte(after), &a) != nil {
+		return nil
+	}
+	skip := map[string]bool{"id": true, "org_id": true, "created_at": true, "updated_at": true, "top_rank": true,
+		"department_name": true, "manager_name": true}
+	var out []string
+	for k := range a {
+		if !skip[k] && !reflect.DeepEqual(a[k], b[k]) {
+			out = append(out, k)
+		}
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok && !skip[k] {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
