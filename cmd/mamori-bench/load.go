@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -20,15 +21,28 @@ type target struct {
 	url      string
 	header   http.Header
 	contains string // the answer must contain this (checked once, before the load)
+	optional bool   // a 404 skips the target instead of failing the run
 }
 
-var targetNames = []string{"html", "api", "bare"}
+// assetTargets list the register with a filter, a search word and the total: the list page
+// (a department, its most sensitive level, a two-character word) and the API (the most
+// sensitive level and a longer word over the whole register).
+var assetTargets = []string{"assets", "assets-api"}
 
-func (e *env) targets(names []string) ([]target, error) {
+var targetNames = append([]string{"html", "api", "bare"}, assetTargets...)
+
+// errNoRoute is a check's answer 404: the route is not there.
+var errNoRoute = errors.New("404 not found")
+
+func (e *env) targets(ctx context.Context, names []string, assetsQuery string) ([]target, error) {
 	var out []target
 	for _, n := range names {
 		t := target{name: n, header: http.Header{"User-Agent": {"mamori-bench"}}}
 		switch n {
+		case "assets", "assets-api":
+			if err := e.assetTarget(ctx, &t, assetsQuery); err != nil {
+				return nil, err
+			}
 		case "html":
 			t.what, t.url, t.contains = "GET / (home page, session cookie)", e.mamURL+"/", e.name
 			t.header.Set("Cookie", "mamori_session="+e.cookie)
@@ -85,6 +99,8 @@ func (t target) check(ctx context.Context) error {
 	switch {
 	case err != nil:
 		return err
+	case status == http.StatusNotFound:
+		return errNoRoute
 	case status != http.StatusOK:
 		return fmt.Errorf("status %d: %.300s", status, body)
 	case !strings.Contains(string(body), t.contains):

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"mamori/internal/access"
@@ -17,6 +18,7 @@ import (
 	"mamori/internal/auth"
 	"mamori/internal/demo"
 	"mamori/internal/org"
+	"mamori/internal/policy"
 	"mamori/internal/server"
 	"mamori/internal/store"
 )
@@ -33,16 +35,22 @@ type env struct {
 	cookie  string // session cookie of the bench account, sign-in complete
 	token   string // API token of the same account
 	name    string // its display name, shown on the home page
+	who     access.Actor
+	orgID   int64
+	pack    *policy.Compiled
 }
 
 // benchPassword is the bench account's own password, chosen at its first sign-in.
 const benchPassword = "ベンチマーク用の長い合言葉です-2026"
 
-// benchStaffNo is the demo staff member the bench account belongs to (高橋 美咲, 情報政策係, CSIRT):
-// a clerk without a demo login, so a sign-in resolves a department and a role like anyone's.
+// benchStaffNo is the demo staff member the bench account belongs to (鈴木 大輔, 人事係長 of
+// 上毛町's demo): a member of staff without a demo login, so a sign-in resolves a department
+// like anyone's.
 const benchStaffNo = "1003"
 
-func setUp(ctx context.Context, dsn string) (_ *env, err error) {
+// setUp starts Mamori with the demo town and the bench account. With auditor, the account
+// also holds the pack's audit role, so that it reads the whole register as an auditor does.
+func setUp(ctx context.Context, dsn string, auditor bool) (_ *env, err error) {
 	e := &env{}
 	defer func() {
 		if err != nil {
@@ -72,7 +80,8 @@ func setUp(ctx context.Context, dsn string) (_ *env, err error) {
 	if _, err := demo.Load(ctx, e.s, first.Org.ID, pack); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
-	if err := e.signIn(ctx, first.Org.ID); err != nil {
+	e.orgID, e.pack = first.Org.ID, pack
+	if err := e.signIn(ctx, first.Org.ID, auditor); err != nil {
 		return nil, err
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -88,11 +97,20 @@ func setUp(ctx context.Context, dsn string) (_ *env, err error) {
 // signIn creates the bench account as an administrator would, signs in with the temporary
 // password and changes it, as a user does at first sign-in. The session it ends with is
 // complete (a non-administrator needs no second factor), and an API token is issued for it.
-func (e *env) signIn(ctx context.Context, orgID int64) error {
+func (e *env) signIn(ctx context.Context, orgID int64, auditor bool) error {
 	sys := access.System(orgID, "mamori-bench")
 	staff, _, err := e.s.Org.ListStaff(ctx, sys, org.StaffFilter{Query: benchStaffNo, Limit: 1})
 	if err != nil || len(staff) != 1 {
 		return fmt.Errorf("demo staff member %s: %v", benchStaffNo, err)
+	}
+	if auditor {
+		role, ok := auditRole(e.pack)
+		if !ok {
+			return fmt.Errorf("pack %s has no organisation-wide audit role", e.pack.ID)
+		}
+		if _, err := e.s.Org.AssignRole(ctx, sys, org.RoleAssignment{RoleID: role, Scope: "organization", HolderStaffID: staff[0].ID}); err != nil {
+			return fmt.Errorf("audit role: %w", err)
+		}
 	}
 	// A new login per run, so that a PostgreSQL scratch database can be used again.
 	login := "bench-" + strconv.FormatInt(time.Now().Unix(), 36)
@@ -112,7 +130,7 @@ func (e *env) signIn(ctx context.Context, orgID int64) error {
 	if err := e.s.Auth.ChangePassword(ctx, who, temp, benchPassword, benchPassword); err != nil {
 		return fmt.Errorf("change password: %w", err)
 	}
-	sess, _, err := e.s.Auth.Authenticate(ctx, res.Token, client)
+	sess, ready, err := e.s.Auth.Authenticate(ctx, res.Token, client)
 	if err != nil || !sess.Ready() {
 		return fmt.Errorf("session after the first sign-in is not ready (%+v): %v", sess, err)
 	}
@@ -120,8 +138,18 @@ func (e *env) signIn(ctx context.Context, orgID int64) error {
 	if err != nil {
 		return fmt.Errorf("API token: %w", err)
 	}
-	e.cookie, e.token, e.name = res.Token, token, u.DisplayName
+	e.cookie, e.token, e.name, e.who = res.Token, token, u.DisplayName, ready
 	return nil
+}
+
+// auditRole is the pack's organisation-wide role of auditors, who read the whole register.
+func auditRole(p *policy.Compiled) (string, bool) {
+	for _, r := range p.Roles {
+		if r.Scope == "organization" && strings.Contains(r.ID, "audit") {
+			return r.ID, true
+		}
+	}
+	return "", false
 }
 
 // listen serves h on a free loopback port.

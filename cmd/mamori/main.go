@@ -25,6 +25,8 @@ Usage:
   mamori token create --user NAME [--name LABEL]
   mamori role list | assign --role ID --staff-no N [--acting-staff-no M] [--department CODE] [--system NAME] [--from D] [--to D] | end --id N
   mamori pack list | validate FILE | show ID [--json] | diff A B [--json]   [--pack-dir DIR]
+  mamori import assets FILE [--dry-run] [--valid-only] [--rejected OUT.csv]
+  mamori export assets [--format xlsx|csv|csv-sjis] [--out FILE] [--kind K] [--department CODE] [--state S] [--q WORDS]
   mamori verify
   mamori backup --out FILE
   mamori version
@@ -87,6 +89,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return roleCmd(ctx, rest, stdout, stderr)
 	case "pack":
 		return packCmd(ctx, rest, stdout, stderr)
+	case "import":
+		return importCmd(ctx, rest, stdout, stderr)
+	case "export":
+		return exportCmd(ctx, rest, stdout, stderr)
 	case "verify":
 		return verify(ctx, rest, stdout, stderr)
 	case "backup":

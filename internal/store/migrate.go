@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"strings"
 	"testing/fstest"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -41,9 +43,52 @@ func (db *DB) migrations() (fs.FS, error) {
 		if err != nil {
 			return nil, err
 		}
-		out[e.Name()] = &fstest.MapFile{Data: []byte(typeWords[db.Engine].Replace(string(b)))}
+		src, err := engineSections(string(b), db.Engine)
+		if err != nil {
+			return nil, fmt.Errorf("migration %s: %w", e.Name(), err)
+		}
+		out[e.Name()] = &fstest.MapFile{Data: []byte(typeWords[db.Engine].Replace(src))}
 	}
 	return out, nil
+}
+
+// engineSections keeps the parts of a migration written for one engine only. Lines between
+// "-- +mamori sqlite" (or "-- +mamori postgres") and "-- +mamori end" are kept on that engine
+// and blanked on the other; everything outside such a section is kept on both. Sections do not
+// nest. This is for what the engines do differently, not just spell differently (an FTS5 table
+// and its triggers on SQLite, a GIN index on a function on PostgreSQL); types are spelt with
+// {{…}}. The lines are blanked rather than removed, so that goose's errors keep their numbers.
+func engineSections(src string, engine Engine) (string, error) {
+	lines := strings.Split(src, "\n")
+	var in Engine // the engine of the open section, "" outside one
+	start := 0
+	for i, line := range lines {
+		word, isMarker := strings.CutPrefix(strings.TrimSpace(line), "-- +mamori ")
+		if !isMarker {
+			if in != "" && in != engine {
+				lines[i] = ""
+			}
+			continue
+		}
+		switch word = strings.TrimSpace(word); word {
+		case string(SQLite), string(Postgres):
+			if in != "" {
+				return "", fmt.Errorf("line %d: section %q opened inside the %s section of line %d", i+1, word, in, start+1)
+			}
+			in, start = Engine(word), i
+		case "end":
+			if in == "" {
+				return "", fmt.Errorf("line %d: -- +mamori end without a section", i+1)
+			}
+			in = ""
+		default:
+			return "", fmt.Errorf("line %d: unknown marker %q (sqlite, postgres or end)", i+1, word)
+		}
+	}
+	if in != "" {
+		return "", fmt.Errorf("line %d: the %s section is not closed with -- +mamori end", start+1, in)
+	}
+	return strings.Join(lines, "\n"), nil
 }
 
 // Migrate brings the schema up to date. It is safe to run from several processes at once: on
@@ -92,4 +137,139 @@ func (db *DB) migrator() (*goose.Provider, error) {
 		opts = append(opts, goose.WithSessionLocker(locker))
 	}
 	return goose.NewProvider(dialect, db.SQL, fsys, opts...)
+}
+
+// The text index of a table, built by a migration's engine sections (00008 builds asset_search
+// for the asset register), is asked through TextCandidates, the one place that knows how each
+// engine's index is queried.
+
+// What one word may ask of a text index: at most maxIndexTerms trigrams or bigrams for a long
+// word (spread over it), and for a word shorter than a trigram at most maxShortWordTerms
+// trigrams that begin with it — a short word that begins more is too common for the index to
+// narrow the search, and LIKE alone decides.
+const (
+	maxIndexTerms     = 8
+	maxShortWordTerms = 200
+)
+
+// TextCandidates returns a condition that narrows a query to the rows that may hold every word,
+// through the text index named index: on SQLite an FTS5 table with the trigram tokenizer (and
+// its vocabulary, index_terms), on PostgreSQL a GIN index on index_bigrams(textExpr). idExpr is
+// the row's id and textExpr the lower-cased text the index is built on, as the query spells it;
+// words are lower-cased and hold none of LIKE's special characters. The condition has ? for its
+// arguments, which the caller numbers.
+//
+// The index finds candidates only: the caller still tests each word with LIKE on textExpr, which
+// decides. The condition is "" when the index cannot narrow the search (the words are too short
+// or too common to look up), and always false when the index shows that no row holds a word.
+func (db *DB) TextCandidates(ctx context.Context, index, idExpr, textExpr string, words []string) (string, []any, error) {
+	if db.Engine == Postgres {
+		var grams []string
+		seen := map[string]bool{}
+		for _, w := range words {
+			for _, g := range spread(w, 2) {
+				if !seen[g] {
+					seen[g] = true
+					grams = append(grams, g)
+				}
+			}
+		}
+		if len(grams) == 0 {
+			return "", nil, nil
+		}
+		return index + "_bigrams(" + textExpr + ") @> ?", []any{grams}, nil
+	}
+	var groups []string
+	for _, w := range words {
+		terms := spread(w, 3)
+		op := " AND "
+		if len(terms) == 0 {
+			// A word shorter than a trigram: the trigrams that begin with it. The indexed text
+			// ends in two spaces, so every character of it begins one. The vocabulary holds the
+			// trigrams case-folded by FTS5, which a word can be compared with only when its
+			// letters are ASCII or have no case (kana, kanji, digits, signs).
+			if !uncased(w) {
+				continue
+			}
+			var err error
+			if terms, err = db.termsFrom(ctx, index+"_terms", w); err != nil {
+				return "", nil, err
+			}
+			switch {
+			case len(terms) == 0:
+				return "1 = 0", nil, nil
+			case len(terms) > maxShortWordTerms:
+				continue
+			}
+			op = " OR "
+		}
+		for i, t := range terms {
+			terms[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+		}
+		if len(terms) > 0 {
+			groups = append(groups, "("+strings.Join(terms, op)+")")
+		}
+	}
+	if len(groups) == 0 {
+		return "", nil, nil
+	}
+	return idExpr + " IN (SELECT rowid FROM " + index + " WHERE " + index + " MATCH ?)", []any{strings.Join(groups, " AND ")}, nil
+}
+
+// uncased reports whether w is lower-case ASCII or has no letters with a case beyond ASCII.
+func uncased(w string) bool {
+	for _, r := range w {
+		if r >= utf8.RuneSelf && unicode.SimpleFold(r) != r || r >= 'A' && r <= 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// spread returns pieces of n characters of w that together cover it — side by side, the last
+// one flush with its end — at most maxIndexTerms of them, evenly spaced when it has more; none
+// when w is shorter than n.
+func spread(w string, n int) []string {
+	r := []rune(w)
+	last := len(r) - n
+	if last < 0 {
+		return nil
+	}
+	var starts []int
+	for at := 0; at < last; at += n {
+		starts = append(starts, at)
+	}
+	starts = append(starts, last)
+	if len(starts) > maxIndexTerms {
+		picked := make([]int, maxIndexTerms)
+		for i := range picked {
+			picked[i] = starts[i*(len(starts)-1)/(maxIndexTerms-1)]
+		}
+		starts = picked
+	}
+	out := make([]string, len(starts))
+	for i, at := range starts {
+		out[i] = string(r[at : at+n])
+	}
+	return out
+}
+
+// termsFrom lists the terms of an FTS5 vocabulary table that begin with prefix, up to one more
+// than maxShortWordTerms.
+func (db *DB) termsFrom(ctx context.Context, vocab, prefix string) ([]string, error) {
+	rows, err := db.SQL.QueryContext(ctx, `SELECT term FROM `+vocab+` WHERE term >= $1 AND term < $2 LIMIT $3`,
+		prefix, prefix+"\U0010FFFF", maxShortWordTerms+1)
+	if err != nil {
+		return nil, fmt.Errorf("text index terms: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
 }

@@ -1,0 +1,178 @@
+package assetio_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"mamori/internal/access"
+	"mamori/internal/app"
+	"mamori/internal/asset"
+	"mamori/internal/assetio"
+	"mamori/internal/auth"
+	"mamori/internal/store"
+	"mamori/internal/store/storetest"
+)
+
+// bigRegister is a register of n assets as a 課 keeps it, in kishiwadaHeader's columns.
+func bigRegister(n int) [][]string {
+	rows := make([][]string, 0, n+1)
+	rows = append(rows, kishiwadaHeader)
+	kinds := []string{"パソコン", "サーバ", "USBメモリ", "文書", "ネットワーク機器", "モバイル端末"}
+	depts := []string{"総務課", "税務課"}
+	levels := []string{"A", "B", "C"}
+	for i := range n {
+		rows = append(rows, []string{
+			fmt.Sprintf("A-%06d", i+1), fmt.Sprintf("業務用資産 第%d号", i+1), kinds[i%len(kinds)], depts[i%2], "",
+			levels[i%3], "LGWAN接続系", "L2", fmt.Sprintf("本庁舎%d階", i%5+1), "1", "使用中",
+			fmt.Sprintf("令和%d年%d月%d日", i%7+2, i%12+1, i%28+1), fmt.Sprintf("備考 %d", i), "○",
+		})
+	}
+	return rows
+}
+
+// xlsxFile writes rows as Excel does, the text in the shared strings table.
+func xlsxFile(t testing.TB, rows [][]string) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		vals := make([]any, len(r))
+		for j, v := range r {
+			vals[j] = v
+		}
+		if err := f.SetSheetRow("Sheet1", cell, &vals); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var b bytes.Buffer
+	if err := f.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestMeasure100k measures importing 100,000 rows from .xlsx and from Shift_JIS .csv, and
+// exporting them, on both engines: each step runs in a process of its own, whose peak resident
+// memory the kernel reports. It runs only with MAMORI_MEASURE=1: it takes minutes.
+func TestMeasure100k(t *testing.T) {
+	if os.Getenv("MAMORI_MEASURE") != "1" {
+		t.Skip("set MAMORI_MEASURE=1 to measure 100,000-row imports and exports")
+	}
+	const n = 100_000
+	dir := t.TempDir()
+	rows := bigRegister(n)
+	files := map[string][]byte{"sjis.csv": sjis(t, csvFile(rows...)), "book.xlsx": xlsxFile(t, rows)}
+	for name, data := range files {
+		os.WriteFile(filepath.Join(dir, name), data, 0o600)
+		t.Logf("%s: %.1f MB", name, float64(len(data))/(1<<20))
+	}
+	for _, name := range []string{"sjis.csv", "book.xlsx"} {
+		t.Run(name, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, db *store.DB) {
+				dsn := "file:" + db.Where
+				if db.Engine == store.Postgres {
+					dsn = storetest.PostgresDSN(t) // one the steps' processes open too
+					db = openDSN(t, dsn)
+				}
+				newEnv(t, db, "kishiwada")
+				steps := []string{"dry-run", "apply"}
+				if name == "book.xlsx" {
+					steps = append(steps, "export-xlsx", "export-csv-sjis")
+				}
+				for _, step := range steps {
+					cmd := exec.Command(os.Args[0], "-test.run=^TestMeasureStep$", "-test.v")
+					cmd.Env = append(os.Environ(), "MAMORI_MEASURE_STEP="+step, "MAMORI_MEASURE_DSN="+dsn, "MAMORI_MEASURE_FILE="+filepath.Join(dir, name))
+					out, err := cmd.CombinedOutput()
+					if err != nil {
+						t.Fatalf("%s: %v\n%s", step, err, out)
+					}
+					m := measured.FindSubmatch(out)
+					if m == nil {
+						t.Fatalf("%s printed no measurement:\n%s", step, out)
+					}
+					t.Logf("%-8s %-9s %-15s %s", db.Engine, name, step, m[1])
+				}
+			})
+		})
+	}
+}
+
+// TestMeasureStep is one step of TestMeasure100k, in a process of its own.
+func TestMeasureStep(t *testing.T) {
+	step := os.Getenv("MAMORI_MEASURE_STEP")
+	if step == "" {
+		t.Skip("a step of TestMeasure100k")
+	}
+	ctx := context.Background()
+	db := openDSN(t, os.Getenv("MAMORI_MEASURE_DSN"))
+	s := app.New(db, auth.Params{MemoryKiB: 64, Time: 1, Threads: 1}, nil)
+	o, err := s.Org.First(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	who := access.System(o.ID, "measure")
+	im := &assetio.Importer{Assets: s.Assets, DB: db}
+	start := time.Now()
+	var result string
+	switch step {
+	case "dry-run", "apply":
+		file := os.Getenv("MAMORI_MEASURE_FILE")
+		f, err := os.Open(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		rep, err := im.Import(ctx, who, file, f, assetio.Options{DryRun: step == "dry-run"})
+		if err != nil || len(rep.Errors) > 0 || rep.Valid != 100_000 || (step == "apply" && rep.Created != 100_000) {
+			t.Fatalf("%v %d errors, %+v", err, len(rep.Errors), rep.Errors[:min(3, len(rep.Errors))])
+		}
+		result = strconv.Itoa(rep.Rows) + " rows"
+	default:
+		format, _ := assetio.ParseFormat(step[len("export-"):])
+		var w countingWriter
+		if err := assetio.Export(ctx, s.Assets, who, asset.Filter{}, format, &w); err != nil {
+			t.Fatal(err)
+		}
+		result = fmt.Sprintf("%.1f MB", float64(w.n)/(1<<20))
+	}
+	// VmHWM is the peak resident memory of this process since it started (the kernel's
+	// getrusage would count the parent's memory at fork too).
+	status, _ := os.ReadFile("/proc/self/status")
+	hwm := regexp.MustCompile(`VmHWM:\s+(\d+) kB`).FindSubmatch(status)
+	kb := 0
+	if hwm != nil {
+		kb, _ = strconv.Atoi(string(hwm[1]))
+	}
+	fmt.Printf("MEASURED %s in %v, peak RSS %d MB\n", result, time.Since(start).Round(time.Millisecond), kb>>10)
+}
+
+func openDSN(t *testing.T, dsn string) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), store.Config{DSN: dsn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+type countingWriter struct{ n int64 }
+
+func (c *countingWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
+
+var (
+	_        io.Writer = (*countingWriter)(nil)
+	measured           = regexp.MustCompile(`MEASURED (.*)`)
+)

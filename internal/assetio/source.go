@@ -1,0 +1,285 @@
+package assetio
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"io"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+
+	"mamori/internal/apperr"
+)
+
+// source is an uploaded sheet, read row by row as often as an import needs.
+type source interface {
+	// each calls fn with every row and its number as a spreadsheet shows it (from 1).
+	each(ctx context.Context, fn func(row int, cells []string) error) error
+	encoding() string
+	close()
+}
+
+var (
+	zipMagic = []byte("PK\x03\x04")
+	oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1} // .xls, or an encrypted .xlsx
+	utf8BOM  = []byte{0xEF, 0xBB, 0xBF}
+)
+
+// open reads an uploaded file (at most max bytes) and recognises it from its content: a zip
+// is an .xlsx, anything else a CSV in UTF-8 (with or without BOM), UTF-16 with BOM, or
+// Shift_JIS.
+func open(filename string, r io.Reader, max int64) (source, error) {
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, apperr.Wrap(err, "read upload")
+	}
+	if int64(len(data)) > max {
+		return nil, apperr.New(apperr.TooLarge, "import.error.too_large", max>>20)
+	}
+	ext := strings.ToLower(filepath.Ext(filename))
+	switch {
+	case len(bytes.TrimSpace(bytes.TrimPrefix(data, utf8BOM))) == 0:
+		return nil, apperr.New(apperr.Invalid, "import.error.empty")
+	case bytes.HasPrefix(data, zipMagic) || bytes.HasPrefix(data, []byte("PK\x05\x06")):
+		return openXLSX(data)
+	case bytes.HasPrefix(data, oleMagic):
+		return nil, apperr.New(apperr.Invalid, "import.error.xls")
+	case ext == ".xlsx" || ext == ".xlsm":
+		return nil, apperr.New(apperr.Invalid, "import.error.not_xlsx")
+	}
+	return openCSV(data)
+}
+
+// openXLSX checks the zip's directory before anything is unpacked: parts that would unpack
+// to more than MaxUnzippedBytes (a zip bomb) are refused, as is a zip that is not a workbook.
+func openXLSX(data []byte) (source, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, apperr.New(apperr.Invalid, "import.error.xlsx_broken")
+	}
+	var total uint64
+	workbook := false
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+		if total > MaxUnzippedBytes || len(zr.File) > 10_000 {
+			return nil, apperr.New(apperr.TooLarge, "import.error.zip_bomb", MaxUnzippedBytes>>20)
+		}
+		if strings.EqualFold(f.Name, "xl/workbook.xml") {
+			workbook = true
+		}
+	}
+	if !workbook {
+		return nil, apperr.New(apperr.Invalid, "import.error.not_xlsx")
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+		UnzipSizeLimit: MaxUnzippedBytes,
+		// Sheets and the shared strings larger than this are unpacked to temporary files and read
+		// from there as the rows need them, instead of being decoded into memory whole.
+		UnzipXMLSizeLimit: 1 << 20,
+	})
+	if err != nil {
+		return nil, apperr.New(apperr.Invalid, "import.error.xlsx_broken")
+	}
+	return &xlsxSource{f: f}, nil
+}
+
+type xlsxSource struct {
+	f     *excelize.File
+	sheet string // chosen by the import: the first sheet with a header row it recognises
+}
+
+func (x *xlsxSource) encoding() string { return "xlsx" }
+func (x *xlsxSource) close()           { x.f.Close() }
+
+func (x *xlsxSource) sheets() []string { return x.f.GetSheetList() }
+
+func (x *xlsxSource) each(ctx context.Context, fn func(int, []string) error) error {
+	sheet := x.sheet
+	if sheet == "" {
+		sheet = x.f.GetSheetName(0)
+	}
+	rows, err := x.f.Rows(sheet)
+	if err != nil {
+		return apperr.New(apperr.Invalid, "import.error.xlsx_broken")
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		n++
+		if n%1000 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		// Raw values: a date is its serial day number whatever format shows it (excelize would
+		// show the built-in short date as 04-01-26), a yes/no cell 1 or 0.
+		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return apperr.New(apperr.Invalid, "import.error.xlsx_broken")
+		}
+		if len(cells) > maxColumns {
+			cells = cells[:maxColumns]
+		}
+		if err := fn(n, cells); err != nil {
+			return err
+		}
+	}
+	if errors.Is(rows.Error(), excelize.ErrMaxRows) {
+		return apperr.New(apperr.TooLarge, "import.error.too_many_rows", MaxRows)
+	}
+	if rows.Error() != nil {
+		return apperr.New(apperr.Invalid, "import.error.xlsx_broken")
+	}
+	return nil
+}
+
+// csvSource is a CSV held as uploaded and decoded on each pass, so that a Shift_JIS file is
+// never held twice in memory.
+type csvSource struct {
+	data  []byte
+	enc   string // utf-8, utf-8-bom, utf-16, shift_jis
+	comma rune
+}
+
+func (c *csvSource) encoding() string { return c.enc }
+func (c *csvSource) close()           {}
+
+func openCSV(data []byte) (source, error) {
+	c := &csvSource{data: data, enc: "utf-8"}
+	switch {
+	case bytes.HasPrefix(data, utf8BOM):
+		c.data, c.enc = data[len(utf8BOM):], "utf-8-bom"
+		if !utf8.Valid(c.data) {
+			return nil, undecodable(c.data)
+		}
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		// Excel's "Unicode テキスト": UTF-16 with BOM, tab-separated.
+		u, err := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder().Bytes(data)
+		if err != nil || bytes.ContainsRune(u, utf8.RuneError) {
+			return nil, apperr.New(apperr.Invalid, "import.error.encoding")
+		}
+		c.data, c.enc = u, "utf-16"
+	case bytes.IndexByte(data, 0) >= 0:
+		return nil, apperr.New(apperr.Invalid, "import.error.encoding")
+	case utf8.Valid(data):
+	default:
+		if err := undecodable(data); apperr.As(err).Key == "import.error.truncated" {
+			return nil, err
+		}
+		// Not UTF-8: Shift_JIS (CP932) as Excel for Japanese Windows saves a CSV. A byte
+		// sequence it cannot decode either makes the file unreadable as a whole.
+		c.enc = "shift_jis"
+		if replaced(c.reader()) {
+			return nil, apperr.New(apperr.Invalid, "import.error.encoding")
+		}
+	}
+	c.comma = sniffComma(c.head())
+	return c, nil
+}
+
+// undecodable explains a file that is not valid UTF-8: cut off in the middle of a character
+// at its end (a truncated upload), or in some other encoding.
+func undecodable(data []byte) error {
+	for cut := 1; cut <= 3 && cut < len(data); cut++ {
+		if utf8.Valid(data[:len(data)-cut]) && !utf8.FullRune(data[len(data)-cut:]) {
+			return apperr.New(apperr.Invalid, "import.error.truncated")
+		}
+	}
+	return apperr.New(apperr.Invalid, "import.error.encoding")
+}
+
+// replaced reports whether a decoded stream holds U+FFFD, which the decoder puts for bytes it
+// cannot read.
+func replaced(r io.Reader) bool {
+	mark := []byte(string(utf8.RuneError))
+	buf := make([]byte, 64<<10)
+	keep := 0
+	for {
+		n, err := r.Read(buf[keep:])
+		if bytes.Contains(buf[:keep+n], mark) {
+			return true
+		}
+		if err != nil {
+			return err != io.EOF
+		}
+		// Keep the last bytes, in case the mark straddles two reads.
+		if end := keep + n; end >= len(mark)-1 {
+			keep = copy(buf, buf[end-(len(mark)-1):end])
+		} else {
+			keep = end
+		}
+	}
+}
+
+// head is the first line of the file, decoded.
+func (c *csvSource) head() string {
+	r := c.reader()
+	buf := make([]byte, 4096)
+	n, _ := io.ReadFull(r, buf)
+	line, _, _ := strings.Cut(string(buf[:n]), "\n")
+	return line
+}
+
+func (c *csvSource) reader() io.Reader {
+	var r io.Reader = bytes.NewReader(c.data)
+	if c.enc == "shift_jis" {
+		r = transform.NewReader(r, japanese.ShiftJIS.NewDecoder())
+	}
+	return r
+}
+
+// sniffComma tells a tab-separated file from a comma-separated one by its header line.
+func sniffComma(line string) rune {
+	if strings.Count(line, "\t") > strings.Count(line, ",") {
+		return '\t'
+	}
+	return ','
+}
+
+func (c *csvSource) each(ctx context.Context, fn func(int, []string) error) error {
+	cr := csv.NewReader(c.reader())
+	cr.Comma = c.comma
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	// Rows are numbered as a spreadsheet shows the file: a blank line is a row (encoding/csv
+	// skips it), a quoted cell spanning lines is one.
+	row, nextLine := 0, 1
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return apperr.New(apperr.Invalid, "import.error.csv", pe.StartLine)
+		}
+		if err != nil {
+			return apperr.Wrap(err, "read csv")
+		}
+		line, _ := cr.FieldPos(0)
+		row += 1 + line - nextLine
+		nextLine = line + 1
+		for _, f := range rec {
+			nextLine += strings.Count(f, "\n")
+		}
+		if row%1000 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if len(rec) > maxColumns {
+			rec = rec[:maxColumns]
+		}
+		if err := fn(row, rec); err != nil {
+			return err
+		}
+	}
+}
