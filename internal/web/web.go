@@ -99,6 +99,7 @@ func (w *Server) routes() {
 	m.Handle("GET /assets/new", full(w.assetNewForm))
 	m.Handle("POST /assets", full(w.assetCreate))
 	m.Handle("GET /assets/labels", full(w.assetLabels))
+	m.Handle("GET /assets/export", full(w.assetExport))
 	m.Handle("GET /assets/{id}", full(w.assetDetail))
 	m.Handle("GET /assets/{id}/edit", full(w.assetEditForm))
 	m.Handle("POST /assets/{id}", full(w.assetUpdate))
