@@ -414,6 +414,11 @@ func TestPermission(t *testing.T) {
 		if rep.Created != 2 || len(rep.Errors) != 2 || rep.Errors[0].Column != "担当課" || !strings.Contains(rep.Errors[0].Message, "所属「税務課」の資産を登録する権限がありません") {
 			t.Fatalf("%+v%s", rep, rowErrors(rep))
 		}
+		// An auditor reads everything and changes nothing: not even a dry run is theirs.
+		auditor := access.Actor{OrgID: e.admin.OrgID, UserID: 10, Login: "a", Roles: []access.Grant{{RoleID: "audit_chief", Scope: "organization"}}}
+		if _, err := e.im.Import(context.Background(), auditor, "x.csv", bytes.NewReader(csvFile(kishiwadaRows()...)), assetio.Options{DryRun: true}); apperr.CodeOf(err) != apperr.Forbidden {
+			t.Fatalf("an auditor's import: %v", err)
+		}
 	})
 }
 

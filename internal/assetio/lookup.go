@@ -6,7 +6,9 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"mamori/internal/access"
 	"mamori/internal/apperr"
+	"mamori/internal/asset"
 	"mamori/internal/policy"
 	"mamori/internal/store"
 )
@@ -59,6 +61,16 @@ func loadDirectory(ctx context.Context, db *store.DB, orgID int64) (*directory, 
 	return d, rows.Err()
 }
 
+// anyChangeable reports whether the actor may register assets of any department.
+func (d *directory) anyChangeable(who access.Actor) bool {
+	for id := range d.deptName {
+		if asset.CanChange(who, id) {
+			return true
+		}
+	}
+	return false
+}
+
 // department finds a department by its code or its name; a name two departments share must be
 // given as a code.
 func (d *directory) department(v string, codeOnly bool) (int64, string) {
@@ -107,7 +119,7 @@ func newPackWords(p *policy.Compiled) *packWords {
 		m := map[string]string{}
 		for _, l := range a.Levels {
 			name := norm.NFKC.String(l.Name)
-			for _, word := range []string{l.Name, bare(fold(l.Name)), a.Name + l.ID, bare(fold(a.Name)) + l.ID, firstWord2(name)} {
+			for _, word := range []string{l.Name, bare(fold(l.Name)), a.Name + l.ID, bare(fold(a.Name)) + l.ID, leadingWord(name)} {
 				if k := fold(word); k != "" {
 					if _, taken := m[k]; !taken {
 						m[k] = l.ID
@@ -132,8 +144,8 @@ func newPackWords(p *policy.Compiled) *packWords {
 	return w
 }
 
-// firstWord2 is the first word of a level's name: 重要度A of "重要度Ａ 個人情報".
-func firstWord2(s string) string {
+// leadingWord is the first word of a level's name: 重要度A of "重要度Ａ 個人情報".
+func leadingWord(s string) string {
 	f := strings.Fields(s)
 	if len(f) == 0 {
 		return ""
