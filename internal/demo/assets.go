@@ -303,7 +303,7 @@ func (g *generator) input(u unit, it item) asset.Input {
 	}
 	acquired := g.acquired(it)
 	in.AcquiredOn = acquired.Format(time.DateOnly)
-	g.lifecycle(&in, u, it, acquired)
+	g.lifecycle(&in, it, acquired)
 	in.Copies = g.copies(it)
 	in.Attrs = g.attributes(in, it, acquired)
 	return in
@@ -448,7 +448,7 @@ func (g *generator) acquired(it item) time.Time {
 
 // lifecycle sets the state: most assets are in use; equipment and paper are sometimes lent,
 // taken out, in repair, stored or disposed of, with the dates in the note.
-func (g *generator) lifecycle(in *asset.Input, u unit, it item, acquired time.Time) {
+func (g *generator) lifecycle(in *asset.Input, it item, acquired time.Time) {
 	if it.kind == "system" || it.kind == "information" {
 		return
 	}
