@@ -11,6 +11,7 @@ import (
 	"mamori/internal/asset"
 	"mamori/internal/demo"
 	"mamori/internal/policy"
+	"mamori/internal/store"
 )
 
 // fillRegister grows the demo town's register to n assets over a hundred departments, written
@@ -26,11 +27,11 @@ func (e *env) fillRegister(ctx context.Context, n int) (time.Duration, error) {
 			return 0, err
 		}
 	}
-	// PostgreSQL's autovacuum analyses the tables some time after a bulk load; the measurement
-	// should see the plans of a settled database, so it is done now. (On SQLite ANALYZE would
+	// PostgreSQL's autovacuum vacuums and analyses the tables some time after a bulk load; the
+	// measurement should see a settled database, so it is done now. (On SQLite ANALYZE would
 	// replace the statistics the migrations give the register, which a real one keeps.)
-	if e.db.Engine == "postgres" {
-		if _, err := e.db.SQL.ExecContext(ctx, `ANALYZE`); err != nil {
+	if e.db.Engine == store.Postgres {
+		if _, err := e.db.SQL.ExecContext(ctx, `VACUUM ANALYZE`); err != nil {
 			return 0, err
 		}
 	}

@@ -2,6 +2,7 @@ package asset
 
 import (
 	"context"
+	"database/sql"
 	"sort"
 	"strconv"
 	"strings"
@@ -44,8 +45,9 @@ const searchText = `lower(a.number || ' ' || a.name || ' ' || a.location || ' ' 
 
 // where is the condition of a listing and its arguments, numbered $1, $2 … in order.
 type where struct {
-	conds []string
-	args  []any
+	conds    []string
+	args     []any
+	searched bool // the listing has search words
 }
 
 // add appends a condition, replacing each ? in it with the next argument's number.
@@ -112,22 +114,24 @@ func (s *Service) listWhere(ctx context.Context, who access.Actor, f Filter) (w 
 //
 // Each word is tested with LIKE. Over a whole register that is a scan of every asset, so the
 // text index is asked first for the assets that can hold the words (store.DB.TextCandidates),
-// and LIKE confirms them. When the listing is narrowed to some departments — those of a
-// member of staff, or the department filter — LIKE on their assets alone is quicker than the
-// index, whose answer for a common word spans the whole register.
+// and LIKE confirms them. A listing narrowed to some departments — those of a member of staff,
+// or the department filter — is selective already, which the index is told: on some engines
+// LIKE on those departments' assets alone is quicker than the index, whose answer for a common
+// word spans the whole register.
 func (s *Service) searchWhere(ctx context.Context, w *where, query string, narrowed bool) error {
 	var pieces []string
 	for _, word := range strings.Fields(norm.NFKC.String(query)) {
+		w.searched = true
 		word = strings.ToLower(word)
 		w.add(searchText+` LIKE ? ESCAPE '\'`, "%"+store.LikeEscape(word)+"%")
 		// The index knows text, not LIKE's special characters: it is asked for the pieces
 		// between them.
 		pieces = append(pieces, strings.FieldsFunc(word, func(r rune) bool { return r == '%' || r == '_' || r == '\\' })...)
 	}
-	if narrowed || len(pieces) == 0 {
+	if len(pieces) == 0 {
 		return nil
 	}
-	cond, args, err := s.DB.TextCandidates(ctx, "asset_search", "a.id", searchText, pieces)
+	cond, args, err := s.DB.TextCandidates(ctx, "asset_search", "a.id", searchText, pieces, narrowed)
 	if err != nil {
 		return apperr.Wrap(err, "search assets")
 	}
@@ -138,18 +142,30 @@ func (s *Service) searchWhere(ctx context.Context, w *where, query string, narro
 }
 
 // List returns the assets the actor may read that match the filter, and their total.
+//
+// A page is chosen from the assets table alone, and only its rows are then read with their
+// department and manager. Without search words the total is counted first, from the indexes
+// of the filters; with them every match has to be read to be counted, so the total comes with
+// the page, counted in the same pass.
 func (s *Service) List(ctx context.Context, who access.Actor, f Filter) ([]Asset, int, error) {
 	w, ok, err := s.listWhere(ctx, who, f)
 	if err != nil || !ok {
 		return nil, 0, err
 	}
 	cond := w.String()
-	var total int
-	if err := s.DB.SQL.QueryRowContext(ctx, `SELECT count(*) FROM assets a WHERE `+cond, w.args...).Scan(&total); err != nil {
-		return nil, 0, apperr.Wrap(err, "count assets")
+	count := func() (int, error) {
+		var n int
+		if err := s.DB.SQL.QueryRowContext(ctx, `SELECT count(*) FROM assets a WHERE `+cond, w.args...).Scan(&n); err != nil {
+			return 0, apperr.Wrap(err, "count assets")
+		}
+		return n, nil
 	}
-	if total == 0 || f.Offset >= total {
-		return nil, total, nil
+	offset := max(f.Offset, 0)
+	total := 0
+	if !w.searched {
+		if total, err = count(); err != nil || total == 0 || offset >= total {
+			return nil, total, err
+		}
 	}
 	order, ok := sorts[f.Sort]
 	if !ok {
@@ -158,19 +174,28 @@ func (s *Service) List(ctx context.Context, who access.Actor, f Filter) ([]Asset
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
-	// The page is chosen from the assets table alone, and only its rows are then read with
-	// their department and manager: ordering every match with all its columns to keep fifty
-	// cost more than the search.
-	args := append(w.args, f.Limit, max(f.Offset, 0))
-	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT `+columns+from+`WHERE a.id IN (SELECT a.id FROM assets a WHERE `+cond+
-		` ORDER BY `+order+` LIMIT $`+strconv.Itoa(len(args)-1)+` OFFSET $`+strconv.Itoa(len(args))+`) ORDER BY `+order, args...)
+	args := append(w.args[:len(w.args):len(w.args)], f.Limit, offset)
+	page := `SELECT a.id FROM assets a WHERE ` + cond + ` ORDER BY ` + order +
+		` LIMIT $` + strconv.Itoa(len(args)-1) + ` OFFSET $` + strconv.Itoa(len(args))
+	query := `SELECT ` + columns + from + `WHERE a.id IN (` + page + `) ORDER BY ` + order
+	if w.searched {
+		page = strings.Replace(page, "SELECT a.id ", "SELECT a.id, count(*) OVER () AS total ", 1)
+		query = `SELECT ` + columns + `, p.total FROM (` + page + `) p JOIN assets a ON a.id = p.id
+			LEFT JOIN departments d ON d.id = a.department_id LEFT JOIN staff m ON m.id = a.manager_staff_id ORDER BY ` + order
+	}
+	rows, err := s.DB.SQL.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, 0, apperr.Wrap(err, "list assets")
 	}
 	defer rows.Close()
 	var out []Asset
 	for rows.Next() {
-		a, err := scan(rows)
+		var a Asset
+		if w.searched {
+			a, err = scan(withTotal{rows, &total})
+		} else {
+			a, err = scan(rows)
+		}
 		if err != nil {
 			return nil, 0, apperr.Wrap(err, "scan asset")
 		}
@@ -178,6 +203,13 @@ func (s *Service) List(ctx context.Context, who access.Actor, f Filter) ([]Asset
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, apperr.Wrap(err, "list assets")
+	}
+	if len(out) == 0 {
+		// No match, or a page past the last: the total is counted on its own.
+		if w.searched {
+			total, err = count()
+		}
+		return nil, total, err
 	}
 	ptrs := make([]*Asset, len(out))
 	for i := range out {
@@ -188,5 +220,13 @@ func (s *Service) List(ctx context.Context, who access.Actor, f Filter) ([]Asset
 	}
 	return out, total, nil
 }
+
+// withTotal scans a row of the listing and, after its columns, the total counted with it.
+type withTotal struct {
+	rows  *sql.Rows
+	total *int
+}
+
+func (w withTotal) Scan(dest ...any) error { return w.rows.Scan(append(dest, w.total)...) }
 
 func itoa(i int) string { return strconv.Itoa(i) }

@@ -162,7 +162,15 @@ const (
 // The index finds candidates only: the caller still tests each word with LIKE on textExpr, which
 // decides. The condition is "" when the index cannot narrow the search (the words are too short
 // or too common to look up), and always false when the index shows that no row holds a word.
-func (db *DB) TextCandidates(ctx context.Context, index, idExpr, textExpr string, words []string) (string, []any, error) {
+//
+// selective says that the query's other conditions already select few rows (a department's).
+// PostgreSQL weighs the index against them and combines the two; SQLite cannot weigh an FTS5
+// table, and reading every match of a common word in the whole table costs more there than
+// testing the few rows with LIKE, so on SQLite a selective query gets no condition.
+func (db *DB) TextCandidates(ctx context.Context, index, idExpr, textExpr string, words []string, selective bool) (string, []any, error) {
+	if db.Engine == SQLite && selective {
+		return "", nil, nil
+	}
 	if db.Engine == Postgres {
 		var grams []string
 		seen := map[string]bool{}
