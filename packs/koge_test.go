@@ -129,10 +129,17 @@ func TestKoge(t *testing.T) {
 		}
 	})
 
-	t.Run("external network connection approved by CISO then 統括 then ネットワーク管理者", func(t *testing.T) {
+	t.Run("external network connection needs CISO, 統括 and ネットワーク管理者 jointly", func(t *testing.T) {
 		a := approval(t, "external_network")
-		if !reflect.DeepEqual(stepRoles(a), []string{"ciso", "chief", "network_admin"}) {
-			t.Errorf("approvers %v", stepRoles(a))
+		if len(a.Steps) != 1 || !a.Steps[0].Joint() {
+			t.Fatalf("steps %+v, want one joint step", a.Steps)
+		}
+		var roles []string
+		for _, d := range a.Steps[0].Deciders() {
+			roles = append(roles, d.Role)
+		}
+		if !reflect.DeepEqual(roles, []string{"ciso", "chief", "network_admin"}) {
+			t.Errorf("approvers %v", roles)
 		}
 	})
 

@@ -83,6 +83,9 @@ func citations(p *policy.Compiled) map[string]policy.Cite {
 	}
 	for _, x := range p.Approvals {
 		add("approvals/"+x.ID, "approvals/"+x.ID, x.Cite)
+		for i, n := range x.NotifyAfter {
+			add("approvals/"+x.ID, "approvals/"+x.ID+"/notify_after/"+strconv.Itoa(i), n.Cite)
+		}
 	}
 	for _, x := range p.Logbooks {
 		add("logbooks/"+x.ID, "logbooks/"+x.ID, x.Cite)

@@ -137,14 +137,21 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 		}
 		for j, s := range a.Steps {
 			sp := fmt.Sprintf("%s.steps[%d]", path, j)
-			if s.Role == "" {
-				c.add(sp+".role", "role is missing")
+			if len(s.Or) > 0 && len(s.And) > 0 {
+				c.add(sp, "a step is decided by any one of its roles (or) or by all of them (and), not both")
 			}
-			c.roleRef(sp+".role", s.Role)
-			if !oneOf(stepScopes, s.Of) {
-				c.add(sp+".of", "of %q is not one of %s", s.Of, strings.Join(stepScopes, ", "))
+			for k, d := range s.Deciders() {
+				dp := sp
+				switch {
+				case k > len(s.Or):
+					dp = fmt.Sprintf("%s.and[%d]", sp, k-1-len(s.Or))
+				case k > 0:
+					dp = fmt.Sprintf("%s.or[%d]", sp, k-1)
+				}
+				c.decider(dp, d.Role, d.Of, a.Subject)
 			}
 		}
+		c.approvalLife(path, a)
 		c.fields(path+".fields", a.Fields)
 		c.cite(path, a.Cite, inh("approvals/"+a.ID))
 	}
@@ -237,6 +244,66 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 		return nil, c.problems
 	}
 	return out, nil
+}
+
+// decider checks a role over a scope that decides a step or receives a notice.
+func (c *checker) decider(path, role, of, subject string) {
+	if role == "" {
+		c.add(path+".role", "role is missing")
+	}
+	c.roleRef(path+".role", role)
+	switch {
+	case !oneOf(stepScopes, of):
+		c.add(path+".of", "of %q is not one of %s", of, strings.Join(stepScopes, ", "))
+	case subject != "asset" && (of == "subject_department" || of == "system"):
+		c.add(path+".of", "of %q needs an asset subject", of)
+	}
+}
+
+// approvalLife checks what an approval does after it is given: returns, effects, reports
+// after the fact and notices.
+func (c *checker) approvalLife(path string, a Approval) {
+	if a.Effect != "" && !oneOf(Effects, a.Effect) {
+		c.add(path+".effect", "effect %q is not one of %s", a.Effect, strings.Join(Effects, ", "))
+	}
+	if a.Effect != "" && a.Subject != "asset" {
+		c.add(path+".effect", "an effect needs an asset subject")
+	}
+	returning := a.Effect == "take_out" || a.Effect == "lend"
+	if returning && !a.Returnable {
+		c.add(path+".effect", "effect %q needs returnable: true", a.Effect)
+	}
+	if a.Returnable {
+		if a.Effect == "dispose" {
+			c.add(path+".effect", "a returnable approval cannot dispose of its asset")
+		}
+		due := -1
+		for i, f := range a.Fields {
+			if f.ID == a.DueField {
+				due = i
+			}
+		}
+		switch {
+		case a.DueField == "":
+		case due < 0:
+			c.add(path+".due_field", "no field %q", a.DueField)
+		case a.Fields[due].Type != "date":
+			c.add(path+".due_field", "field %q is not a date", a.DueField)
+		}
+	} else if a.DueField != "" {
+		c.add(path+".due_field", "only a returnable approval has a due date")
+	}
+	if a.ReportWithinDays < 0 || a.ReportWithinDays > 365 {
+		c.add(path+".report_within_days", "must be between 1 and 365")
+	}
+	if !a.PostHoc && a.ReportWithinDays != 0 {
+		c.add(path+".report_within_days", "only an approval given after the fact (post_hoc) has a report deadline")
+	}
+	for i, n := range a.NotifyAfter {
+		np := fmt.Sprintf("%s.notify_after[%d]", path, i)
+		c.decider(np, n.Role, n.Of, a.Subject)
+		c.cite(np, n.Cite, c.p.Inherited["approvals/"+a.ID])
+	}
 }
 
 func (c *checker) incident() {

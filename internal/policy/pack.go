@@ -125,15 +125,62 @@ type Approval struct {
 	Steps      []Step  `yaml:"steps" json:"steps"`
 	Fields     []Field `yaml:"fields,omitempty" json:"fields,omitempty"`
 	Returnable bool    `yaml:"returnable,omitempty" json:"returnable,omitempty"`
-	PostHoc    bool    `yaml:"post_hoc,omitempty" json:"post_hoc,omitempty"` // may be approved after the fact
-	Cite       Cite    `yaml:"cite" json:"cite"`
+	// DueField names the date field that holds the return due date of a returnable kind; without
+	// it the due date is given when the asset is taken out.
+	DueField string `yaml:"due_field,omitempty" json:"due_field,omitempty"`
+	// Effect is what the approved request does to its subject asset: take_out (持ち出し) or
+	// lend (貸出) until it is returned, or dispose (廃棄).
+	Effect  string `yaml:"effect,omitempty" json:"effect,omitempty"`
+	PostHoc bool   `yaml:"post_hoc,omitempty" json:"post_hoc,omitempty"` // may be approved after the fact
+	// ReportWithinDays is how many days after acting in an emergency the report must reach the
+	// approver, for a kind that may be approved after the fact (the sources say 事後速やかに);
+	// one day when the pack gives none.
+	ReportWithinDays int `yaml:"report_within_days,omitempty" json:"report_within_days,omitempty"`
+	// SelfApproval lets an applicant who holds a step's role decide that step of their own
+	// request; only where the source allows it. Without it the applicant never decides.
+	SelfApproval bool `yaml:"self_approval,omitempty" json:"self_approval,omitempty"`
+	// NotifyAfter are reports made once the request is approved (安平町 様式第1号: the approver
+	// reports the permission to 情報ネットワーク管理者).
+	NotifyAfter []Notice `yaml:"notify_after,omitempty" json:"notify_after,omitempty"`
+	Cite        Cite     `yaml:"cite" json:"cite"`
 }
 
-// Step is one approval in order: the holder of Role over the scope Of.
+// Effects an approval may have on its subject asset.
+var Effects = []string{"take_out", "lend", "dispose"}
+
+// Step is one approval in order: the holder of Role over the scope Of — or, when Or is given,
+// any one of the roles named (又は); or, when And is given, every one of them (及び, jointly and
+// in any order).
 type Step struct {
+	Role string    `yaml:"role" json:"role"`
+	Of   string    `yaml:"of" json:"of"` // applicant_department, subject_department, organization, system
+	Or   []Decider `yaml:"or,omitempty" json:"or,omitempty"`
+	And  []Decider `yaml:"and,omitempty" json:"and,omitempty"`
+	Note string    `yaml:"note,omitempty" json:"note,omitempty"`
+}
+
+// Decider is a role over a scope that decides (or shares in deciding) a step.
+type Decider struct {
 	Role string `yaml:"role" json:"role"`
-	Of   string `yaml:"of" json:"of"` // applicant_department, subject_department, organization, system
-	Note string `yaml:"note,omitempty" json:"note,omitempty"`
+	Of   string `yaml:"of" json:"of"`
+}
+
+// Deciders returns every role the step names, Role first.
+func (s Step) Deciders() []Decider {
+	out := []Decider{{Role: s.Role, Of: s.Of}}
+	out = append(out, s.Or...)
+	return append(out, s.And...)
+}
+
+// Joint reports whether every decider must approve the step (And), rather than any one.
+func (s Step) Joint() bool { return len(s.And) > 0 }
+
+// Notice is a report that follows an approval: to the holder of Role over Of.
+type Notice struct {
+	Role string `yaml:"role" json:"role"`
+	Of   string `yaml:"of" json:"of"`
+	Form string `yaml:"form,omitempty" json:"form,omitempty"` // the form the report is made on
+	Cite Cite   `yaml:"cite" json:"cite"`
 }
 
 // Field is one input of a form, logbook or report.

@@ -63,6 +63,16 @@ func TestProblemsNameTheFileAndElement(t *testing.T) {
 		{"misspelt key", "returnable: true", "returnabel: true", "", "returnabel"},
 		{"bad severity", "severity: high", "severity: huge", "rules[mfa-on-important].severity", "huge"},
 		{"unknown acting role", "acting: [chief]", "acting: [mayor]", "roles[ciso].acting[0]", `unknown role "mayor"`},
+		{"unknown role among alternatives", "role: manager, of: applicant_department}", "role: manager, of: applicant_department, or: [{role: boss, of: organization}]}", "approvals[take_out].steps[0].or[0].role", `unknown role "boss"`},
+		{"joint deciders without a scope", "role: manager, of: applicant_department}", "role: manager, of: applicant_department, and: [{role: chief}]}", "approvals[take_out].steps[0].and[0].of", `of ""`},
+		{"alternatives and joint deciders at once", "role: manager, of: applicant_department}", "role: manager, of: applicant_department, or: [{role: chief, of: organization}], and: [{role: ciso, of: organization}]}", "approvals[take_out].steps[0]", "not both"},
+		{"unknown effect", "returnable: true", "returnable: true\n    effect: burn", "approvals[take_out].effect", `effect "burn"`},
+		{"due date field that is not a date", "returnable: true", "returnable: true\n    due_field: purpose", "approvals[take_out].due_field", "not a date"},
+		{"lending that is not returned", "returnable: true", "effect: lend", "approvals[take_out].effect", "returnable"},
+		{"report deadline without post-hoc approval", "returnable: true", "returnable: true\n    report_within_days: 2", "approvals[take_out].report_within_days", "post_hoc"},
+		{"notice to an unknown role", "returnable: true", "returnable: true\n    notify_after: [{role: mayor, of: organization, cite: {article: \"6(1)\", quote: \"報告\"}}]", "approvals[take_out].notify_after[0].role", `unknown role "mayor"`},
+		{"notice without a quotation", "returnable: true", "returnable: true\n    notify_after: [{role: chief, of: organization, cite: {article: \"6(1)\"}}]", "approvals[take_out].notify_after[0].cite.quote", "quote"},
+		{"step about the subject of a request without one", "subject: asset\n    when: \"asset.class.importance.rank >= 2\"\n    steps: [{role: manager, of: applicant_department}]", "subject: none\n    steps: [{role: manager, of: system}]", "approvals[take_out].steps[0].of", "asset subject"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			y := string(base)
