@@ -11,6 +11,7 @@ import (
 	"mamori/internal/asset"
 	"mamori/internal/auditlog"
 	"mamori/internal/auth"
+	"mamori/internal/logbook"
 	"mamori/internal/org"
 	"mamori/internal/orgpolicy"
 	"mamori/internal/policy"
@@ -20,13 +21,14 @@ import (
 
 // Services are the domain services every surface (web, API, command line) uses.
 type Services struct {
-	DB     *store.DB
-	Now    func() time.Time
-	Org    *org.Service
-	Auth   *auth.Service
-	Audit  *auditlog.Service
-	Policy *orgpolicy.Service
-	Assets *asset.Service
+	DB       *store.DB
+	Now      func() time.Time
+	Org      *org.Service
+	Auth     *auth.Service
+	Audit    *auditlog.Service
+	Policy   *orgpolicy.Service
+	Assets   *asset.Service
+	Logbooks *logbook.Service
 }
 
 // shipped returns the packs built into the binary. They are validated by their tests, so a
@@ -54,13 +56,14 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 	a.Now = now
 	pol := &orgpolicy.Service{DB: db, Library: lib, Now: now}
 	return &Services{
-		DB:     db,
-		Now:    now,
-		Org:    &org.Service{DB: db, Now: now, Catalog: pol},
-		Auth:   a,
-		Audit:  &auditlog.Service{DB: db, Now: now},
-		Policy: pol,
-		Assets: &asset.Service{DB: db, Policy: pol, Now: now},
+		DB:       db,
+		Now:      now,
+		Org:      &org.Service{DB: db, Now: now, Catalog: pol},
+		Auth:     a,
+		Audit:    &auditlog.Service{DB: db, Now: now},
+		Policy:   pol,
+		Assets:   &asset.Service{DB: db, Policy: pol, Now: now},
+		Logbooks: &logbook.Service{DB: db, Policy: pol, Now: now},
 	}
 }
 
