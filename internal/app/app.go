@@ -15,6 +15,7 @@ import (
 	"mamori/internal/org"
 	"mamori/internal/orgpolicy"
 	"mamori/internal/policy"
+	"mamori/internal/request"
 	"mamori/internal/store"
 	"mamori/packs"
 )
@@ -29,6 +30,8 @@ type Services struct {
 	Policy   *orgpolicy.Service
 	Assets   *asset.Service
 	Logbooks *logbook.Service
+	// Requests are 申請・承認: requests of the pack's approval kinds and their decisions.
+	Requests *request.Service
 }
 
 // shipped returns the packs built into the binary. They are validated by their tests, so a
@@ -64,6 +67,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Policy:   pol,
 		Assets:   &asset.Service{DB: db, Policy: pol, Now: now},
 		Logbooks: &logbook.Service{DB: db, Policy: pol, Now: now},
+		Requests: &request.Service{DB: db, Policy: pol, Now: now},
 	}
 }
 

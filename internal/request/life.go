@@ -1,0 +1,249 @@
+package request
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"mamori/internal/access"
+	"mamori/internal/apperr"
+	"mamori/internal/asset"
+	"mamori/internal/auditlog"
+	"mamori/internal/policy"
+)
+
+// TakeOut records that an approved returnable request's assets went out (持ち出し, 貸出).
+type TakeOut struct {
+	On      string `json:"taken_out_on"` // YYYY-MM-DD
+	DueOn   string `json:"due_on"`       // the return due date; the request's own when empty
+	Version int    `json:"version"`
+}
+
+// RecordTakeOut records the taking out (or lending) of an approved returnable request's
+// assets and sets them taken_out (or lent) until they are returned.
+func (s *Service) RecordTakeOut(ctx context.Context, who access.Actor, id int64, in TakeOut) (Request, error) {
+	r, a, err := s.forLife(ctx, who, id, in.Version)
+	if err != nil {
+		return r, err
+	}
+	if !a.Returnable {
+		return Request{}, apperr.InvalidField("kind", "request.error.not_returnable", a.Name)
+	}
+	if r.State != Approved {
+		return Request{}, apperr.InvalidField("state", "request.error.not_approved", r.State)
+	}
+	var v apperr.Validation
+	in.On, in.DueOn = strings.TrimSpace(in.On), strings.TrimSpace(in.DueOn)
+	if in.DueOn == "" {
+		in.DueOn = r.DueOn
+	}
+	checkDay(&v, "taken_out_on", in.On, true)
+	checkDay(&v, "due_on", in.DueOn, true)
+	if !v.Has("taken_out_on") && !v.Has("due_on") && in.DueOn < in.On {
+		v.Add("due_on", "request.error.due_before_out")
+	}
+	if !v.Has("taken_out_on") && in.On > s.today() {
+		v.Add("taken_out_on", "request.error.future_day")
+	}
+	if err := v.Err(); err != nil {
+		return Request{}, err
+	}
+	state, assetState := TakenOut, "taken_out"
+	if a.Effect == "lend" {
+		state, assetState = Lent, "lent"
+	}
+	return s.life(ctx, who, r, "take_out", change{state: state, step: r.Step, takenOut: in.On, dueOn: in.DueOn}, assetState, "")
+}
+
+// Return records the return of what a request took out.
+type Return struct {
+	On      string `json:"returned_on"`
+	Version int    `json:"version"`
+}
+
+// RecordReturn records that the assets came back; they are in use again.
+func (s *Service) RecordReturn(ctx context.Context, who access.Actor, id int64, in Return) (Request, error) {
+	r, _, err := s.forLife(ctx, who, id, in.Version)
+	if err != nil {
+		return r, err
+	}
+	if r.State != TakenOut && r.State != Lent {
+		return Request{}, apperr.InvalidField("state", "request.error.not_out", r.State)
+	}
+	var v apperr.Validation
+	in.On = strings.TrimSpace(in.On)
+	checkDay(&v, "returned_on", in.On, true)
+	switch {
+	case v.Has("returned_on"):
+	case in.On < r.TakenOutOn:
+		v.Add("returned_on", "request.error.return_before_out", r.TakenOutOn)
+	case in.On > s.today():
+		v.Add("returned_on", "request.error.future_day")
+	}
+	if err := v.Err(); err != nil {
+		return Request{}, err
+	}
+	return s.life(ctx, who, r, "return", change{state: Returned, step: r.Step, returned: in.On}, "in_use", "")
+}
+
+// RecordDisposal records how an approved disposal was carried out — the day, the person and
+// the method (上毛町 3(2)⑩イ: 日時、担当者及び処理内容) — and sets the assets disposed.
+func (s *Service) RecordDisposal(ctx context.Context, who access.Actor, id int64, d Disposal, version int) (Request, error) {
+	r, a, err := s.forLife(ctx, who, id, version)
+	if err != nil {
+		return r, err
+	}
+	if a.Effect != "dispose" {
+		return Request{}, apperr.InvalidField("kind", "request.error.not_disposal", a.Name)
+	}
+	if r.State != Approved {
+		return Request{}, apperr.InvalidField("state", "request.error.not_approved", r.State)
+	}
+	var v apperr.Validation
+	d.On, d.Method = strings.TrimSpace(d.On), strings.TrimSpace(d.Method)
+	if d.OperatorStaffID == 0 {
+		d.OperatorStaffID = who.StaffID
+	}
+	checkDay(&v, "disposed_on", d.On, true)
+	if !v.Has("disposed_on") && d.On > s.today() {
+		v.Add("disposed_on", "request.error.future_day")
+	}
+	switch {
+	case d.Method == "":
+		v.Add("method", "request.error.method_required")
+	case utf8.RuneCountInString(d.Method) > maxText:
+		v.Add("method", "request.error.text_too_long")
+	}
+	if d.OperatorStaffID == 0 {
+		v.Add("operator_staff_id", "request.error.operator_required")
+	}
+	if err := v.Err(); err != nil {
+		return Request{}, err
+	}
+	var n int
+	if err := s.DB.SQL.QueryRowContext(ctx, `SELECT count(*) FROM staff WHERE id = $1 AND org_id = $2`, d.OperatorStaffID, who.OrgID).Scan(&n); err != nil {
+		return Request{}, apperr.Wrap(err, "operator")
+	}
+	if n == 0 {
+		return Request{}, apperr.InvalidField("operator_staff_id", "request.error.operator_missing")
+	}
+	return s.life(ctx, who, r, "dispose", change{state: Disposed, step: r.Step, disposal: &d}, "disposed", d.On)
+}
+
+// Acknowledge records that the holder of a role a report was addressed to after approval
+// (安平町 様式第1号 to 情報ネットワーク管理者) has received it.
+func (s *Service) Acknowledge(ctx context.Context, who access.Actor, id int64, comment string) (Request, error) {
+	p, err := s.pack(ctx, who.OrgID)
+	if err != nil {
+		return Request{}, err
+	}
+	r, err := get(ctx, s.DB.SQL, who.OrgID, id)
+	if err != nil {
+		return Request{}, err
+	}
+	key, capacity, err := s.decider(ctx, p, who, r, "notice")
+	if err != nil {
+		return Request{}, err
+	}
+	now := s.now()
+	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM request_waits WHERE request_id = $1 AND wait_key = $2 AND purpose = 'notice'`, id, key)
+		if err != nil {
+			return apperr.Wrap(err, "request waits")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.New(apperr.Conflict, "request.error.conflict")
+		}
+		ev, err := addEvent(ctx, tx, who, id, Event{Step: r.Step, Action: "acknowledge", Role: roleOfKey(key), Key: key, Capacity: capacity,
+			Comment: strings.TrimSpace(comment), At: now})
+		if err != nil {
+			return err
+		}
+		_, err = auditlog.Append(ctx, tx, who, now, auditlog.Event{Entity: "request", EntityID: id, Action: "request.acknowledge", After: ev})
+		return err
+	})
+	if err != nil {
+		return Request{}, err
+	}
+	return s.Get(ctx, who, id)
+}
+
+// forLife reads a request whose life after approval the actor may record: its applicant, an
+// approver of its route, or a holder of a security role over its department.
+func (s *Service) forLife(ctx context.Context, who access.Actor, id int64, version int) (Request, policy.Approval, error) {
+	p, err := s.pack(ctx, who.OrgID)
+	if err != nil {
+		return Request{}, policy.Approval{}, err
+	}
+	r, err := s.Get(ctx, who, id)
+	if err != nil {
+		return r, policy.Approval{}, err
+	}
+	if version != 0 && version != r.Version {
+		return r, policy.Approval{}, apperr.New(apperr.Conflict, "request.error.conflict")
+	}
+	keys, err := s.keysOf(ctx, s.DB.SQL, p, who)
+	if err != nil {
+		return r, policy.Approval{}, err
+	}
+	if !isApplicant(who, r) && !onRoute(keys, r) && !officerOf(who, r) {
+		return r, policy.Approval{}, apperr.New(apperr.Forbidden, "error.forbidden")
+	}
+	a, ok := approval(p, r.Kind)
+	if !ok {
+		return r, a, apperr.InvalidField("kind", "request.error.kind", r.Kind)
+	}
+	return r, a, nil
+}
+
+// life writes an act of the request's life after approval, and the state it puts the subject
+// assets in, in one transaction.
+func (s *Service) life(ctx context.Context, who access.Actor, r Request, action string, c change, assetState, disposedOn string) (Request, error) {
+	now := s.now()
+	capacity := AsOfficer
+	if isApplicant(who, r) {
+		capacity = AsApplicant
+	}
+	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		before := r
+		if err := apply(ctx, tx, &r, c, now); err != nil {
+			return err
+		}
+		for _, id := range r.AssetIDs {
+			if _, err := asset.ChangeState(ctx, tx, who, now, id, assetState, disposedOn); err != nil {
+				return err
+			}
+		}
+		snap, err := snapshotJSON(ctx, tx, r)
+		if err != nil {
+			return err
+		}
+		ev, err := addEvent(ctx, tx, who, r.ID, Event{Step: r.Step, Action: action, Capacity: capacity, Snapshot: snap, At: now})
+		if err != nil {
+			return err
+		}
+		detail, _ := json.Marshal(map[string]any{"taken_out_on": r.TakenOutOn, "due_on": r.DueOn, "returned_on": r.ReturnedOn, "disposal": r.Disposal})
+		_, err = auditlog.Append(ctx, tx, who, now, auditlog.Event{Entity: "request", EntityID: r.ID, Action: "request." + action,
+			Before: summary(before), After: map[string]any{"state": r.State, "version": r.Version, "event": ev.ID, "detail": json.RawMessage(detail)}})
+		return err
+	})
+	if err != nil {
+		return Request{}, err
+	}
+	return s.Get(ctx, who, r.ID)
+}
+
+func checkDay(v *apperr.Validation, field, day string, required bool) {
+	if day == "" {
+		if required {
+			v.Add(field, "request.error.day_required")
+		}
+		return
+	}
+	if _, err := time.Parse(time.DateOnly, day); err != nil {
+		v.Add(field, "request.error.day")
+	}
+}

@@ -1,0 +1,250 @@
+package request
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+	"strings"
+
+	"mamori/internal/access"
+	"mamori/internal/apperr"
+)
+
+// Get returns a request with its events, attachments (metadata) and waits, to those who may
+// see it: its applicant, the approvers of its route, holders of security roles over the
+// organisation or its departments, auditors (read only) and platform administrators. To anyone
+// else it is not found.
+func (s *Service) Get(ctx context.Context, who access.Actor, id int64) (Request, error) {
+	r, err := get(ctx, s.DB.SQL, who.OrgID, id)
+	if err != nil {
+		return r, err
+	}
+	if !seesAll(who) && !isApplicant(who, r) && !officerOf(who, r) {
+		p, err := s.pack(ctx, who.OrgID)
+		if err != nil {
+			return Request{}, err
+		}
+		keys, err := s.keysOf(ctx, s.DB.SQL, p, who)
+		if err != nil {
+			return Request{}, err
+		}
+		if !onRoute(keys, r) {
+			return Request{}, apperr.New(apperr.NotFound, "error.not_found")
+		}
+	}
+	if r.Events, err = events(ctx, s.DB.SQL, id); err != nil {
+		return r, err
+	}
+	if r.Attachments, err = attachments(ctx, s.DB.SQL, id); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+// AttachmentBody returns an attachment's metadata and bytes to those who may see its request.
+// The caller sends it with Content-Disposition: attachment and X-Content-Type-Options: nosniff.
+func (s *Service) AttachmentBody(ctx context.Context, who access.Actor, requestID, id int64) (Attachment, []byte, error) {
+	if _, err := s.Get(ctx, who, requestID); err != nil {
+		return Attachment{}, nil, err
+	}
+	var a Attachment
+	var body []byte
+	err := s.DB.SQL.QueryRowContext(ctx, `SELECT id, field, name, content_type, size, sha256, COALESCE(staff_id, 0), created_at, body
+		FROM request_attachments WHERE id = $1 AND request_id = $2 AND org_id = $3`, id, requestID, who.OrgID).
+		Scan(&a.ID, &a.Field, &a.Name, &a.ContentType, &a.Size, &a.SHA256, &a.StaffID, &a.CreatedAt, &body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, nil, apperr.New(apperr.NotFound, "error.not_found")
+	}
+	if err != nil {
+		return a, nil, apperr.Wrap(err, "attachment")
+	}
+	return a, body, nil
+}
+
+// seesAll: platform administrators, auditors, and holders of an organisation-wide role.
+func seesAll(who access.Actor) bool {
+	if who.PlatformAdmin || who.IsAuditor() {
+		return true
+	}
+	for _, g := range who.Roles {
+		if g.Scope == "organization" {
+			return true
+		}
+	}
+	return false
+}
+
+// officerOf: the actor holds a department role over the request's or its subject's department.
+func officerOf(who access.Actor, r Request) bool {
+	for _, g := range who.Roles {
+		if g.Scope == "department" && g.DepartmentID != 0 && (g.DepartmentID == r.DepartmentID || g.DepartmentID == r.SubjectDepartmentID) {
+			return true
+		}
+	}
+	return false
+}
+
+// onRoute: the actor acts for a role of the request's route.
+func onRoute(keys map[string]string, r Request) bool {
+	for _, st := range r.Route.Steps {
+		for _, d := range st.Deciders {
+			if _, ok := keys[d.Key]; ok {
+				return true
+			}
+		}
+	}
+	for _, d := range r.Route.Notices {
+		if _, ok := keys[d.Key]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// Filter narrows a listing of requests.
+type Filter struct {
+	State        string
+	Kind         string
+	Mine         bool  // only the actor's own requests
+	DepartmentID int64 // the applicant's department
+	Limit        int
+	Offset       int
+}
+
+// List returns the requests the actor may see, newest first, and how many there are.
+func (s *Service) List(ctx context.Context, who access.Actor, f Filter) ([]Request, int, error) {
+	var where []string
+	args := []any{who.OrgID}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + itoa(len(args))
+	}
+	where = append(where, "r.org_id = $1")
+	if f.Mine || !seesAll(who) {
+		own := "r.applicant_staff_id = " + arg(who.StaffID)
+		var depts []string
+		if !f.Mine {
+			for _, g := range who.Roles {
+				if g.Scope == "department" && g.DepartmentID != 0 {
+					depts = append(depts, arg(g.DepartmentID))
+				}
+			}
+		}
+		if len(depts) > 0 {
+			in := strings.Join(depts, ", ")
+			own = "(" + own + " OR r.department_id IN (" + in + ") OR r.subject_department_id IN (" + in + "))"
+		}
+		where = append(where, own)
+	}
+	if f.State != "" {
+		where = append(where, "r.state = "+arg(f.State))
+	}
+	if f.Kind != "" {
+		where = append(where, "r.kind = "+arg(f.Kind))
+	}
+	if f.DepartmentID != 0 {
+		where = append(where, "r.department_id = "+arg(f.DepartmentID))
+	}
+	cond := strings.Join(where, " AND ")
+	var total int
+	if err := s.DB.SQL.QueryRowContext(ctx, `SELECT count(*) FROM requests r WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, apperr.Wrap(err, "count requests")
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	lim, off := arg(f.Limit), arg(f.Offset)
+	list, err := s.query(ctx, `SELECT `+columns+from+`WHERE `+cond+` ORDER BY r.id DESC LIMIT `+lim+` OFFSET `+off, args...)
+	return list, total, err
+}
+
+// Inbox returns what waits for the actor: requests at a step the actor decides (as holder or
+// acting holder), and reports after approval addressed to a role they hold. Their own
+// requests are left out unless the kind lets an applicant decide. It is one index lookup on
+// the keys of the actor's roles.
+func (s *Service) Inbox(ctx context.Context, who access.Actor) ([]Request, error) {
+	p, err := s.pack(ctx, who.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := s.keysOf(ctx, s.DB.SQL, p, who)
+	if err != nil || len(keys) == 0 {
+		return nil, err
+	}
+	args := []any{who.OrgID, who.StaffID}
+	var in []string
+	for k := range keys {
+		args = append(args, k)
+		in = append(in, "$"+itoa(len(args)))
+	}
+	self := "w.purpose = 'notice'"
+	for _, a := range p.Approvals {
+		if a.SelfApproval {
+			args = append(args, a.ID)
+			self += " OR r.kind = $" + itoa(len(args))
+		}
+	}
+	list, err := s.query(ctx, `SELECT `+columns+`, w.wait_key, w.role_id, w.purpose FROM request_waits w
+		JOIN requests r ON r.id = w.request_id
+		LEFT JOIN staff s ON s.id = r.applicant_staff_id LEFT JOIN departments d ON d.id = r.department_id
+		WHERE w.org_id = $1 AND w.wait_key IN (`+strings.Join(in, ", ")+`) AND (r.applicant_staff_id <> $2 OR `+self+`)
+		ORDER BY w.request_id LIMIT 500`, args...)
+	// An actor who holds two roles a request waits for sees it once.
+	return slices.CompactFunc(list, func(a, b Request) bool { return a.ID == b.ID }), err
+}
+
+// Overdue returns the returnable requests the actor may see whose assets are still out after
+// their due date, the most overdue first.
+func (s *Service) Overdue(ctx context.Context, who access.Actor) ([]Request, error) {
+	args := []any{who.OrgID, s.today()}
+	cond := ""
+	if !seesAll(who) {
+		args = append(args, who.StaffID)
+		own := []string{"r.applicant_staff_id = $3"}
+		for _, g := range who.Roles {
+			if g.Scope == "department" && g.DepartmentID != 0 {
+				args = append(args, g.DepartmentID)
+				n := "$" + itoa(len(args))
+				own = append(own, "r.department_id = "+n, "r.subject_department_id = "+n)
+			}
+		}
+		cond = " AND (" + strings.Join(own, " OR ") + ")"
+	}
+	return s.query(ctx, `SELECT `+columns+from+`WHERE r.org_id = $1 AND r.state IN ('taken_out', 'lent') AND r.due_on <> '' AND r.due_on < $2`+
+		cond+` ORDER BY r.due_on, r.id LIMIT 1000`, args...)
+}
+
+func (s *Service) query(ctx context.Context, q string, args ...any) ([]Request, error) {
+	rows, err := s.DB.SQL.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, apperr.Wrap(err, "requests")
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var out []Request
+	for rows.Next() {
+		var r Request
+		var err error
+		if len(cols) > 28 {
+			var w Wait
+			r, err = scan(scanPlus{rows, []any{&w.Key, &w.Role, &w.Purpose}})
+			r.Waits = []Wait{w}
+		} else {
+			r, err = scan(rows)
+		}
+		if err != nil {
+			return nil, apperr.Wrap(err, "scan request")
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// scanPlus scans a request row followed by more columns.
+type scanPlus struct {
+	rows *sql.Rows
+	more []any
+}
+
+func (s scanPlus) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.more...)...) }

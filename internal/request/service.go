@@ -1,0 +1,88 @@
+package request
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"time"
+
+	"mamori/internal/access"
+	"mamori/internal/apperr"
+	"mamori/internal/orgpolicy"
+	"mamori/internal/policy"
+	"mamori/internal/store"
+)
+
+// Service keeps the organisation's requests.
+type Service struct {
+	DB     *store.DB
+	Policy *orgpolicy.Service
+	Now    func() time.Time
+}
+
+// jst is the zone the organisations count their days in: a due date is a Japanese day.
+var jst = time.FixedZone("JST", 9*60*60)
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC().Truncate(time.Microsecond)
+	}
+	return time.Now().UTC().Truncate(time.Microsecond)
+}
+
+// today is the JST date, YYYY-MM-DD.
+func (s *Service) today() string { return s.now().In(jst).Format(time.DateOnly) }
+
+func (s *Service) pack(ctx context.Context, orgID int64) (*policy.Compiled, error) {
+	p, _, err := s.Policy.Active(ctx, orgID)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return nil, apperr.New(apperr.Conflict, "asset.error.no_pack")
+	}
+	return p, err
+}
+
+// approval returns the pack's approval kind by id.
+func approval(p *policy.Compiled, id string) (policy.Approval, bool) {
+	for _, a := range p.Approvals {
+		if a.ID == id {
+			return a, true
+		}
+	}
+	return policy.Approval{}, false
+}
+
+// Kinds returns the approval kinds the actor may file: every kind of the pack for a staff
+// member with a department; none for anyone else (an administrator who is not 職員等, the
+// system).
+func (s *Service) Kinds(ctx context.Context, who access.Actor) ([]policy.Approval, error) {
+	if who.StaffID == 0 || who.DepartmentID == 0 {
+		return nil, nil
+	}
+	p, err := s.pack(ctx, who.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	return append([]policy.Approval(nil), p.Approvals...), nil
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func nullTime(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UTC()
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
