@@ -12,6 +12,7 @@ import (
 	"mamori/internal/auditlog"
 	"mamori/internal/auth"
 	"mamori/internal/logbook"
+	"mamori/internal/notify"
 	"mamori/internal/org"
 	"mamori/internal/orgpolicy"
 	"mamori/internal/policy"
@@ -32,6 +33,8 @@ type Services struct {
 	Logbooks *logbook.Service
 	// Requests are 申請・承認: requests of the pack's approval kinds and their decisions.
 	Requests *request.Service
+	// Notices are each user's お知らせ; domain services write them with notify.Notify.
+	Notices *notify.Service
 }
 
 // shipped returns the packs built into the binary. They are validated by their tests, so a
@@ -68,6 +71,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Assets:   &asset.Service{DB: db, Policy: pol, Now: now},
 		Logbooks: &logbook.Service{DB: db, Policy: pol, Now: now},
 		Requests: &request.Service{DB: db, Policy: pol, Now: now},
+		Notices:  &notify.Service{DB: db, Now: now},
 	}
 }
 
