@@ -13,7 +13,6 @@ import (
 	"mamori/internal/auth"
 	"mamori/internal/org"
 	"mamori/internal/policy"
-	"mamori/internal/request"
 	"mamori/internal/store"
 	"mamori/internal/store/storetest"
 )
@@ -36,8 +35,8 @@ type env struct {
 	admin   access.Actor
 	deptA   int64
 	deptB   int64
-	clerk   access.Actor // in A
-	clerkB  access.Actor // in B
+	clerk   access.Actor            // in A
+	clerkB  access.Actor            // in B
 	holders map[string]access.Actor // by wait key: "ciso@org", "security_manager@d:<A>", "system_admin@s:SYS1"
 	seq     int
 }
@@ -208,5 +207,3 @@ func (e *env) auditCount(action string) int {
 	}
 	return len(list)
 }
-
-var _ = request.Pending
