@@ -13,11 +13,16 @@ import (
 // assetSorts are the orders a listing of the register accepts (asset.Filter.Sort).
 var assetSorts = []string{"number", "name", "updated", "rank"}
 
-// levelParam prefixes the query parameters that filter by classification: level.importance=A.
-const levelParam = "level."
+// levelParam prefixes the query parameters that filter by classification: level.importance=A;
+// attrParam those that filter by an attribute of the pack: attr.mfa=true.
+const (
+	levelParam = "level."
+	attrParam  = "attr."
+)
 
-// assetFilter reads a listing's filters from the query string: the fields of asset.Filter, and
-// level.<axis>=<level> once per axis.
+// assetFilter reads a listing's filters from the query string: the fields of asset.Filter,
+// level.<axis>=<level> once per axis and attr.<id>=<value> once per attribute. The register
+// checks the values against the pack.
 func assetFilter(r *http.Request, p page) (asset.Filter, error) {
 	q := r.URL.Query()
 	dept, err := queryID(r, "department_id")
@@ -30,14 +35,18 @@ func assetFilter(r *http.Request, p page) (asset.Filter, error) {
 		return asset.Filter{}, apperr.InvalidField("sort", "error.choose")
 	}
 	for name, vals := range q {
-		axis, isLevel := strings.CutPrefix(name, levelParam)
-		if !isLevel || axis == "" || vals[0] == "" {
-			continue
+		if axis, ok := strings.CutPrefix(name, levelParam); ok && axis != "" && vals[0] != "" {
+			if f.Levels == nil {
+				f.Levels = map[string]string{}
+			}
+			f.Levels[axis] = vals[0]
 		}
-		if f.Levels == nil {
-			f.Levels = map[string]string{}
+		if id, ok := strings.CutPrefix(name, attrParam); ok && id != "" && vals[0] != "" {
+			if f.Attrs == nil {
+				f.Attrs = map[string]string{}
+			}
+			f.Attrs[id] = vals[0]
 		}
-		f.Levels[axis] = vals[0]
 	}
 	return f, nil
 }

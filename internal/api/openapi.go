@@ -85,8 +85,11 @@ var operations = map[string]operation{
 
 	"GET /api/v1/assets": {id: "listAssets", summary: "The information asset register (情報資産管理台帳): the assets the token holder may read",
 		desc: "Staff read their own department's assets, holders of a department role that department's too, auditors and " +
-			"organisation-wide roles every asset. Filters combine; q finds every word (two characters suffice, e.g. 端末) in " +
-			"the number, name, location, system or note, ignoring case and full-/half-width.",
+			"organisation-wide roles every asset. An asset of the highest class (the top level of any axis of the pack) shows its " +
+			"details only to its department's staff, the security roles and auditors; anyone else gets it with restricted: true and " +
+			"only its number, kind, class, department and state. Filters combine; levels, zones and segments must be the pack's " +
+			"(422 otherwise); q finds every word (two characters suffice, e.g. 端末) in the number, name, location, system or note, " +
+			"ignoring case and full-/half-width — in a restricted asset, in the number only.",
 		query: []param{
 			{"kind", "string", "Kind: information, system, server, terminal, mobile, media, network, document"},
 			{"segment", "string", "Network segment id of the pack, e.g. lgwan"},
@@ -94,6 +97,9 @@ var operations = map[string]operation{
 			{"department_id", "integer", "Owning department"},
 			{"state", "string", "Lifecycle state: in_use, lent, taken_out, in_repair, stored, disposed"},
 			{"level.{axis}", "string", "Level on a classification axis of the pack: write the axis id for {axis}, e.g. level.importance=A; once per axis"},
+			{"attr.{id}", "string", "Value of an attribute of the pack (attrs), once per attribute: bool true or false (false also finds assets " +
+				"with no value); enum and string exactly; int and date exactly or as a range A..B with either end open, e.g. " +
+				"attr.support_end=..2026-03-31 for what is out of support by then. An unknown attribute or a bad value is refused (422) naming attr.{id}"},
 			{"q", "string", "Words to find"},
 			{"sort", "string", "number (default), name, updated (newest first) or rank (highest class first)"},
 		},
@@ -105,7 +111,8 @@ var operations = map[string]operation{
 	"GET /api/v1/assets/{id}": {id: "getAsset", summary: "One asset; 404 for an asset beyond the token holder's reach",
 		status: 200, result: "Asset"},
 	"PUT /api/v1/assets/{id}": {id: "updateAsset", summary: "Replace an asset (holders of a role over its department)",
-		desc: "Every field is replaced; absent fields become empty. Moving an asset to another department needs a role over both.",
+		desc: "Every field is replaced; absent fields become empty. Moving an asset to another department needs a role over both. " +
+			"An asset restricted for the token holder cannot be replaced or deleted (403).",
 		body: "AssetInput", status: 200, result: "Asset"},
 	"DELETE /api/v1/assets/{id}": {id: "deleteAsset", summary: "Delete an asset entered by mistake (holders of a role over its department)",
 		desc: "For an entry made in error. An asset that existed should be disposed of instead (PUT with state disposed and " +

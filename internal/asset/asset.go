@@ -29,9 +29,15 @@ type Asset struct {
 	AcquiredOn     string            `json:"acquired_on,omitempty"` // YYYY-MM-DD
 	DisposedOn     string            `json:"disposed_on,omitempty"`
 	Note           string            `json:"note,omitempty"`
-	CreatedAt      time.Time         `json:"created_at"`
-	UpdatedAt      time.Time         `json:"updated_at"`
+	CreatedAt      time.Time         `json:"created_at,omitzero"`
+	UpdatedAt      time.Time         `json:"updated_at,omitzero"`
+	// Restricted: the asset is of the highest class and its details are not for the actor who
+	// asked (see reach); only the number, kind, class, department and state are filled.
+	Restricted bool `json:"restricted"`
 }
+
+// RestrictedMark stands in a sheet for the details of a restricted asset.
+const RestrictedMark = "最高分類のため詳細は非表示"
 
 // States of an asset's life.
 var States = []string{"in_use", "lent", "taken_out", "in_repair", "stored", "disposed"}

@@ -22,10 +22,14 @@ type Filter struct {
 	Zone         string
 	DepartmentID int64
 	State        string
-	Query        string // words found in the number, name, location, system or note; two characters suffice
-	Sort         string // number (default), name, updated, rank
+	Attrs        map[string]string // attribute id → value, as attrFilter reads it
+	Query        string            // words found in the number, name, location, system or note; two characters suffice
+	Sort         string            // number (default), name, updated, rank
 	Limit        int
 	Offset       int
+	// MarkRestricted puts RestrictedMark in the name of a restricted asset, for sheets that
+	// have no other place to say why its details are empty.
+	MarkRestricted bool
 }
 
 // sorts are the orders of a listing. Each has an index that gives it (migration 00008), so that
@@ -51,32 +55,72 @@ type where struct {
 }
 
 // add appends a condition, replacing each ? in it with the next argument's number.
-func (w *where) add(cond string, vals ...any) {
+func (w *where) add(cond string, vals ...any) { w.conds = append(w.conds, w.expr(cond, vals...)) }
+
+// expr numbers the ? of an expression as add does, and returns it.
+func (w *where) expr(cond string, vals ...any) string {
 	for _, v := range vals {
 		w.args = append(w.args, v)
 		cond = strings.Replace(cond, "?", "$"+strconv.Itoa(len(w.args)), 1)
 	}
-	w.conds = append(w.conds, cond)
+	return cond
 }
+
+// hiddenCond is the condition for the assets whose details the actor may not see: of the
+// highest class, outside the departments whose details they see. It is "" when there are none.
+// Filters on details (segment, zone, attributes, the words of a search) must not find such an
+// asset, or the finding would tell what is hidden.
+func hiddenCond(w *where, r reach, top topLevels) string {
+	if !r.hidesSome() || len(top) == 0 {
+		return ""
+	}
+	var levels []string
+	for _, axis := range top.axes() {
+		vals := []any{axis}
+		for _, id := range top[axis] {
+			vals = append(vals, id)
+		}
+		levels = append(levels, w.expr("(h.axis = ? AND h.level IN ("+marks(len(top[axis]))+"))", vals...))
+	}
+	cond := "EXISTS (SELECT 1 FROM asset_levels h WHERE h.asset_id = a.id AND (" + strings.Join(levels, " OR ") + "))"
+	if depts := r.detailDepartments(); len(depts) > 0 {
+		sort.Slice(depts, func(i, j int) bool { return depts[i] < depts[j] })
+		vals := make([]any, len(depts))
+		for i, d := range depts {
+			vals[i] = d
+		}
+		cond = w.expr("COALESCE(a.department_id, 0) NOT IN ("+marks(len(depts))+")", vals...) + " AND " + cond
+	}
+	return "(" + cond + ")"
+}
+
+func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
 
 func (w *where) String() string { return strings.Join(w.conds, " AND ") }
 
 // listWhere is the condition for the assets the actor may read that match the filter; ok is
-// false when the actor may read none.
-func (s *Service) listWhere(ctx context.Context, who access.Actor, f Filter) (w where, ok bool, err error) {
+// false when the actor may read none. The filter has been checked against the pack, whose
+// attributes filters are given.
+func (s *Service) listWhere(ctx context.Context, who access.Actor, f Filter, top topLevels, attrs []attrFilter) (w where, ok bool, err error) {
 	w.add("a.org_id = ?", who.OrgID)
-	depts := reachOf(who).departments()
+	r := reachOf(who)
+	depts := r.departments()
 	if depts != nil {
 		if len(depts) == 0 {
 			return w, false, nil
 		}
 		sort.Slice(depts, func(i, j int) bool { return depts[i] < depts[j] })
-		marks := make([]string, len(depts))
 		vals := make([]any, len(depts))
 		for i, d := range depts {
-			marks[i], vals[i] = "?", d
+			vals[i] = d
 		}
-		w.add("a.department_id IN ("+strings.Join(marks, ", ")+")", vals...)
+		w.add("a.department_id IN ("+marks(len(depts))+")", vals...)
+	}
+	hidden := ""
+	if f.Segment != "" || f.Zone != "" || len(attrs) > 0 {
+		if hidden = hiddenCond(&w, r, top); hidden != "" {
+			w.add("NOT " + hidden)
+		}
 	}
 	if f.Kind != "" {
 		w.add("a.kind = ?", f.Kind)
@@ -86,6 +130,10 @@ func (s *Service) listWhere(ctx context.Context, who access.Actor, f Filter) (w 
 	}
 	if f.Zone != "" {
 		w.add("a.zone = ?", f.Zone)
+	}
+	sort.Slice(attrs, func(i, j int) bool { return attrs[i].attr.ID < attrs[j].attr.ID })
+	for _, af := range attrs {
+		s.addAttr(&w, af)
 	}
 	if f.DepartmentID != 0 {
 		w.add("a.department_id = ?", f.DepartmentID)
@@ -104,13 +152,17 @@ func (s *Service) listWhere(ctx context.Context, who access.Actor, f Filter) (w 
 		}
 		w.add("EXISTS (SELECT 1 FROM asset_levels l WHERE l.asset_id = a.id AND l.axis = ? AND l.level = ?)", axis, f.Levels[axis])
 	}
-	err = s.searchWhere(ctx, &w, f.Query, depts != nil || f.DepartmentID != 0)
+	if hidden == "" && strings.TrimSpace(f.Query) != "" {
+		hidden = hiddenCond(&w, r, top)
+	}
+	err = s.searchWhere(ctx, &w, f.Query, depts != nil || f.DepartmentID != 0, hidden)
 	return w, true, err
 }
 
 // searchWhere adds the search words: every word must be found, case-insensitively and with
 // full-width letters and digits folded (NFKC), in the number, name, location, system or note.
-// Two characters suffice (端末, 媒体).
+// Two characters suffice (端末, 媒体). In an asset whose details are hidden from the actor
+// (hidden, when not ""), a word is looked for in the number alone.
 //
 // Each word is tested with LIKE. Over a whole register that is a scan of every asset, so the
 // text index is asked first for the assets that can hold the words (store.DB.TextCandidates),
@@ -118,12 +170,17 @@ func (s *Service) listWhere(ctx context.Context, who access.Actor, f Filter) (w 
 // or the department filter — is selective already, which the index is told: on some engines
 // LIKE on those departments' assets alone is quicker than the index, whose answer for a common
 // word spans the whole register.
-func (s *Service) searchWhere(ctx context.Context, w *where, query string, narrowed bool) error {
+func (s *Service) searchWhere(ctx context.Context, w *where, query string, narrowed bool, hidden string) error {
 	var pieces []string
 	for _, word := range strings.Fields(norm.NFKC.String(query)) {
 		w.searched = true
 		word = strings.ToLower(word)
-		w.add(searchText+` LIKE ? ESCAPE '\'`, "%"+store.LikeEscape(word)+"%")
+		pattern := "%" + store.LikeEscape(word) + "%"
+		if hidden != "" {
+			w.add(`(`+searchText+` LIKE ? ESCAPE '\' AND NOT `+hidden+` OR lower(a.number) LIKE ? ESCAPE '\')`, pattern, pattern)
+		} else {
+			w.add(searchText+` LIKE ? ESCAPE '\'`, pattern)
+		}
 		// The index knows text, not LIKE's special characters: it is asked for the pieces
 		// between them.
 		pieces = append(pieces, strings.FieldsFunc(word, func(r rune) bool { return r == '%' || r == '_' || r == '\\' })...)
@@ -148,14 +205,23 @@ func (s *Service) searchWhere(ctx context.Context, w *where, query string, narro
 // of the filters; with them every match has to be read to be counted, so the total comes with
 // the page, counted in the same pass.
 func (s *Service) List(ctx context.Context, who access.Actor, f Filter) ([]Asset, int, error) {
-	w, ok, err := s.listWhere(ctx, who, f)
+	p, _, err := s.Policy.Active(ctx, who.OrgID)
+	if err != nil && apperr.CodeOf(err) != apperr.NotFound {
+		return nil, 0, err
+	}
+	attrs, err := f.check(p)
+	if err != nil {
+		return nil, 0, err
+	}
+	r, top := reachOf(who), topLevelsOf(p)
+	w, ok, err := s.listWhere(ctx, who, f, top, attrs)
 	if err != nil || !ok {
 		return nil, 0, err
 	}
-	cond := w.String()
+	cond, condArgs := w.String(), w.args[:len(w.args):len(w.args)]
 	count := func() (int, error) {
 		var n int
-		if err := s.DB.SQL.QueryRowContext(ctx, `SELECT count(*) FROM assets a WHERE `+cond, w.args...).Scan(&n); err != nil {
+		if err := s.DB.SQL.QueryRowContext(ctx, `SELECT count(*) FROM assets a WHERE `+cond, condArgs...).Scan(&n); err != nil {
 			return 0, apperr.Wrap(err, "count assets")
 		}
 		return n, nil
@@ -170,6 +236,12 @@ func (s *Service) List(ctx context.Context, who access.Actor, f Filter) ([]Asset
 	order, ok := sorts[f.Sort]
 	if !ok {
 		order = sorts["number"]
+	}
+	if f.Sort == "name" {
+		// Names the actor may not see do not order the page, or the order would tell them.
+		if hidden := hiddenCond(&w, r, top); hidden != "" {
+			order = "CASE WHEN " + hidden + " THEN '' ELSE a.name END, a.number"
+		}
 	}
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
@@ -217,6 +289,11 @@ func (s *Service) List(ctx context.Context, who access.Actor, f Filter) ([]Asset
 	}
 	if err := loadLevels(ctx, s.DB.SQL, who.OrgID, ptrs); err != nil {
 		return nil, 0, err
+	}
+	for i, a := range out {
+		if out[i] = r.shown(top, a); out[i].Restricted && f.MarkRestricted {
+			out[i].Name = RestrictedMark
+		}
 	}
 	return out, total, nil
 }

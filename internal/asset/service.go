@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"mamori/internal/access"
@@ -37,6 +38,19 @@ func (s *Service) pack(ctx context.Context, orgID int64) (*policy.Compiled, erro
 	return p, err
 }
 
+// topLevels reads the highest levels of the organisation's pack; without a pack no asset is of
+// the highest class.
+func (s *Service) topLevels(ctx context.Context, orgID int64) (topLevels, error) {
+	p, _, err := s.Policy.Active(ctx, orgID)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return topLevels{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return topLevelsOf(p), nil
+}
+
 // Create adds an asset to the register. Someone who may change no asset at all is refused
 // before their input is looked at.
 func (s *Service) Create(ctx context.Context, who access.Actor, in Input) (Asset, error) {
@@ -58,14 +72,14 @@ func (s *Service) Create(ctx context.Context, who access.Actor, in Input) (Asset
 	var a Asset
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		a, err = s.insert(ctx, tx, who, in, top)
+		a, err = s.insert(ctx, tx, who, p, in, top)
 		return err
 	})
-	return a, err
+	return reachOf(who).shown(topLevelsOf(p), a), err
 }
 
 // insert writes a validated asset and its audit entry inside tx (imports call it per row).
-func (s *Service) insert(ctx context.Context, tx *sql.Tx, who access.Actor, in Input, top int) (Asset, error) {
+func (s *Service) insert(ctx context.Context, tx *sql.Tx, who access.Actor, p *policy.Compiled, in Input, top int) (Asset, error) {
 	if err := s.checkRefs(ctx, tx, who.OrgID, in); err != nil {
 		return Asset{}, err
 	}
@@ -84,7 +98,7 @@ func (s *Service) insert(ctx context.Context, tx *sql.Tx, who access.Actor, in I
 	if err != nil {
 		return Asset{}, apperr.Wrap(err, "insert asset")
 	}
-	if err := s.writeLevels(ctx, tx, who.OrgID, id, in.Class); err != nil {
+	if err := writeLevels(ctx, tx, p, who.OrgID, id, in.Class); err != nil {
 		return Asset{}, err
 	}
 	a, err := get(ctx, tx, who.OrgID, id)
@@ -95,13 +109,10 @@ func (s *Service) insert(ctx context.Context, tx *sql.Tx, who access.Actor, in I
 	return a, err
 }
 
-func (s *Service) writeLevels(ctx context.Context, tx *sql.Tx, orgID, id int64, class map[string]string) error {
+// writeLevels writes an asset's classification, ranked by the pack it was validated against.
+func writeLevels(ctx context.Context, tx *sql.Tx, p *policy.Compiled, orgID, id int64, class map[string]string) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM asset_levels WHERE asset_id = $1`, id); err != nil {
 		return apperr.Wrap(err, "asset levels")
-	}
-	p, _, err := s.Policy.Active(ctx, orgID)
-	if err != nil {
-		return err
 	}
 	for axisID, level := range class {
 		axis, _ := p.Axis(axisID)
@@ -140,25 +151,23 @@ func (s *Service) checkRefs(ctx context.Context, tx *sql.Tx, orgID int64, in Inp
 }
 
 // Update changes an asset. Moving it to another department needs the right to change assets of
-// both.
+// both; an asset whose details the actor may not see is not theirs to change.
 func (s *Service) Update(ctx context.Context, who access.Actor, id int64, in Input) (Asset, error) {
 	r := reachOf(who)
-	current, err := get(ctx, s.DB.SQL, who.OrgID, id)
-	if err != nil {
-		return Asset{}, err
-	}
-	if !r.canWrite(current.DepartmentID) {
-		if !r.canRead(current.DepartmentID) {
-			return Asset{}, apperr.New(apperr.NotFound, "error.not_found")
-		}
-		return Asset{}, apperr.New(apperr.Forbidden, "error.forbidden")
-	}
 	p, err := s.pack(ctx, who.OrgID)
 	if err != nil {
 		return Asset{}, err
 	}
+	top := topLevelsOf(p)
+	current, err := get(ctx, s.DB.SQL, who.OrgID, id)
+	if err != nil {
+		return Asset{}, err
+	}
+	if err := r.mayChange(top, current); err != nil {
+		return Asset{}, err
+	}
 	in.normalize()
-	top, err := in.validate(p)
+	rank, err := in.validate(p)
 	if err != nil {
 		return Asset{}, err
 	}
@@ -168,10 +177,10 @@ func (s *Service) Update(ctx context.Context, who access.Actor, id int64, in Inp
 		if err != nil {
 			return err
 		}
-		if !r.canWrite(before.DepartmentID) || !r.canWrite(in.DepartmentID) {
-			if !r.canRead(before.DepartmentID) {
-				return apperr.New(apperr.NotFound, "error.not_found")
-			}
+		if err := r.mayChange(top, before); err != nil {
+			return err
+		}
+		if !r.canWrite(in.DepartmentID) {
 			return apperr.New(apperr.Forbidden, "error.forbidden")
 		}
 		if err := s.checkRefs(ctx, tx, who.OrgID, in); err != nil {
@@ -182,7 +191,7 @@ func (s *Service) Update(ctx context.Context, who access.Actor, id int64, in Inp
 		_, err = tx.ExecContext(ctx, `UPDATE assets SET number = $1, name = $2, kind = $3, department_id = $4, manager_staff_id = $5,
 			segment = $6, zone = $7, top_rank = $8, attrs_json = $9, location = $10, system_ref = $11, quantity = $12, copies = $13,
 			state = $14, acquired_on = $15, disposed_on = $16, note = $17, updated_at = $18 WHERE id = $19 AND org_id = $20`,
-			in.Number, in.Name, in.Kind, nullID(in.DepartmentID), nullID(in.ManagerStaffID), in.Segment, in.Zone, top, string(attrs),
+			in.Number, in.Name, in.Kind, nullID(in.DepartmentID), nullID(in.ManagerStaffID), in.Segment, in.Zone, rank, string(attrs),
 			in.Location, in.SystemRef, in.Quantity, in.Copies, in.State, in.AcquiredOn, in.DisposedOn, in.Note, now, id, who.OrgID)
 		if store.IsUniqueViolation(err) {
 			return apperr.InvalidField("number", "asset.error.number_taken", in.Number)
@@ -190,7 +199,7 @@ func (s *Service) Update(ctx context.Context, who access.Actor, id int64, in Inp
 		if err != nil {
 			return apperr.Wrap(err, "update asset")
 		}
-		if err := s.writeLevels(ctx, tx, who.OrgID, id, in.Class); err != nil {
+		if err := writeLevels(ctx, tx, p, who.OrgID, id, in.Class); err != nil {
 			return err
 		}
 		if a, err = get(ctx, tx, who.OrgID, id); err != nil {
@@ -199,23 +208,36 @@ func (s *Service) Update(ctx context.Context, who access.Actor, id int64, in Inp
 		_, err = auditlog.Append(ctx, tx, who, now, auditlog.Event{Entity: "asset", EntityID: id, Action: "asset.update", Before: before, After: a})
 		return err
 	})
-	return a, err
+	return r.shown(top, a), err
+}
+
+// mayChange refuses a change of an asset the actor may not change: not found when they may not
+// read it either, so that its existence is not disclosed, forbidden otherwise.
+func (r reach) mayChange(top topLevels, a Asset) error {
+	switch {
+	case !r.canRead(a.DepartmentID) && !r.canWrite(a.DepartmentID):
+		return apperr.New(apperr.NotFound, "error.not_found")
+	case !r.canWrite(a.DepartmentID) || r.hides(top, a):
+		return apperr.New(apperr.Forbidden, "error.forbidden")
+	}
+	return nil
 }
 
 // Delete removes an asset entered by mistake; an asset that existed is disposed of (state
 // disposed) instead, so its history stays in the register. The audit log keeps what was deleted.
 func (s *Service) Delete(ctx context.Context, who access.Actor, id int64) error {
 	r := reachOf(who)
+	top, err := s.topLevels(ctx, who.OrgID)
+	if err != nil {
+		return err
+	}
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		before, err := get(ctx, tx, who.OrgID, id)
 		if err != nil {
 			return err
 		}
-		if !r.canWrite(before.DepartmentID) {
-			if !r.canRead(before.DepartmentID) {
-				return apperr.New(apperr.NotFound, "error.not_found")
-			}
-			return apperr.New(apperr.Forbidden, "error.forbidden")
+		if err := r.mayChange(top, before); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM asset_levels WHERE asset_id = $1`, id); err != nil {
 			return apperr.Wrap(err, "delete asset levels")
@@ -228,17 +250,23 @@ func (s *Service) Delete(ctx context.Context, who access.Actor, id int64) error 
 	})
 }
 
-// Get returns one asset the actor may read; assets of departments beyond the actor's reach are
-// not found, so their existence is not disclosed.
+// Get returns one asset the actor may read, restricted when its details are not for them;
+// assets of departments beyond the actor's reach are not found, so their existence is not
+// disclosed.
 func (s *Service) Get(ctx context.Context, who access.Actor, id int64) (Asset, error) {
 	a, err := get(ctx, s.DB.SQL, who.OrgID, id)
 	if err != nil {
-		return a, err
+		return Asset{}, err
 	}
-	if !reachOf(who).canRead(a.DepartmentID) {
+	r := reachOf(who)
+	if !r.canRead(a.DepartmentID) {
 		return Asset{}, apperr.New(apperr.NotFound, "error.not_found")
 	}
-	return a, nil
+	top, err := s.topLevels(ctx, who.OrgID)
+	if err != nil {
+		return Asset{}, err
+	}
+	return r.shown(top, a), nil
 }
 
 // CanRead reports whether the actor may read assets of the department.
@@ -268,8 +296,7 @@ func scan(sc interface{ Scan(...any) error }) (Asset, error) {
 		return a, err
 	}
 	a.CreatedAt, a.UpdatedAt = a.CreatedAt.UTC(), a.UpdatedAt.UTC()
-	a.Attrs = map[string]any{}
-	json.Unmarshal([]byte(attrs), &a.Attrs)
+	a.Attrs = decodeAttrs(attrs)
 	a.Class = map[string]string{}
 	return a, nil
 }
@@ -319,6 +346,27 @@ func loadLevels(ctx context.Context, q querier, orgID int64, list []*Asset) erro
 		byID[id].Class[axis] = level
 	}
 	return rows.Err()
+}
+
+// decodeAttrs reads stored attributes; whole numbers come back as int64, as validate stores
+// them, not as JSON's float64.
+func decodeAttrs(s string) map[string]any {
+	out := map[string]any{}
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	if dec.Decode(&out) != nil {
+		return map[string]any{}
+	}
+	for k, v := range out {
+		if n, ok := v.(json.Number); ok {
+			if i, err := n.Int64(); err == nil {
+				out[k] = i
+			} else if f, err := n.Float64(); err == nil {
+				out[k] = f
+			}
+		}
+	}
+	return out
 }
 
 func nullID(id int64) any {

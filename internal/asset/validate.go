@@ -1,6 +1,7 @@
 package asset
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -215,5 +216,7 @@ func attrValue(a policy.Attribute, v any) (any, error) {
 			return s, nil
 		}
 	}
-	return nil, fmt.Errorf("bad value")
+	return nil, errBadValue
 }
+
+var errBadValue = errors.New("bad value")

@@ -126,8 +126,10 @@ func (w *Server) assetDetail(rw http.ResponseWriter, r *http.Request) error {
 	p := w.newPage(r, "assets.detail.title", "assets")
 	p.Crumbs = []crumb{{p.T("assets.title"), "/assets"}}
 	d := assetDetailData{Asset: viewAsset(pack, a), Pack: pack, Acquired: showDate(p, a.AcquiredOn), Disposed: showDate(p, a.DisposedOn),
-		CanChange: asset.CanChange(who, a.DepartmentID), AuditLink: who.CanReadAuditLog()}
-	if pack != nil {
+		CanChange: asset.CanChangeAsset(who, a), AuditLink: who.CanReadAuditLog() && !a.Restricted}
+	// A restricted asset comes without its details; what would be read from them — its
+	// attributes, the approvals its record calls for, its history — is not shown either.
+	if pack != nil && !a.Restricted {
 		for _, attr := range assetAttributes(pack) {
 			v, ok := a.Attrs[attr.ID]
 			if !ok {
@@ -152,7 +154,7 @@ func (w *Server) assetDetail(rw http.ResponseWriter, r *http.Request) error {
 	}
 	// The history is the asset's own part of the audit log: shown to those who keep the asset
 	// and to those who may read the whole log.
-	if d.CanChange || d.AuditLink {
+	if !a.Restricted && (d.CanChange || d.AuditLink) {
 		d.ShowHistory = true
 		entries, err := w.s.Audit.History(ctx, who.OrgID, "asset", strconv.FormatInt(id, 10), assetHistoryLimit)
 		if err != nil {

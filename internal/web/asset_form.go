@@ -136,7 +136,7 @@ func (w *Server) assetEditForm(rw http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !asset.CanChange(who, a.DepartmentID) {
+	if !asset.CanChangeAsset(who, a) {
 		return apperr.New(apperr.Forbidden, "error.forbidden")
 	}
 	r.PostForm = assetFormValues(a)
@@ -239,7 +239,7 @@ func (w *Server) assetUpdate(rw http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !asset.CanChange(who, a.DepartmentID) {
+	if !asset.CanChangeAsset(who, a) {
 		return apperr.New(apperr.Forbidden, "error.forbidden")
 	}
 	pack, err := w.activePack(r)
@@ -265,7 +265,7 @@ func (w *Server) assetDelete(rw http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !asset.CanChange(who, a.DepartmentID) {
+	if !asset.CanChangeAsset(who, a) {
 		return apperr.New(apperr.Forbidden, "error.forbidden")
 	}
 	if !w.confirmed(rw, r, "assets.delete.title", "assets.delete.confirm", "/assets/"+strconv.FormatInt(id, 10)) {

@@ -24,16 +24,35 @@ const assetPageSize = 50
 var assetFilterKeys = []string{"kind", "segment", "zone", "department_id", "state", "q"}
 
 // assetFilter reads the register's filter from a query string: kind, segment, zone,
-// department_id, state, q (words; two characters suffice), sort, and level.<axis>=<level> for a
-// level on any axis of the pack, as the API names them. The list, the label sheet and the
-// export read the same filter.
+// department_id, state, q (words; two characters suffice), sort, level.<axis>=<level> for a
+// level on any axis of the pack and attr.<id>=<value> for an attribute, as the API names them;
+// a date attribute may come as attr.<id>.from and attr.<id>.to, the two ends of a range. The
+// list, the label sheet and the export read the same filter; restricted assets are marked in
+// the name, which is all a sheet has to say why their details are empty.
 func assetFilter(q url.Values) asset.Filter {
 	f := asset.Filter{Kind: q.Get("kind"), Segment: q.Get("segment"), Zone: q.Get("zone"), State: q.Get("state"),
-		Query: q.Get("q"), Sort: q.Get("sort"), Levels: map[string]string{}}
+		Query: q.Get("q"), Sort: q.Get("sort"), Levels: map[string]string{}, Attrs: map[string]string{}, MarkRestricted: true}
 	f.DepartmentID, _ = strconv.ParseInt(q.Get("department_id"), 10, 64)
 	for k, v := range q {
-		if axis, ok := strings.CutPrefix(k, "level."); ok && axis != "" && len(v) > 0 && v[0] != "" {
+		if len(v) == 0 || strings.TrimSpace(v[0]) == "" {
+			continue
+		}
+		if axis, ok := strings.CutPrefix(k, "level."); ok && axis != "" {
 			f.Levels[axis] = v[0]
+		}
+		id, ok := strings.CutPrefix(k, "attr.")
+		if !ok || id == "" {
+			continue
+		}
+		switch {
+		case strings.HasSuffix(id, ".from"):
+			id = strings.TrimSuffix(id, ".from")
+			f.Attrs[id] = v[0] + ".." + q.Get("attr."+id+".to")
+		case strings.HasSuffix(id, ".to"):
+			id = strings.TrimSuffix(id, ".to")
+			f.Attrs[id] = q.Get("attr."+id+".from") + ".." + v[0]
+		default:
+			f.Attrs[id] = v[0]
 		}
 	}
 	return f
@@ -49,7 +68,7 @@ func filterQuery(q url.Values, sort bool) url.Values {
 		}
 	}
 	for k, v := range q {
-		if strings.HasPrefix(k, "level.") && len(v) > 0 && v[0] != "" {
+		if (strings.HasPrefix(k, "level.") || strings.HasPrefix(k, "attr.")) && len(v) > 0 && v[0] != "" {
 			out.Set(k, v[0])
 		}
 	}
@@ -167,6 +186,7 @@ type link struct {
 
 type assetListData struct {
 	Pack      *policy.Compiled
+	Attrs     []attrControl
 	Assets    []assetView
 	Tree      []org.Department
 	Kinds     []string
@@ -200,16 +220,26 @@ func (w *Server) assets(rw http.ResponseWriter, r *http.Request) error {
 	page, offset := pageQuery(r, assetPageSize)
 	f.Limit, f.Offset = assetPageSize, offset
 	list, total, err := w.s.Assets.List(ctx, who, f)
-	if err != nil {
+	status := http.StatusOK
+	if apperr.CodeOf(err) == apperr.Invalid {
+		// A filter the pack does not know is shown with its fields named, over an empty list.
+		status = http.StatusUnprocessableEntity
+	} else if err != nil {
 		return err
 	}
-	tree, err := w.s.Org.Tree(ctx, who)
-	if err != nil {
-		return err
+	tree, terr := w.s.Org.Tree(ctx, who)
+	if terr != nil {
+		return terr
 	}
 	p := w.newPage(r, "assets.title", "assets")
 	p.Form = q
-	d := assetListData{Pack: pack, Tree: tree, Kinds: policy.AssetKinds, States: asset.States,
+	if err != nil {
+		p.withErrors(err)
+		for i := range p.Errors {
+			p.Errors[i].Field = filterFieldID(p.Errors[i].Field)
+		}
+	}
+	d := assetListData{Pack: pack, Attrs: attrControls(pack), Tree: tree, Kinds: policy.AssetKinds, States: asset.States,
 		Pager: newPager(r, page, assetPageSize, total), CanCreate: pack != nil && canCreateAsset(who)}
 	for _, a := range list {
 		d.Assets = append(d.Assets, viewAsset(pack, a))
@@ -239,7 +269,7 @@ func (w *Server) assets(rw http.ResponseWriter, r *http.Request) error {
 	}
 	d.Labels = withQuery("/assets/labels", filterQuery(q, true))
 	p.Data = d
-	w.render(rw, r, http.StatusOK, "assets", p)
+	w.render(rw, r, status, "assets", p)
 	return nil
 }
 

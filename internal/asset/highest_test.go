@@ -1,0 +1,112 @@
+package asset
+
+import (
+	"reflect"
+	"testing"
+
+	"mamori/internal/access"
+	"mamori/packs"
+)
+
+func TestHighestClassOfEachPack(t *testing.T) {
+	lib, err := packs.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		pack    string
+		want    topLevels
+		highest []map[string]string
+		not     []map[string]string
+	}{
+		{"koge", topLevels{"importance": {"I"}}, []map[string]string{{"importance": "I"}}, []map[string]string{{"importance": "II"}}},
+		{"kishiwada", topLevels{"importance": {"A"}}, []map[string]string{{"importance": "A"}}, []map[string]string{{"importance": "B"}}},
+		{"abira-kyoiku", topLevels{"importance": {"A"}}, nil, nil},
+		{"toki", topLevels{"importance": {"A"}}, nil, nil},
+		{"yamagata", topLevels{"confidentiality": {"3"}, "integrity": {"2"}, "availability": {"2"}},
+			[]map[string]string{
+				{"confidentiality": "3", "integrity": "1", "availability": "1"},
+				{"confidentiality": "1", "integrity": "2", "availability": "1"},
+				{"confidentiality": "1", "integrity": "1", "availability": "2"},
+			},
+			[]map[string]string{{"confidentiality": "2", "integrity": "1", "availability": "1"}}},
+	} {
+		t.Run(c.pack, func(t *testing.T) {
+			p, ok := lib.Get(c.pack)
+			if !ok {
+				t.Fatalf("no pack %s", c.pack)
+			}
+			top := topLevelsOf(p)
+			if !reflect.DeepEqual(top, c.want) {
+				t.Fatalf("highest levels = %v, want %v", top, c.want)
+			}
+			for _, class := range c.highest {
+				if !top.highest(class) {
+					t.Errorf("%v is not of the highest class", class)
+				}
+			}
+			for _, class := range c.not {
+				if top.highest(class) {
+					t.Errorf("%v is of the highest class", class)
+				}
+			}
+		})
+	}
+}
+
+// TestSecurityRolesArePackRoles: every id taken for a security role is a role of some shipped
+// pack, so that a misspelt id cannot silently hide details from the people it names.
+func TestSecurityRolesArePackRoles(t *testing.T) {
+	lib, err := packs.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]bool{}
+	for _, p := range lib.List() {
+		for _, r := range p.Roles {
+			known[r.ID] = true
+		}
+	}
+	for id := range securityRoles {
+		if !known[id] {
+			t.Errorf("security role %s is no role of any pack", id)
+		}
+	}
+	if !known[everyoneRole] {
+		t.Errorf("%s is no role of any pack", everyoneRole)
+	}
+}
+
+func TestReach(t *testing.T) {
+	const own, other = 10, 20
+	staff := access.Actor{OrgID: 1, UserID: 5, DepartmentID: own}
+	with := func(a access.Actor, g ...access.Grant) access.Actor { a.Roles = g; return a }
+	admin := access.Actor{OrgID: 1, UserID: 1, PlatformAdmin: true}
+	for _, c := range []struct {
+		name                              string
+		who                               access.Actor
+		readOther, writeOther, seesOther  bool
+		readOwn, writeOwn, seesOwnDetails bool
+	}{
+		{"staff", staff, false, false, false, true, false, true},
+		{"the 職員等 role everyone holds", with(staff, access.Grant{RoleID: "staff", Scope: "organization"}), false, false, false, true, false, true},
+		{"CISO", with(staff, access.Grant{RoleID: "ciso", Scope: "organization"}), true, true, true, true, true, true},
+		{"auditor", with(staff, access.Grant{RoleID: "audit_chief", Scope: "organization"}), true, false, true, true, false, true},
+		{"情報セキュリティ管理者 of the other department", with(staff, access.Grant{RoleID: "security_manager", Scope: "department", DepartmentID: other}),
+			true, true, true, true, false, true},
+		{"a non-security department role", with(staff, access.Grant{RoleID: "facility_manager", Scope: "department", DepartmentID: other}),
+			true, true, false, true, false, true},
+		{"ネットワーク管理者", with(staff, access.Grant{RoleID: "network_admin", Scope: "organization"}), true, true, false, true, true, true},
+		{"platform administrator", admin, true, true, false, true, true, false},
+		{"the system", access.System(1, "cli"), true, true, true, true, true, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := reachOf(c.who)
+			got := []bool{r.canRead(other), r.canWrite(other), r.seesDetails(other), r.canRead(own), r.canWrite(own), r.seesDetails(own)}
+			want := []bool{c.readOther, c.writeOther, c.seesOther, c.readOwn, c.writeOwn, c.seesOwnDetails}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("read/write/details of the other department, then of their own = %v, want %v", got, want)
+			}
+		})
+	}
+}
