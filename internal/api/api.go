@@ -85,6 +85,12 @@ func (a *api) routes() []route {
 		{"PUT", "/api/v1/assets/{id}", a.updateAsset, bearer},
 		{"DELETE", "/api/v1/assets/{id}", a.deleteAsset, bearer},
 
+		{"GET", "/api/v1/logbooks", a.listLogbooks, bearer},
+		{"GET", "/api/v1/logbooks/{logbook}/entries", a.listLogbookEntries, bearer},
+		{"POST", "/api/v1/logbooks/{logbook}/entries", a.createLogbookEntry, bearer},
+		{"GET", "/api/v1/logbooks/{logbook}/entries/{id}", a.getLogbookEntry, bearer},
+		{"POST", "/api/v1/logbooks/{logbook}/entries/{id}/confirm", a.confirmLogbookEntry, bearer},
+
 		{"GET", "/api/v1/audit", a.listAudit, bearer},
 		{"GET", "/api/v1/audit/verify", a.verifyAudit, bearer},
 

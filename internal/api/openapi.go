@@ -13,6 +13,7 @@ import (
 	"mamori/internal/asset"
 	"mamori/internal/auditlog"
 	"mamori/internal/auth"
+	"mamori/internal/logbook"
 	"mamori/internal/org"
 )
 
@@ -119,6 +120,32 @@ var operations = map[string]operation{
 			"disposed_on), so that it stays in the register. The audit log keeps the deleted record.",
 		status: 204},
 
+	"GET /api/v1/logbooks": {id: "listLogbooks", summary: "The logbooks (記録簿) of the organisation's pack, with their fields and citations",
+		status: 200, result: "Logbook", list: true},
+	"GET /api/v1/logbooks/{logbook}/entries": {id: "listLogbookEntries", summary: "A logbook's entries the token holder may read, newest first",
+		desc: "Staff read their own department's entries, holders of the logbook's kept_by role and of a department role theirs, " +
+			"holders of an organisation-wide role and auditors all. Corrected entries are left out unless history=true.",
+		query: []param{
+			{"from", "string", "Earliest date (YYYY-MM-DD, Asia/Tokyo) of the entry's own date and time"},
+			{"to", "string", "Latest date (YYYY-MM-DD, Asia/Tokyo), inclusive"},
+			{"department_id", "integer", "Department of the entries"},
+			{"unconfirmed", "boolean", "Only entries waiting for their second person (未確認)"},
+			{"history", "boolean", "Include entries superseded by a correction"},
+			{"q", "string", "Words found in the entry's values and names; two characters suffice"},
+		},
+		status: 200, result: "LogbookEntry", list: true},
+	"POST /api/v1/logbooks/{logbook}/entries": {id: "createLogbookEntry", summary: "Write an entry, or correct one (supersedes_id)",
+		desc: "Fields are checked against the pack: staff, asset and department fields take ids, dates YYYY-MM-DD, date-times " +
+			"RFC 3339 (without an offset: Asia/Tokyo). Entries are never changed: a correction is a new entry that supersedes " +
+			"the old one. In a room access log a visitor needs an escort authorised for the area. Auditors never write.",
+		body: "LogbookEntryInput", status: 201, result: "LogbookEntry"},
+	"GET /api/v1/logbooks/{logbook}/entries/{id}": {id: "getLogbookEntry", summary: "One entry; 404 beyond the token holder's reach",
+		status: 200, result: "LogbookEntry"},
+	"POST /api/v1/logbooks/{logbook}/entries/{id}/confirm": {id: "confirmLogbookEntry",
+		summary: "Confirm an entry as its second person (someone who may write it and did not)",
+		desc:    "For logbooks that require two people (上毛町 6(1)④ウ). The writer is refused (403), as is an entry that is not pending (409).",
+		status:  200, result: "LogbookEntry"},
+
 	"GET /api/v1/audit": {id: "listAudit", summary: "The audit log, newest first (administrators and auditors)",
 		query: []param{
 			{"entity", "string", "Entity kind, e.g. department"},
@@ -164,6 +191,8 @@ var components = []component{
 	{name: "APIToken", value: auth.APIToken{}},
 	{name: "CreatedToken", value: createdToken{}},
 	{name: "Asset", value: asset.Asset{}},
+	{name: "Logbook", value: logbookInfo{}},
+	{name: "LogbookEntry", value: logbook.Entry{}},
 
 	{name: "NewUser", value: newUserRequest{}, input: true, required: []string{"login", "display_name"}},
 	{name: "NewDepartment", value: newDepartmentRequest{}, input: true, required: []string{"code", "name", "kind"}},
@@ -172,6 +201,7 @@ var components = []component{
 	{name: "StaffUpdate", value: staffRequest{}, input: true, required: []string{"employee_no", "name", "employment", "active"}},
 	{name: "NewRoleAssignment", value: roleAssignmentRequest{}, input: true, required: []string{"role_id", "scope", "holder_staff_id"}},
 	{name: "NewToken", value: tokenRequest{}, input: true},
+	{name: "LogbookEntryInput", value: logbookEntryRequest{}, input: true, required: []string{"fields"}},
 	{name: "AssetInput", value: asset.Input{}, input: true, required: []string{"number", "name", "kind", "department_id", "class"}},
 }
 
@@ -234,6 +264,9 @@ func (op operation) render(path string) obj {
 	for _, m := range pathParam.FindAllStringSubmatch(path, -1) {
 		params = append(params, obj{"name": m[1], "in": "path", "required": true,
 			"schema": obj{"type": "integer", "format": "int64", "minimum": 1}})
+		if m[1] == "logbook" { // a pack's logbook id
+			params[len(params)-1]["schema"] = obj{"type": "string"}
+		}
 	}
 	query := op.query
 	if op.list {

@@ -24,16 +24,40 @@ type Column struct {
 	Value func(Entry) string
 }
 
+// Dates formats dates and times of a ledger: in the language's form, or in 和暦 as municipal
+// forms print them.
+type Dates struct {
+	Lang   i18n.Lang
+	Wareki bool
+}
+
+// DateTime shows a time's JST date and minute.
+func (d Dates) DateTime(t time.Time) string {
+	if d.Wareki && !t.IsZero() {
+		return i18n.Wareki(t) + " " + t.In(i18n.Tokyo).Format("15:04")
+	}
+	return i18n.FormatDateTime(d.Lang, t)
+}
+
+// Date shows a time's JST date.
+func (d Dates) Date(t time.Time) string {
+	if d.Wareki {
+		return i18n.Wareki(t)
+	}
+	return i18n.FormatDate(d.Lang, t)
+}
+
 // Columns are the columns of a logbook's ledger, in the language given: the entry's date, its
 // department, the pack's fields in pack order, the visitor's escort where the pack's room
 // access log has no field for it, the confirmation where a second person is required, and who
 // wrote the entry.
-func Columns(lb policy.Logbook, lang i18n.Lang) []Column {
+func Columns(lb policy.Logbook, d Dates) []Column {
+	lang := d.Lang
 	t := func(key string) string { return i18n.T(lang, key) }
-	cols := []Column{{Name: t("logbooks.occurred_at"), Value: func(e Entry) string { return i18n.FormatDateTime(lang, e.OccurredAt) }},
+	cols := []Column{{Name: t("logbooks.occurred_at"), Value: func(e Entry) string { return d.DateTime(e.OccurredAt) }},
 		{Name: t("logbooks.department"), Value: func(e Entry) string { return e.DepartmentName }}}
 	for _, f := range lb.Fields {
-		cols = append(cols, Column{Name: f.Name, Field: f, Value: func(e Entry) string { return FieldText(f, e, lang) }})
+		cols = append(cols, Column{Name: f.Name, Field: f, Value: func(e Entry) string { return FieldText(f, e, d) }})
 	}
 	if IsRoomAccess(lb) {
 		_, own := escortField(lb)
@@ -50,12 +74,12 @@ func Columns(lb policy.Logbook, lang i18n.Lang) []Column {
 				if e.ConfirmedAt == nil {
 					return ""
 				}
-				return i18n.FormatDateTime(lang, *e.ConfirmedAt)
+				return d.DateTime(*e.ConfirmedAt)
 			}})
 	}
 	cols = append(cols,
 		Column{Name: t("logbooks.written_by"), Value: func(e Entry) string { return e.WriterName + nameLogin(e.WriterName, e.WrittenBy) }},
-		Column{Name: t("logbooks.created_at"), Value: func(e Entry) string { return i18n.FormatDateTime(lang, e.CreatedAt) }})
+		Column{Name: t("logbooks.created_at"), Value: func(e Entry) string { return d.DateTime(e.CreatedAt) }})
 	return cols
 }
 
@@ -75,7 +99,8 @@ func yesNo(lang i18n.Lang, b bool) string {
 
 // FieldText is an entry's value of a field as a person reads it: names for staff, assets and
 // departments as they were when written, dates and times in JST.
-func FieldText(f policy.Field, e Entry, lang i18n.Lang) string {
+func FieldText(f policy.Field, e Entry, d Dates) string {
+	lang := d.Lang
 	v, ok := e.Fields[f.ID]
 	if !ok || v == nil {
 		return ""
@@ -86,11 +111,11 @@ func FieldText(f policy.Field, e Entry, lang i18n.Lang) string {
 	switch f.Type {
 	case "datetime":
 		if t, err := time.Parse(time.RFC3339, fmt.Sprint(v)); err == nil {
-			return i18n.FormatDateTime(lang, t)
+			return d.DateTime(t)
 		}
 	case "date":
 		if t, err := time.ParseInLocation(time.DateOnly, fmt.Sprint(v), i18n.Tokyo); err == nil {
-			return i18n.FormatDate(lang, t)
+			return d.Date(t)
 		}
 	case "bool":
 		b, _ := v.(bool)
@@ -111,7 +136,7 @@ func (s *Service) Export(ctx context.Context, who access.Actor, f Filter, lang i
 	if err != nil {
 		return err
 	}
-	cols := Columns(lb, lang)
+	cols := Columns(lb, Dates{Lang: lang})
 	x := excelize.NewFile()
 	defer x.Close()
 	sheet := sheetName(lb.Name)

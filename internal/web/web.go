@@ -105,6 +105,17 @@ func (w *Server) routes() {
 	m.Handle("POST /assets/{id}", full(w.assetUpdate))
 	m.Handle("POST /assets/{id}/delete", full(w.assetDelete))
 
+	m.Handle("GET /logbooks", full(w.logbooks))
+	m.Handle("GET /logbooks/{logbook}", full(w.logbookEntries))
+	m.Handle("POST /logbooks/{logbook}", full(w.logbookCreate))
+	m.Handle("GET /logbooks/{logbook}/new", full(w.logbookNewForm))
+	m.Handle("GET /logbooks/{logbook}/export", full(w.logbookExport))
+	m.Handle("GET /logbooks/{logbook}/print", full(w.logbookPrint))
+	m.Handle("GET /logbooks/{logbook}/{id}", full(w.logbookEntry))
+	m.Handle("GET /logbooks/{logbook}/{id}/correct", full(w.logbookCorrectForm))
+	m.Handle("POST /logbooks/{logbook}/{id}/correct", full(w.logbookCorrect))
+	m.Handle("POST /logbooks/{logbook}/{id}/confirm", full(w.logbookConfirm))
+
 	m.Handle("GET /audit", full(w.audit))
 	m.Handle("POST /audit/verify", full(w.auditVerify))
 
