@@ -86,7 +86,9 @@ func TestPagesPassAccessibilityCheck(t *testing.T) {
 	check(t, "/")
 	for _, path := range []string{"/policy", "/roles", "/departments", "/departments/new", "/staff", "/staff?q=田中", "/staff/new",
 		"/users", "/users/new", "/users/2", "/audit", "/account", "/account/password", "/nowhere",
-		"/assets", "/assets?q=端末", "/assets/new", "/assets/1", "/assets/labels"} {
+		"/assets", "/assets?q=端末", "/assets/new", "/assets/1", "/assets/labels",
+		"/logbooks", "/logbooks/room_access", "/logbooks/room_access/new", "/logbooks/room_access/1", "/logbooks/room_access/print",
+		"/logbooks/system_change_record?unconfirmed=1"} {
 		t.Run(path, func(t *testing.T) { visit(t, path) })
 	}
 	t.Run("a form with errors", func(t *testing.T) {
