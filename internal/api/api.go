@@ -91,6 +91,9 @@ func (a *api) routes() []route {
 		{"GET", "/api/v1/logbooks/{logbook}/entries/{id}", a.getLogbookEntry, bearer},
 		{"POST", "/api/v1/logbooks/{logbook}/entries/{id}/confirm", a.confirmLogbookEntry, bearer},
 
+		{"GET", "/api/v1/notifications", a.listNotifications, bearer},
+		{"POST", "/api/v1/notifications/{id}/read", a.readNotification, bearer},
+
 		{"GET", "/api/v1/audit", a.listAudit, bearer},
 		{"GET", "/api/v1/audit/verify", a.verifyAudit, bearer},
 

@@ -14,6 +14,7 @@ import (
 	"mamori/internal/auditlog"
 	"mamori/internal/auth"
 	"mamori/internal/logbook"
+	"mamori/internal/notify"
 	"mamori/internal/org"
 )
 
@@ -146,6 +147,14 @@ var operations = map[string]operation{
 		desc:    "For logbooks that require two people (上毛町 6(1)④ウ). The writer is refused (403), as is an entry that is not pending (409).",
 		status:  200, result: "LogbookEntry"},
 
+	"GET /api/v1/notifications": {id: "listNotifications", summary: "The token holder's notices (お知らせ), newest first",
+		desc:   "Each account sees only its own notices, in its own language. link is a path inside Mamori.",
+		query:  []param{{"unread", "boolean", "true for the unread ones only"}},
+		status: 200, result: "Notification", list: true},
+	"POST /api/v1/notifications/{id}/read": {id: "readNotification", summary: "Mark one of the token holder's notices read",
+		desc:   "Marking it again keeps the first time. Another account's notice is not found.",
+		status: 200, result: "Notification"},
+
 	"GET /api/v1/audit": {id: "listAudit", summary: "The audit log, newest first (administrators and auditors)",
 		query: []param{
 			{"entity", "string", "Entity kind, e.g. department"},
@@ -186,6 +195,7 @@ var components = []component{
 	{name: "Department", value: org.Department{}},
 	{name: "Staff", value: org.Staff{}},
 	{name: "RoleAssignment", value: org.RoleAssignment{}},
+	{name: "Notification", value: notify.Item{}},
 	{name: "AuditEntry", value: auditlog.Entry{}},
 	{name: "AuditVerification", value: verifyResponse{}},
 	{name: "APIToken", value: auth.APIToken{}},
