@@ -21,48 +21,12 @@ import (
 // was found and done; a problem with the file as a whole (unreadable, too large, columns
 // missing) is an error, and changes nothing.
 func (im *Importer) Import(ctx context.Context, who access.Actor, filename string, r io.Reader, opts Options) (Report, error) {
-	rep := Report{Mapping: map[string]string{}, Errors: []RowError{}}
-	src, err := open(filename, r, im.maxBytes())
-	if err != nil {
-		return rep, err
-	}
-	defer src.close()
-	rep.Encoding = src.encoding()
-	p, _, err := im.Assets.Policy.Active(ctx, who.OrgID)
-	if apperr.CodeOf(err) == apperr.NotFound {
-		return rep, apperr.New(apperr.Conflict, "asset.error.no_pack")
+	src, pl, rep, err := im.prepare(ctx, who, filename, r, opts.Mapping)
+	if src != nil {
+		defer src.close()
 	}
 	if err != nil {
 		return rep, err
-	}
-	check, err := im.Assets.Checker(ctx, who)
-	if err != nil {
-		return rep, err
-	}
-	remembered, err := rememberedMapping(ctx, im.DB, who.OrgID)
-	if err != nil {
-		return rep, err
-	}
-	dir, err := loadDirectory(ctx, im.DB, who.OrgID)
-	if err != nil {
-		return rep, err
-	}
-	if !dir.anyChangeable(who) {
-		return rep, apperr.New(apperr.Forbidden, "error.forbidden") // an auditor, or staff without a role
-	}
-	pl := &plan{pack: p, words: newPackWords(p), dir: dir, check: check, labels: map[string]string{}}
-	for _, f := range fieldsOf(p) {
-		pl.labels[f.ID] = f.Label
-	}
-	if err := pl.findHeader(ctx, src, newGuesser(p, remembered), opts.Mapping); err != nil {
-		return rep, err
-	}
-	rep.Sheet, rep.HeaderRow, rep.Headers = pl.sheet, pl.headerRow, pl.headers
-	for i, h := range pl.headers {
-		h = strings.TrimSpace(h)
-		if _, twice := rep.Mapping[h]; h != "" && (!twice || pl.fields[i] != "") {
-			rep.Mapping[h] = pl.fields[i]
-		}
 	}
 	if err := pl.requireColumns(); err != nil {
 		return rep, err
@@ -73,6 +37,67 @@ func (im *Importer) Import(ctx context.Context, who access.Actor, filename strin
 		return rep, err
 	}
 	return im.apply(ctx, who, src, pl, bad, rep, opts)
+}
+
+// Preview reads no further than a file's header row: the report names the headers, the field
+// each is mapped to (by mapping, else the remembered and guessed ones), the sheet and the
+// encoding, for a mapping step before the dry run. A column that every asset needs and that
+// nothing is mapped to is no error here; the dry run reports it.
+func (im *Importer) Preview(ctx context.Context, who access.Actor, filename string, r io.Reader, mapping map[string]string) (Report, error) {
+	src, _, rep, err := im.prepare(ctx, who, filename, r, mapping)
+	if src != nil {
+		src.close()
+	}
+	return rep, err
+}
+
+// prepare opens a file, refuses an actor who may change no department and finds the header
+// row and the mapping of its columns. The source it returns, when not nil, is the caller's
+// to close.
+func (im *Importer) prepare(ctx context.Context, who access.Actor, filename string, r io.Reader, mapping map[string]string) (source, *plan, Report, error) {
+	rep := Report{Mapping: map[string]string{}, Errors: []RowError{}}
+	src, err := open(filename, r, im.maxBytes())
+	if err != nil {
+		return nil, nil, rep, err
+	}
+	rep.Encoding = src.encoding()
+	p, _, err := im.Assets.Policy.Active(ctx, who.OrgID)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return src, nil, rep, apperr.New(apperr.Conflict, "asset.error.no_pack")
+	}
+	if err != nil {
+		return src, nil, rep, err
+	}
+	check, err := im.Assets.Checker(ctx, who)
+	if err != nil {
+		return src, nil, rep, err
+	}
+	remembered, err := rememberedMapping(ctx, im.DB, who.OrgID)
+	if err != nil {
+		return src, nil, rep, err
+	}
+	dir, err := loadDirectory(ctx, im.DB, who.OrgID)
+	if err != nil {
+		return src, nil, rep, err
+	}
+	if !dir.anyChangeable(who) {
+		return src, nil, rep, apperr.New(apperr.Forbidden, "error.forbidden") // an auditor, or staff without a role
+	}
+	pl := &plan{pack: p, words: newPackWords(p), dir: dir, check: check, labels: map[string]string{}}
+	for _, f := range fieldsOf(p) {
+		pl.labels[f.ID] = f.Label
+	}
+	if err := pl.findHeader(ctx, src, newGuesser(p, remembered), mapping); err != nil {
+		return src, nil, rep, err
+	}
+	rep.Sheet, rep.HeaderRow, rep.Headers = pl.sheet, pl.headerRow, pl.headers
+	for i, h := range pl.headers {
+		h = strings.TrimSpace(h)
+		if _, twice := rep.Mapping[h]; h != "" && (!twice || pl.fields[i] != "") {
+			rep.Mapping[h] = pl.fields[i]
+		}
+	}
+	return src, pl, rep, nil
 }
 
 // checkRows is the first pass over the file: it checks every row, and the management numbers

@@ -365,6 +365,8 @@ func TestBadFiles(t *testing.T) {
 			{"a truncated .xlsx", "x.xlsx", book[:len(book)/2], 0, "import.error.xlsx_broken"},
 			{"a zip that is no workbook", "x.xlsx", zipOf(t, map[string]int{"word/document.xml": 10}), 0, "import.error.not_xlsx"},
 			{"a zip bomb", "x.xlsx", zipOf(t, map[string]int{"xl/workbook.xml": 10, "xl/worksheets/sheet1.xml": 300 << 20}), 0, "import.error.zip_bomb"},
+			{"a PDF of the register", "台帳.pdf", []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"), 0, "import.error.type"},
+			{"a photo of it", "台帳.csv", []byte("\x89PNG\r\n\x1a\n\x00\x00"), 0, "import.error.type"},
 			{"an old .xls", "x.xls", append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 512)...), 0, "import.error.xls"},
 		}
 		for _, c := range cases {
@@ -481,4 +483,47 @@ func TestTypedExcelCells(t *testing.T) {
 			t.Fatalf("1002 = %+v", got[1])
 		}
 	})
+}
+
+func TestPreviewReadsOnlyTheHeader(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, "kishiwada")
+		rows := kishiwadaRows()
+		rows[0][1] = "呼称" // not recognised: left out, and the dry run says the name is missing
+		rep, err := e.im.Preview(context.Background(), e.admin, "x.csv", bytes.NewReader(csvFile(rows...)), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Rows != 0 || rep.HeaderRow != 1 || len(rep.Headers) != len(kishiwadaHeader) || rep.Mapping["呼称"] != "" ||
+			rep.Mapping["管理番号"] != "number" || rep.Mapping["重要度"] != "class.importance" || rep.Encoding != "utf-8" {
+			t.Fatalf("preview = %+v", rep)
+		}
+		rep, err = e.im.Preview(context.Background(), e.admin, "x.csv", bytes.NewReader(csvFile(rows...)), map[string]string{"呼称": "name"})
+		if err != nil || rep.Mapping["呼称"] != "name" {
+			t.Fatalf("preview with a mapping = %+v, %v", rep.Mapping, err)
+		}
+		if _, err := e.im.Preview(context.Background(), e.admin, "x.csv", bytes.NewReader(nil), nil); apperr.As(err).Key != "import.error.empty" {
+			t.Fatalf("an empty file: %v", err)
+		}
+	})
+}
+
+func TestWriteErrors(t *testing.T) {
+	rep := assetio.Report{Errors: []assetio.RowError{{Row: 3, Column: "重要度", Message: "「重要度」に分類「Z」はありません。", MessageEn: "No level Z."},
+		{Row: 9, Column: "備考", Message: "=1+1", MessageEn: "=1+1"}}}
+	var ja, en bytes.Buffer
+	if err := assetio.WriteErrors(rep, false, &ja); err != nil {
+		t.Fatal(err)
+	}
+	assetio.WriteErrors(rep, true, &en)
+	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(ja.Bytes(), []byte("\ufeff")))).ReadAll()
+	if err != nil || len(recs) != 3 || recs[0][0] != "行" || recs[1][0] != "3" || recs[1][2] != "「重要度」に分類「Z」はありません。" {
+		t.Fatalf("ja = %q, %v", recs, err)
+	}
+	if recs[2][2] == "=1+1" {
+		t.Error("a message that looks like a formula is written as one")
+	}
+	if !strings.Contains(en.String(), "Row,Column,Problem") || !strings.Contains(en.String(), "No level Z.") {
+		t.Fatalf("en = %s", en.String())
+	}
 }

@@ -61,3 +61,27 @@ func (im *Importer) Rejected(rep Report, filename string, r io.Reader, w io.Writ
 	}
 	return out.finish()
 }
+
+// WriteErrors writes every problem of a report as a CSV (UTF-8 with BOM) that Excel opens: the
+// row, the column and what is wrong, in Japanese or, with english, in English. It is the whole
+// report of a file too large to show on one page.
+func WriteErrors(rep Report, english bool, w io.Writer) error {
+	out := newCSVWriter(w, false)
+	header := []any{"行", "列", "エラー内容"}
+	if english {
+		header = []any{"Row", "Column", "Problem"}
+	}
+	if err := out.header(header); err != nil {
+		return err
+	}
+	for _, e := range rep.Errors {
+		msg := e.Message
+		if english && e.MessageEn != "" {
+			msg = e.MessageEn
+		}
+		if err := out.row([]any{e.Row, e.Column, msg}); err != nil {
+			return err
+		}
+	}
+	return out.finish()
+}

@@ -55,7 +55,32 @@ func open(filename string, r io.Reader, max int64) (source, error) {
 	case ext == ".xlsx" || ext == ".xlsm":
 		return nil, apperr.New(apperr.Invalid, "import.error.not_xlsx")
 	}
+	if kind := foreignKind(data); kind != "" {
+		return nil, apperr.New(apperr.Invalid, "import.error.type", kind)
+	}
 	return openCSV(data)
+}
+
+// foreignMagic are the beginnings of files people choose by mistake instead of the register: a
+// scanned or printed register, a photo of it.
+var foreignMagic = []struct {
+	magic, kind string
+}{
+	{"%PDF-", "PDF"},
+	{"\x89PNG", "PNG"},
+	{"\xFF\xD8\xFF", "JPEG"},
+	{"GIF8", "GIF"},
+	{"{\\rtf", "RTF"},
+}
+
+// foreignKind names the kind of a file that is plainly no sheet, or returns "".
+func foreignKind(data []byte) string {
+	for _, m := range foreignMagic {
+		if bytes.HasPrefix(data, []byte(m.magic)) {
+			return m.kind
+		}
+	}
+	return ""
 }
 
 // openXLSX checks the zip's directory before anything is unpacked: parts that would unpack
