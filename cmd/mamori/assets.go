@@ -11,13 +11,14 @@ import (
 
 	"mamori/internal/access"
 	"mamori/internal/app"
+	"mamori/internal/apperr"
 	"mamori/internal/asset"
 	"mamori/internal/assetio"
 	"mamori/internal/org"
 )
 
 // importCmd is `mamori import assets FILE`: the register's import, as the system actor of the
-// first organisation.
+// first organisation or, with --as LOGIN, as that account.
 func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "assets" {
 		return fmt.Errorf("import: expected `import assets FILE`")
@@ -26,6 +27,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	dryRun := fs.Bool("dry-run", false, "check every row and change nothing")
 	validOnly := fs.Bool("valid-only", false, "register the valid rows and skip the bad ones")
 	rejected := fs.String("rejected", "", "write the rejected rows, with what is wrong, to this CSV file")
+	as := fs.String("as", "", "act as this account (its department and roles) instead of the system")
 	file, err := parseOne(fs, args[1:], "FILE")
 	if err != nil {
 		return err
@@ -40,7 +42,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer closeDB()
-	sys, err := firstOrgActor(ctx, s)
+	sys, err := actingActor(ctx, s, *as)
 	if err != nil {
 		return err
 	}
@@ -119,6 +121,16 @@ func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	segment := fs.String("segment", "", "only assets in this network segment")
 	zone := fs.String("zone", "", "only assets in this security zone")
 	q := fs.String("q", "", "only assets whose number, name, location, system or note contain these words")
+	as := fs.String("as", "", "act as this account: only what it may see, restricted assets marked")
+	attrs := map[string]string{}
+	fs.Func("attr", "only assets with this attribute value, as ID=VALUE (mfa=true, support_end=..2026-03-31); repeatable", func(v string) error {
+		id, val, ok := strings.Cut(v, "=")
+		if !ok || strings.TrimSpace(id) == "" {
+			return fmt.Errorf("expected ID=VALUE")
+		}
+		attrs[strings.TrimSpace(id)] = val
+		return nil
+	})
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -133,7 +145,7 @@ func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if !ok {
 		return fmt.Errorf("export: unknown format %q (xlsx, csv or csv-sjis)", fmtName)
 	}
-	filter := asset.Filter{Segment: *segment, Zone: *zone, Query: *q}
+	filter := asset.Filter{Segment: *segment, Zone: *zone, Query: *q, Attrs: attrs, MarkRestricted: true}
 	if *kind != "" {
 		if filter.Kind, ok = assetio.KindID(*kind); !ok {
 			return fmt.Errorf("export: unknown kind %q", *kind)
@@ -149,7 +161,7 @@ func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer closeDB()
-	sys, err := firstOrgActor(ctx, s)
+	sys, err := actingActor(ctx, s, *as)
 	if err != nil {
 		return err
 	}
@@ -170,6 +182,25 @@ func describeOr(err error) error {
 		return nil
 	}
 	return describe(err)
+}
+
+// actingActor is whom a command acts as: the account login names, with its department, its
+// roles of today and its auditor status as a sign-in would give them, or without a login the
+// system actor of the first organisation.
+func actingActor(ctx context.Context, s *app.Services, login string) (access.Actor, error) {
+	if strings.TrimSpace(login) == "" {
+		return firstOrgActor(ctx, s)
+	}
+	who, err := s.Auth.ActAs(ctx, login)
+	switch apperr.CodeOf(err) {
+	case "":
+		return who, nil
+	case apperr.NotFound:
+		return access.Actor{}, fmt.Errorf("--as: アカウント「%s」はありません / no account with the login %q", login, login)
+	case apperr.Forbidden:
+		return access.Actor{}, fmt.Errorf("--as: アカウント「%s」は無効にされています / the account %q is disabled", login, login)
+	}
+	return access.Actor{}, err
 }
 
 // firstOrgActor is the system actor of the first organisation, whom the command line acts as.
