@@ -192,6 +192,7 @@ func TestAdministration(t *testing.T) {
 			expect(t, c.get(r.location+"/edit"), http.StatusOK, `value="M-1"`)
 			expect(t, c.get("/assets/labels"), http.StatusOK, "M-1")
 			expect(t, c.post(r.location+"/delete", url.Values{}), http.StatusOK, `name="confirmed" value="yes"`)
+			visitImportPages(t, f, c)
 			visitLogbookPages(t, c, deptID, staffID)
 		})
 		t.Run("every template was rendered", func(t *testing.T) {

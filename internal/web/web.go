@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"mamori/internal/app"
+	"mamori/internal/assetio"
 )
 
 // Options configure the web interface.
@@ -25,6 +26,9 @@ type Server struct {
 	log   *slog.Logger
 	pages *renderer
 	mux   *http.ServeMux
+	// imports are the register imports in steps (asset_import.go), whose state is kept in the
+	// database so that any process of a cluster shows them.
+	imports *assetio.Jobs
 }
 
 // New builds the web interface over the services.
@@ -33,6 +37,8 @@ func New(s *app.Services, opts Options) *Server {
 		opts.Logger = slog.Default()
 	}
 	w := &Server{s: s, opts: opts, log: opts.Logger, pages: newRenderer(), mux: http.NewServeMux()}
+	w.imports = assetio.NewJobs(&assetio.Importer{Assets: s.Assets, DB: s.DB})
+	w.imports.Now, w.imports.Log = s.Now, opts.Logger
 	w.routes()
 	return w
 }
@@ -100,6 +106,15 @@ func (w *Server) routes() {
 	m.Handle("POST /assets", full(w.assetCreate))
 	m.Handle("GET /assets/labels", full(w.assetLabels))
 	m.Handle("GET /assets/export", full(w.assetExport))
+	m.Handle("GET /assets/import", full(w.assetImportForm))
+	m.Handle("POST /assets/import", w.withSession(w.signedIn(w.handleUpload(w.assetImportUpload))))
+	m.Handle("GET /assets/import/jobs/{id}", full(w.assetImportJob))
+	m.Handle("GET /assets/import/jobs/{id}/mapping", full(w.assetImportMapping))
+	m.Handle("POST /assets/import/jobs/{id}/check", full(w.assetImportCheck))
+	m.Handle("POST /assets/import/jobs/{id}/apply", full(w.assetImportApply))
+	m.Handle("GET /assets/import/jobs/{id}/status", full(w.assetImportStatus))
+	m.Handle("GET /assets/import/jobs/{id}/errors", full(w.assetImportErrors))
+	m.Handle("GET /assets/import/jobs/{id}/rejected", full(w.assetImportRejected))
 	m.Handle("GET /assets/{id}", full(w.assetDetail))
 	m.Handle("GET /assets/{id}/edit", full(w.assetEditForm))
 	m.Handle("POST /assets/{id}", full(w.assetUpdate))
