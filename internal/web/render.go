@@ -68,6 +68,7 @@ type page struct {
 	Nav     string // which navigation item is current
 	Who     *access.Actor
 	OrgName string
+	Unread  int    // the signed-in user's unread notices, up to notify.UnreadCap
 	Flash   string // catalog key of a one-time notice
 	Errors  []fieldMessage
 	Form    url.Values
@@ -124,6 +125,7 @@ func (w *Server) newPage(r *http.Request, title, nav string) *page {
 		if o, err := w.s.Org.Organization(r.Context(), who.OrgID); err == nil {
 			p.OrgName = o.Name
 		}
+		p.Unread = w.unreadCount(r)
 	}
 	return p
 }

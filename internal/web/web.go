@@ -134,5 +134,10 @@ func (w *Server) routes() {
 	m.Handle("GET /audit", full(w.audit))
 	m.Handle("POST /audit/verify", full(w.auditVerify))
 
+	m.Handle("GET /notifications", full(w.notifications))
+	m.Handle("POST /notifications/read-all", full(w.notificationsReadAll))
+	m.Handle("GET /notifications/{id}", full(w.notificationOpen))
+	m.Handle("POST /notifications/{id}/read", full(w.notificationRead))
+
 	m.Handle("/", public(w.notFound))
 }
