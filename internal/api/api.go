@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 
 	"mamori/internal/access"
 	"mamori/internal/app"
@@ -81,6 +82,7 @@ func (a *api) routes() []route {
 
 		{"GET", "/api/v1/assets", a.listAssets, bearer},
 		{"POST", "/api/v1/assets", a.createAsset, bearer},
+		{"POST", "/api/v1/assets/import", a.importAssets, bearer},
 		{"GET", "/api/v1/assets/{id}", a.getAsset, bearer},
 		{"PUT", "/api/v1/assets/{id}", a.updateAsset, bearer},
 		{"DELETE", "/api/v1/assets/{id}", a.deleteAsset, bearer},
@@ -128,13 +130,23 @@ func New(s *app.Services, opts Options) http.Handler {
 		mux.Handle(rt.method+" "+rt.path, a.wrap(rt))
 		methods[rt.path] = append(methods[rt.path], rt.method)
 	}
-	// The same paths without a method catch the other methods: 405 with Allow, as JSON.
+	// The same paths with the other methods answer 405 with Allow, as JSON. They are registered
+	// method by method: a pattern without a method would conflict with a wildcard of another
+	// method (/api/v1/assets/import beside GET /api/v1/assets/{id}).
 	for path, allowed := range methods {
-		mux.Handle(path, a.methodNotAllowed(allowed))
+		for _, m := range otherMethods {
+			if !slices.Contains(allowed, m) {
+				mux.Handle(m+" "+path, a.methodNotAllowed(allowed))
+			}
+		}
 	}
 	mux.Handle("/", a.notFound())
 	return securityHeaders(mux)
 }
+
+// otherMethods are the methods a known path answers 405 to when its routes do not serve them
+// (GET stands for HEAD too); a request with any other method is not found.
+var otherMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 // wrap turns a route's handler into an http.Handler: it authenticates the caller when the route
 // needs it, puts the actor in the request context and renders any error the handler returns.

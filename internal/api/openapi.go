@@ -11,6 +11,7 @@ import (
 
 	"mamori/internal/apperr"
 	"mamori/internal/asset"
+	"mamori/internal/assetio"
 	"mamori/internal/auditlog"
 	"mamori/internal/auth"
 	"mamori/internal/logbook"
@@ -30,6 +31,10 @@ type operation struct {
 	result  string  // component name of the answer (of each item for a list), "" for none
 	list    bool    // the answer is a page: {items, total, next}
 	public  bool    // needs no bearer token
+	// upload describes a multipart/form-data request body (a file and its form fields) instead
+	// of a JSON one; its 422 answers the result as well as an Error.
+	upload []param
+	also   []int // further statuses of success that answer the result
 }
 
 type param struct {
@@ -116,6 +121,24 @@ var operations = map[string]operation{
 		desc: "Every field is replaced; absent fields become empty. Moving an asset to another department needs a role over both. " +
 			"An asset restricted for the token holder cannot be replaced or deleted (403).",
 		body: "AssetInput", status: 200, result: "Asset"},
+	"POST /api/v1/assets/import": {id: "importAssets", summary: "Import a register sheet (.xlsx or .csv) into the register, in one transaction (holders of a role over a department)",
+		desc: "Every row is checked against the pack; the report names each bad row by its row number and column, in Japanese " +
+			"(message) and English (message_en). With dry_run nothing is written and the answer is 200. Otherwise all rows are " +
+			"registered in one transaction (201), or none when a row is bad (422 with the report); with valid_only the valid " +
+			"rows are registered (201) and the bad ones reported. A file that cannot be read (empty, not a workbook, too large, " +
+			"columns missing) is an Error and changes nothing. Columns are mapped from their Japanese headers and the " +
+			"organisation's last applied mapping; mapping overrides them. dry_run and valid_only may also be query parameters.",
+		query: []param{
+			{"dry_run", "boolean", "Check every row and write nothing"},
+			{"valid_only", "boolean", "Register the valid rows and skip the bad ones"},
+		},
+		upload: []param{
+			{"file", "file", "The sheet: .xlsx, or .csv in UTF-8 (with or without BOM) or Shift_JIS; at most 50 MB and 200,000 rows"},
+			{"dry_run", "boolean", "Check every row and write nothing"},
+			{"valid_only", "boolean", "Register the valid rows and skip the bad ones"},
+			{"mapping", "string", "A JSON object of header → field id (number, name, kind, department, class.<axis>, attrs.<id> …); \"\" leaves a column out"},
+		},
+		status: 201, also: []int{200}, result: "ImportReport"},
 	"DELETE /api/v1/assets/{id}": {id: "deleteAsset", summary: "Delete an asset entered by mistake (holders of a role over its department)",
 		desc: "For an entry made in error. An asset that existed should be disposed of instead (PUT with state disposed and " +
 			"disposed_on), so that it stays in the register. The audit log keeps the deleted record.",
@@ -201,6 +224,7 @@ var components = []component{
 	{name: "APIToken", value: auth.APIToken{}},
 	{name: "CreatedToken", value: createdToken{}},
 	{name: "Asset", value: asset.Asset{}},
+	{name: "ImportReport", value: assetio.Report{}},
 	{name: "Logbook", value: logbookInfo{}},
 	{name: "LogbookEntry", value: logbook.Entry{}},
 
@@ -308,12 +332,36 @@ func (op operation) render(path string) obj {
 		o["requestBody"] = obj{"required": true, "content": jsonContent(ref(op.body))}
 		responses["422"] = obj{"$ref": "#/components/responses/Error"}
 	}
+	if len(op.upload) > 0 {
+		o["requestBody"] = uploadBody(op.upload)
+		responses["422"] = obj{"description": "Bad rows (the result) or a bad request (an Error)",
+			"content": jsonContent(obj{"oneOf": []obj{ref(op.result), ref("Error")}})}
+	}
+	for _, st := range op.also {
+		responses[strconv.Itoa(st)] = obj{"description": http.StatusText(st), "content": jsonContent(ref(op.result))}
+	}
 	if op.public {
 		o["security"] = []obj{}
 	} else {
 		responses["401"] = obj{"$ref": "#/components/responses/Error"}
 	}
 	return o
+}
+
+// uploadBody describes a multipart/form-data body; a param of type file is the file itself.
+func uploadBody(fields []param) obj {
+	props := obj{}
+	var required []string
+	for _, f := range fields {
+		s := obj{"type": f.typ, "description": f.desc}
+		if f.typ == "file" {
+			s = obj{"type": "string", "format": "binary", "description": f.desc}
+			required = append(required, f.name)
+		}
+		props[f.name] = s
+	}
+	schema := obj{"type": "object", "properties": props, "required": required}
+	return obj{"required": true, "content": obj{"multipart/form-data": obj{"schema": schema}}}
 }
 
 func pageSchema(item obj) obj {
