@@ -13,6 +13,7 @@ import (
 
 	"mamori/internal/app"
 	"mamori/internal/auth"
+	"mamori/internal/notify"
 	"mamori/internal/policy"
 	"mamori/internal/store"
 	"mamori/packs"
@@ -98,4 +99,35 @@ func setupFor(name string) app.Setup {
 		name = "（団体名未設定）"
 	}
 	return app.Setup{OrgCode: "org", OrgName: name}
+}
+
+// mailFlags are serve's mail settings: without --smtp-addr Mamori sends no mail, and notices
+// are shown in the app only.
+type mailFlags struct {
+	addr, from, user, password, publicURL string
+	startTLS                              bool
+}
+
+func addMailFlags(fs *flag.FlagSet) *mailFlags {
+	m := &mailFlags{}
+	fs.StringVar(&m.addr, "smtp-addr", envOr("MAMORI_SMTP_ADDR", ""), "mail server host:port to send notices through; empty for none [MAMORI_SMTP_ADDR]")
+	fs.StringVar(&m.from, "smtp-from", envOr("MAMORI_SMTP_FROM", ""), "sender of the mail, e.g. \"Mamori <mamori@example.lg.jp>\" [MAMORI_SMTP_FROM]")
+	fs.StringVar(&m.user, "smtp-user", envOr("MAMORI_SMTP_USER", ""), "user name for SMTP AUTH, sent only over TLS or to this machine [MAMORI_SMTP_USER]")
+	fs.StringVar(&m.password, "smtp-password", envOr("MAMORI_SMTP_PASSWORD", ""), "password for SMTP AUTH; prefer the environment variable [MAMORI_SMTP_PASSWORD]")
+	fs.BoolVar(&m.startTLS, "smtp-starttls", envOr("MAMORI_SMTP_STARTTLS", "true") != "false", "use STARTTLS when the server offers it [MAMORI_SMTP_STARTTLS]")
+	fs.StringVar(&m.publicURL, "public-url", envOr("MAMORI_PUBLIC_URL", ""), "address users open Mamori at, for links in mail, e.g. https://mamori.example.lg.jp [MAMORI_PUBLIC_URL]")
+	return m
+}
+
+// server returns the mail server to send through, ok false when none is configured.
+func (m *mailFlags) server() (notify.SMTP, bool, error) {
+	if m.addr == "" {
+		if m.from != "" || m.user != "" || m.password != "" {
+			return notify.SMTP{}, false, errors.New("--smtp-from, --smtp-user and --smtp-password need --smtp-addr")
+		}
+		return notify.SMTP{}, false, nil
+	}
+	s := notify.SMTP{Addr: m.addr, From: m.from, User: m.user, Password: m.password, NoStartTLS: !m.startTLS,
+		PublicURL: m.publicURL}
+	return s, true, s.Check()
 }

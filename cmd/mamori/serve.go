@@ -15,6 +15,7 @@ import (
 
 	"mamori/internal/app"
 	"mamori/internal/demo"
+	"mamori/internal/notify"
 	"mamori/internal/policy"
 	"mamori/internal/server"
 )
@@ -68,7 +69,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		dm.Set(v)
 	}
 	fs.Var(&dm, "demo", "load a demo organisation (optionally for a pack) [MAMORI_DEMO]")
+	mf := addMailFlags(fs)
 	if err := parse(fs, joinDemoArg(args)); err != nil {
+		return err
+	}
+	mailServer, mailOn, err := mf.server()
+	if err != nil {
 		return err
 	}
 	// Packs are read, and an unknown pack is reported, before the first start creates anything.
@@ -140,6 +146,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
+	if mailOn {
+		stopMail := startMailer(ctx, s, mailServer, log)
+		defer stopMail()
+	}
+
 	srv := &http.Server{
 		Handler: server.New(s, server.Options{Logger: log, SecureCookies: *secure || tlsConfig != nil, Version: version(),
 			TrustedProxies: trusted}),
@@ -206,4 +217,16 @@ func loadDemo(ctx context.Context, s *app.Services, orgID int64, p *policy.Compi
 	}
 	fmt.Fprintln(w)
 	return nil
+}
+
+// startMailer sends notices by mail until serve ends; the returned function stops it and waits
+// for the message in hand.
+func startMailer(ctx context.Context, s *app.Services, server notify.SMTP, log *slog.Logger) func() {
+	m := notify.NewMailer(s.DB, server)
+	m.Now, m.Log = s.Now, log
+	log.Info("mail: notices are sent", "smtp", server.Addr, "from", server.From, "starttls", !server.NoStartTLS, "auth", server.User != "")
+	mctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); m.Run(mctx) }()
+	return func() { cancel(); <-done }
 }

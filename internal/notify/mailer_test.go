@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"mamori/internal/notify"
+	"mamori/internal/notify/mailsink"
 	"mamori/internal/store"
 	"mamori/internal/store/storetest"
 )
@@ -64,22 +65,22 @@ func decoded(t *testing.T, data string) (h mail.Header, subject, body string) {
 func TestMailerSendsJapaneseMail(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
-		sk := startSink(t, "127.0.0.1:0")
+		sk := mailsink.Start(t, "127.0.0.1:0")
 		e.send(t, e.notice(e.alice.ID))
-		n, err := e.mailer(db, sk.addr()).SendDue(context.Background())
+		n, err := e.mailer(db, sk.Addr()).SendDue(context.Background())
 		if err != nil || n != 1 {
 			t.Fatalf("sent %d, %v", n, err)
 		}
-		got := sk.messages()
-		if len(got) != 1 || got[0].from != "mamori@town.example" || len(got[0].to) != 1 || got[0].to[0] != "alice@town.example" {
+		got := sk.Messages()
+		if len(got) != 1 || got[0].From != "mamori@town.example" || len(got[0].To) != 1 || got[0].To[0] != "alice@town.example" {
 			t.Fatalf("received %+v", got)
 		}
-		for _, line := range strings.Split(got[0].data, "\r\n") {
+		for _, line := range strings.Split(got[0].Data, "\r\n") {
 			if len(line) > 998 || strings.ContainsFunc(line, func(r rune) bool { return r > 127 }) {
 				t.Fatalf("line not fit for SMTP: %q", line)
 			}
 		}
-		h, subject, body := decoded(t, got[0].data)
+		h, subject, body := decoded(t, got[0].Data)
 		if subject != "承認待ちの申請があります：持ち出し申請 第12号" {
 			t.Errorf("subject = %q", subject)
 		}
@@ -111,7 +112,7 @@ func TestMailerSendsJapaneseMail(t *testing.T) {
 			t.Fatalf("outbox = %+v", r)
 		}
 		// Sent once: the next look finds nothing to do.
-		if n, _ := e.mailer(db, sk.addr()).SendDue(context.Background()); n != 0 || len(sk.messages()) != 1 {
+		if n, _ := e.mailer(db, sk.Addr()).SendDue(context.Background()); n != 0 || len(sk.Messages()) != 1 {
 			t.Fatalf("sent again: %d", n)
 		}
 	})
@@ -123,16 +124,16 @@ func TestMailerSendsInTheRecipientsLanguage(t *testing.T) {
 	if _, err := db.SQL.Exec(`UPDATE users SET lang = 'en' WHERE id = $1`, e.aliceU.ID); err != nil {
 		t.Fatal(err)
 	}
-	sk := startSink(t, "127.0.0.1:0")
+	sk := mailsink.Start(t, "127.0.0.1:0")
 	e.send(t, e.notice(e.alice.ID))
-	if _, err := e.mailer(db, sk.addr()).SendDue(context.Background()); err != nil {
+	if _, err := e.mailer(db, sk.Addr()).SendDue(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	got := sk.messages()
+	got := sk.Messages()
 	if len(got) != 1 {
 		t.Fatalf("received %d", len(got))
 	}
-	_, subject, body := decoded(t, got[0].data)
+	_, subject, body := decoded(t, got[0].Data)
 	if subject != "A request waits for you: take-out No. 12" || !strings.Contains(body, "sent automatically by Mamori") {
 		t.Fatalf("subject %q, body %q", subject, body)
 	}
@@ -168,8 +169,8 @@ func TestMailerRetriesWithBackoff(t *testing.T) {
 		}
 
 		// The server comes up but refuses mail: a second failure, waiting twice as long.
-		sk := startSink(t, addr)
-		sk.setRefuse("451 4.3.0 try again later")
+		sk := mailsink.Start(t, addr)
+		sk.Refuse("451 4.3.0 try again later")
 		e.now = start.Add(time.Minute)
 		m.SendDue(ctx)
 		r = e.outboxRow(t)
@@ -186,14 +187,14 @@ func TestMailerRetriesWithBackoff(t *testing.T) {
 		}
 
 		// It takes mail again: the next try succeeds and the error is cleared.
-		sk.setRefuse("")
+		sk.Refuse("")
 		e.now = e.now.Add(2 * time.Minute)
 		if n, err := m.SendDue(ctx); n != 1 || err != nil {
 			t.Fatalf("sent %d, %v", n, err)
 		}
 		r = e.outboxRow(t)
-		if r.state != notify.MailSent || r.attempts != 3 || r.code != "" || r.lastError != "" || len(sk.messages()) != 1 {
-			t.Fatalf("after success: %+v, %d received", r, len(sk.messages()))
+		if r.state != notify.MailSent || r.attempts != 3 || r.code != "" || r.lastError != "" || len(sk.Messages()) != 1 {
+			t.Fatalf("after success: %+v, %d received", r, len(sk.Messages()))
 		}
 	})
 }
@@ -201,9 +202,9 @@ func TestMailerRetriesWithBackoff(t *testing.T) {
 func TestMailerGivesUpAtTheLimit(t *testing.T) {
 	db := storetest.SQLite(t)
 	e := newEnv(t, db)
-	sk := startSink(t, "127.0.0.1:0")
-	sk.setRefuse("550 5.1.1 no such user")
-	m := e.mailer(db, sk.addr())
+	sk := mailsink.Start(t, "127.0.0.1:0")
+	sk.Refuse("550 5.1.1 no such user")
+	m := e.mailer(db, sk.Addr())
 	m.MaxAttempts = 3
 	e.send(t, e.notice(e.alice.ID))
 	for i := 0; i < 5; i++ {
@@ -219,10 +220,10 @@ func TestMailerGivesUpAtTheLimit(t *testing.T) {
 func TestMailerLeavesOldMailUnsent(t *testing.T) {
 	db := storetest.SQLite(t)
 	e := newEnv(t, db)
-	sk := startSink(t, "127.0.0.1:0")
+	sk := mailsink.Start(t, "127.0.0.1:0")
 	e.send(t, e.notice(e.alice.ID))
 	e.now = e.now.Add(4 * 24 * time.Hour) // written while no mail server was configured
-	if n, _ := e.mailer(db, sk.addr()).SendDue(context.Background()); n != 0 || len(sk.messages()) != 0 {
+	if n, _ := e.mailer(db, sk.Addr()).SendDue(context.Background()); n != 0 || len(sk.Messages()) != 0 {
 		t.Fatalf("sent %d old mails", n)
 	}
 	if r := e.outboxRow(t); r.state != notify.MailExpired {
@@ -234,7 +235,7 @@ func TestTwoMailersNeverSendTheSameMail(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		one, two := storetest.TwoHandles(t, db)
 		e := newEnv(t, one)
-		sk := startSink(t, "127.0.0.1:0")
+		sk := mailsink.Start(t, "127.0.0.1:0")
 		const mails = 40
 		for i := 0; i < mails; i++ {
 			n := e.notice(e.alice.ID)
@@ -247,7 +248,7 @@ func TestTwoMailersNeverSendTheSameMail(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				n, err := e.mailer(h, sk.addr()).SendDue(context.Background())
+				n, err := e.mailer(h, sk.Addr()).SendDue(context.Background())
 				if err != nil {
 					t.Errorf("mailer %d: %v", i, err)
 				}
@@ -255,13 +256,13 @@ func TestTwoMailersNeverSendTheSameMail(t *testing.T) {
 			}()
 		}
 		wg.Wait()
-		got := sk.messages()
+		got := sk.Messages()
 		if counts[0]+counts[1] != mails || len(got) != mails {
 			t.Fatalf("mailers sent %v, sink received %d; want %d in all", counts, len(got), mails)
 		}
 		seen := map[string]bool{}
 		for _, m := range got {
-			h, _, _ := decoded(t, m.data)
+			h, _, _ := decoded(t, m.Data)
 			if seen[h.Get("Message-ID")] {
 				t.Fatalf("message %s received twice", h.Get("Message-ID"))
 			}
@@ -276,15 +277,15 @@ func TestTwoMailersNeverSendTheSameMail(t *testing.T) {
 func TestMailerStopsWithItsContext(t *testing.T) {
 	db := storetest.SQLite(t)
 	e := newEnv(t, db)
-	sk := startSink(t, "127.0.0.1:0")
+	sk := mailsink.Start(t, "127.0.0.1:0")
 	e.send(t, e.notice(e.alice.ID))
-	m := e.mailer(db, sk.addr())
+	m := e.mailer(db, sk.Addr())
 	m.Interval = time.Hour
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { m.Run(ctx); close(done) }()
 	// Run looks at the outbox at once; wait (bounded) for the mail, then stop it.
-	for i := 0; i < 500 && len(sk.messages()) == 0; i++ {
+	for i := 0; i < 500 && len(sk.Messages()) == 0; i++ {
 		time.Sleep(10 * time.Millisecond)
 	}
 	cancel()
@@ -293,7 +294,7 @@ func TestMailerStopsWithItsContext(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("Run did not return after its context ended")
 	}
-	if len(sk.messages()) != 1 {
-		t.Fatalf("received %d", len(sk.messages()))
+	if len(sk.Messages()) != 1 {
+		t.Fatalf("received %d", len(sk.Messages()))
 	}
 }

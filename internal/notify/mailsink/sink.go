@@ -1,4 +1,6 @@
-package notify_test
+// Package mailsink is a mail server for tests: it listens on loopback, speaks just enough SMTP
+// to take what a client sends, and keeps each message for the test to read.
+package mailsink
 
 import (
 	"bufio"
@@ -8,32 +10,32 @@ import (
 	"testing"
 )
 
-// sink is a mail server on loopback that speaks just enough SMTP (EHLO, MAIL, RCPT, DATA, RSET,
-// QUIT) to receive what the mailer sends. refuse, when set, is the reply it gives to every
-// command from MAIL on, as a server that is up but will not take mail.
-type sink struct {
+// Sink is a mail server on loopback that speaks EHLO, MAIL, RCPT, DATA, RSET and QUIT. Its
+// refusal, when set, is the reply it gives to every command from MAIL on, as a server that is up
+// but will not take mail.
+type Sink struct {
 	ln net.Listener
 
 	mu       sync.Mutex
-	received []received
+	received []Message
 	refuse   string
-	greeted  int
 }
 
-type received struct {
-	from string
-	to   []string
-	data string
+// Message is one message received: the envelope and the data as sent, dot-stuffing undone.
+type Message struct {
+	From string
+	To   []string
+	Data string
 }
 
-// startSink listens on addr ("127.0.0.1:0" for any port) until the test ends.
-func startSink(t *testing.T, addr string) *sink {
+// Start listens on addr ("127.0.0.1:0" for any port) until the test ends.
+func Start(t testing.TB, addr string) *Sink {
 	t.Helper()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatalf("sink: %v", err)
 	}
-	s := &sink{ln: ln}
+	s := &Sink{ln: ln}
 	var wg sync.WaitGroup
 	t.Cleanup(func() { ln.Close(); wg.Wait() })
 	wg.Add(1)
@@ -51,21 +53,25 @@ func startSink(t *testing.T, addr string) *sink {
 	return s
 }
 
-func (s *sink) addr() string { return s.ln.Addr().String() }
+// Addr is the address the sink listens on.
+func (s *Sink) Addr() string { return s.ln.Addr().String() }
 
-func (s *sink) setRefuse(reply string) {
+// Refuse makes the sink answer reply (e.g. "451 4.3.0 try again later") from MAIL on; "" takes
+// mail again.
+func (s *Sink) Refuse(reply string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.refuse = reply
 }
 
-func (s *sink) messages() []received {
+// Messages returns what the sink has received so far.
+func (s *Sink) Messages() []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]received(nil), s.received...)
+	return append([]Message(nil), s.received...)
 }
 
-func (s *sink) serve(c net.Conn) {
+func (s *Sink) serve(c net.Conn) {
 	defer c.Close()
 	r := bufio.NewReader(c)
 	w := bufio.NewWriter(c)
@@ -73,13 +79,10 @@ func (s *sink) serve(c net.Conn) {
 		w.WriteString(line + "\r\n")
 		return w.Flush() == nil
 	}
-	s.mu.Lock()
-	s.greeted++
-	s.mu.Unlock()
 	if !reply("220 sink.test ESMTP") {
 		return
 	}
-	var cur received
+	var cur Message
 	for {
 		line, err := r.ReadString('\n')
 		if err != nil {
@@ -98,15 +101,15 @@ func (s *sink) serve(c net.Conn) {
 			reply("221 bye")
 			return
 		case verb == "RSET" || verb == "NOOP":
-			cur = received{}
+			cur = Message{}
 			reply("250 ok")
 		case refuse != "":
 			reply(refuse)
 		case verb == "MAIL":
-			cur = received{from: addrOf(line)}
+			cur = Message{From: addrOf(line)}
 			reply("250 ok")
 		case verb == "RCPT":
-			cur.to = append(cur.to, addrOf(line))
+			cur.To = append(cur.To, addrOf(line))
 			reply("250 ok")
 		case verb == "DATA":
 			reply("354 go ahead")
@@ -121,11 +124,11 @@ func (s *sink) serve(c net.Conn) {
 				}
 				b.WriteString(strings.TrimPrefix(l, ".")) // undo dot-stuffing
 			}
-			cur.data = b.String()
+			cur.Data = b.String()
 			s.mu.Lock()
 			s.received = append(s.received, cur)
 			s.mu.Unlock()
-			cur = received{}
+			cur = Message{}
 			reply("250 queued")
 		default:
 			reply("502 not implemented")
