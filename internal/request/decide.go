@@ -114,6 +114,9 @@ func (s *Service) Decide(ctx context.Context, who access.Actor, id int64, d Deci
 				return err
 			}
 		}
+		if err := s.noticeAfter(ctx, tx, p, who, r, d.Decision, before.Step, d.Comment, now); err != nil {
+			return err
+		}
 		snap, err := snapshotJSON(ctx, tx, r)
 		if err != nil {
 			return err

@@ -78,6 +78,9 @@ func (s *Service) Resubmit(ctx context.Context, who access.Actor, id int64, in R
 		if err := setWaits(ctx, tx, r.OrgID, r.ID, "decide", r.Route.Steps[0].Deciders); err != nil {
 			return err
 		}
+		if err := s.noticeAfter(ctx, tx, p, who, r, "resubmit", 0, in.Comment, now); err != nil {
+			return err
+		}
 		for _, at := range in.Attachments {
 			if _, err := insertAttachment(ctx, tx, r.OrgID, r.ID, who.StaffID, now, at); err != nil {
 				return err

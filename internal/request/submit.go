@@ -100,6 +100,9 @@ func (s *Service) Submit(ctx context.Context, who access.Actor, in Input) (Reque
 		if err := setWaits(ctx, tx, r.OrgID, r.ID, "decide", r.Route.Steps[0].Deciders); err != nil {
 			return err
 		}
+		if err := s.noticeAfter(ctx, tx, p, who, r, "submit", 0, in.Comment, now); err != nil {
+			return err
+		}
 		for _, at := range in.Attachments {
 			att, err := insertAttachment(ctx, tx, r.OrgID, r.ID, who.StaffID, now, at)
 			if err != nil {
