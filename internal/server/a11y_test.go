@@ -91,6 +91,10 @@ func TestPagesPassAccessibilityCheck(t *testing.T) {
 		"/logbooks/system_change_record?unconfirmed=1"} {
 		t.Run(path, func(t *testing.T) { visit(t, path) })
 	}
+	t.Run("the register import", func(t *testing.T) {
+		importSteps(t, ctx, srv.URL, importSheet(t), func(name string) { check(t, name) })
+		visit(t, runElsewhere(t, s))
+	})
 	t.Run("a form with errors", func(t *testing.T) {
 		must(t, chromedp.Do(ctx,
 			chromedp.Navigate(srv.URL+"/departments/new"),
