@@ -327,3 +327,31 @@ func visitImportPages(t *testing.T, f *fixture, b *browser) {
 	}
 	expect(t, b.get(job), http.StatusOK, job+"/errors")
 }
+
+func TestAssetImportFilesAreDroppedAfterADay(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newRegisterFixture(t, db)
+		b := f.admin
+		if _, err := f.s.Policy.Use(context.Background(), f.sys, "kishiwada"); err != nil {
+			t.Fatal(err)
+		}
+		old := startImport(t, b, "台帳.csv", importSheet())
+		expect(t, b.post(old+"/check", correctedMapping), http.StatusSeeOther)
+		expect(t, b.get(old+"/rejected"), http.StatusOK, "PC-002")
+
+		f.now = f.now.Add(25 * time.Hour)
+		b.signInAgain(t)
+		startImport(t, b, "台帳2.csv", importSheet())
+		var kept int
+		db.SQL.QueryRow(`SELECT count(*) FROM import_jobs WHERE file IS NOT NULL`).Scan(&kept)
+		if kept != 1 {
+			t.Fatalf("%d files kept, want only the new upload's", kept)
+		}
+		r := b.get(old)
+		expect(t, r, http.StatusOK, "アップロードされたファイルは削除されています")
+		lacks(t, r, "正しい 2 行だけを登録する", old+"/rejected", old+"/mapping")
+		expect(t, b.get(old+"/rejected"), http.StatusConflict)
+		expect(t, b.post(old+"/apply", url.Values{"mode": {"valid"}}), http.StatusConflict)
+		expect(t, b.get(old+"/errors"), http.StatusOK, "3,区分,") // the report stays
+	})
+}
