@@ -298,3 +298,50 @@ func TestMailerStopsWithItsContext(t *testing.T) {
 		t.Fatalf("received %d", len(sk.Messages()))
 	}
 }
+
+func TestMailerTLSAndAuth(t *testing.T) {
+	db := storetest.SQLite(t)
+	e := newEnv(t, db)
+	sk := mailsink.Start(t, "127.0.0.1:0")
+	trust := sk.WithTLS(t)
+	send := func(edit func(*notify.SMTP)) (int, outboxRow) {
+		t.Helper()
+		if _, err := db.SQL.Exec(`DELETE FROM mail_outbox`); err != nil {
+			t.Fatal(err)
+		}
+		e.send(t, e.notice(e.alice.ID))
+		m := e.mailer(db, sk.Addr())
+		edit(&m.Server)
+		n, err := m.SendDue(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n, e.outboxRow(t)
+	}
+	t.Run("STARTTLS when offered, then AUTH PLAIN", func(t *testing.T) {
+		n, _ := send(func(s *notify.SMTP) { s.TLS, s.User, s.Password = trust, "mamori", "secret" })
+		got := sk.Messages()
+		if n != 1 || len(got) != 1 || !got[0].TLS || got[0].User != "mamori" {
+			t.Fatalf("sent %d; received %+v", n, got)
+		}
+	})
+	t.Run("plain when STARTTLS is turned off", func(t *testing.T) {
+		n, _ := send(func(s *notify.SMTP) { s.NoStartTLS = true })
+		got := sk.Messages()
+		if n != 1 || len(got) != 2 || got[1].TLS {
+			t.Fatalf("sent %d; received %+v", n, got)
+		}
+	})
+	t.Run("a certificate the system does not trust is refused", func(t *testing.T) {
+		n, r := send(func(s *notify.SMTP) {})
+		if n != 0 || r.code != "starttls" || len(sk.Messages()) != 2 {
+			t.Fatalf("sent %d; outbox %+v", n, r)
+		}
+	})
+	t.Run("a wrong password is recorded without the password", func(t *testing.T) {
+		n, r := send(func(s *notify.SMTP) { s.TLS, s.User, s.Password = trust, "mamori", "wrong-aikotoba" })
+		if n != 0 || r.code != "auth-535" || strings.Contains(r.lastError, "aikotoba") {
+			t.Fatalf("sent %d; outbox %+v", n, r)
+		}
+	})
+}

@@ -4,10 +4,19 @@ package mailsink
 
 import (
 	"bufio"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
+	"math/big"
 	"net"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // Sink is a mail server on loopback that speaks EHLO, MAIL, RCPT, DATA, RSET and QUIT. Its
@@ -19,6 +28,7 @@ type Sink struct {
 	mu       sync.Mutex
 	received []Message
 	refuse   string
+	tls      *tls.Config // offered with STARTTLS when set
 }
 
 // Message is one message received: the envelope and the data as sent, dot-stuffing undone.
@@ -26,6 +36,8 @@ type Message struct {
 	From string
 	To   []string
 	Data string
+	TLS  bool   // it came over TLS (STARTTLS)
+	User string // who signed in with AUTH PLAIN, "" for nobody
 }
 
 // Start listens on addr ("127.0.0.1:0" for any port) until the test ends.
@@ -71,8 +83,37 @@ func (s *Sink) Messages() []Message {
 	return append([]Message(nil), s.received...)
 }
 
+// WithTLS makes the sink offer STARTTLS with a certificate of its own for 127.0.0.1, and AUTH
+// PLAIN once TLS is on (accepting password "secret" for any user). It returns a client
+// configuration that trusts the certificate.
+func (s *Sink) WithTLS(t testing.TB) *tls.Config {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "sink.test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, KeyUsage: x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.mu.Lock()
+	s.tls = &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
+	s.mu.Unlock()
+	roots := x509.NewCertPool()
+	roots.AddCert(cert)
+	return &tls.Config{RootCAs: roots, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
+}
+
 func (s *Sink) serve(c net.Conn) {
-	defer c.Close()
+	defer func() { c.Close() }()
 	r := bufio.NewReader(c)
 	w := bufio.NewWriter(c)
 	reply := func(line string) bool {
@@ -82,7 +123,11 @@ func (s *Sink) serve(c net.Conn) {
 	if !reply("220 sink.test ESMTP") {
 		return
 	}
+	s.mu.Lock()
+	offer := s.tls
+	s.mu.Unlock()
 	var cur Message
+	secure, user := false, ""
 	for {
 		line, err := r.ReadString('\n')
 		if err != nil {
@@ -96,7 +141,30 @@ func (s *Sink) serve(c net.Conn) {
 		switch {
 		case verb == "EHLO" || verb == "HELO":
 			reply("250-sink.test")
+			switch {
+			case offer != nil && !secure:
+				reply("250-STARTTLS")
+			case secure:
+				reply("250-AUTH PLAIN")
+			}
 			reply("250 8BITMIME")
+		case verb == "STARTTLS" && offer != nil && !secure:
+			reply("220 go ahead")
+			tc := tls.Server(c, offer)
+			if tc.Handshake() != nil {
+				return
+			}
+			c, r, w, secure = tc, bufio.NewReader(tc), bufio.NewWriter(tc), true
+		case verb == "AUTH" && secure:
+			fields := strings.Fields(line)
+			b, err := base64.StdEncoding.DecodeString(fields[len(fields)-1])
+			parts := strings.Split(string(b), "\x00")
+			if err != nil || len(fields) != 3 || len(parts) != 3 || parts[2] != "secret" {
+				reply("535 5.7.8 authentication failed")
+				continue
+			}
+			user = parts[1]
+			reply("235 2.7.0 accepted")
 		case verb == "QUIT":
 			reply("221 bye")
 			return
@@ -106,7 +174,7 @@ func (s *Sink) serve(c net.Conn) {
 		case refuse != "":
 			reply(refuse)
 		case verb == "MAIL":
-			cur = Message{From: addrOf(line)}
+			cur = Message{From: addrOf(line), TLS: secure, User: user}
 			reply("250 ok")
 		case verb == "RCPT":
 			cur.To = append(cur.To, addrOf(line))
