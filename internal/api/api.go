@@ -93,6 +93,21 @@ func (a *api) routes() []route {
 		{"GET", "/api/v1/logbooks/{logbook}/entries/{id}", a.getLogbookEntry, bearer},
 		{"POST", "/api/v1/logbooks/{logbook}/entries/{id}/confirm", a.confirmLogbookEntry, bearer},
 
+		{"GET", "/api/v1/request-kinds", a.listRequestKinds, bearer},
+		{"GET", "/api/v1/requests", a.listRequests, bearer},
+		{"POST", "/api/v1/requests", a.createRequest, bearer},
+		{"GET", "/api/v1/requests/{id}", a.getRequest, bearer},
+		{"POST", "/api/v1/requests/{id}/decisions", a.decideRequest, bearer},
+		{"POST", "/api/v1/requests/{id}/resubmit", a.resubmitRequest, bearer},
+		{"POST", "/api/v1/requests/{id}/cancel", a.cancelRequest, bearer},
+		{"POST", "/api/v1/requests/{id}/take-out", a.takeOutRequest, bearer},
+		{"POST", "/api/v1/requests/{id}/return", a.returnRequest, bearer},
+		{"POST", "/api/v1/requests/{id}/disposal", a.disposeRequest, bearer},
+		{"POST", "/api/v1/requests/{id}/acknowledge", a.acknowledgeRequest, bearer},
+		{"GET", "/api/v1/requests/{id}/attachments/{aid}", a.requestAttachment, bearer},
+		{"GET", "/api/v1/inbox", a.inbox, bearer},
+		{"GET", "/api/v1/overdue", a.overdue, bearer},
+
 		{"GET", "/api/v1/notifications", a.listNotifications, bearer},
 		{"POST", "/api/v1/notifications/{id}/read", a.readNotification, bearer},
 

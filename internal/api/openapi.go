@@ -17,6 +17,8 @@ import (
 	"mamori/internal/logbook"
 	"mamori/internal/notify"
 	"mamori/internal/org"
+	"mamori/internal/policy"
+	"mamori/internal/request"
 )
 
 // operation describes one route of the table in api.go for the OpenAPI document. A test fails
@@ -170,6 +172,60 @@ var operations = map[string]operation{
 		desc:    "For logbooks that require two people (上毛町 6(1)④ウ). The writer is refused (403), as is an entry that is not pending (409).",
 		status:  200, result: "LogbookEntry"},
 
+	"GET /api/v1/request-kinds": {id: "listRequestKinds", summary: "The approval kinds (申請の種類) of the pack the token holder may file, with their forms, steps and articles",
+		desc:   "Staff with a department may file every kind of the pack; anyone else none.",
+		status: 200, result: "RequestKind", list: true},
+	"GET /api/v1/requests": {id: "listRequests", summary: "Requests (申請) the token holder may see, newest first",
+		desc: "Applicants see their own, holders of a department role those of their departments, holders of an organisation-wide " +
+			"role, auditors and administrators all.",
+		query: []param{
+			{"state", "string", "pending, sent_back, approved, rejected, cancelled, taken_out, lent, returned or disposed"},
+			{"kind", "string", "Approval kind id of the pack"},
+			{"mine", "boolean", "Only the token holder's own requests"},
+			{"department_id", "integer", "The applicant's department"},
+		},
+		status: 200, result: "Request", list: true},
+	"POST /api/v1/requests": {id: "createRequest", summary: "File a request of a kind of the pack, with its subject assets and form",
+		desc: "Fields are checked against the kind's form (dates YYYY-MM-DD, date-times RFC 3339, staff, asset and department " +
+			"fields as ids); subject assets must be ones the kind's condition covers, of one department and system. post_hoc " +
+			"with acted_at files a report after the fact where the kind allows it. With attachments, send multipart/form-data " +
+			"instead: a part \"request\" holding this JSON and file parts \"file\" (a general attachment) or \"file.<field>\" " +
+			"(the answer to a file field); at most 8 files of 10 MB each, PDF, images, text, CSV or Office documents whose " +
+			"content matches their name and type. The request then waits for the deciders of its first step, who are notified.",
+		body: "RequestInput", status: 201, result: "Request"},
+	"GET /api/v1/requests/{id}": {id: "getRequest", summary: "One request with its decisions, attachments and what it waits for; 404 beyond the token holder's reach",
+		status: 200, result: "Request"},
+	"POST /api/v1/requests/{id}/decisions": {id: "decideRequest", summary: "Approve, reject or send back the current step (its deciders)",
+		desc: "Only a holder or acting holder of a role the step waits for decides, and not of their own request unless the kind " +
+			"allows it (403). Rejecting and sending back need a comment. version is the request's version the approver saw: " +
+			"a request changed since is a conflict (409). The applicant is notified of the decision, the next step's deciders " +
+			"of the request.",
+		body: "DecisionInput", status: 200, result: "Request"},
+	"POST /api/v1/requests/{id}/resubmit": {id: "resubmitRequest", summary: "File a sent-back request again with edited fields (its applicant)",
+		desc: "It starts again at the first step. Attachments may be added with multipart/form-data as on filing.",
+		body: "ResubmissionInput", status: 200, result: "Request"},
+	"POST /api/v1/requests/{id}/cancel": {id: "cancelRequest", summary: "Withdraw a request that waits, was sent back or is approved but not acted on (its applicant)",
+		body: "CommentInput", status: 200, result: "Request"},
+	"POST /api/v1/requests/{id}/take-out": {id: "takeOutRequest", summary: "Record that an approved returnable request's assets went out (持ち出し, 貸出)",
+		desc: "By the applicant, an approver of its route or a department security role. due_on defaults to the request's own " +
+			"return due date.",
+		body: "TakeOutInput", status: 200, result: "Request"},
+	"POST /api/v1/requests/{id}/return": {id: "returnRequest", summary: "Record the return of what a request took out",
+		body: "ReturnInput", status: 200, result: "Request"},
+	"POST /api/v1/requests/{id}/disposal": {id: "disposeRequest", summary: "Record how an approved disposal was carried out (日時、担当者及び処理内容)",
+		desc: "The subject assets are set disposed. operator_staff_id defaults to the token holder.",
+		body: "DisposalInput", status: 200, result: "Request"},
+	"POST /api/v1/requests/{id}/acknowledge": {id: "acknowledgeRequest", summary: "Acknowledge a report made after approval to a role the token holder holds",
+		body: "CommentInput", status: 200, result: "Request"},
+	"GET /api/v1/requests/{id}/attachments/{aid}": {id: "getRequestAttachment", summary: "Download an attachment of a request",
+		desc: "Sent as a download (Content-Disposition: attachment, X-Content-Type-Options: nosniff) under its checked type, " +
+			"to whoever may see the request.",
+		status: 200},
+	"GET /api/v1/inbox": {id: "inbox", summary: "What waits for the token holder: requests at a step they decide and reports addressed to them",
+		status: 200, result: "Request", list: true},
+	"GET /api/v1/overdue": {id: "overdue", summary: "Returnable requests the token holder may see whose assets are still out after their due date, most overdue first",
+		status: 200, result: "Request", list: true},
+
 	"GET /api/v1/notifications": {id: "listNotifications", summary: "The token holder's notices (お知らせ), newest first",
 		desc:   "Each account sees only its own notices, in its own language. link is a path inside Mamori.",
 		query:  []param{{"unread", "boolean", "true for the unread ones only"}},
@@ -227,6 +283,8 @@ var components = []component{
 	{name: "ImportReport", value: assetio.Report{}},
 	{name: "Logbook", value: logbookInfo{}},
 	{name: "LogbookEntry", value: logbook.Entry{}},
+	{name: "RequestKind", value: policy.Approval{}},
+	{name: "Request", value: request.Request{}},
 
 	{name: "NewUser", value: newUserRequest{}, input: true, required: []string{"login", "display_name"}},
 	{name: "NewDepartment", value: newDepartmentRequest{}, input: true, required: []string{"code", "name", "kind"}},
@@ -235,6 +293,13 @@ var components = []component{
 	{name: "StaffUpdate", value: staffRequest{}, input: true, required: []string{"employee_no", "name", "employment", "active"}},
 	{name: "NewRoleAssignment", value: roleAssignmentRequest{}, input: true, required: []string{"role_id", "scope", "holder_staff_id"}},
 	{name: "NewToken", value: tokenRequest{}, input: true},
+	{name: "RequestInput", value: requestInput{}, input: true, required: []string{"kind"}},
+	{name: "DecisionInput", value: decisionInput{}, input: true, required: []string{"decision"}},
+	{name: "ResubmissionInput", value: resubmissionInput{}, input: true, required: []string{"fields"}},
+	{name: "CommentInput", value: commentInput{}, input: true},
+	{name: "TakeOutInput", value: request.TakeOut{}, input: true, required: []string{"taken_out_on"}},
+	{name: "ReturnInput", value: request.Return{}, input: true, required: []string{"returned_on"}},
+	{name: "DisposalInput", value: disposalInput{}, input: true, required: []string{"disposed_on", "method"}},
 	{name: "LogbookEntryInput", value: logbookEntryRequest{}, input: true, required: []string{"fields"}},
 	{name: "AssetInput", value: asset.Input{}, input: true, required: []string{"number", "name", "kind", "department_id", "class"}},
 }
