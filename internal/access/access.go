@@ -29,6 +29,16 @@ type Grant struct {
 	DepartmentID int64
 	SystemRef    string
 	Acting       bool
+	// What the organisation's pack says of the role (RoleMarks): a security role, or the role
+	// every member of staff holds.
+	Security bool
+	AllStaff bool
+}
+
+// RoleMarks is what an organisation's pack says of a role beyond its scope.
+type RoleMarks struct {
+	Security bool // carries responsibility for information security itself
+	AllStaff bool // held by every member of staff; grants nothing beyond one's department
 }
 
 // System returns the actor for work the program does itself or that an operator runs from the

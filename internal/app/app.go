@@ -61,6 +61,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 	a := auth.New(db, params)
 	a.Now = now
 	pol := &orgpolicy.Service{DB: db, Library: lib, Now: now}
+	a.RoleMarks = pol.RoleMarks
 	return &Services{
 		DB:       db,
 		Now:      now,

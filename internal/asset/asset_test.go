@@ -50,11 +50,11 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	e.clerkSoumu = base
 	e.clerkSoumu.DepartmentID = e.soumu
 	e.managerSoumu = e.clerkSoumu
-	e.managerSoumu.Roles = []access.Grant{{RoleID: "security_manager", Scope: "department", DepartmentID: e.soumu}}
+	e.managerSoumu.Roles = []access.Grant{{RoleID: "security_manager", Scope: "department", DepartmentID: e.soumu, Security: true}}
 	e.auditor = base
 	e.auditor.Roles = []access.Grant{{RoleID: "audit_chief", Scope: "organization"}}
 	e.orgOfficer = base
-	e.orgOfficer.Roles = []access.Grant{{RoleID: "ciso", Scope: "organization"}}
+	e.orgOfficer.Roles = []access.Grant{{RoleID: "ciso", Scope: "organization", Security: true}}
 	return e
 }
 

@@ -16,9 +16,9 @@ import (
 // loss would hurt most are kept, and how, is worth as much to an attacker as the secrets; the
 // rule errs on the side of hiding.
 //
-// Security roles: the roles of the pack that carry responsibility for information security
-// itself, by their ids in the shipped packs. Organisation-wide, they see every asset's
-// details; department-wide, the details of that department's assets.
+// Security roles: the roles the pack marks `security: true` (policy.Role.Security), which an
+// actor's grants carry (access.Grant.Security). Organisation-wide, they see every asset's
+// details; department-wide, the details of that department's assets. The shipped packs mark:
 //
 //	base          ciso, chief_security_officer, csirt (organisation); security_officer (department)
 //	koge          ciso, chief, security_manager (organisation in 上毛町), poc (統一的な窓口)
@@ -33,19 +33,8 @@ import (
 // run networks and systems, not the classification of what is on them); committees, councils
 // and 本部 (bodies that deliberate, not people who handle assets); advisers and the
 // ＣＳＩＲＴ要員 called in only when needed (財政, 法務, 広報); 報道監; facility managers;
-// social-media owners; the 職員等 role everyone holds. Audit roles are auditors (read all,
-// change nothing) whatever their name. A pack that gives these responsibilities other ids
-// must use the ids above for its roles to count.
-var securityRoles = map[string]bool{
-	"ciso": true, "cio": true, "ciso_assistant": true, "chief": true, "chief_security_officer": true, "deputy_chief": true,
-	"csirt": true, "csirt_lead": true, "csirt_head": true, "csirt_deputy": true, "csirt_manager": true, "csirt_member": true,
-	"incident_handler": true, "poc": true,
-	"security_manager": true, "security_officer": true, "security_admin": true,
-}
-
-// everyoneRole is the role every member of staff holds (職員等); holding it grants nothing
-// beyond one's own department.
-const everyoneRole = "staff"
+// social-media owners; the 職員等 role everyone holds (marked `all_staff: true`, which widens
+// nothing). Audit roles are auditors (read all, change nothing) whatever their marks.
 
 // topLevels is, for each axis of a pack, the levels of the axis's highest rank.
 type topLevels map[string][]string

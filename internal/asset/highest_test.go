@@ -2,6 +2,7 @@ package asset
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"mamori/internal/access"
@@ -54,26 +55,39 @@ func TestHighestClassOfEachPack(t *testing.T) {
 	}
 }
 
-// TestSecurityRolesArePackRoles: every id taken for a security role is a role of some shipped
-// pack, so that a misspelt id cannot silently hide details from the people it names.
-func TestSecurityRolesArePackRoles(t *testing.T) {
+// TestPacksMarkTheirSecurityRoles: the roles each shipped pack marks as security roles and as
+// the role every member of staff holds, as the comment on reach lists them.
+func TestPacksMarkTheirSecurityRoles(t *testing.T) {
 	lib, err := packs.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	known := map[string]bool{}
-	for _, p := range lib.List() {
+	for pack, want := range map[string]struct{ security, allStaff string }{
+		"koge":         {"ciso chief security_manager poc", "staff"},
+		"toki":         {"ciso chief_security_officer security_officer csirt", ""},
+		"abira-kyoiku": {"cio security_manager", "staff"},
+		"kishiwada":    {"ciso ciso_assistant security_manager security_officer csirt_lead incident_handler csirt_member security_admin", "staff"},
+		"yamagata":     {"ciso chief deputy_chief security_officer security_manager csirt_head csirt_deputy csirt_manager", "staff"},
+	} {
+		p, ok := lib.Get(pack)
+		if !ok {
+			t.Fatalf("no pack %s", pack)
+		}
+		var security, allStaff []string
 		for _, r := range p.Roles {
-			known[r.ID] = true
+			if r.Security {
+				security = append(security, r.ID)
+			}
+			if r.AllStaff {
+				allStaff = append(allStaff, r.ID)
+			}
 		}
-	}
-	for id := range securityRoles {
-		if !known[id] {
-			t.Errorf("security role %s is no role of any pack", id)
+		if got := strings.Join(security, " "); got != want.security {
+			t.Errorf("%s: security roles %q, want %q", pack, got, want.security)
 		}
-	}
-	if !known[everyoneRole] {
-		t.Errorf("%s is no role of any pack", everyoneRole)
+		if got := strings.Join(allStaff, " "); got != want.allStaff {
+			t.Errorf("%s: all-staff roles %q, want %q", pack, got, want.allStaff)
+		}
 	}
 }
 
@@ -89,10 +103,10 @@ func TestReach(t *testing.T) {
 		readOwn, writeOwn, seesOwnDetails bool
 	}{
 		{"staff", staff, false, false, false, true, false, true},
-		{"the 職員等 role everyone holds", with(staff, access.Grant{RoleID: "staff", Scope: "organization"}), false, false, false, true, false, true},
-		{"CISO", with(staff, access.Grant{RoleID: "ciso", Scope: "organization"}), true, true, true, true, true, true},
+		{"the 職員等 role everyone holds", with(staff, access.Grant{RoleID: "staff", Scope: "organization", AllStaff: true}), false, false, false, true, false, true},
+		{"CISO", with(staff, access.Grant{RoleID: "ciso", Scope: "organization", Security: true}), true, true, true, true, true, true},
 		{"auditor", with(staff, access.Grant{RoleID: "audit_chief", Scope: "organization"}), true, false, true, true, false, true},
-		{"情報セキュリティ管理者 of the other department", with(staff, access.Grant{RoleID: "security_manager", Scope: "department", DepartmentID: other}),
+		{"情報セキュリティ管理者 of the other department", with(staff, access.Grant{RoleID: "security_manager", Scope: "department", DepartmentID: other, Security: true}),
 			true, true, true, true, false, true},
 		{"a non-security department role", with(staff, access.Grant{RoleID: "facility_manager", Scope: "department", DepartmentID: other}),
 			true, true, false, true, false, true},

@@ -4,7 +4,7 @@ import "mamori/internal/access"
 
 // reach is what an actor may see and change in the register:
 //   - the program itself (the system actor of the command line and of start-up): everything;
-//   - holders of an organisation-wide security role (securityRoles: CISO, 統括情報セキュリティ
+//   - holders of an organisation-wide security role (marked so by the pack: CISO, 統括情報セキュリティ
 //     責任者, CSIRT …): read and change everything, details included;
 //   - auditors: read everything, details included; change nothing;
 //   - holders of a department-wide security role (情報セキュリティ管理者 of a 課 …): read and
@@ -15,7 +15,7 @@ import "mamori/internal/access"
 //     asset, but not the details of an asset of the highest class outside their own department;
 //   - holders of other department-wide roles: read and change that department's assets, with
 //     the same exception;
-//   - the role every member of staff holds (everyoneRole, 職員等) widens nothing.
+//   - the role every member of staff holds (marked all_staff by the pack: 職員等) widens nothing.
 //
 // An asset whose details an actor may not see cannot be changed or deleted by that actor: it
 // is listed with its number, kind, class, department and state only (see redact). Registering
@@ -43,11 +43,11 @@ func reachOf(who access.Actor) reach {
 		r.read[who.DepartmentID], r.detail[who.DepartmentID] = true, true
 	}
 	for _, g := range who.Roles {
-		security := securityRoles[g.RoleID]
+		security := g.Security
 		switch {
 		case access.Actor{Roles: []access.Grant{g}}.IsAuditor():
 			r.readAll, r.detailAll = true, true
-		case g.RoleID == everyoneRole:
+		case g.AllStaff:
 		case g.Scope == "organization":
 			r.readAll, r.writeAll = true, true
 			r.detailAll = r.detailAll || security

@@ -40,7 +40,7 @@ func TestHighestClassDetails(t *testing.T) {
 		networkAdmin.Roles = []access.Grant{{RoleID: "network_admin", Scope: "organization"}}
 		securityAdmin := base // 情報セキュリティ管理者 of 総務課, seated in 税務課
 		securityAdmin.DepartmentID = e.zeimu
-		securityAdmin.Roles = []access.Grant{{RoleID: "security_admin", Scope: "department", DepartmentID: e.soumu}}
+		securityAdmin.Roles = []access.Grant{{RoleID: "security_admin", Scope: "department", DepartmentID: e.soumu, Security: true}}
 		clerkZeimu := base
 		clerkZeimu.DepartmentID = e.zeimu
 

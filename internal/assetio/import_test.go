@@ -407,7 +407,7 @@ func TestPermission(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db, "kishiwada")
 		manager := access.Actor{OrgID: e.admin.OrgID, UserID: 9, Login: "m", DepartmentID: e.soumu,
-			Roles: []access.Grant{{RoleID: "security_manager", Scope: "department", DepartmentID: e.soumu}}}
+			Roles: []access.Grant{{RoleID: "security_manager", Scope: "department", DepartmentID: e.soumu, Security: true}}}
 		rep, err := e.im.Import(context.Background(), manager, "x.csv", bytes.NewReader(csvFile(kishiwadaRows()...)), assetio.Options{ValidOnly: true})
 		if err != nil {
 			t.Fatal(err)

@@ -6,6 +6,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -25,6 +26,9 @@ type Service struct {
 	Params          Params
 	IdleTimeout     time.Duration // default 30 minutes
 	AbsoluteTimeout time.Duration // default 12 hours
+	// RoleMarks, when set, tells what the organisation's pack says of each of its roles, so
+	// that an actor's grants carry it.
+	RoleMarks func(ctx context.Context, orgID int64) (map[string]access.RoleMarks, error)
 	// hashing bounds concurrent argon2id computations (each takes Params.MemoryKiB).
 	hashing chan struct{}
 	// dummy is the hash unknown logins are verified against, made once.

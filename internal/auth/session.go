@@ -100,6 +100,15 @@ func (s *Service) actor(ctx context.Context, u User, c Client) (access.Actor, er
 		if err != nil {
 			return who, apperr.Wrap(err, "grants")
 		}
+		if s.RoleMarks != nil && len(grants) > 0 {
+			marks, err := s.RoleMarks(ctx, u.OrgID)
+			if err != nil {
+				return who, apperr.Wrap(err, "role marks")
+			}
+			for i, g := range grants {
+				grants[i].Security, grants[i].AllStaff = marks[g.RoleID].Security, marks[g.RoleID].AllStaff
+			}
+		}
 		who.Roles = grants
 	}
 	return who, nil

@@ -54,6 +54,8 @@ func reachOf(who access.Actor, lb policy.Logbook) reach {
 			} else {
 				grant(0)
 			}
+		case g.AllStaff:
+			// The role every member of staff holds widens nothing.
 		case g.Scope == "organization":
 			r.readAll = true
 		case g.Scope == "department" && g.DepartmentID != 0:

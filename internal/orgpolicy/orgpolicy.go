@@ -168,6 +168,25 @@ const defaultLockout = 5
 
 // RoleScope tells the organisation's role assignments which roles its pack defines. Before an
 // organisation is bound to a pack every role is accepted, with any scope.
+// RoleMarks returns what the organisation's active pack says of each of its roles; an
+// organisation without a pack has no marked roles.
+func (s *Service) RoleMarks(ctx context.Context, orgID int64) (map[string]access.RoleMarks, error) {
+	p, _, err := s.Active(ctx, orgID)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]access.RoleMarks, len(p.Roles))
+	for _, r := range p.Roles {
+		if r.Security || r.AllStaff {
+			out[r.ID] = access.RoleMarks{Security: r.Security, AllStaff: r.AllStaff}
+		}
+	}
+	return out, nil
+}
+
 func (s *Service) RoleScope(ctx context.Context, orgID int64, id string) (string, bool, error) {
 	p, _, err := s.Active(ctx, orgID)
 	if apperr.CodeOf(err) == apperr.NotFound {

@@ -36,6 +36,9 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 		if !oneOf(roleScopes, r.Scope) {
 			c.add(path+".scope", "scope %q is not one of %s", r.Scope, strings.Join(roleScopes, ", "))
 		}
+		if r.Security && r.AllStaff {
+			c.add(path+".security", "a role every member of staff holds cannot be a security role")
+		}
 		for j, a := range r.Acting {
 			c.roleRef(fmt.Sprintf("%s.acting[%d]", path, j), a)
 		}

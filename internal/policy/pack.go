@@ -50,7 +50,16 @@ type Role struct {
 	Scope  string   `yaml:"scope" json:"scope"` // organization, department, system
 	Duties []Duty   `yaml:"duties,omitempty" json:"duties,omitempty"`
 	Acting []string `yaml:"acting,omitempty" json:"acting,omitempty"` // role ids, in order, who act when the holder is absent
-	Cite   Cite     `yaml:"cite" json:"cite"`
+	// Security marks a role that carries responsibility for information security itself (CISO,
+	// 統括情報セキュリティ責任者, CSIRT, a 課's 情報セキュリティ管理者 …): its holders see the
+	// details of the highest class — all of them for an organisation-wide role, those of their
+	// department for a department role. Roles that run networks and systems, deliberating
+	// bodies and advisers are not security roles in this sense.
+	Security bool `yaml:"security,omitempty" json:"security,omitempty"`
+	// AllStaff marks the role every member of staff holds (職員等): its duties bind everyone,
+	// and holding it grants nothing beyond one's own department.
+	AllStaff bool `yaml:"all_staff,omitempty" json:"all_staff,omitempty"`
+	Cite     Cite `yaml:"cite" json:"cite"`
 }
 
 // Duty is one thing a role must do.

@@ -62,13 +62,14 @@ func (s *Service) AttachmentBody(ctx context.Context, who access.Actor, requestI
 	return a, body, nil
 }
 
-// seesAll: platform administrators, auditors, and holders of an organisation-wide role.
+// seesAll: platform administrators, auditors, and holders of an organisation-wide role other
+// than the one every member of staff holds.
 func seesAll(who access.Actor) bool {
 	if who.PlatformAdmin || who.IsAuditor() {
 		return true
 	}
 	for _, g := range who.Roles {
-		if g.Scope == "organization" {
+		if g.Scope == "organization" && !g.AllStaff {
 			return true
 		}
 	}
