@@ -82,6 +82,7 @@ func TestDemoRegister(t *testing.T) {
 				for _, d := range tree {
 					code[d.ID] = d.Code
 				}
+				byRequest := outByRequest(t, db, orgID)
 				for _, a := range list {
 					perDept[a.DepartmentID]++
 					kinds[a.Kind]++
@@ -102,7 +103,7 @@ func TestDemoRegister(t *testing.T) {
 					if a.State == "disposed" && (a.DisposedOn == "" || a.DisposedOn < a.AcquiredOn) {
 						t.Errorf("%s disposed of on %q, acquired %s", a.Number, a.DisposedOn, a.AcquiredOn)
 					}
-					if (a.State == "lent" || a.State == "taken_out" || a.State == "in_repair") && !strings.Contains(a.Note, "令和") {
+					if (a.State == "lent" || a.State == "taken_out" || a.State == "in_repair") && !strings.Contains(a.Note, "令和") && !byRequest[a.ID] {
 						t.Errorf("%s is %s without the dates in its note: %q", a.Number, a.State, a.Note)
 					}
 				}

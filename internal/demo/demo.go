@@ -73,7 +73,7 @@ func Load(ctx context.Context, s *app.Services, orgID int64, p *policy.Compiled)
 		}
 		res.Accounts = append(res.Accounts, Account{Login: m.login, Name: m.name, Role: role, Password: pw})
 	}
-	return res, nil
+	return res, b.requests(p)
 }
 
 type member struct {

@@ -191,3 +191,7 @@ func assignees(ctx context.Context, q querier, orgID int64, role, day, cond stri
 	}
 	return out, rows.Err()
 }
+
+// WaitKey is the key a role grant meets requests' waits on ("security_manager@d:12"): a request
+// waits for whoever holds a grant of the key it names.
+func WaitKey(g access.Grant) string { return grantKey(g) }
