@@ -46,6 +46,7 @@ func TestPagesPassAccessibilityCheck(t *testing.T) {
 	if _, err := demo.Load(context.Background(), s, o.ID, pack); err != nil {
 		t.Fatal(err)
 	}
+	filed := fileDemoRequest(t, s, o.ID)
 	check := func(t *testing.T, name string) {
 		t.Helper()
 		must(t, chromedp.Do(ctx, chromedp.WaitReady(chromedp.CSS("main"))))
@@ -88,7 +89,8 @@ func TestPagesPassAccessibilityCheck(t *testing.T) {
 		"/users", "/users/new", "/users/2", "/audit", "/notifications", "/account", "/account/password", "/nowhere",
 		"/assets", "/assets?q=端末", "/assets/new", "/assets/1", "/assets/labels",
 		"/logbooks", "/logbooks/room_access", "/logbooks/room_access/new", "/logbooks/room_access/1", "/logbooks/room_access/print",
-		"/logbooks/system_change_record?unconfirmed=1"} {
+		"/logbooks/system_change_record?unconfirmed=1",
+		"/requests/new", "/requests/new?kind=take_out", "/requests/inbox", "/requests", filed, filed + "/print"} {
 		t.Run(path, func(t *testing.T) { visit(t, path) })
 	}
 	t.Run("the register import", func(t *testing.T) {

@@ -195,6 +195,7 @@ func TestAdministration(t *testing.T) {
 			expect(t, c.post(r.location+"/delete", url.Values{}), http.StatusOK, `name="confirmed" value="yes"`)
 			visitImportPages(t, f, c)
 			visitLogbookPages(t, c, deptID, staffID)
+			visitRequestPages(t, f, c, deptID, staffID)
 		})
 		t.Run("every template was rendered", func(t *testing.T) {
 			f.web.pages.mu.Lock()

@@ -69,6 +69,7 @@ type page struct {
 	Who     *access.Actor
 	OrgName string
 	Unread  int    // the signed-in user's unread notices, up to notify.UnreadCap
+	Waiting int    // requests waiting for the signed-in user's decision or acknowledgement
 	Flash   string // catalog key of a one-time notice
 	Errors  []fieldMessage
 	Form    url.Values
@@ -126,6 +127,7 @@ func (w *Server) newPage(r *http.Request, title, nav string) *page {
 			p.OrgName = o.Name
 		}
 		p.Unread = w.unreadCount(r)
+		p.Waiting = w.waitingCount(r)
 	}
 	return p
 }

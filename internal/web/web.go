@@ -131,6 +131,23 @@ func (w *Server) routes() {
 	m.Handle("POST /logbooks/{logbook}/{id}/correct", full(w.logbookCorrect))
 	m.Handle("POST /logbooks/{logbook}/{id}/confirm", full(w.logbookConfirm))
 
+	files := func(h handlerFunc) http.Handler { return w.withSession(w.signedIn(w.handleFiles(h))) }
+	m.Handle("GET /requests", full(w.requestList))
+	m.Handle("GET /requests/inbox", full(w.requestInbox))
+	m.Handle("GET /requests/new", full(w.requestKinds))
+	m.Handle("POST /requests/new", files(w.requestCreate))
+	m.Handle("GET /requests/{id}", full(w.requestDetail))
+	m.Handle("GET /requests/{id}/print", full(w.requestPrint))
+	m.Handle("GET /requests/{id}/attachments/{attachment}", full(w.requestAttachment))
+	m.Handle("POST /requests/{id}/decide", full(w.requestDecide))
+	m.Handle("GET /requests/{id}/edit", full(w.requestEditForm))
+	m.Handle("POST /requests/{id}/resubmit", files(w.requestResubmit))
+	m.Handle("POST /requests/{id}/cancel", full(w.requestCancel))
+	m.Handle("POST /requests/{id}/take-out", full(w.requestTakeOut))
+	m.Handle("POST /requests/{id}/return", full(w.requestReturn))
+	m.Handle("POST /requests/{id}/dispose", full(w.requestDispose))
+	m.Handle("POST /requests/{id}/acknowledge", full(w.requestAcknowledge))
+
 	m.Handle("GET /audit", full(w.audit))
 	m.Handle("POST /audit/verify", full(w.auditVerify))
 
