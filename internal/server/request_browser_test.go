@@ -1,0 +1,88 @@
+package server
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"mamori/internal/access"
+	"mamori/internal/auth"
+	"mamori/internal/org"
+	"mamori/internal/store/storetest"
+)
+
+// TestBrowserRequestFileAndApprove drives Chromium through a request's life on 上毛町's pack: a
+// clerk files a 私物パソコン request through the generated form, the 情報セキュリティ管理者
+// finds it waiting and approves it, and the page then shows it approved.
+func TestBrowserRequestFileAndApprove(t *testing.T) {
+	ctx := browserContext(t)
+	s, srv, _ := start(t, storetest.SQLite(t))
+	bg := context.Background()
+	o, _ := s.Org.First(bg)
+	sys := access.System(o.ID, "test")
+	if _, err := s.Policy.Use(bg, sys, "koge"); err != nil {
+		t.Fatal(err)
+	}
+	dept, err := s.Org.CreateDepartment(bg, sys, org.DepartmentInput{Code: "200", Name: "住民課", Kind: "section", Active: true})
+	must(t, err)
+	person := func(no, name, login string) string {
+		st, err := s.Org.CreateStaff(bg, sys, org.StaffInput{DepartmentID: dept.ID, EmployeeNo: no, Name: name, Employment: "regular", Active: true})
+		must(t, err)
+		if login == "kanri" {
+			_, err = s.Org.AssignRole(bg, sys, org.RoleAssignment{RoleID: "security_manager", Scope: "organization", HolderStaffID: st.ID})
+			must(t, err)
+		}
+		_, temp, err := s.Auth.CreateUser(bg, sys, auth.NewUser{Login: login, DisplayName: name, StaffID: st.ID, Lang: "ja"})
+		must(t, err)
+		return temp
+	}
+	clerkPW, managerPW := person("2001", "住民 花子", "clerk"), person("1001", "管理 一郎", "kanri")
+	signIn := func(login, temp string) {
+		pw := "ブラウザで設定する新しいパスワード"
+		must(t, chromedp.Do(ctx,
+			chromedp.Navigate(srv.URL+"/login"),
+			chromedp.SendKeys(chromedp.ID("f-login"), login),
+			chromedp.SendKeys(chromedp.ID("f-password"), temp),
+			chromedp.Submit(chromedp.ID("f-password")),
+			chromedp.WaitVisible(chromedp.ID("f-current")),
+			chromedp.SendKeys(chromedp.ID("f-current"), temp),
+			chromedp.SendKeys(chromedp.ID("f-new"), pw),
+			chromedp.SendKeys(chromedp.ID("f-confirm"), pw),
+			chromedp.Submit(chromedp.ID("f-confirm")),
+			chromedp.WaitVisible(chromedp.CSS(".site-nav")),
+		))
+	}
+	signIn("clerk", clerkPW)
+	must(t, chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/requests/new"),
+		chromedp.Click(chromedp.CSS(`a[href="/requests/new?kind=private_pc"]`)),
+		chromedp.WaitVisible(chromedp.ID("f-fields-device")),
+		chromedp.SendKeys(chromedp.ID("f-fields-device"), "私物ノートPC"),
+		chromedp.SetValue(chromedp.ID("f-fields-importance"), "IV"),
+		chromedp.Click(chromedp.CSS("form .btn--primary")),
+		chromedp.WaitVisible(chromedp.CSS(".notice--success")),
+	))
+	filed, err := chromedp.Run(ctx, chromedp.Location())
+	must(t, err)
+	if !strings.Contains(filed, "/requests/") {
+		t.Fatalf("after filing the browser is at %s", filed)
+	}
+	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.ID("f-login"))))
+
+	signIn("kanri", managerPW)
+	must(t, chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`a[href="/requests/inbox"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#waiting")),
+		chromedp.Click(chromedp.CSS(`td a[href^="/requests/"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`button[value="approve"]`)),
+		chromedp.Click(chromedp.CSS(`button[value="approve"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".notice--success")),
+	))
+	text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+	must(t, err)
+	if !strings.Contains(text, "承認しました") || !strings.Contains(text, "承認済み") || !strings.Contains(text, "管理 一郎") {
+		t.Fatalf("after approving the page reads:\n%s", text)
+	}
+}
