@@ -27,6 +27,8 @@ Usage:
   mamori pack list | validate FILE | show ID [--json] | diff A B [--json]   [--pack-dir DIR]
   mamori import assets FILE [--dry-run] [--valid-only] [--rejected OUT.csv]
   mamori export assets [--format xlsx|csv|csv-sjis] [--out FILE] [--kind K] [--department CODE] [--state S] [--q WORDS]
+  mamori request list [--state S] [--kind K] [--mine] | show N | inbox | decide N --decision approve|reject|send_back [--comment C] [--version V]   [--as LOGIN]
+  mamori request remind     (reminders of overdue returns and late reports, once a day per request; for cron)
   mamori verify
   mamori backup --out FILE
   mamori version
@@ -93,6 +95,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return importCmd(ctx, rest, stdout, stderr)
 	case "export":
 		return exportCmd(ctx, rest, stdout, stderr)
+	case "request":
+		return requestCmd(ctx, rest, stdout, stderr)
 	case "verify":
 		return verify(ctx, rest, stdout, stderr)
 	case "backup":

@@ -150,6 +150,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		stopMail := startMailer(ctx, s, mailServer, log)
 		defer stopMail()
 	}
+	defer startReminders(ctx, s, log)()
 
 	srv := &http.Server{
 		Handler: server.New(s, server.Options{Logger: log, SecureCookies: *secure || tlsConfig != nil, Version: version(),
