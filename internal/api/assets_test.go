@@ -182,7 +182,15 @@ func TestAssetRoundTrip(t *testing.T) {
 			t.Errorf("the register after delete %+v", l)
 		}
 
-		audit := decodeAs[list[auditlog.Entry]](t, f.do("GET", "/api/v1/audit?entity=asset&entity_id="+itoa64(made.ID), f.admin, nil),
+		// The asset was registered of the highest class (A): the administrator's token sees
+		// that it was registered and changed, but not what was recorded; the auditor sees it all.
+		withheld := decodeAs[list[auditlog.Entry]](t, f.do("GET", "/api/v1/audit?entity=asset&entity_id="+itoa64(made.ID), f.admin, nil),
+			http.StatusOK)
+		if len(withheld.Items) != 3 || !withheld.Items[1].Withheld || !withheld.Items[2].Withheld ||
+			withheld.Items[1].Before != "" || withheld.Items[2].After != "" {
+			t.Errorf("the administrator reads the highest class's records: %+v", withheld.Items)
+		}
+		audit := decodeAs[list[auditlog.Entry]](t, f.do("GET", "/api/v1/audit?entity=asset&entity_id="+itoa64(made.ID), f.auditor, nil),
 			http.StatusOK)
 		var actions []string
 		for _, e := range audit.Items {

@@ -31,6 +31,9 @@ type Entry struct {
 	After       string    `json:"after,omitempty"`
 	PrevHash    string    `json:"prev_hash"`
 	Hash        string    `json:"hash"`
+	// Withheld: the entry's before and after are not shown to this reader (Service.Screen);
+	// the stored entry keeps them and the chain is verified on it.
+	Withheld bool `json:"withheld,omitempty"`
 }
 
 // canonical is the exact encoding that is hashed: fixed field order, UTC time with microseconds

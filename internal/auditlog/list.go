@@ -39,6 +39,9 @@ type Filter struct {
 type Service struct {
 	DB  *store.DB
 	Now func() time.Time
+	// Screen, when set, withholds from listed entries what the reader may not see of the
+	// records they are about (the register's highest class); it sets Entry.Withheld.
+	Screen func(ctx context.Context, who access.Actor, entries []Entry) error
 }
 
 // List returns entries newest first and the total matching the filter.
@@ -95,7 +98,15 @@ func (s *Service) List(ctx context.Context, who access.Actor, f Filter) ([]Entry
 		}
 		out = append(out, e)
 	}
-	return out, total, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, apperr.Wrap(err, "audit list")
+	}
+	if s.Screen != nil {
+		if err := s.Screen(ctx, who, out); err != nil {
+			return nil, 0, err
+		}
+	}
+	return out, total, nil
 }
 
 // Verify checks the actor's organisation's chain.
