@@ -70,13 +70,17 @@ func (s *Service) remindOrg(ctx context.Context, orgID int64) ([]Reminder, error
 		return nil, err
 	}
 	now, today := s.now(), s.today()
+	// Requests reminded of today already are left out here, so that the sweeps after the day's
+	// first read only what is newly late.
+	const notYet = ` AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.org_id = r.org_id AND n.kind = $3 AND n.ref_type = 'request'
+		AND n.ref_id = r.id AND n.once_key = $4)`
 	overdue, err := s.query(ctx, `SELECT `+columns+from+`WHERE r.org_id = $1 AND r.state IN ('taken_out', 'lent')
-		AND r.due_on <> '' AND r.due_on < $2 ORDER BY r.due_on, r.id`, orgID, today)
+		AND r.due_on <> '' AND r.due_on < $2`+notYet+` ORDER BY r.due_on, r.id`, orgID, today, notify.ReturnOverdue, today)
 	if err != nil {
 		return nil, err
 	}
 	late, err := s.query(ctx, `SELECT `+columns+from+`WHERE r.org_id = $1 AND r.state = 'pending' AND r.post_hoc
-		AND r.report_due_at < $2 ORDER BY r.report_due_at, r.id`, orgID, now)
+		AND r.report_due_at < $2`+notYet+` ORDER BY r.report_due_at, r.id`, orgID, now, NoticePostHocLate, today)
 	if err != nil {
 		return nil, err
 	}
