@@ -179,6 +179,10 @@ func (e *env) inboxHas(who access.Actor, id int64) bool {
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	// The count beside the inbox link counts what the inbox lists.
+	if n, err := e.s.Requests.InboxCount(context.Background(), who, 1000); err != nil || n != len(list) {
+		e.t.Fatalf("inbox count %d (%v), the inbox lists %d", n, err, len(list))
+	}
 	for _, r := range list {
 		if r.ID == id {
 			return true

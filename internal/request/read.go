@@ -165,13 +165,45 @@ func (s *Service) List(ctx context.Context, who access.Actor, f Filter) ([]Reque
 // requests are left out unless the kind lets an applicant decide. It is one index lookup on
 // the keys of the actor's roles.
 func (s *Service) Inbox(ctx context.Context, who access.Actor) ([]Request, error) {
+	cond, args, err := s.inboxWhere(ctx, who)
+	if err != nil || cond == "" {
+		return nil, err
+	}
+	list, err := s.query(ctx, `SELECT `+columns+`, w.wait_key, w.role_id, w.purpose FROM request_waits w
+		JOIN requests r ON r.id = w.request_id
+		LEFT JOIN staff s ON s.id = r.applicant_staff_id LEFT JOIN departments d ON d.id = r.department_id
+		WHERE `+cond+` ORDER BY w.request_id LIMIT 500`, args...)
+	// An actor who holds two roles a request waits for sees it once.
+	return slices.CompactFunc(list, func(a, b Request) bool { return a.ID == b.ID }), err
+}
+
+// InboxCount is how many requests wait for the actor, counted up to limit: the figure every
+// page shows beside the inbox link, without reading the requests.
+func (s *Service) InboxCount(ctx context.Context, who access.Actor, limit int) (int, error) {
+	cond, args, err := s.inboxWhere(ctx, who)
+	if err != nil || cond == "" {
+		return 0, err
+	}
+	args = append(args, limit)
+	var n int
+	err = s.DB.SQL.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT DISTINCT w.request_id FROM request_waits w
+		JOIN requests r ON r.id = w.request_id WHERE `+cond+` LIMIT $`+itoa(len(args))+`) x`, args...).Scan(&n)
+	if err != nil {
+		return 0, apperr.Wrap(err, "inbox count")
+	}
+	return n, nil
+}
+
+// inboxWhere is the condition on request_waits w joined to requests r that selects what waits
+// for the actor, or "" when nothing can.
+func (s *Service) inboxWhere(ctx context.Context, who access.Actor) (string, []any, error) {
 	p, err := s.pack(ctx, who.OrgID)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	keys, err := s.keysOf(ctx, s.DB.SQL, p, who)
 	if err != nil || len(keys) == 0 {
-		return nil, err
+		return "", nil, err
 	}
 	args := []any{who.OrgID, who.StaffID}
 	var in []string
@@ -186,13 +218,7 @@ func (s *Service) Inbox(ctx context.Context, who access.Actor) ([]Request, error
 			self += " OR r.kind = $" + itoa(len(args))
 		}
 	}
-	list, err := s.query(ctx, `SELECT `+columns+`, w.wait_key, w.role_id, w.purpose FROM request_waits w
-		JOIN requests r ON r.id = w.request_id
-		LEFT JOIN staff s ON s.id = r.applicant_staff_id LEFT JOIN departments d ON d.id = r.department_id
-		WHERE w.org_id = $1 AND w.wait_key IN (`+strings.Join(in, ", ")+`) AND (r.applicant_staff_id <> $2 OR `+self+`)
-		ORDER BY w.request_id LIMIT 500`, args...)
-	// An actor who holds two roles a request waits for sees it once.
-	return slices.CompactFunc(list, func(a, b Request) bool { return a.ID == b.ID }), err
+	return `w.org_id = $1 AND w.wait_key IN (` + strings.Join(in, ", ") + `) AND (r.applicant_staff_id <> $2 OR ` + self + `)`, args, nil
 }
 
 // Overdue returns the returnable requests the actor may see whose assets are still out after

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"mamori/internal/apperr"
@@ -113,15 +114,28 @@ func (w *Server) requestList(rw http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// waitingCount is how many requests wait for the user, for the navigation.
+// maxWaiting caps the count beside the inbox link: it reads at most this many rows, and a
+// full count shows as 99+.
+const maxWaiting = 100
+
+// WaitingText is the inbox count as the navigation shows it.
+func (p *page) WaitingText() string {
+	if p.Waiting >= maxWaiting {
+		return strconv.Itoa(maxWaiting-1) + "+"
+	}
+	return strconv.Itoa(p.Waiting)
+}
+
+// waitingCount is how many requests wait for the user, for the navigation: a count on the
+// index of what waits, capped at maxWaiting.
 func (w *Server) waitingCount(r *http.Request) int {
 	who := stateOf(r).who
 	if len(who.Roles) == 0 {
 		return 0
 	}
-	list, err := w.s.Requests.Inbox(r.Context(), who)
+	n, err := w.s.Requests.InboxCount(r.Context(), who, maxWaiting)
 	if err != nil {
 		return 0
 	}
-	return len(list)
+	return n
 }
