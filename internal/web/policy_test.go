@@ -37,7 +37,9 @@ func TestPolicyAndRoles(t *testing.T) {
 			expect(t, b.post("/policy/use", url.Values{"pack_id": {"koge"}}), http.StatusOK, `name="confirmed" value="yes"`, `name="pack_id" value="koge"`)
 			expect(t, b.post("/policy/use", url.Values{"pack_id": {"koge"}, "confirmed": {"yes"}}), http.StatusSeeOther, "/policy")
 			r := b.get("/policy")
-			expect(t, r, http.StatusOK, "ポリシーパックを適用しました", "副町長", "企画開発課長", "重要性分類", "000_6c21558d5de3ac6d.txt", "根拠：")
+			expect(t, r, http.StatusOK, "ポリシーパックを適用しました", "副町長", "企画開発課長", "重要性分類", "000_6c21558d5de3ac6d.txt", "根拠：",
+				// 外部ネットワークとの接続 is decided jointly (6(1)⑩ア); 例外措置 may be reported after the fact.
+				"<br>及び 統括情報セキュリティ責任者", "<br>及び ネットワーク管理者", "事後報告は1日以内", ">持ち出し</span>", ">廃棄</span>")
 			expect(t, b.get("/audit?action=policy.bind"), http.StatusOK, "ポリシーパックの適用", "全1件")
 		})
 		t.Run("an invalid pack is refused with its problems and changes nothing", func(t *testing.T) {
