@@ -11,6 +11,7 @@ import (
 	"mamori/internal/asset"
 	"mamori/internal/auditlog"
 	"mamori/internal/auth"
+	"mamori/internal/incident"
 	"mamori/internal/logbook"
 	"mamori/internal/notify"
 	"mamori/internal/org"
@@ -35,6 +36,8 @@ type Services struct {
 	Requests *request.Service
 	// Notices are each user's お知らせ; domain services write them with notify.Notify.
 	Notices *notify.Service
+	// Incidents are 情報セキュリティインシデント: reports, triage, escalation and response.
+	Incidents *incident.Service
 }
 
 // shipped returns the packs built into the binary. They are validated by their tests, so a
@@ -74,6 +77,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Logbooks: &logbook.Service{DB: db, Policy: pol, Now: now},
 		Requests: &request.Service{DB: db, Policy: pol, Now: now},
 		Notices:  &notify.Service{DB: db, Now: now},
+		Incidents: &incident.Service{DB: db, Policy: pol, Now: now},
 	}
 }
 

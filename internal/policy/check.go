@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -336,6 +337,12 @@ func (c *checker) incident() {
 				c.add(fmt.Sprintf("%s.notify[%d]", path, j), "unknown contact %q", n)
 			}
 		}
+		if cat.From != "" && !p.contact(cat.From) {
+			c.add(path+".from", "unknown contact %q", cat.From)
+		}
+		if cat.WithinMinutes < 0 || cat.WithinMinutes > 60*24*90 {
+			c.add(path+".within_minutes", "must be between 1 and 129600 (90 days)")
+		}
 		c.cite(path, cat.Cite, inh("incident.categories/"+cat.ID))
 	}
 	seen = map[string]bool{}
@@ -355,6 +362,9 @@ func (c *checker) incident() {
 					c.add(fmt.Sprintf("%s.to[%d]", sp, k), "unknown contact %q", to)
 				}
 			}
+			if s.WithinMinutes < 0 || s.WithinMinutes > 60*24*90 {
+				c.add(sp+".within_minutes", "must be between 1 and 129600 (90 days)")
+			}
 		}
 		c.cite(path, r.Cite, inh("incident.routes/"+r.ID))
 	}
@@ -368,6 +378,18 @@ func (c *checker) incident() {
 		c.roleRef(path+".decided_by", m.DecidedBy)
 		c.cite(path, m.Cite, inh("incident.measures/"+m.ID))
 	}
+	for i, id := range p.Incident.FirstRecipients {
+		if !p.contact(id) {
+			c.add(fmt.Sprintf("incident.first_recipients[%d]", i), "unknown contact %q", id)
+		}
+	}
+	for i, id := range p.Incident.MemberReportsTo {
+		c.roleRef(fmt.Sprintf("incident.member_reports_to[%d]", i), id)
+	}
+	if a := p.Incident.PlanApproval; a != "" && !slices.ContainsFunc(p.Approvals, func(x Approval) bool { return x.ID == a }) {
+		c.add("incident.plan_approval", "unknown approval %q", a)
+	}
+	c.roleRef("incident.plan_approved_by", p.Incident.PlanApprovedBy)
 	if pub := p.Incident.Publication; pub != nil {
 		c.roleRef("incident.publication.decided_by", pub.DecidedBy)
 		c.cite("incident.publication", pub.Cite, inh("incident.publication"))

@@ -36,6 +36,15 @@ func merge(parent, child *Pack) *Pack {
 	if ci.Cite.Article == "" {
 		out.Incident.Cite = pi.Cite
 	}
+	if len(ci.FirstRecipients) == 0 {
+		out.Incident.FirstRecipients = pi.FirstRecipients
+	}
+	if len(ci.MemberReportsTo) == 0 {
+		out.Incident.MemberReportsTo = pi.MemberReportsTo
+	}
+	if ci.PlanApproval == "" && ci.PlanApprovedBy == "" {
+		out.Incident.PlanApproval, out.Incident.PlanApprovedBy = pi.PlanApproval, pi.PlanApprovedBy
+	}
 	if out.Auth.LockoutAfterFailures == 0 {
 		out.Auth.LockoutAfterFailures = parent.Auth.LockoutAfterFailures
 	}

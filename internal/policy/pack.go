@@ -222,7 +222,19 @@ type Incident struct {
 	Routes      []Route      `yaml:"routes,omitempty" json:"routes,omitempty"`
 	Measures    []Measure    `yaml:"measures,omitempty" json:"measures,omitempty"` // network cut, system stop …
 	Publication *Publication `yaml:"publication,omitempty" json:"publication,omitempty"`
-	Cite        Cite         `yaml:"cite,omitempty" json:"cite,omitempty"`
+	// FirstRecipients are the contacts a report goes to first and who triage it (上毛町 3(1):
+	// ネットワーク管理者 and 情報システム管理者; 岸和田市 10(1)①: the CSIRT and the
+	// 情報セキュリティ責任者). Without them, the receivers of the first route's first step.
+	FirstRecipients []string `yaml:"first_recipients,omitempty" json:"first_recipients,omitempty"`
+	// MemberReportsTo are the roles that receive the incidents the organisations under this one
+	// report upwards (山形県 2.1(10)⑦: CSIRT 管理者 for 県内市町村) and may add support to them.
+	// Without them, the holders of the pack's organisation-wide security roles.
+	MemberReportsTo []string `yaml:"member_reports_to,omitempty" json:"member_reports_to,omitempty"`
+	// PlanApproval is the approval kind whose steps approve a 再発防止計画 (上毛町
+	// recurrence_plan); without it PlanApprovedBy, or the CISO, approves it.
+	PlanApproval   string `yaml:"plan_approval,omitempty" json:"plan_approval,omitempty"`
+	PlanApprovedBy string `yaml:"plan_approved_by,omitempty" json:"plan_approved_by,omitempty"` // role id
+	Cite           Cite   `yaml:"cite,omitempty" json:"cite,omitempty"`
 }
 
 // TriageStep is one step of the first response.
@@ -240,7 +252,12 @@ type Category struct {
 	Name        string   `yaml:"name" json:"name"`
 	Description string   `yaml:"description,omitempty" json:"description,omitempty"`
 	Notify      []string `yaml:"notify,omitempty" json:"notify,omitempty"`
-	Cite        Cite     `yaml:"cite" json:"cite"`
+	// From is the contact who tells those of Notify (上毛町 4(1): ネットワーク管理者); without it
+	// the first of the first recipients. Within and WithinMinutes are as for a route step.
+	From          string `yaml:"from,omitempty" json:"from,omitempty"`
+	Within        string `yaml:"within,omitempty" json:"within,omitempty"`
+	WithinMinutes int    `yaml:"within_minutes,omitempty" json:"within_minutes,omitempty"`
+	Cite          Cite   `yaml:"cite" json:"cite"`
 }
 
 // Contact is a person, role or body incidents are reported to (緊急連絡網).
@@ -267,6 +284,9 @@ type RouteStep struct {
 	To     []string `yaml:"to" json:"to"`     // contact ids
 	Action string   `yaml:"action,omitempty" json:"action,omitempty"`
 	Within string   `yaml:"within,omitempty" json:"within,omitempty"` // as the source words it (直ちに …)
+	// WithinMinutes is the deadline Mamori holds the report to, counted from when the step's
+	// From was told (or from the report); 0 takes it from Within (see RouteStep.Deadline).
+	WithinMinutes int `yaml:"within_minutes,omitempty" json:"within_minutes,omitempty"`
 }
 
 // Measure is an emergency action and the conditions under which it is taken.
