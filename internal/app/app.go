@@ -67,16 +67,16 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 	a.RoleMarks = pol.RoleMarks
 	assets := &asset.Service{DB: db, Policy: pol, Now: now}
 	return &Services{
-		DB:       db,
-		Now:      now,
-		Org:      &org.Service{DB: db, Now: now, Catalog: pol},
-		Auth:     a,
-		Audit:    &auditlog.Service{DB: db, Now: now, Screen: assets.ScreenAudit},
-		Policy:   pol,
-		Assets:   assets,
-		Logbooks: &logbook.Service{DB: db, Policy: pol, Now: now},
-		Requests: &request.Service{DB: db, Policy: pol, Now: now},
-		Notices:  &notify.Service{DB: db, Now: now},
+		DB:        db,
+		Now:       now,
+		Org:       &org.Service{DB: db, Now: now, Catalog: pol},
+		Auth:      a,
+		Audit:     &auditlog.Service{DB: db, Now: now, Screen: assets.ScreenAudit},
+		Policy:    pol,
+		Assets:    assets,
+		Logbooks:  &logbook.Service{DB: db, Policy: pol, Now: now},
+		Requests:  &request.Service{DB: db, Policy: pol, Now: now},
+		Notices:   &notify.Service{DB: db, Now: now},
 		Incidents: &incident.Service{DB: db, Policy: pol, Now: now},
 	}
 }

@@ -138,10 +138,13 @@ func holderLines(ctx context.Context, q querier, orgID int64, role, today string
 	return out, rows.Err()
 }
 
+// dashes are the hyphens Japanese text writes numbers with (－ ‐ − ー …).
+var dashes = strings.NewReplacer("\u2010", "-", "\u2011", "-", "\u2012", "-", "\u2013", "-", "\u2014", "-", "\u2015", "-", "\u2212", "-", "\u30fc", "-", "\uff70", "-")
+
 // normalizePhone turns full-width digits into half-width and checks that a number has between 6
 // and 20 digits and nothing but digits, +, -, spaces and brackets.
 func normalizePhone(v *apperr.Validation, field, phone string) string {
-	phone = strings.TrimSpace(width.Narrow.String(phone))
+	phone = strings.TrimSpace(dashes.Replace(width.Narrow.String(phone)))
 	if phone == "" {
 		return ""
 	}

@@ -197,7 +197,8 @@ func (s *Service) SetRootCause(ctx context.Context, who access.Actor, id int64, 
 
 // AddHandler names a member of staff to handle an incident — the way a restricted incident
 // reaches those it needs. Holders of organisation-wide security roles and the first recipients
-// name handlers.
+// name handlers; those of a restricted incident are named by the organisation-wide security roles
+// only.
 func (s *Service) AddHandler(ctx context.Context, who access.Actor, id, staffID int64) error {
 	now := s.now()
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
@@ -205,7 +206,7 @@ func (s *Service) AddHandler(ctx context.Context, who access.Actor, id, staffID 
 		if err != nil {
 			return err
 		}
-		if !who.IsSystem() && !orgSecurity(p, who) && !firstRecipient(p, who, in) {
+		if !who.IsSystem() && !orgSecurity(p, who) && (in.Restricted || !firstRecipient(p, who, in)) {
 			return forbidden("staff_id", "incident.error.not_recipient")
 		}
 		if ok, err := staffIn(ctx, tx, in.OrgID, staffID); err != nil {
