@@ -11,6 +11,7 @@ import (
 	"mamori/internal/asset"
 	"mamori/internal/auditlog"
 	"mamori/internal/auth"
+	"mamori/internal/compliance"
 	"mamori/internal/incident"
 	"mamori/internal/logbook"
 	"mamori/internal/notify"
@@ -36,6 +37,9 @@ type Services struct {
 	Requests *request.Service
 	// Notices are each user's お知らせ; domain services write them with notify.Notify.
 	Notices *notify.Service
+	// Compliance checks the register against the pack's rules at every write and in sweeps,
+	// and keeps the findings and the exception register (例外措置).
+	Compliance *compliance.Service
 	// Incidents are 情報セキュリティインシデント: reports, triage, escalation and response.
 	Incidents *incident.Service
 }
@@ -67,17 +71,19 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 	a.RoleMarks = pol.RoleMarks
 	assets := &asset.Service{DB: db, Policy: pol, Now: now}
 	return &Services{
-		DB:        db,
-		Now:       now,
-		Org:       &org.Service{DB: db, Now: now, Catalog: pol},
-		Auth:      a,
-		Audit:     &auditlog.Service{DB: db, Now: now, Screen: assets.ScreenAudit},
-		Policy:    pol,
-		Assets:    assets,
-		Logbooks:  &logbook.Service{DB: db, Policy: pol, Now: now},
-		Requests:  &request.Service{DB: db, Policy: pol, Now: now},
-		Notices:   &notify.Service{DB: db, Now: now},
-		Incidents: &incident.Service{DB: db, Policy: pol, Now: now},
+		DB:       db,
+		Now:      now,
+		Org:      &org.Service{DB: db, Now: now, Catalog: pol},
+		Auth:     a,
+		Audit:    &auditlog.Service{DB: db, Now: now, Screen: assets.ScreenAudit},
+		Policy:   pol,
+		Assets:   assets,
+		Logbooks: &logbook.Service{DB: db, Policy: pol, Now: now},
+		Requests: &request.Service{DB: db, Policy: pol, Now: now},
+		Notices:  &notify.Service{DB: db, Now: now},
+
+		Compliance: compliance.New(db, pol, assets, now),
+		Incidents:  &incident.Service{DB: db, Policy: pol, Now: now},
 	}
 }
 

@@ -106,6 +106,9 @@ func (s *Service) CreateMany(ctx context.Context, who access.Actor, inputs iter.
 			}
 			n++
 		}
+		if err := s.wrote(ctx, tx, who, p, b.written, nil); err != nil {
+			return err
+		}
 		return b.finish(ctx)
 	})
 	return n, err
@@ -126,6 +129,7 @@ type batch struct {
 	seq                      int64
 	hash                     string
 	actor, remote, userAgent string
+	written                  []Asset // the assets added, for the write hooks
 }
 
 func (s *Service) newBatch(ctx context.Context, tx *sql.Tx, who access.Actor, p *policy.Compiled) (*batch, error) {
@@ -231,6 +235,7 @@ func (b *batch) add(ctx context.Context, in Input, top int) error {
 		return apperr.Wrap(err, "audit insert")
 	}
 	b.seq, b.hash = e.Seq, e.Hash
+	b.written = append(b.written, a)
 	return nil
 }
 

@@ -21,6 +21,7 @@ type Service struct {
 	DB     *store.DB
 	Policy *orgpolicy.Service
 	Now    func() time.Time
+	writeHooks
 }
 
 func (s *Service) now() time.Time {
@@ -72,8 +73,10 @@ func (s *Service) Create(ctx context.Context, who access.Actor, in Input) (Asset
 	var a Asset
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		a, err = s.insert(ctx, tx, who, p, in, top)
-		return err
+		if a, err = s.insert(ctx, tx, who, p, in, top); err != nil {
+			return err
+		}
+		return s.wrote(ctx, tx, who, p, []Asset{a}, nil)
 	})
 	return reachOf(who).shown(topLevelsOf(p), a), err
 }
@@ -205,8 +208,10 @@ func (s *Service) Update(ctx context.Context, who access.Actor, id int64, in Inp
 		if a, err = get(ctx, tx, who.OrgID, id); err != nil {
 			return err
 		}
-		_, err = auditlog.Append(ctx, tx, who, now, auditlog.Event{Entity: "asset", EntityID: id, Action: "asset.update", Before: before, After: a})
-		return err
+		if _, err = auditlog.Append(ctx, tx, who, now, auditlog.Event{Entity: "asset", EntityID: id, Action: "asset.update", Before: before, After: a}); err != nil {
+			return err
+		}
+		return s.wrote(ctx, tx, who, p, []Asset{a}, nil)
 	})
 	return r.shown(top, a), err
 }
@@ -245,8 +250,10 @@ func (s *Service) Delete(ctx context.Context, who access.Actor, id int64) error 
 		if _, err := tx.ExecContext(ctx, `DELETE FROM assets WHERE id = $1 AND org_id = $2`, id, who.OrgID); err != nil {
 			return apperr.Wrap(err, "delete asset")
 		}
-		_, err = auditlog.Append(ctx, tx, who, s.now(), auditlog.Event{Entity: "asset", EntityID: id, Action: "asset.delete", Before: before})
-		return err
+		if _, err = auditlog.Append(ctx, tx, who, s.now(), auditlog.Event{Entity: "asset", EntityID: id, Action: "asset.delete", Before: before}); err != nil {
+			return err
+		}
+		return s.wrote(ctx, tx, who, nil, nil, []int64{id})
 	})
 }
 

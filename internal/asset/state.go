@@ -42,5 +42,8 @@ func ChangeState(ctx context.Context, tx *sql.Tx, who access.Actor, at time.Time
 	_, err = auditlog.Append(ctx, tx, who, at, auditlog.Event{Entity: "asset", EntityID: id, Action: "asset.state",
 		Before: map[string]string{"state": before.State, "disposed_on": before.DisposedOn},
 		After:  map[string]string{"state": state, "disposed_on": disposedOn}})
-	return after, err
+	if err != nil {
+		return after, err
+	}
+	return after, stateChanged(ctx, tx, who, after)
 }

@@ -300,6 +300,9 @@ func (c *checker) approvalLife(path string, a Approval) {
 	if a.ReportWithinDays < 0 || a.ReportWithinDays > 365 {
 		c.add(path+".report_within_days", "must be between 1 and 365")
 	}
+	if a.MaxDays < 0 || a.MaxDays > 3650 {
+		c.add(path+".max_days", "must be between 1 and 3650")
+	}
 	if !a.PostHoc && a.ReportWithinDays != 0 {
 		c.add(path+".report_within_days", "only an approval given after the fact (post_hoc) has a report deadline")
 	}

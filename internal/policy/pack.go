@@ -148,6 +148,10 @@ type Approval struct {
 	// SelfApproval lets an applicant who holds a step's role decide that step of their own
 	// request; only where the source allows it. Without it the applicant never decides.
 	SelfApproval bool `yaml:"self_approval,omitempty" json:"self_approval,omitempty"`
+	// MaxDays is the longest an approved deviation of this kind may last, in days from its
+	// approval (例外措置の期間); 0 leaves the program's default (compliance.DefaultExceptionDays).
+	// The shipped sources state no period, so a pack sets it where its own rules do.
+	MaxDays int `yaml:"max_days,omitempty" json:"max_days,omitempty"`
 	// NotifyAfter are reports made once the request is approved (安平町 様式第1号: the approver
 	// reports the permission to 情報ネットワーク管理者).
 	NotifyAfter []Notice `yaml:"notify_after,omitempty" json:"notify_after,omitempty"`
@@ -196,7 +200,7 @@ type Notice struct {
 type Field struct {
 	ID       string   `yaml:"id" json:"id"`
 	Name     string   `yaml:"name" json:"name"`
-	Type     string   `yaml:"type" json:"type"` // text, textarea, date, datetime, number, bool, enum, staff, asset, department
+	Type     string   `yaml:"type" json:"type"` // text, textarea, date, datetime, number, bool, enum, staff, asset, department, file, rule (pack rule ids), assets (管理番号s)
 	Required bool     `yaml:"required,omitempty" json:"required,omitempty"`
 	Values   []string `yaml:"values,omitempty" json:"values,omitempty"`
 	Cite     Cite     `yaml:"cite,omitempty" json:"cite,omitempty"`

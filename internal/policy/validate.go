@@ -17,7 +17,7 @@ var (
 	subjects   = []string{"asset", "none"}
 	severities = []string{"low", "medium", "high", "critical"}
 	attrTypes  = []string{"bool", "string", "int", "date", "enum"}
-	fieldTypes = []string{"text", "textarea", "date", "datetime", "number", "bool", "enum", "staff", "asset", "department", "file"}
+	fieldTypes = []string{"text", "textarea", "date", "datetime", "number", "bool", "enum", "staff", "asset", "department", "file", "rule", "assets"}
 	segmentIDs = []string{"mynumber", "lgwan", "internet", "management"}
 )
 

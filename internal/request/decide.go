@@ -104,6 +104,9 @@ func (s *Service) Decide(ctx context.Context, who access.Actor, id int64, d Deci
 		if err := apply(ctx, tx, &r, c, now); err != nil {
 			return err
 		}
+		if err := approvedHook(ctx, tx, p, who, r, now); err != nil {
+			return err
+		}
 		switch {
 		case d.Decision == Approve && r.State == Pending && c.step == before.Step:
 			if err := dropWait(ctx, tx, r.ID, key); err != nil {

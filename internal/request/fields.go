@@ -120,6 +120,8 @@ func fieldValue(f policy.Field, raw any) (any, string) {
 			return nil, "request.error.enum"
 		}
 		return str, ""
+	case "rule", "assets":
+		return listValue(raw)
 	case "staff", "asset", "department":
 		n, ok := number(raw)
 		if !ok || n <= 0 || n != math.Trunc(n) {

@@ -94,6 +94,9 @@ func (s *Service) Submit(ctx context.Context, who access.Actor, in Input) (Reque
 			return err
 		}
 		r.AssetIDs = uniq(in.AssetIDs)
+		if err := checkHook(ctx, tx, p, who, r, now); err != nil {
+			return err
+		}
 		if err := insert(ctx, tx, &r); err != nil {
 			return err
 		}

@@ -1,0 +1,96 @@
+// Package compliance is 遵守状況の確認: the pack's rules checked on the register at every write
+// and in a full sweep, the findings (指摘事項) they open and close, the rules that cannot be
+// evaluated, and the exceptions (例外措置) approved through the request engine that suppress
+// named findings until they expire.
+package compliance
+
+import (
+	"context"
+	"time"
+
+	"mamori/internal/apperr"
+	"mamori/internal/asset"
+	"mamori/internal/orgpolicy"
+	"mamori/internal/policy"
+	"mamori/internal/request"
+	"mamori/internal/store"
+)
+
+// Service checks the register against the organisation's pack.
+type Service struct {
+	DB     *store.DB
+	Policy *orgpolicy.Service
+	Now    func() time.Time
+}
+
+// New returns the compliance service and sets it to watch the register and the exception
+// requests: every write of assets through assets is checked in its own transaction, and an
+// approved request of the pack's exception kind enters the exception register.
+func New(db *store.DB, pol *orgpolicy.Service, assets *asset.Service, now func() time.Time) *Service {
+	s := &Service{DB: db, Policy: pol, Now: now}
+	if assets != nil {
+		assets.AfterWrite(s.afterWrite)
+	}
+	asset.OnStateChange("compliance", stateChanged)
+	request.Observe(ExceptionKind, request.Hook{Check: checkExceptionRequest, Approved: exceptionApproved})
+	return s
+}
+
+// ExceptionKind is the approval kind of the packs that requests an exception (例外措置).
+const ExceptionKind = "exception"
+
+// DefaultExceptionDays is the longest an exception may last when the pack's exception kind
+// sets no max_days: a year, the span of the annual review of the policy and its exceptions.
+const DefaultExceptionDays = 365
+
+// Severities of rules, lowest first; a finding's rank is its index plus one.
+var Severities = []string{"low", "medium", "high", "critical"}
+
+func severityRank(s string) int {
+	for i, v := range Severities {
+		if v == s {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// jst is the zone the organisations count their days in: an exception expires at the end of a
+// Japanese day.
+var jst = time.FixedZone("JST", 9*60*60)
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC().Truncate(time.Microsecond)
+	}
+	return time.Now().UTC().Truncate(time.Microsecond)
+}
+
+func today(now time.Time) string { return now.In(jst).Format(time.DateOnly) }
+
+// pack returns the organisation's pack; nil without error when it has none yet.
+func (s *Service) pack(ctx context.Context, orgID int64) (*policy.Compiled, error) {
+	p, _, err := s.Policy.Active(ctx, orgID)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return nil, nil
+	}
+	return p, err
+}
+
+// orgIDs lists every organisation.
+func (s *Service) orgIDs(ctx context.Context) ([]int64, error) {
+	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT id FROM organizations ORDER BY id`)
+	if err != nil {
+		return nil, apperr.Wrap(err, "organizations")
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, apperr.Wrap(err, "organizations")
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,234 @@
+package compliance
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"mamori/internal/access"
+	"mamori/internal/apperr"
+	"mamori/internal/asset"
+	"mamori/internal/policy"
+)
+
+// Finding is a finding as the pages, the API and the command line show it: the rule with its
+// article and the source's words, the asset, its department and the values that failed.
+type Finding struct {
+	ID             int64          `json:"id"`
+	RuleID         string         `json:"rule_id"`
+	Title          string         `json:"title"`
+	Severity       string         `json:"severity"`
+	Article        string         `json:"article"`
+	Quote          string         `json:"quote,omitempty"` // the source text the rule rests on
+	Require        string         `json:"require,omitempty"`
+	AssetID        int64          `json:"asset_id"`
+	AssetNumber    string         `json:"asset_number"`
+	DepartmentID   int64          `json:"department_id,omitempty"`
+	DepartmentName string         `json:"department_name,omitempty"`
+	Values         map[string]any `json:"values"`
+	FirstSeen      time.Time      `json:"first_seen"`
+	LastSeen       time.Time      `json:"last_seen"`
+	ClosedAt       *time.Time     `json:"closed_at,omitempty"`
+	CloseReason    string         `json:"close_reason,omitempty"`
+	SuppressedBy   int64          `json:"suppressed_by,omitempty"` // the exception that covers it
+	Events         []FindingEvent `json:"events,omitempty"`
+}
+
+// Open reports whether the finding is still open.
+func (f Finding) Open() bool { return f.ClosedAt == nil }
+
+// FindingEvent is one step of a finding's history.
+type FindingEvent struct {
+	Action      string    `json:"action"` // opened, changed, suppressed, unsuppressed, closed
+	Values      string    `json:"values,omitempty"`
+	ExceptionID int64     `json:"exception_id,omitempty"`
+	At          time.Time `json:"at"`
+}
+
+// Filter narrows a list of findings.
+type Filter struct {
+	DepartmentID int64
+	RuleID       string
+	MinSeverity  string // low, medium, high, critical: that severity and above
+	State        string // open (the default), closed, all
+	Suppressed   bool   // include open findings an exception covers
+	Limit        int    // at most 500; 100 when 0
+	Offset       int
+}
+
+// visibility is which departments' findings an actor sees: those of the assets the register
+// shows them.
+func visibility(who access.Actor) (all bool, depts []int64) {
+	if asset.CanRead(who, -1) {
+		return true, nil
+	}
+	cand := []int64{who.DepartmentID}
+	for _, g := range who.Roles {
+		if g.Scope == "department" {
+			cand = append(cand, g.DepartmentID)
+		}
+	}
+	for _, d := range cand {
+		if d != 0 && asset.CanRead(who, d) {
+			depts = append(depts, d)
+		}
+	}
+	return false, depts
+}
+
+// where builds the conditions of a findings query for the actor and filter; args start at $1.
+func where(who access.Actor, f Filter) (string, []any) {
+	conds := []string{"f.org_id = $1"}
+	args := []any{who.OrgID}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if all, depts := visibility(who); !all {
+		if len(depts) == 0 {
+			conds = append(conds, "1 = 0")
+		}
+		var in []string
+		for _, d := range depts {
+			in = append(in, arg(d))
+		}
+		if len(in) > 0 {
+			conds = append(conds, "f.department_id IN ("+strings.Join(in, ", ")+")")
+		}
+	}
+	switch f.State {
+	case "closed":
+		conds = append(conds, "f.closed_at IS NOT NULL")
+	case "all":
+	default:
+		conds = append(conds, "f.closed_at IS NULL")
+		if !f.Suppressed {
+			conds = append(conds, "f.suppressed_by IS NULL")
+		}
+	}
+	if f.DepartmentID != 0 {
+		conds = append(conds, "f.department_id = "+arg(f.DepartmentID))
+	}
+	if f.RuleID != "" {
+		conds = append(conds, "f.rule_id = "+arg(f.RuleID))
+	}
+	if r := severityRank(f.MinSeverity); r > 1 {
+		conds = append(conds, "f.severity_rank >= "+arg(r))
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+const findingColumns = `f.id, f.rule_id, f.severity, f.asset_id, f.asset_number, COALESCE(f.department_id, 0), COALESCE(d.name, ''),
+	f.values_json, f.first_seen, f.last_seen, f.closed_at, f.close_reason, COALESCE(f.suppressed_by, 0)`
+
+const findingFrom = ` FROM compliance_findings f LEFT JOIN departments d ON d.id = f.department_id `
+
+// Findings lists findings the actor may see, most severe and newest first, with the total.
+func (s *Service) Findings(ctx context.Context, who access.Actor, f Filter) ([]Finding, int, error) {
+	p, err := s.pack(ctx, who.OrgID)
+	if err != nil {
+		return nil, 0, err
+	}
+	cond, args := where(who, f)
+	var total int
+	if err := s.DB.SQL.QueryRowContext(ctx, `SELECT count(*) FROM compliance_findings f WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, apperr.Wrap(err, "count findings")
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	limit = min(limit, 500)
+	list, err := s.query(ctx, p, `SELECT `+findingColumns+findingFrom+`WHERE `+cond+
+		` ORDER BY f.severity_rank DESC, f.first_seen DESC, f.id DESC LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(max(f.Offset, 0)), args...)
+	return list, total, err
+}
+
+// AssetFindings lists every finding of one asset, open ones first, with their history: what
+// the asset page shows.
+func (s *Service) AssetFindings(ctx context.Context, who access.Actor, assetID int64) ([]Finding, error) {
+	var dept int64
+	err := s.DB.SQL.QueryRowContext(ctx, `SELECT COALESCE(department_id, 0) FROM assets WHERE id = $1 AND org_id = $2`, assetID, who.OrgID).Scan(&dept)
+	if err == sql.ErrNoRows || (err == nil && !asset.CanRead(who, dept)) {
+		return nil, apperr.New(apperr.NotFound, "error.not_found")
+	}
+	if err != nil {
+		return nil, apperr.Wrap(err, "asset")
+	}
+	p, err := s.pack(ctx, who.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	list, err := s.query(ctx, p, `SELECT `+findingColumns+findingFrom+`WHERE f.org_id = $1 AND f.asset_id = $2
+		ORDER BY f.closed_at IS NULL DESC, f.severity_rank DESC, f.id DESC`, who.OrgID, assetID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		if list[i].Events, err = s.events(ctx, who.OrgID, list[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return list, nil
+}
+
+func (s *Service) query(ctx context.Context, p *policy.Compiled, q string, args ...any) ([]Finding, error) {
+	rows, err := s.DB.SQL.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, apperr.Wrap(err, "findings")
+	}
+	defer rows.Close()
+	var rules *packRules
+	if p != nil {
+		rules = rulesOf(p)
+	}
+	var out []Finding
+	for rows.Next() {
+		var f Finding
+		var vals string
+		var closed sql.NullTime
+		if err := rows.Scan(&f.ID, &f.RuleID, &f.Severity, &f.AssetID, &f.AssetNumber, &f.DepartmentID, &f.DepartmentName, &vals,
+			&f.FirstSeen, &f.LastSeen, &closed, &f.CloseReason, &f.SuppressedBy); err != nil {
+			return nil, apperr.Wrap(err, "findings")
+		}
+		f.FirstSeen, f.LastSeen = f.FirstSeen.UTC(), f.LastSeen.UTC()
+		if closed.Valid {
+			t := closed.Time.UTC()
+			f.ClosedAt = &t
+		}
+		f.Values = map[string]any{}
+		_ = json.Unmarshal([]byte(vals), &f.Values)
+		if rules != nil {
+			if r := rules.byID[f.RuleID]; r != nil {
+				f.Title, f.Article, f.Quote, f.Require = r.Title, r.Cite.Article, r.Cite.Quote, r.Require
+			}
+		}
+		if f.Title == "" {
+			f.Title = f.RuleID // a rule no longer in the pack
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+func (s *Service) events(ctx context.Context, orgID, findingID int64) ([]FindingEvent, error) {
+	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT action, values_json, COALESCE(exception_id, 0), at FROM compliance_finding_events
+		WHERE finding_id = $1 AND org_id = $2 ORDER BY id`, findingID, orgID)
+	if err != nil {
+		return nil, apperr.Wrap(err, "finding events")
+	}
+	defer rows.Close()
+	var out []FindingEvent
+	for rows.Next() {
+		var e FindingEvent
+		if err := rows.Scan(&e.Action, &e.Values, &e.ExceptionID, &e.At); err != nil {
+			return nil, apperr.Wrap(err, "finding events")
+		}
+		e.At = e.At.UTC()
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
