@@ -14,6 +14,7 @@ import (
 	"mamori/internal/assetio"
 	"mamori/internal/auditlog"
 	"mamori/internal/auth"
+	"mamori/internal/incident"
 	"mamori/internal/logbook"
 	"mamori/internal/notify"
 	"mamori/internal/org"
@@ -226,6 +227,107 @@ var operations = map[string]operation{
 	"GET /api/v1/overdue": {id: "overdue", summary: "Returnable requests the token holder may see whose assets are still out after their due date, most overdue first",
 		status: 200, result: "Request", list: true},
 
+	"GET /api/v1/incidents": {id: "listIncidents", summary: "Incidents (情報セキュリティインシデント) the token holder sees, newest first",
+		desc: "Seen by the reporter, the named handlers, the organisation-wide security roles (CISO, CSIRT …) and, unless restricted, " +
+			"the department's security roles, the pack's first recipients, the roles on its checklist and auditors. A restricted " +
+			"incident (an insider case) is seen by its reporter, its handlers and the organisation-wide security roles only. " +
+			"With upward=true: the incidents organisations below reported to the token holder's, for the roles that receive them.",
+		query: []param{
+			{"state", "string", "active (every state before the end), reported, not_incident, open, contained, recovered or closed"},
+			{"category", "string", "Incident category id of the pack"},
+			{"severity", "string", "low, medium, high or critical"},
+			{"restricted", "boolean", "Only restricted (true) or unrestricted (false) incidents"},
+			{"upward", "boolean", "The incidents reported upward to the token holder's organisation"},
+		},
+		status: 200, result: "Incident", list: true},
+	"POST /api/v1/incidents": {id: "reportIncident", summary: "Report an incident with the pack's report items (any member of staff)",
+		desc: "items are the pack's report items by id (dates YYYY-MM-DD, date-times RFC 3339, staff, asset and department items " +
+			"as ids; a staff item left out is the reporter). detected_at may be neither in the future nor missing. outside records " +
+			"a report from outside (住民等) with its reporter's contact, taken by the token holder. With evidence, send " +
+			"multipart/form-data instead: a part \"report\" holding this JSON and file parts \"file\" (evidence) or \"file.<item>\" " +
+			"(the answer to a file item, such as 記録); at most 8 files of 20 MB. Programs, scripts, HTML and SVG, dangerous or " +
+			"double extensions and content that does not match its type are refused (422). The pack's first recipients are told.",
+		body: "IncidentReportInput", status: 201, result: "Incident"},
+	"GET /api/v1/incidents/{id}": {id: "getIncident", summary: "One incident with its checklist, timeline, evidence and handlers; 404 beyond the token holder's reach",
+		status: 200, result: "Incident"},
+	"POST /api/v1/incidents/{id}/triage": {id: "triageIncident", summary: "Decide whether a report is an incident: category, severity, routes, assets, systems, restriction",
+		desc: "By the pack's first recipients or an organisation-wide security role. The escalation checklist is drawn from the " +
+			"pack's routes (the first when none is named) and the category, with deadlines from the source's words (直ちに 1 hour, " +
+			"速やかに 24 hours). A stale version is a conflict (409).",
+		body: "IncidentTriageInput", status: 200, result: "Incident"},
+	"POST /api/v1/incidents/{id}/notifications/{n}/tick": {id: "tickIncidentNotification", summary: "Record that a report of the checklist was made: when, by what means, a note",
+		desc: "Only whoever must make the report (the holder of its From's role; the reporter for the finder) ticks it (403 " +
+			"otherwise). at may be neither in the future nor before detection; means is phone, mail, in_person, fax, system or other.",
+		body: "IncidentTick", status: 200, result: "IncidentNotification"},
+	"POST /api/v1/incidents/{id}/notifications/{n}/skip": {id: "skipIncidentNotification", summary: "Record that a report of the checklist is not needed for this incident, with the reason",
+		body: "IncidentSkip", status: 200, result: "IncidentNotification"},
+	"POST /api/v1/incidents/{id}/measures": {id: "takeIncidentMeasure", summary: "Record an emergency measure (network cut, system stop …) under the pack's conditions",
+		desc: "measure is a measure id of the pack, conditions the indexes of its conditions that are met (at least one). Only " +
+			"the holder of the role the pack gives it decides it (403).",
+		body: "IncidentMeasureInput", status: 201, result: "IncidentEvent"},
+	"POST /api/v1/incidents/{id}/evidence": {id: "addIncidentEvidence", summary: "Keep a file as evidence, with its SHA-256 and who collected it when",
+		desc: "Handlers and the reporter add evidence. Evidence is never changed or deleted; its chain of custody is the timeline.",
+		upload: []param{
+			{"file", "file", "The evidence: text, CSV, JSON, mail (.eml), PDF, PNG, JPEG, GIF, zip or pcap, at most 20 MB, content matching its type"},
+			{"description", "string", "What the file is"},
+			{"collected_at", "string", "When it was collected (RFC 3339); now when absent"},
+			{"collected_by_staff_id", "integer", "Who collected it; the token holder when absent"},
+		},
+		status: 201, result: "IncidentEvidence"},
+	"GET /api/v1/incidents/{id}/evidence/{e}": {id: "getIncidentEvidence", summary: "Download an evidence file after checking its SHA-256",
+		desc: "Sent as a download that never runs as a page: Content-Disposition: attachment, X-Content-Type-Options: nosniff, " +
+			"Content-Security-Policy: sandbox. The reading is recorded in the chain of custody. The parent organisation's CSIRT " +
+			"does not read evidence files.",
+		status: 200},
+	"POST /api/v1/incidents/{id}/evidence/{e}/custody": {id: "handOverIncidentEvidence", summary: "Record that an evidence item passed into someone's custody (証拠保全の引継ぎ)",
+		body: "IncidentCustodyInput", status: 201, result: "IncidentEvent"},
+	"POST /api/v1/incidents/{id}/timeline": {id: "addIncidentTimelineEntry", summary: "Add an entry to the timeline: what happened when (handlers and the reporter)",
+		body: "IncidentEntryInput", status: 201, result: "IncidentEvent"},
+	"POST /api/v1/incidents/{id}/handlers": {id: "addIncidentHandler", summary: "Name a member of staff to handle an incident",
+		desc: "By the first recipients or an organisation-wide security role; for a restricted incident by an organisation-wide security role only.",
+		body: "IncidentHandlerInput", status: 200, result: "Incident"},
+	"POST /api/v1/incidents/{id}/recovery": {id: "advanceIncident", summary: "Move the response on: contained, recovered (with the monitoring period after it) or closed",
+		desc: "to is contained, recovered or closed. Closing needs the root cause and the end of the monitoring period (上毛町 4(8)). " +
+			"A stale version is a conflict (409).",
+		body: "IncidentProgress", status: 200, result: "Incident"},
+	"POST /api/v1/incidents/{id}/root-cause": {id: "setIncidentRootCause", summary: "Record the root cause found (原因究明)",
+		body: "IncidentRootCauseInput", status: 200, result: "Incident"},
+	"POST /api/v1/incidents/{id}/plan": {id: "actOnIncidentPlan", summary: "The 再発防止計画: draft it, approve its next step, announce it to staff",
+		desc: "action draft (text) by a handler; approve (comment) by a holder of the role of the plan's next step, not its drafter; " +
+			"announce (summary) by the holder of its last approving role, which tells every member of staff.",
+		body: "IncidentPlanInput", status: 200, result: "Incident"},
+	"POST /api/v1/incidents/{id}/publication": {id: "decideIncidentPublication", summary: "Decide whether to make the incident public, and record its publication (山形県 6.6(2))",
+		body: "IncidentPublicationInput", status: 200, result: "Incident"},
+	"POST /api/v1/incidents/{id}/police": {id: "recordIncidentPolice", summary: "Mark a possible crime with the records kept, and log contacts with the police (山形県 6.6(3))",
+		desc: "records_kept marks the incident as a possible crime; contact logs a contact with the police or another agency, " +
+			"which needs the mark (given now or before).",
+		body: "IncidentPoliceInput", status: 200, result: "Incident"},
+	"POST /api/v1/incidents/{id}/upward": {id: "reportIncidentUpward", summary: "Report the incident to the parent organisation's CSIRT (山形県 2.1(10)⑦)",
+		desc: "By an organisation-wide security role; an organisation without a parent cannot (422). The parent's receiving roles " +
+			"then see the incident and add support.",
+		body: "IncidentUpwardInput", status: 200, result: "Incident"},
+	"POST /api/v1/incidents/{id}/support": {id: "supportIncident", summary: "Add the parent organisation's support to an incident reported upward to it",
+		desc: "By the parent's receiving roles (its member_reports_to roles, else its organisation-wide security roles).",
+		body: "IncidentEntryInput", status: 201, result: "IncidentEvent"},
+	"GET /api/v1/incidents-overdue": {id: "listIncidentsOverdue", summary: "Reports of the checklists the token holder sees that are past their deadline, most overdue first",
+		status: 200, result: "IncidentNotification", list: true},
+	"GET /api/v1/incident-stats": {id: "getIncidentStats", summary: "Incidents detected in a period by state, category and severity, with time to report and to containment (for the 委員会)",
+		query: []param{
+			{"from", "string", "Earliest detection, inclusive: RFC 3339 or YYYY-MM-DD (Asia/Tokyo); a year before to by default"},
+			{"to", "string", "Latest detection, exclusive: RFC 3339, or YYYY-MM-DD meaning the whole of that day; now by default"},
+		},
+		status: 200, result: "IncidentStats"},
+	"GET /api/v1/emergency-contacts": {id: "getEmergencyContacts", summary: "The 緊急連絡網: the pack's contacts with today's holders and their numbers, and warnings",
+		desc: "Warnings: no_holder (a contact's role is held by nobody today), no_number (a holder or an outside body without a " +
+			"number). For holders of the pack's roles and administrators.",
+		status: 200, result: "EmergencyContacts"},
+	"PUT /api/v1/emergency-contacts/{contact}": {id: "setEmergencyContactNumber", summary: "Record the number of one of the pack's contacts (an outside body such as 警察)",
+		desc: "By administrators and organisation-wide security roles.",
+		body: "PhoneInput", status: 204},
+	"PUT /api/v1/staff/{id}/phone": {id: "setStaffPhone", summary: "Record the number a member of staff is reached on in an emergency",
+		desc: "By the person themself, administrators and organisation-wide security roles. Full-width digits are folded.",
+		body: "PhoneInput", status: 204},
+
 	"GET /api/v1/notifications": {id: "listNotifications", summary: "The token holder's notices (お知らせ), newest first",
 		desc:   "Each account sees only its own notices, in its own language. link is a path inside Mamori.",
 		query:  []param{{"unread", "boolean", "true for the unread ones only"}},
@@ -285,6 +387,12 @@ var components = []component{
 	{name: "LogbookEntry", value: logbook.Entry{}},
 	{name: "RequestKind", value: policy.Approval{}},
 	{name: "Request", value: request.Request{}},
+	{name: "Incident", value: incident.Incident{}},
+	{name: "IncidentNotification", value: incident.Notification{}},
+	{name: "IncidentEvent", value: incident.Event{}},
+	{name: "IncidentEvidence", value: incident.Evidence{}},
+	{name: "EmergencyContacts", value: incident.ContactList{}},
+	{name: "IncidentStats", value: incident.Stats{}},
 
 	{name: "NewUser", value: newUserRequest{}, input: true, required: []string{"login", "display_name"}},
 	{name: "NewDepartment", value: newDepartmentRequest{}, input: true, required: []string{"code", "name", "kind"}},
@@ -302,6 +410,21 @@ var components = []component{
 	{name: "DisposalInput", value: disposalInput{}, input: true, required: []string{"disposed_on", "method"}},
 	{name: "LogbookEntryInput", value: logbookEntryRequest{}, input: true, required: []string{"fields"}},
 	{name: "AssetInput", value: asset.Input{}, input: true, required: []string{"number", "name", "kind", "department_id", "class"}},
+	{name: "IncidentReportInput", value: incident.ReportInput{}, input: true, required: []string{"title", "items", "detected_at"}},
+	{name: "IncidentTriageInput", value: incident.TriageInput{}, input: true, required: []string{"version", "is_incident"}},
+	{name: "IncidentTick", value: incident.Tick{}, input: true, required: []string{"means"}},
+	{name: "IncidentSkip", value: skipInput{}, input: true, required: []string{"reason"}},
+	{name: "IncidentMeasureInput", value: incident.MeasureInput{}, input: true, required: []string{"measure", "conditions"}},
+	{name: "IncidentCustodyInput", value: custodyInput{}, input: true, required: []string{"to_staff_id", "purpose"}},
+	{name: "IncidentEntryInput", value: entryInput{}, input: true, required: []string{"text"}},
+	{name: "IncidentHandlerInput", value: handlerInput{}, input: true, required: []string{"staff_id"}},
+	{name: "IncidentProgress", value: incident.Progress{}, input: true, required: []string{"version", "to"}},
+	{name: "IncidentRootCauseInput", value: rootCauseInput{}, input: true, required: []string{"version", "root_cause"}},
+	{name: "IncidentPlanInput", value: planInput{}, input: true, required: []string{"action", "version"}},
+	{name: "IncidentPublicationInput", value: incident.PublicationInput{}, input: true, required: []string{"version", "publish", "reason"}},
+	{name: "IncidentPoliceInput", value: policeInput{}, input: true, required: []string{"version"}},
+	{name: "IncidentUpwardInput", value: upwardInput{}, input: true, required: []string{"version"}},
+	{name: "PhoneInput", value: phoneInput{}, input: true, required: []string{"phone"}},
 }
 
 type obj = map[string]any
@@ -363,7 +486,7 @@ func (op operation) render(path string) obj {
 	for _, m := range pathParam.FindAllStringSubmatch(path, -1) {
 		params = append(params, obj{"name": m[1], "in": "path", "required": true,
 			"schema": obj{"type": "integer", "format": "int64", "minimum": 1}})
-		if m[1] == "logbook" { // a pack's logbook id
+		if m[1] == "logbook" || m[1] == "contact" { // a pack's logbook or contact id
 			params[len(params)-1]["schema"] = obj{"type": "string"}
 		}
 	}
