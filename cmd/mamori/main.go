@@ -29,6 +29,7 @@ Usage:
   mamori export assets [--format xlsx|csv|csv-sjis] [--out FILE] [--kind K] [--department CODE] [--state S] [--q WORDS]
   mamori request list [--state S] [--kind K] [--mine] | show N | inbox | decide N --decision approve|reject|send_back [--comment C] [--version V]   [--as LOGIN]
   mamori request remind     (reminders of overdue returns and late reports, once a day per request; for cron)
+  mamori check [--org CODE] [--all]   (full compliance sweep; exit 3 when high/critical findings are open or a rule is broken)
   mamori verify
   mamori backup --out FILE
   mamori version
@@ -97,6 +98,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return exportCmd(ctx, rest, stdout, stderr)
 	case "request":
 		return requestCmd(ctx, rest, stdout, stderr)
+	case "check":
+		return checkCmd(ctx, rest, stdout, stderr)
 	case "verify":
 		return verify(ctx, rest, stdout, stderr)
 	case "backup":

@@ -151,6 +151,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		defer stopMail()
 	}
 	defer startReminders(ctx, s, log)()
+	defer startCompliance(ctx, s, log)()
 
 	srv := &http.Server{
 		Handler: server.New(s, server.Options{Logger: log, SecureCookies: *secure || tlsConfig != nil, Version: version(),

@@ -32,8 +32,8 @@ var (
 
 // exceptionInput is an exception request as the register reads it.
 type exceptionInput struct {
-	rules, assets                []string
-	expiresOn                    string
+	rules, assets               []string
+	expiresOn                   string
 	provision, measures, reason string
 }
 

@@ -131,3 +131,19 @@ func (e *env) count(query string, args ...any) int {
 	}
 	return n
 }
+
+// bare is an organisation on a pack with nothing else yet (for the demo).
+func bare(t testing.TB, db *store.DB, packID string) (*app.Services, int64, *policy.Compiled) {
+	t.Helper()
+	ctx := context.Background()
+	s := app.New(db, auth.Params{MemoryKiB: 64, Time: 1, Threads: 1}, nil)
+	first, err := s.Bootstrap(ctx, app.Setup{OrgCode: "demo", OrgName: "デモ町", PackID: packID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _, err := s.Policy.Active(ctx, first.Org.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, first.Org.ID, p
+}

@@ -26,6 +26,9 @@ type packRules struct {
 	levels   map[string]map[string]int64 // axis → level → rank
 	zones    map[string]int64
 	intAttrs map[string]bool
+	// dateAttrs are read as timestamps (the day's start in JST), so that a rule compares them
+	// with asset.now and with each other.
+	dateAttrs map[string]bool
 }
 
 var compiledRules sync.Map // *policy.Compiled → *packRules
@@ -35,7 +38,8 @@ func rulesOf(p *policy.Compiled) *packRules {
 	if v, ok := compiledRules.Load(p); ok {
 		return v.(*packRules)
 	}
-	pr := &packRules{byID: map[string]*rule{}, levels: map[string]map[string]int64{}, zones: map[string]int64{}, intAttrs: map[string]bool{}}
+	pr := &packRules{byID: map[string]*rule{}, levels: map[string]map[string]int64{}, zones: map[string]int64{}, intAttrs: map[string]bool{},
+		dateAttrs: map[string]bool{}}
 	for _, r := range p.Rules {
 		if r.On != "asset" || p.RuleRequire[r.ID] == nil {
 			continue
@@ -70,6 +74,9 @@ func rulesOf(p *policy.Compiled) *packRules {
 		if a.On == "asset" && a.Type == "int" {
 			pr.intAttrs[a.ID] = true
 		}
+		if a.On == "asset" && a.Type == "date" {
+			pr.dateAttrs[a.ID] = true
+		}
 	}
 	actual, _ := compiledRules.LoadOrStore(p, pr)
 	return actual.(*packRules)
@@ -87,6 +94,11 @@ func (pr *packRules) record(a asset.Asset, departmentCode string, now time.Time)
 	for k, v := range a.Attrs {
 		if f, ok := v.(float64); ok && pr.intAttrs[k] {
 			v = int64(f)
+		}
+		if d, ok := v.(string); ok && pr.dateAttrs[k] {
+			if t, err := time.ParseInLocation(time.DateOnly, d, jst); err == nil {
+				v = t
+			}
 		}
 		rec.Attrs[k] = v
 	}
