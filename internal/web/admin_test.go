@@ -196,6 +196,7 @@ func TestAdministration(t *testing.T) {
 			visitImportPages(t, f, c)
 			visitLogbookPages(t, c, deptID, staffID)
 			visitRequestPages(t, f, c, deptID, staffID)
+			visitIncidentPages(t, f, deptID)
 		})
 		t.Run("every template was rendered", func(t *testing.T) {
 			f.web.pages.mu.Lock()

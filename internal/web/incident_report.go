@@ -1,0 +1,300 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"mamori/internal/apperr"
+	"mamori/internal/i18n"
+	"mamori/internal/incident"
+	"mamori/internal/org"
+	"mamori/internal/policy"
+)
+
+// Reporting an incident in two minutes: the pack's report items as a form, the detection time
+// already filled with now, files as evidence, and — for a report from outside (住民等) — the name
+// and contact of whoever made it, recorded by the staff member who received it. After the
+// report the page says who was told and what the reporter does next.
+
+// maxReportFiles is how many files one report takes.
+const maxReportFiles = 5
+
+type incidentFormData struct {
+	Items      []requestField
+	Outside    bool
+	Tree       []org.Department
+	Staff      []org.Staff
+	Recipients []string
+	Cite       policy.Cite
+	MaxMB      int
+	MaxFiles   int
+	FilesLost  bool
+}
+
+// handleEvidence is handle for a form that carries evidence files.
+func (w *Server) handleEvidence(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(rw, r.Body, maxReportFiles*incident.MaxEvidenceSize+1<<20)
+		err := r.ParseMultipartForm(8 << 20)
+		if errors.Is(err, http.ErrNotMultipart) {
+			err = r.ParseForm()
+		}
+		if err != nil {
+			w.fail(rw, r, apperr.New(apperr.TooLarge, "error.too_large"))
+			return
+		}
+		if r.MultipartForm != nil {
+			defer r.MultipartForm.RemoveAll()
+		}
+		if err := h(rw, r); err != nil {
+			w.fail(rw, r, err)
+		}
+	})
+}
+
+func (w *Server) incidentForm(rw http.ResponseWriter, r *http.Request, status int, err error) error {
+	ctx, who := r.Context(), stateOf(r).who
+	pack, e := w.incidentPack(r)
+	if e != nil {
+		return e
+	}
+	d := incidentFormData{Outside: r.URL.Query().Get("outside") == "1", Cite: pack.Incident.Cite,
+		MaxMB: incident.MaxEvidenceSize >> 20, MaxFiles: maxReportFiles}
+	for _, f := range pack.Incident.ReportItems {
+		name := "items." + f.ID
+		if f.Type == "file" {
+			name = "files." + f.ID
+		}
+		d.Items = append(d.Items, requestField{Field: f, Name: name, Elem: fieldID(name)})
+	}
+	for _, c := range pack.Incident.Recipients() {
+		d.Recipients = append(d.Recipients, contactName(pack.Incident, c))
+	}
+	if _, d.Tree, e = w.departmentNames(ctx, who); e != nil {
+		return e
+	}
+	if d.Staff, _, e = w.s.Org.ListStaff(ctx, who, org.StaffFilter{Limit: 500}); e != nil {
+		return e
+	}
+	title := "incidents.new.title"
+	if d.Outside {
+		title = "incidents.outside.title"
+	}
+	p := w.newPage(r, title, "incidents")
+	p.Crumbs = []crumb{{p.T("incidents.title"), "/incidents"}}
+	if p.Form.Get("detected_at") == "" {
+		p.Form = url.Values{}
+		for k, v := range r.PostForm {
+			p.Form[k] = v
+		}
+		p.Form.Set("detected_at", w.localNow())
+		if p.Form.Get("department_id") == "" && who.DepartmentID != 0 {
+			p.Form.Set("department_id", strconv.FormatInt(who.DepartmentID, 10))
+		}
+	}
+	if err != nil {
+		fieldErrors(p, err)
+		for i, e := range p.Errors {
+			for _, it := range pack.Incident.ReportItems {
+				if it.Type == "file" && e.Field == "items-"+it.ID {
+					p.Errors[i].Field = "files-" + it.ID
+				}
+			}
+		}
+		d.FilesLost = r.MultipartForm != nil && len(r.MultipartForm.File) > 0
+	}
+	p.Data = d
+	w.render(rw, r, status, "incident_form", p)
+	return nil
+}
+
+func (w *Server) incidentNewForm(rw http.ResponseWriter, r *http.Request) error {
+	return w.incidentForm(rw, r, http.StatusOK, nil)
+}
+
+// incidentCreate records the report and, when a related asset was named, notes it on the
+// timeline.
+func (w *Server) incidentCreate(rw http.ResponseWriter, r *http.Request) error {
+	ctx, who := r.Context(), stateOf(r).who
+	pack, err := w.incidentPack(r)
+	if err != nil {
+		return err
+	}
+	in, related, inputs, err := w.reportInput(r, pack.Incident)
+	var made incident.Incident
+	if err == nil {
+		made, err = w.s.Incidents.Report(ctx, who, in)
+	}
+	err = evidenceInputs(err, inputs)
+	if apperr.CodeOf(err) == apperr.Invalid {
+		return w.incidentForm(rw, r, http.StatusUnprocessableEntity, err)
+	}
+	if err != nil {
+		return err
+	}
+	if related != "" {
+		if _, err := w.s.Incidents.AddNote(ctx, who, made.ID, time.Time{}, i18n.T(i18n.Ja, "incidents.related_note", related)); err != nil {
+			return err
+		}
+	}
+	return w.redirect(rw, r, incidentHref(made.ID)+"/reported", "incidents.reported")
+}
+
+// reportInput reads the report form. Besides the input it returns the related asset named, as
+// "管理番号 名称", and the input each evidence file came from.
+func (w *Server) reportInput(r *http.Request, pi policy.Incident) (incident.ReportInput, string, []string, error) {
+	var v apperr.Validation
+	f := r.PostForm
+	in := incident.ReportInput{Title: f.Get("title"), Items: map[string]any{}, DetectedAt: localTime(&v, r, "detected_at")}
+	in.DepartmentID = formID(&v, r, "department_id")
+	if r.URL.Query().Get("outside") == "1" {
+		in.Outside = &incident.OutsideReport{Reporter: f.Get("outside.reporter"), Contact: f.Get("outside.contact")}
+	}
+	for _, it := range pi.ReportItems {
+		s := strings.TrimSpace(f.Get("items." + it.ID))
+		switch {
+		case it.Type == "file" || s == "":
+		case it.Type == "bool":
+			in.Items[it.ID] = s == "on"
+		case it.Type == "datetime":
+			if t := localTime(&v, r, "items."+it.ID); !t.IsZero() {
+				in.Items[it.ID] = t.Format(time.RFC3339)
+			}
+		case it.Type == "asset":
+			in.Items[it.ID] = w.assetByNumber(r, s)
+		default:
+			in.Items[it.ID] = s
+		}
+	}
+	related := ""
+	if number := strings.TrimSpace(f.Get("asset")); number != "" {
+		if id, ok := w.assetByNumber(r, number).(int64); ok {
+			a, err := w.s.Assets.Get(r.Context(), stateOf(r).who, id)
+			if err != nil {
+				return in, "", nil, err
+			}
+			related = a.Number + " " + a.Name
+		} else {
+			v.Add("asset", "incidents.error.asset_number", number)
+		}
+	}
+	files, inputs, err := evidenceFiles(r, pi)
+	if err != nil {
+		return in, related, nil, err
+	}
+	in.Evidence = files
+	return in, related, inputs, v.Err()
+}
+
+// evidenceFiles reads the files of the report: those of the pack's file items, then the
+// general evidence; an error about evidence[i] names the input the file came from.
+func evidenceFiles(r *http.Request, pi policy.Incident) ([]incident.NewEvidence, []string, error) {
+	if r.MultipartForm == nil {
+		return nil, nil, nil
+	}
+	var out []incident.NewEvidence
+	var inputs []string
+	read := func(input, field string) error {
+		for _, h := range r.MultipartForm.File[input] {
+			if h.Filename == "" && h.Size == 0 {
+				continue
+			}
+			if len(out) == maxReportFiles {
+				return apperr.InvalidField(input, "requests.error.too_many_files", maxReportFiles)
+			}
+			body, err := readUpload(h)
+			if err != nil {
+				return err
+			}
+			out = append(out, incident.NewEvidence{Field: field, Name: h.Filename, ContentType: h.Header.Get("Content-Type"), Body: body})
+			inputs = append(inputs, input)
+		}
+		return nil
+	}
+	for _, it := range pi.ReportItems {
+		if it.Type == "file" {
+			if err := read("files."+it.ID, it.ID); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	if err := read("evidence", ""); err != nil {
+		return nil, nil, err
+	}
+	return out, inputs, nil
+}
+
+// evidenceInputs names, in an error about evidence[i], the input the file came from.
+func evidenceInputs(err error, inputs []string) error {
+	e := apperr.As(err)
+	if e.Code != apperr.Invalid {
+		return err
+	}
+	for i, f := range e.Fields {
+		if n, ok := strings.CutPrefix(f.Field, "evidence["); ok {
+			if k, _ := strconv.Atoi(strings.TrimSuffix(n, "]")); k >= 0 && k < len(inputs) {
+				e.Fields[i].Field = inputs[k]
+			}
+		}
+	}
+	return e
+}
+
+// readUpload reads an uploaded file, up to one byte past the largest evidence Mamori keeps so
+// that the service can refuse a larger one by its size.
+func readUpload(h *multipart.FileHeader) ([]byte, error) {
+	file, err := h.Open()
+	if err != nil {
+		return nil, apperr.Wrap(err, "evidence")
+	}
+	defer file.Close()
+	body, err := io.ReadAll(io.LimitReader(file, incident.MaxEvidenceSize+1))
+	if err != nil {
+		return nil, apperr.Wrap(err, "evidence")
+	}
+	return body, nil
+}
+
+type incidentReportedData struct {
+	I     incident.Incident
+	Told  []incident.Told
+	Steps []policy.TriageStep // what the pack asks of whoever found it (LANケーブルの取り外し …)
+	Href  string
+}
+
+// incidentReported confirms a report: who was told, and what the reporter does now.
+func (w *Server) incidentReported(rw http.ResponseWriter, r *http.Request) error {
+	ctx, who := r.Context(), stateOf(r).who
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	pack, err := w.incidentPack(r)
+	if err != nil {
+		return err
+	}
+	in, err := w.s.Incidents.Get(ctx, who, id)
+	if err != nil {
+		return err
+	}
+	d := incidentReportedData{I: in, Href: incidentHref(id)}
+	if d.Told, err = w.s.Incidents.ToldOf(ctx, who, id); err != nil {
+		return err
+	}
+	for _, st := range pack.Incident.Triage {
+		if role, ok := pack.Role(st.By); ok && role.AllStaff {
+			d.Steps = append(d.Steps, st)
+		}
+	}
+	p := w.newPage(r, "incidents.reported.title", "incidents")
+	p.Crumbs = []crumb{{p.T("incidents.title"), "/incidents"}}
+	p.Data = d
+	w.render(rw, r, http.StatusOK, "incident_reported", p)
+	return nil
+}
