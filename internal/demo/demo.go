@@ -73,6 +73,9 @@ func Load(ctx context.Context, s *app.Services, orgID int64, p *policy.Compiled)
 		}
 		res.Accounts = append(res.Accounts, Account{Login: m.login, Name: m.name, Role: role, Password: pw})
 	}
+	if err := b.incidents(p); err != nil {
+		return res, err
+	}
 	return res, b.requests(p)
 }
 
