@@ -29,6 +29,11 @@ Usage:
   mamori export assets [--format xlsx|csv|csv-sjis] [--out FILE] [--kind K] [--department CODE] [--state S] [--q WORDS]
   mamori request list [--state S] [--kind K] [--mine] | show N | inbox | decide N --decision approve|reject|send_back [--comment C] [--version V]   [--as LOGIN]
   mamori request remind     (reminders of overdue returns and late reports, once a day per request; for cron)
+  mamori incident list [--state S] [--category C] [--upward] | show N | contacts   [--as LOGIN]
+  mamori incident report --title T --detected "YYYY-MM-DD HH:MM" [--item ID=VALUE …] [--file [ITEM=]PATH …] [--outside-reporter R --outside-contact C] --as LOGIN
+  mamori incident tick N --notification M [--means phone|mail|in_person|fax|other] [--note T] [--at TIME] --as LOGIN
+  mamori incident remind    (reminders of reports past their deadline, once a day per report; for cron)
+  mamori org list | create --code C --name N [--kind K] [--pack ID] | set-parent --org CODE --parent CODE
   mamori check [--org CODE] [--all]   (full compliance sweep; exit 3 when high/critical findings are open or a rule is broken)
   mamori verify
   mamori backup --out FILE
@@ -98,6 +103,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return exportCmd(ctx, rest, stdout, stderr)
 	case "request":
 		return requestCmd(ctx, rest, stdout, stderr)
+	case "incident":
+		return incidentCmd(ctx, rest, stdout, stderr)
+	case "org":
+		return orgCmd(ctx, rest, stdout, stderr)
 	case "check":
 		return checkCmd(ctx, rest, stdout, stderr)
 	case "verify":

@@ -8,8 +8,9 @@ import (
 	"mamori/internal/app"
 )
 
-// remindEvery is how often serve sweeps for overdue returns and late reports. Each request is
-// reminded at most once a day whichever process sweeps, so every server process may run it.
+// remindEvery is how often serve sweeps for overdue returns, late reports and incident reports
+// past their deadline. Each is reminded at most once a day whichever process sweeps, so every
+// server process may run it.
 const remindEvery = time.Hour
 
 // startReminders sweeps for reminders at once and then every remindEvery until serve ends; the
@@ -28,6 +29,11 @@ func startReminders(ctx context.Context, s *app.Services, log *slog.Logger) func
 				log.Error("reminders", "error", err, "sent", len(sent))
 			case len(sent) > 0:
 				log.Info("reminders sent", "count", len(sent))
+			}
+			if late, err := s.Incidents.Remind(rctx); err != nil && rctx.Err() == nil {
+				log.Error("incident reminders", "error", err, "sent", len(late))
+			} else if len(late) > 0 {
+				log.Info("incident reminders sent", "count", len(late))
 			}
 			select {
 			case <-rctx.Done():
