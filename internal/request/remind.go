@@ -100,6 +100,12 @@ func (s *Service) remindOrg(ctx context.Context, orgID int64) ([]Reminder, error
 			body = text("notice.request.post_hoc_overdue_body", r.ApplicantName, r.KindName, rem.Due)
 		}
 		err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+			// Sweeps of other processes remind of the same request one after the other: the row
+			// lock taken here makes the second wait for the first to commit, and then see its
+			// notice below.
+			if _, err := tx.ExecContext(ctx, `UPDATE requests SET version = version WHERE id = $1 AND org_id = $2`, r.ID, r.OrgID); err != nil {
+				return apperr.Wrap(err, "remind")
+			}
 			if done, err := reminded(ctx, tx, r.OrgID, rem.Kind, r.ID, today); err != nil || done {
 				return err
 			}

@@ -71,6 +71,12 @@ func sqlitePath(dataDir, dsn string) string {
 	return filepath.Join(dataDir, FileName)
 }
 
+// uriPath escapes a file path for a SQLite URI filename: a '#' or '?' in a folder's name would
+// otherwise end the path there and open another file (SQLite decodes %HH in URI filenames).
+func uriPath(path string) string {
+	return strings.NewReplacer("%", "%25", "#", "%23", "?", "%3f").Replace(path)
+}
+
 func openSQLite(ctx context.Context, dataDir, dsn string) (*DB, error) {
 	path := sqlitePath(dataDir, dsn)
 	dir := filepath.Dir(path)
@@ -89,7 +95,7 @@ func openSQLite(ctx context.Context, dataDir, dsn string) (*DB, error) {
 	}
 	q.Set("_txlock", "immediate")
 	q.Set("_time_format", "sqlite")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	db, err := sql.Open("sqlite", "file:"+uriPath(path)+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -130,5 +131,25 @@ func TestOpenReportsProblems(t *testing.T) {
 	}
 	if _, err := store.Open(ctx, store.Config{DataDir: "/proc/mamori-cannot-be-here"}); err == nil {
 		t.Error("unwritable data folder accepted")
+	}
+}
+
+// TestSQLiteFileInAnOddlyNamedFolder: a data folder whose name holds '#', '?' or '%' keeps the
+// database inside it; the name is not cut short into another file beside it.
+func TestSQLiteFileInAnOddlyNamedFolder(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "課#1?版%20")
+	db, err := store.Open(context.Background(), store.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, store.FileName)); err != nil {
+		t.Fatalf("the database is not in its folder: %v", err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), "課*")); len(left) != 1 {
+		t.Fatalf("files beside the data folder: %v", left)
 	}
 }
