@@ -90,7 +90,8 @@ func TestPagesPassAccessibilityCheck(t *testing.T) {
 		"/assets", "/assets?q=端末", "/assets/new", "/assets/1", "/assets/labels",
 		"/logbooks", "/logbooks/room_access", "/logbooks/room_access/new", "/logbooks/room_access/1", "/logbooks/room_access/print",
 		"/logbooks/system_change_record?unconfirmed=1",
-		"/requests/new", "/requests/new?kind=take_out", "/requests/inbox", "/requests", filed, filed + "/print"} {
+		"/requests/new", "/requests/new?kind=take_out", "/requests/inbox", "/requests", filed, filed + "/print",
+		"/incidents", "/incidents/new", "/incidents/new?outside=1", "/incidents/contacts", "/incidents/stats"} {
 		t.Run(path, func(t *testing.T) { visit(t, path) })
 	}
 	t.Run("the register import", func(t *testing.T) {

@@ -1,0 +1,124 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"mamori/internal/access"
+	"mamori/internal/auth"
+	"mamori/internal/org"
+	"mamori/internal/store/storetest"
+)
+
+// TestBrowserIncidentReportTriageTick drives Chromium through the first minutes of an incident
+// on 上毛町's pack: a clerk reports it from the button on every page, the ネットワーク管理者 (a
+// first recipient) triages it as a crime, and ticks off the first report of the escalation
+// checklist. The pages along the way pass the accessibility check.
+func TestBrowserIncidentReportTriageTick(t *testing.T) {
+	ctx := browserContext(t)
+	s, srv, _ := start(t, storetest.SQLite(t))
+	bg := context.Background()
+	o, _ := s.Org.First(bg)
+	sys := access.System(o.ID, "test")
+	if _, err := s.Policy.Use(bg, sys, "koge"); err != nil {
+		t.Fatal(err)
+	}
+	dept, err := s.Org.CreateDepartment(bg, sys, org.DepartmentInput{Code: "200", Name: "住民課", Kind: "section", Active: true})
+	must(t, err)
+	person := func(no, name, login, role string) string {
+		st, err := s.Org.CreateStaff(bg, sys, org.StaffInput{DepartmentID: dept.ID, EmployeeNo: no, Name: name, Employment: "regular", Active: true})
+		must(t, err)
+		if role != "" {
+			_, err = s.Org.AssignRole(bg, sys, org.RoleAssignment{RoleID: role, Scope: "organization", HolderStaffID: st.ID})
+			must(t, err)
+		}
+		_, temp, err := s.Auth.CreateUser(bg, sys, auth.NewUser{Login: login, DisplayName: name, StaffID: st.ID, Lang: "ja"})
+		must(t, err)
+		return temp
+	}
+	clerkPW, networkPW := person("2001", "住民 花子", "clerk", ""), person("1001", "網 管理", "network", "network_admin")
+	signIn := func(login, temp string) {
+		pw := "ブラウザで設定する新しいパスワード"
+		must(t, chromedp.Do(ctx,
+			chromedp.Navigate(srv.URL+"/login"),
+			chromedp.SendKeys(chromedp.ID("f-login"), login),
+			chromedp.SendKeys(chromedp.ID("f-password"), temp),
+			chromedp.Submit(chromedp.ID("f-password")),
+			chromedp.WaitVisible(chromedp.ID("f-current")),
+			chromedp.SendKeys(chromedp.ID("f-current"), temp),
+			chromedp.SendKeys(chromedp.ID("f-new"), pw),
+			chromedp.SendKeys(chromedp.ID("f-confirm"), pw),
+			chromedp.Submit(chromedp.ID("f-confirm")),
+			chromedp.WaitVisible(chromedp.CSS(".site-nav")),
+		))
+	}
+	accessible := func(name string) {
+		t.Helper()
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](axeSource+";true")); err != nil {
+			t.Fatalf("%s: load axe: %v", name, err)
+		}
+		out, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(async () => JSON.stringify((await axe.run(document,
+			{runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})).violations))()`, chromedp.EvalAwaitPromise))
+		must(t, err)
+		var vs []axeViolation
+		must(t, json.Unmarshal([]byte(out), &vs))
+		for _, v := range vs {
+			t.Errorf("%s: %s (%s): %s", name, v.ID, v.Impact, v.Help)
+		}
+	}
+	record := filepath.Join(t.TempDir(), "mail.txt")
+	must(t, os.WriteFile(record, []byte("受信した不審メールの件名と差出人\n"), 0o600))
+
+	signIn("clerk", clerkPW)
+	must(t, chromedp.Do(ctx,
+		chromedp.WaitVisible(chromedp.CSS(`a.site-header__report[href="/incidents/new"]`)),
+		chromedp.Navigate(srv.URL+"/incidents/new"),
+		chromedp.WaitVisible(chromedp.ID("f-title")),
+	))
+	accessible("report form")
+	must(t, chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.ID("f-title"), "不審メールの添付を開いた"),
+		chromedp.SendKeys(chromedp.ID("f-items-situation"), "添付を開いたら画面が暗転した"),
+		chromedp.SendKeys(chromedp.ID("f-items-suspected_act"), "標的型メール"),
+		chromedp.SendKeys(chromedp.ID("f-items-damage"), "窓口端末1台"),
+		chromedp.SetUploadFiles(chromedp.ID("f-files-records"), []string{record}),
+		chromedp.Click(chromedp.CSS("form .btn--primary")),
+		chromedp.WaitVisible(chromedp.CSS(".incident-told")),
+	))
+	text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+	must(t, err)
+	if !strings.Contains(text, "次の方に通知しました") || !strings.Contains(text, "網 管理") {
+		t.Fatalf("after reporting the page reads:\n%s", text)
+	}
+	accessible("report confirmation")
+	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.ID("f-login"))))
+
+	signIn("network", networkPW)
+	must(t, chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/incidents"),
+		chromedp.Click(chromedp.CSS(`td a[href^="/incidents/"]`)),
+		chromedp.WaitVisible(chromedp.ID("f-triage-yes")),
+	))
+	accessible("incident waiting for triage")
+	must(t, chromedp.Do(ctx,
+		chromedp.Click(chromedp.ID("f-triage-yes")),
+		chromedp.SetValue(chromedp.ID("f-triage-category"), "crime"),
+		chromedp.SetValue(chromedp.ID("f-triage-severity"), "high"),
+		chromedp.Click(chromedp.CSS(`form[action$="/triage"] .btn--primary`)),
+		chromedp.WaitVisible(chromedp.CSS("ol.checklist")),
+		chromedp.Click(chromedp.CSS(`form[action*="/checklist/"] .btn--primary`)),
+		chromedp.WaitVisible(chromedp.CSS("ol.checklist .status--ok")),
+	))
+	text, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS("ol.checklist")))
+	must(t, err)
+	if !strings.Contains(text, "連絡済み") || !strings.Contains(text, "網 管理") || !strings.Contains(text, "速やかに") {
+		t.Fatalf("after ticking the checklist reads:\n%s", text)
+	}
+	accessible("incident with its checklist")
+}
