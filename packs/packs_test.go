@@ -127,7 +127,7 @@ func citations(p *policy.Compiled) map[string]policy.Cite {
 		add("incident.publication", "incident/publication", in.Publication.Cite)
 	}
 	if p.Auth.Cite.Article != "" {
-		out["auth"] = p.Auth.Cite
+		add("auth", "auth", p.Auth.Cite)
 	}
 	return out
 }

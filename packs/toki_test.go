@@ -540,3 +540,15 @@ func TestBase(t *testing.T) {
 		}
 	})
 }
+
+// TestTokiKeepsTheBaseLoginRules: 土岐市 says nothing of its login rules, so it keeps the base
+// pack's, with the articles they rest on, marked as inherited.
+func TestTokiKeepsTheBaseLoginRules(t *testing.T) {
+	lib := mustLoad(t)
+	toki, _ := lib.Get("toki")
+	base, _ := lib.Get("base")
+	if toki.Auth.Cite.Article == "" || toki.Auth.Cite != base.Auth.Cite || !toki.Inherited["auth"] ||
+		toki.Auth.LockoutAfterFailures != base.Auth.LockoutAfterFailures || len(toki.Auth.Notes) != len(base.Auth.Notes) {
+		t.Fatalf("toki's login rules %+v (inherited %v), base's %+v", toki.Auth, toki.Inherited["auth"], base.Auth)
+	}
+}

@@ -21,14 +21,9 @@ type rule struct {
 
 // packRules is what a pack needs for checking, worked out once per pack version.
 type packRules struct {
-	rules    []*rule
-	byID     map[string]*rule
-	levels   map[string]map[string]int64 // axis → level → rank
-	zones    map[string]int64
-	intAttrs map[string]bool
-	// dateAttrs are read as timestamps (the day's start in JST), so that a rule compares them
-	// with asset.now and with each other.
-	dateAttrs map[string]bool
+	pack  *policy.Compiled
+	rules []*rule
+	byID  map[string]*rule
 }
 
 var compiledRules sync.Map // *policy.Compiled → *packRules
@@ -38,8 +33,7 @@ func rulesOf(p *policy.Compiled) *packRules {
 	if v, ok := compiledRules.Load(p); ok {
 		return v.(*packRules)
 	}
-	pr := &packRules{byID: map[string]*rule{}, levels: map[string]map[string]int64{}, zones: map[string]int64{}, intAttrs: map[string]bool{},
-		dateAttrs: map[string]bool{}}
+	pr := &packRules{pack: p, byID: map[string]*rule{}}
 	for _, r := range p.Rules {
 		if r.On != "asset" || p.RuleRequire[r.ID] == nil {
 			continue
@@ -60,49 +54,13 @@ func rulesOf(p *policy.Compiled) *packRules {
 		pr.rules = append(pr.rules, x)
 		pr.byID[r.ID] = x
 	}
-	for _, a := range p.Classification.Axes {
-		m := map[string]int64{}
-		for _, l := range a.Levels {
-			m[l.ID] = int64(l.Rank)
-		}
-		pr.levels[a.ID] = m
-	}
-	for _, z := range p.Zones {
-		pr.zones[z.ID] = int64(z.Rank)
-	}
-	for _, a := range p.Attributes {
-		if a.On == "asset" && a.Type == "int" {
-			pr.intAttrs[a.ID] = true
-		}
-		if a.On == "asset" && a.Type == "date" {
-			pr.dateAttrs[a.ID] = true
-		}
-	}
 	actual, _ := compiledRules.LoadOrStore(p, pr)
 	return actual.(*packRules)
 }
 
-// record is the asset as the pack's rules see it (policy.AssetRecord): levels and the zone with
-// their ranks from the pack, whole numbers of int attributes as int64.
+// record is the asset as the pack's rules see it (asset.Record, as every condition sees it).
 func (pr *packRules) record(a asset.Asset, departmentCode string, now time.Time) policy.AssetRecord {
-	rec := policy.AssetRecord{Number: a.Number, Kind: a.Kind, Name: a.Name, Segment: a.Segment, Department: departmentCode,
-		Location: a.Location, Class: make(map[string]policy.LevelRef, len(a.Class)), Attrs: make(map[string]any, len(a.Attrs)),
-		Now: now, Zone: policy.LevelRef{ID: a.Zone, Rank: pr.zones[a.Zone]}}
-	for axis, level := range a.Class {
-		rec.Class[axis] = policy.LevelRef{ID: level, Rank: pr.levels[axis][level]}
-	}
-	for k, v := range a.Attrs {
-		if f, ok := v.(float64); ok && pr.intAttrs[k] {
-			v = int64(f)
-		}
-		if d, ok := v.(string); ok && pr.dateAttrs[k] {
-			if t, err := time.ParseInLocation(time.DateOnly, d, jst); err == nil {
-				v = t
-			}
-		}
-		rec.Attrs[k] = v
-	}
-	return rec
+	return asset.Record(pr.pack, a, departmentCode, now)
 }
 
 // outcome is what one rule says of one asset.

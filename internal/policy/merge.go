@@ -48,6 +48,15 @@ func merge(parent, child *Pack) *Pack {
 	if out.Auth.LockoutAfterFailures == 0 {
 		out.Auth.LockoutAfterFailures = parent.Auth.LockoutAfterFailures
 	}
+	// A pack that says nothing of its login rules keeps its parent's, with the article they
+	// rest on and the parent's notes.
+	if out.Auth.Cite.Article == "" && parent.Auth.Cite.Article != "" {
+		out.Auth.Cite = parent.Auth.Cite
+		out.Inherited["auth"] = true
+	}
+	if len(out.Auth.Notes) == 0 {
+		out.Auth.Notes = parent.Auth.Notes
+	}
 	if out.Auth.PasswordMinLength == 0 {
 		out.Auth.PasswordMinLength = parent.Auth.PasswordMinLength
 	}

@@ -180,7 +180,7 @@ func (s *Service) subjects(ctx context.Context, tx *sql.Tx, p *policy.Compiled, 
 		if err != nil {
 			return sc, err
 		}
-		if !covers(p, a.ID, assetRecord(p, as, code, now)) {
+		if !covers(p, a.ID, asset.Record(p, as, code, now)) {
 			return sc, apperr.InvalidField("asset_ids", "request.error.not_covered", as.Number, a.Name)
 		}
 		if i > 0 && (as.DepartmentID != sc.subjectDept || systemOf(as) != sc.systemRef) {

@@ -6,47 +6,11 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
-	"time"
 
 	"mamori/internal/asset"
 	"mamori/internal/auditlog"
 	"mamori/internal/policy"
 )
-
-// assetRecord is the asset as the pack's conditions see it (policy.AssetRecord): levels and the
-// zone with their ranks from the pack, attributes with whole numbers as int64.
-func assetRecord(p *policy.Compiled, a asset.Asset, departmentCode string, now time.Time) policy.AssetRecord {
-	rec := policy.AssetRecord{Number: a.Number, Kind: a.Kind, Name: a.Name, Segment: a.Segment, Department: departmentCode,
-		Location: a.Location, Class: map[string]policy.LevelRef{}, Attrs: map[string]any{}, Now: now,
-		Zone: policy.LevelRef{ID: a.Zone}}
-	for axisID, level := range a.Class {
-		ref := policy.LevelRef{ID: level}
-		if axis, ok := p.Axis(axisID); ok {
-			for _, l := range axis.Levels {
-				if l.ID == level {
-					ref.Rank = int64(l.Rank)
-				}
-			}
-		}
-		rec.Class[axisID] = ref
-	}
-	for _, z := range p.Zones {
-		if z.ID == a.Zone {
-			rec.Zone.Rank = int64(z.Rank)
-		}
-	}
-	types := map[string]string{}
-	for _, attr := range assetAttributes(p) {
-		types[attr.ID] = attr.Type
-	}
-	for k, v := range a.Attrs {
-		if f, ok := v.(float64); ok && types[k] == "int" {
-			v = int64(f)
-		}
-		rec.Attrs[k] = v
-	}
-	return rec
-}
 
 // approvalView is a kind of request the pack requires for the asset.
 type approvalView struct {
@@ -150,7 +114,7 @@ func (w *Server) assetDetail(rw http.ResponseWriter, r *http.Request) error {
 				code = dep.Code
 			}
 		}
-		d.Approvals = w.approvalsFor(pack, assetRecord(pack, a, code, w.s.Now()))
+		d.Approvals = w.approvalsFor(pack, asset.Record(pack, a, code, w.s.Now()))
 	}
 	// The history is the asset's own part of the audit log: shown to those who keep the asset
 	// and to those who may read the whole log.

@@ -54,7 +54,7 @@ func (w *Server) pickAssets(r *http.Request, pack *policy.Compiled, kind policy.
 	}
 	now := w.s.Now()
 	covered := func(a asset.Asset) bool {
-		return a.State != "disposed" && request.Covers(pack, kind.ID, assetRecord(pack, a, codes[a.DepartmentID], now))
+		return a.State != "disposed" && request.Covers(pack, kind.ID, asset.Record(pack, a, codes[a.DepartmentID], now))
 	}
 	chosen := map[int64]bool{}
 	for _, s := range r.PostForm["asset_ids"] {
