@@ -33,6 +33,9 @@ Usage:
   mamori incident report --title T --detected "YYYY-MM-DD HH:MM" [--item ID=VALUE …] [--file [ITEM=]PATH …] [--outside-reporter R --outside-contact C] --as LOGIN
   mamori incident tick N --notification M [--means phone|mail|in_person|fax|other] [--note T] [--at TIME] --as LOGIN
   mamori incident remind    (reminders of reports past their deadline, once a day per report; for cron)
+  mamori logbook list [--logbook ID] [--unconfirmed] [--from DATE] [--to DATE] [--limit N] | export [--logbook ID] --out FILE.xlsx   [--as LOGIN]
+  mamori logbook add --logbook ID --field ID=VALUE … [--department CODE] [--visitor --escort STAFF_NO] --as LOGIN
+  mamori logbook confirm ENTRY_ID --as LOGIN
   mamori org list | create --code C --name N [--kind K] [--pack ID] | set-parent --org CODE --parent CODE
   mamori check [--org CODE] [--all]   (full compliance sweep; exit 3 when high/critical findings are open or a rule is broken)
   mamori verify
@@ -105,6 +108,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return requestCmd(ctx, rest, stdout, stderr)
 	case "incident":
 		return incidentCmd(ctx, rest, stdout, stderr)
+	case "logbook":
+		return logbookCmd(ctx, rest, stdout, stderr)
 	case "org":
 		return orgCmd(ctx, rest, stdout, stderr)
 	case "check":

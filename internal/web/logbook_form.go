@@ -98,25 +98,31 @@ func (w *Server) logbookNewForm(rw http.ResponseWriter, r *http.Request) error {
 	return w.logbookForm(rw, r, http.StatusOK, 0, nil)
 }
 
-// logbookInput reads the form. Empty fields and unticked boxes are left out; an asset is
-// chosen by its 管理番号.
+// logbookInput reads the form as logbook.ParseField reads a field. Empty fields and unticked
+// boxes are left out; an asset is chosen by its 管理番号, staff and departments from lists that
+// post their ids.
 func (w *Server) logbookInput(r *http.Request, lb policy.Logbook) (logbook.Input, error) {
 	var v apperr.Validation
 	f := r.PostForm
 	in := logbook.Input{Logbook: lb.ID, DepartmentID: formID(&v, r, "department_id"), Fields: map[string]any{},
 		Visitor: f.Get("visitor") == "on", EscortStaffID: formID(&v, r, "escort_staff_id")}
 	for _, fd := range lb.Fields {
-		s := strings.TrimSpace(f.Get("fields." + fd.ID))
-		switch {
-		case fd.Type == "bool":
-			if s == "on" {
-				in.Fields[fd.ID] = true
-			}
-		case fd.Type == "asset" && s != "":
-			in.Fields[fd.ID] = w.assetByNumber(r, s)
-		case s != "":
-			in.Fields[fd.ID] = s
+		val := logbook.ParseField(fd, f.Get("fields."+fd.ID))
+		if val == nil {
+			continue
 		}
+		if fd.Type == "asset" {
+			id, found, err := w.s.Logbooks.Refer(r.Context(), stateOf(r).who.OrgID, fd, val.(string))
+			if err != nil {
+				return in, err
+			}
+			if !found {
+				v.Add("fields."+fd.ID, "logbook.error.asset", fd.Name)
+				continue
+			}
+			val = id
+		}
+		in.Fields[fd.ID] = val
 	}
 	return in, v.Err()
 }
