@@ -38,8 +38,14 @@ var now = time.Date(2026, 3, 31, 1, 0, 0, 0, time.UTC) // 令和8年3月31日 10
 
 func newFixture(t testing.TB, db *store.DB, packID string) *fixture {
 	t.Helper()
+	return newFixtureOf(t, app.New(db, auth.Params{MemoryKiB: 64, Time: 1, Threads: 1}, func() time.Time { return now }), packID)
+}
+
+// newFixtureOf is a fixture on services over a library of packs of the test's own.
+func newFixtureOf(t testing.TB, s *app.Services, packID string) *fixture {
+	t.Helper()
 	ctx := context.Background()
-	s := app.New(db, auth.Params{MemoryKiB: 64, Time: 1, Threads: 1}, func() time.Time { return now })
+	db := s.DB
 	o, err := s.Org.CreateOrganization(ctx, access.System(0, "system"), org.NewOrganization{Code: "t-" + packID, Name: "テスト町 " + packID})
 	if err != nil {
 		t.Fatal(err)

@@ -70,9 +70,8 @@ type Filter struct {
 }
 
 // IsRoomAccess reports whether a logbook is a room access log (入退室管理簿), where visitors must
-// be escorted. Packs name it room_access, the glossary's name; a pack key saying so explicitly
-// would be better, and the rule lives here alone so that it can change in one place.
-func IsRoomAccess(lb policy.Logbook) bool { return lb.ID == "room_access" }
+// be escorted: the pack says so with the logbook's key visitors, whatever its id.
+func IsRoomAccess(lb policy.Logbook) bool { return lb.Visitors }
 
 // escortField returns the pack's own escort field of a room access log, if it has one.
 func escortField(lb policy.Logbook) (policy.Field, bool) {

@@ -3,17 +3,23 @@ package logbook_test
 import (
 	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
+	"testing/fstest"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"mamori/internal/access"
+	"mamori/internal/app"
 	"mamori/internal/apperr"
 	"mamori/internal/auditlog"
+	"mamori/internal/auth"
 	"mamori/internal/i18n"
 	"mamori/internal/logbook"
 	"mamori/internal/org"
+	"mamori/internal/policy"
 	"mamori/internal/store"
 	"mamori/internal/store/storetest"
 	"mamori/packs"
@@ -329,4 +335,39 @@ func TestListAndExport(t *testing.T) {
 			t.Fatalf("rows = %q", rows)
 		}
 	})
+}
+
+// TestVisitorsByPackKey: a logbook is a room access log because its pack says visitors: true,
+// not because of its id — a pack's own 電算室入退室記録 under another id requires an escort too.
+func TestVisitorsByPackKey(t *testing.T) {
+	koge, err := os.ReadFile("../../packs/koge.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	town := strings.Replace(strings.Replace(string(koge), "\nid: koge\n", "\nid: koge-server-room\n", 1), "  - id: room_access\n", "  - id: server_room\n", 1)
+	lib, err := packs.LoadWith(fstest.MapFS{"koge-server-room.yaml": {Data: []byte(town)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixtureOf(t, app.NewWithPacks(db, auth.Params{MemoryKiB: 64, Time: 1, Threads: 1}, func() time.Time { return now }, lib), "koge-server-room")
+		lb, ok := logbook.Find(f.pack, "server_room")
+		if !ok || !lb.Visitors || !logbook.IsRoomAccess(lb) {
+			t.Fatalf("server_room = %+v, %v", lb, ok)
+		}
+		in := f.entry(lb)
+		in.Visitor = true
+		delete(in.Fields, "escort")
+		_, err := f.s.Logbooks.Create(t.Context(), f.clerk, in)
+		if ae := apperr.As(err); ae == nil || ae.Field() != "fields.escort" || ae.Fields[0].Key != "logbook.error.escort_required" {
+			t.Fatalf("a visitor without escort: err = %v", err)
+		}
+		in.Fields["escort"] = f.colStaff
+		if _, err := f.s.Logbooks.Create(t.Context(), f.clerk, in); err != nil {
+			t.Fatalf("a visitor with an escort: %v", err)
+		}
+	})
+	if logbook.IsRoomAccess(policy.Logbook{ID: "room_access"}) {
+		t.Fatal("a logbook without visitors: true is a room access log")
+	}
 }

@@ -214,7 +214,10 @@ type Logbook struct {
 	Fields       []Field `yaml:"fields" json:"fields"`
 	SecondPerson bool    `yaml:"second_person,omitempty" json:"second_person,omitempty"` // another person must confirm each entry
 	KeptBy       string  `yaml:"kept_by,omitempty" json:"kept_by,omitempty"`             // role id
-	Cite         Cite    `yaml:"cite" json:"cite"`
+	// Visitors marks a room access log (入退室管理簿): visitors who are not staff must be escorted
+	// by an authorised member of staff (上毛町 4(2)②ウ, 安平町 第24条(5)).
+	Visitors bool `yaml:"visitors,omitempty" json:"visitors,omitempty"`
+	Cite     Cite `yaml:"cite" json:"cite"`
 }
 
 // Incident is how the policy handles information-security incidents.
