@@ -160,6 +160,15 @@ func (e *env) holder(k string) access.Actor {
 // report files a report of the pack's required items by who, detected an hour ago.
 func (e *env) report(who access.Actor, title string) incident.Incident {
 	e.t.Helper()
+	in, err := e.reportAssets(who, title)
+	if err != nil {
+		e.t.Fatalf("report: %v", err)
+	}
+	return in
+}
+
+// reportAssets reports with every item of the pack answered, naming the assets given.
+func (e *env) reportAssets(who access.Actor, title string, assets ...int64) (incident.Incident, error) {
 	items := map[string]any{}
 	var files []incident.NewEvidence
 	for _, f := range e.p.Incident.ReportItems {
@@ -173,12 +182,8 @@ func (e *env) report(who access.Actor, title string) incident.Incident {
 			items[f.ID] = title + "の" + f.Name
 		}
 	}
-	in, err := e.s.Incidents.Report(context.Background(), who, incident.ReportInput{Title: title, Items: items,
-		DetectedAt: e.clock.t.Add(-time.Hour), Evidence: files})
-	if err != nil {
-		e.t.Fatalf("report: %v", err)
-	}
-	return in
+	return e.s.Incidents.Report(context.Background(), who, incident.ReportInput{Title: title, Items: items,
+		DetectedAt: e.clock.t.Add(-time.Hour), Evidence: files, AssetIDs: assets})
 }
 
 func (e *env) verifyAudit() {

@@ -42,13 +42,14 @@ func (s *Service) Get(ctx context.Context, who access.Actor, id int64) (Incident
 
 // Filter narrows a listing of incidents.
 type Filter struct {
-	State      string // a state, or "active" for every state before closed
-	Category   string
-	Severity   string
-	Restricted *bool
-	Upward     bool // the incidents organisations below reported to the actor's organisation
-	Limit      int
-	Offset     int
+	State        string // a state, or "active" for every state before closed
+	Category     string
+	Severity     string
+	Restricted   *bool
+	DepartmentID int64 // where the incidents happened, or the department triage gave them
+	Upward       bool  // the incidents organisations below reported to the actor's organisation
+	Limit        int
+	Offset       int
 }
 
 // scanLimit bounds how many incidents a listing reads to decide visibility one by one; an
@@ -81,6 +82,9 @@ func (s *Service) List(ctx context.Context, who access.Actor, f Filter) ([]Incid
 	}
 	if f.Restricted != nil {
 		where = append(where, "i.restricted = "+arg(*f.Restricted))
+	}
+	if f.DepartmentID != 0 {
+		where = append(where, "i.department_id = "+arg(f.DepartmentID))
 	}
 	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT `+columns+from+`WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY i.id DESC LIMIT `+strconv.Itoa(scanLimit), args...)

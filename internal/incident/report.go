@@ -4,12 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"mamori/internal/access"
 	"mamori/internal/apperr"
+	"mamori/internal/asset"
 	"mamori/internal/auditlog"
 	"mamori/internal/policy"
 )
@@ -22,7 +24,8 @@ type ReportInput struct {
 	DetectedAt   time.Time      `json:"detected_at"`
 	DepartmentID int64          `json:"department_id"` // where it happened; the reporter's by default
 	Outside      *OutsideReport `json:"outside,omitempty"`
-	Evidence     []NewEvidence  `json:"-"` // files answering the pack's file items (記録) or given with the report
+	AssetIDs     []int64        `json:"asset_ids"` // the assets it concerns, as far as the reporter knows; each one the reporter may see
+	Evidence     []NewEvidence  `json:"-"`         // files answering the pack's file items (記録) or given with the report
 }
 
 // Report records a report. Any member of staff may report; it goes to the pack's first
@@ -82,6 +85,13 @@ func (s *Service) Report(ctx context.Context, who access.Actor, in ReportInput) 
 		if err := insert(ctx, tx, &inc); err != nil {
 			return err
 		}
+		if err := reportedAssets(ctx, tx, who, in.AssetIDs); err != nil {
+			return err
+		}
+		if err := s.relateAssets(ctx, tx, inc, in.AssetIDs); err != nil {
+			return err
+		}
+		inc.AssetIDs = slices.Compact(slices.Sorted(slices.Values(in.AssetIDs)))
 		if _, err := addEvent(ctx, tx, inc, who.OrgID, who.StaffID, actorName(who), Event{Kind: "detected", At: detected, RecordedAt: now}); err != nil {
 			return err
 		}
@@ -112,6 +122,21 @@ func (s *Service) Report(ctx context.Context, who access.Actor, in ReportInput) 
 		return Incident{}, err
 	}
 	return s.Get(ctx, who, inc.ID)
+}
+
+// reportedAssets checks that the reporter may see each asset a report names: an asset beyond
+// the reporter's reach is not found, as on its own page.
+func reportedAssets(ctx context.Context, tx *sql.Tx, who access.Actor, ids []int64) error {
+	for _, id := range ids {
+		a, err := asset.Read(ctx, tx, who.OrgID, id)
+		if apperr.CodeOf(err) == apperr.NotFound || (err == nil && !asset.CanRead(who, a.DepartmentID)) {
+			return apperr.InvalidField("asset_ids", "incident.error.asset", id)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func isFileItem(p *policy.Compiled, id string) bool {

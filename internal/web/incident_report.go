@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"mamori/internal/apperr"
-	"mamori/internal/i18n"
 	"mamori/internal/incident"
 	"mamori/internal/org"
 	"mamori/internal/policy"
@@ -118,37 +117,31 @@ func (w *Server) incidentNewForm(rw http.ResponseWriter, r *http.Request) error 
 	return w.incidentForm(rw, r, http.StatusOK, nil)
 }
 
-// incidentCreate records the report and, when a related asset was named, notes it on the
-// timeline.
+// incidentCreate records the report with the related asset named on it.
 func (w *Server) incidentCreate(rw http.ResponseWriter, r *http.Request) error {
 	ctx, who := r.Context(), stateOf(r).who
 	pack, err := w.incidentPack(r)
 	if err != nil {
 		return err
 	}
-	in, related, inputs, err := w.reportInput(r, pack.Incident)
+	in, inputs, err := w.reportInput(r, pack.Incident)
 	var made incident.Incident
 	if err == nil {
 		made, err = w.s.Incidents.Report(ctx, who, in)
 	}
-	err = evidenceInputs(err, inputs)
+	err = reportInputs(err, inputs)
 	if apperr.CodeOf(err) == apperr.Invalid {
 		return w.incidentForm(rw, r, http.StatusUnprocessableEntity, err)
 	}
 	if err != nil {
 		return err
 	}
-	if related != "" {
-		if _, err := w.s.Incidents.AddNote(ctx, who, made.ID, time.Time{}, i18n.T(i18n.Ja, "incidents.related_note", related)); err != nil {
-			return err
-		}
-	}
 	return w.redirect(rw, r, incidentHref(made.ID)+"/reported", "incidents.reported")
 }
 
-// reportInput reads the report form. Besides the input it returns the related asset named, as
-// "管理番号 名称", and the input each evidence file came from.
-func (w *Server) reportInput(r *http.Request, pi policy.Incident) (incident.ReportInput, string, []string, error) {
+// reportInput reads the report form, with the related asset chosen by its 管理番号. Besides the
+// input it returns the input each evidence file came from.
+func (w *Server) reportInput(r *http.Request, pi policy.Incident) (incident.ReportInput, []string, error) {
 	var v apperr.Validation
 	f := r.PostForm
 	in := incident.ReportInput{Title: f.Get("title"), Items: map[string]any{}, DetectedAt: localTime(&v, r, "detected_at")}
@@ -172,24 +165,19 @@ func (w *Server) reportInput(r *http.Request, pi policy.Incident) (incident.Repo
 			in.Items[it.ID] = s
 		}
 	}
-	related := ""
 	if number := strings.TrimSpace(f.Get("asset")); number != "" {
 		if id, ok := w.assetByNumber(r, number).(int64); ok {
-			a, err := w.s.Assets.Get(r.Context(), stateOf(r).who, id)
-			if err != nil {
-				return in, "", nil, err
-			}
-			related = a.Number + " " + a.Name
+			in.AssetIDs = []int64{id}
 		} else {
 			v.Add("asset", "incidents.error.asset_number", number)
 		}
 	}
 	files, inputs, err := evidenceFiles(r, pi)
 	if err != nil {
-		return in, related, nil, err
+		return in, nil, err
 	}
 	in.Evidence = files
-	return in, related, inputs, v.Err()
+	return in, inputs, v.Err()
 }
 
 // evidenceFiles reads the files of the report: those of the pack's file items, then the
@@ -230,13 +218,17 @@ func evidenceFiles(r *http.Request, pi policy.Incident) ([]incident.NewEvidence,
 	return out, inputs, nil
 }
 
-// evidenceInputs names, in an error about evidence[i], the input the file came from.
-func evidenceInputs(err error, inputs []string) error {
+// reportInputs names, in an error about evidence[i], the input the file came from, and in one
+// about the assets, the related asset's input.
+func reportInputs(err error, inputs []string) error {
 	e := apperr.As(err)
 	if e.Code != apperr.Invalid {
 		return err
 	}
 	for i, f := range e.Fields {
+		if f.Field == "asset_ids" {
+			e.Fields[i].Field = "asset"
+		}
 		if n, ok := strings.CutPrefix(f.Field, "evidence["); ok {
 			if k, _ := strconv.Atoi(strings.TrimSuffix(n, "]")); k >= 0 && k < len(inputs) {
 				e.Fields[i].Field = inputs[k]

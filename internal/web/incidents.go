@@ -58,6 +58,7 @@ func (w *Server) incidents(rw http.ResponseWriter, r *http.Request) error {
 		no := false
 		f.Restricted = &no
 	}
+	f.DepartmentID, _ = strconv.ParseInt(q.Get("department_id"), 10, 64)
 	list, _, err := w.s.Incidents.List(ctx, who, f)
 	if err != nil {
 		return err
@@ -74,7 +75,6 @@ func (w *Server) incidents(rw http.ResponseWriter, r *http.Request) error {
 	for _, n := range overdue {
 		late[n.IncidentID]++
 	}
-	dept, _ := strconv.ParseInt(q.Get("department_id"), 10, 64)
 	d := incidentListData{Overdue: overdue, States: incidentStates, Severities: incident.Severities, Categories: pack.Incident.Categories,
 		Departments: depts, Q: map[string]string{"state": q.Get("state"), "category": f.Category, "severity": f.Severity,
 			"department_id": q.Get("department_id"), "restricted": q.Get("restricted")},
@@ -84,9 +84,6 @@ func (w *Server) incidents(rw http.ResponseWriter, r *http.Request) error {
 	}
 	d.Tree = tree
 	for _, in := range list {
-		if dept != 0 && in.DepartmentID != dept {
-			continue
-		}
 		row := incidentRow{Incident: in, CategoryName: categoryName(pack.Incident, in.Category), Department: depts[in.DepartmentID],
 			ToReport: in.ReportedAt.Sub(in.DetectedAt), Overdue: late[in.ID]}
 		if in.ContainedAt != nil {
