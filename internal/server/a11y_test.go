@@ -91,7 +91,8 @@ func TestPagesPassAccessibilityCheck(t *testing.T) {
 		"/logbooks", "/logbooks/room_access", "/logbooks/room_access/new", "/logbooks/room_access/1", "/logbooks/room_access/print",
 		"/logbooks/system_change_record?unconfirmed=1",
 		"/requests/new", "/requests/new?kind=take_out", "/requests/inbox", "/requests", filed, filed + "/print",
-		"/incidents", "/incidents/new", "/incidents/new?outside=1", "/incidents/contacts", "/incidents/stats"} {
+		"/incidents", "/incidents/new", "/incidents/new?outside=1", "/incidents/contacts", "/incidents/stats",
+		"/compliance", "/compliance/findings?state=all", "/compliance/exceptions", "/compliance/report"} {
 		t.Run(path, func(t *testing.T) { visit(t, path) })
 	}
 	t.Run("the register import", func(t *testing.T) {

@@ -197,6 +197,7 @@ func TestAdministration(t *testing.T) {
 			visitLogbookPages(t, c, deptID, staffID)
 			visitRequestPages(t, f, c, deptID, staffID)
 			visitIncidentPages(t, f, deptID)
+			visitCompliancePages(t, c)
 		})
 		t.Run("every template was rendered", func(t *testing.T) {
 			f.web.pages.mu.Lock()

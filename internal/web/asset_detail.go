@@ -9,6 +9,7 @@ import (
 
 	"mamori/internal/asset"
 	"mamori/internal/auditlog"
+	"mamori/internal/compliance"
 	"mamori/internal/policy"
 )
 
@@ -67,6 +68,10 @@ type assetDetailData struct {
 	ShowHistory bool
 	AuditLink   bool
 	History     []historyRow
+	// Findings are the asset's open findings, their values withheld when the asset is
+	// restricted; Exceptions: the pack requests exceptions (例外措置) through the engine.
+	Findings   []compliance.Shown
+	Exceptions bool
 }
 
 const assetHistoryLimit = 50
@@ -128,6 +133,10 @@ func (w *Server) assetDetail(rw http.ResponseWriter, r *http.Request) error {
 			d.History = append(d.History, historyRow{Entry: e, Changed: changedFields(e.Before, e.After)})
 		}
 	}
+	if d.Findings, err = w.assetFindings(r, a); err != nil {
+		return err
+	}
+	d.Exceptions = hasExceptionKind(pack) && !a.Restricted
 	p.Data = d
 	w.render(rw, r, http.StatusOK, "asset_detail", p)
 	return nil

@@ -146,6 +146,12 @@ func (w *Server) requestNewForm(rw http.ResponseWriter, r *http.Request) error {
 	if a := r.URL.Query().Get("asset"); a != "" && kind.Subject == "asset" {
 		r.PostForm.Set("asset_ids", a)
 	}
+	// ?rules= and ?assets= fill the list fields of an exception (例外措置) from a finding.
+	for _, f := range kind.Fields {
+		if v := r.URL.Query().Get(f.ID); v != "" && (f.Type == "rule" || f.Type == "assets") {
+			r.PostForm.Set("fields."+f.ID, v)
+		}
+	}
 	return w.requestForm(rw, r, http.StatusOK, pack, kind, nil, nil)
 }
 

@@ -174,6 +174,12 @@ func (w *Server) routes() {
 	m.Handle("GET /incidents/{id}/evidence/{evidence}", full(w.incidentEvidenceFile))
 	m.Handle("POST /incidents/{id}/evidence/{evidence}/handover", full(w.incidentEvidenceHandOver))
 
+	m.Handle("GET /compliance", full(w.complianceOverview))
+	m.Handle("POST /compliance/sweeps", full(w.complianceSweep))
+	m.Handle("GET /compliance/findings", full(w.complianceFindings))
+	m.Handle("GET /compliance/exceptions", full(w.complianceExceptions))
+	m.Handle("GET /compliance/report", full(w.complianceReport))
+
 	m.Handle("GET /audit", full(w.audit))
 	m.Handle("POST /audit/verify", full(w.auditVerify))
 

@@ -1,0 +1,27 @@
+package web
+
+import (
+	"net/http"
+
+	"mamori/internal/i18n"
+)
+
+// The compliance report for the 情報セキュリティ委員会, printed on A4: the totals, each rule with
+// its article, each department, the exceptions in force and the broken rules, with the trend.
+
+func (w *Server) complianceReport(rw http.ResponseWriter, r *http.Request) error {
+	ctx, who := r.Context(), stateOf(r).who
+	rep, err := w.s.Compliance.Report(ctx, who)
+	if err != nil {
+		return err
+	}
+	p := w.newPage(r, "compliance.report.title", "compliance")
+	p.Crumbs = []crumb{{p.T("compliance.title"), "/compliance"}}
+	p.Data = map[string]any{"Report": rep, "Generated": i18n.Wareki(rep.Generated), "Exceptions": exceptionRows(p, rep.Exceptions, w.s.Now()),
+		"Chart": chartOf(rep.Trend), "Trend": trendRows(p, rep.Trend)}
+	if rep.LastSweep != nil {
+		p.Data.(map[string]any)["LastDay"] = showDate(p, rep.LastSweep.Day)
+	}
+	w.render(rw, r, http.StatusOK, "compliance_report", p)
+	return nil
+}
