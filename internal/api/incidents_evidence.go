@@ -2,12 +2,10 @@ package api
 
 import (
 	"bytes"
-	"errors"
 	"io"
-	"mime"
+	"mime/multipart"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"mamori/internal/apperr"
@@ -27,63 +25,41 @@ type evidenceForm struct {
 	values map[string]string
 }
 
-func isMultipart(r *http.Request) bool {
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	return err == nil && mt == "multipart/form-data"
-}
-
 // readEvidenceForm reads a multipart/form-data body: file parts "file" (evidence) and
 // "file.<item>" (the answer to a report's file item) of at most incident.MaxEvidenceSize each —
 // one byte more is read so that the service refuses a larger file by name — and text parts of
 // at most maxBody bytes.
 func (a *api) readEvidenceForm(w http.ResponseWriter, r *http.Request) (evidenceForm, error) {
 	form := evidenceForm{values: map[string]string{}}
-	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mt != "multipart/form-data" {
+	if !isMultipart(r) {
 		return form, apperr.New(codeUnsupportedMediaType, "error.unsupported_media_type")
 	}
-	if params["boundary"] == "" {
-		return form, apperr.New(apperr.Invalid, "error.invalid")
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, a.maxBody+maxEvidenceFiles*(incident.MaxEvidenceSize+1))
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return form, apperr.New(apperr.Invalid, "error.invalid")
-	}
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return form, multipartError(err)
-		}
-		name := part.FormName()
-		if name == "file" || strings.HasPrefix(name, "file.") {
+	err := eachPart(w, r, a.maxBody+maxEvidenceFiles*(incident.MaxEvidenceSize+1), func(name string, part *multipart.Part) error {
+		if isFilePart(name) {
 			if len(form.files) == maxEvidenceFiles {
-				return form, apperr.New(apperr.TooLarge, "error.too_large")
+				return apperr.New(apperr.TooLarge, "error.too_large")
 			}
-			body, err := io.ReadAll(io.LimitReader(part, incident.MaxEvidenceSize+1))
+			f, err := readFilePart(part, incident.MaxEvidenceSize)
 			if err != nil {
-				return form, multipartError(err)
+				return err
 			}
-			form.files = append(form.files, incident.NewEvidence{Field: strings.TrimPrefix(strings.TrimPrefix(name, "file"), "."),
-				Name: part.FileName(), ContentType: part.Header.Get("Content-Type"), Body: body})
-			continue
+			form.files = append(form.files, incident.NewEvidence{Field: f.Field, Name: f.Name, ContentType: f.ContentType, Body: f.Body})
+			return nil
 		}
 		if _, dup := form.values[name]; dup || name == "" {
-			return form, apperr.InvalidField(name, "error.invalid")
+			return apperr.InvalidField(name, "error.invalid")
 		}
 		b, err := io.ReadAll(io.LimitReader(part, a.maxBody+1))
 		if err != nil {
-			return form, multipartError(err)
+			return multipartError(err)
 		}
 		if int64(len(b)) > a.maxBody {
-			return form, apperr.New(apperr.TooLarge, "error.too_large")
+			return apperr.New(apperr.TooLarge, "error.too_large")
 		}
 		form.values[name] = string(b)
-	}
-	return form, nil
+		return nil
+	})
+	return form, err
 }
 
 // addEvidence keeps one file (part "file") as evidence, with its description, when it was
@@ -141,14 +117,7 @@ func (a *api) evidenceFile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h := w.Header()
-	h.Set("Content-Type", ev.DeclaredType)
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": ev.Name}))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(http.StatusOK)
-	w.Write(body) // a client that went away is no error of ours
+	download(w, ev.DeclaredType, ev.Name, body)
 	return nil
 }
 

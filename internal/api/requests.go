@@ -2,13 +2,11 @@ package api
 
 import (
 	"encoding/json"
-	"errors"
 	"io"
-	"mime"
+	"mime/multipart"
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"mamori/internal/apperr"
@@ -230,8 +228,7 @@ func (a *api) overdue(w http.ResponseWriter, r *http.Request) error {
 	return writeList(w, r, p, window(list, p), len(list))
 }
 
-// requestAttachment sends an attachment as a download, never as a page: Content-Disposition
-// attachment, nosniff, and a policy that runs nothing should a browser open it anyway.
+// requestAttachment sends an attachment as a download, never as a page.
 func (a *api) requestAttachment(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
@@ -245,14 +242,7 @@ func (a *api) requestAttachment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h := w.Header()
-	h.Set("Content-Type", att.ContentType)
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": att.Name}))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(http.StatusOK)
-	w.Write(body) // a client that went away is no error of ours
+	download(w, att.ContentType, att.Name, body)
 	return nil
 }
 
@@ -263,62 +253,39 @@ const maxRequestFiles = 8
 // "request" holding the JSON, and file parts "file" (a general attachment) or "file.<field>"
 // (the answer to the form's file field <field>).
 func (a *api) decodeWithFiles(w http.ResponseWriter, r *http.Request, dst any) ([]request.NewAttachment, error) {
-	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mt != "multipart/form-data" {
+	if !isMultipart(r) {
 		return nil, a.decode(w, r, dst)
-	}
-	if params["boundary"] == "" {
-		return nil, apperr.New(apperr.Invalid, "error.invalid")
-	}
-	limit := a.maxBody + maxRequestFiles*request.MaxAttachmentSize
-	r.Body = http.MaxBytesReader(w, r.Body, limit)
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return nil, apperr.New(apperr.Invalid, "error.invalid")
 	}
 	var files []request.NewAttachment
 	seenJSON := false
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, multipartError(err)
-		}
-		name := part.FormName()
+	err := eachPart(w, r, a.maxBody+maxRequestFiles*request.MaxAttachmentSize, func(name string, part *multipart.Part) error {
 		switch {
 		case name == "request":
 			dec := json.NewDecoder(io.LimitReader(part, a.maxBody))
 			dec.DisallowUnknownFields()
 			if err := dec.Decode(dst); err != nil {
-				return nil, decodeError(err)
+				return decodeError(err)
 			}
 			seenJSON = true
-		case name == "file" || strings.HasPrefix(name, "file."):
+		case isFilePart(name):
 			if len(files) == maxRequestFiles {
-				return nil, apperr.New(apperr.TooLarge, "error.too_large")
+				return apperr.New(apperr.TooLarge, "error.too_large")
 			}
-			body, err := io.ReadAll(io.LimitReader(part, request.MaxAttachmentSize+1))
+			f, err := readFilePart(part, request.MaxAttachmentSize)
 			if err != nil {
-				return nil, multipartError(err)
+				return err
 			}
-			files = append(files, request.NewAttachment{Field: strings.TrimPrefix(strings.TrimPrefix(name, "file"), "."), Name: part.FileName(),
-				ContentType: part.Header.Get("Content-Type"), Body: body})
+			files = append(files, request.NewAttachment{Field: f.Field, Name: f.Name, ContentType: f.ContentType, Body: f.Body})
 		default:
-			return nil, apperr.InvalidField(name, "error.unknown_field")
+			return apperr.InvalidField(name, "error.unknown_field")
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if !seenJSON {
 		return nil, apperr.InvalidField("request", "error.json")
 	}
 	return files, nil
-}
-
-func multipartError(err error) error {
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
-		return apperr.New(apperr.TooLarge, "error.too_large")
-	}
-	return apperr.New(apperr.Invalid, "error.invalid")
 }

@@ -158,17 +158,21 @@ func (w *Server) logbookCreate(rw http.ResponseWriter, r *http.Request) error {
 		fmt.Sprintf("%s/%d", lb.Href, e.ID), "logbooks.created")
 }
 
-// entryOf reads the entry {id} of the path's logbook.
-func (w *Server) entryOf(r *http.Request, lb logbookView) (logbook.Entry, error) {
+// entryOf reads the path's logbook and its entry {id}.
+func (w *Server) entryOf(r *http.Request) (logbookView, logbook.Entry, error) {
+	lb, _, err := w.logbookOf(r)
+	if err != nil {
+		return lb, logbook.Entry{}, err
+	}
 	id, err := pathID(r)
 	if err != nil {
-		return logbook.Entry{}, err
+		return lb, logbook.Entry{}, err
 	}
 	e, err := w.s.Logbooks.Get(r.Context(), stateOf(r).who, id)
 	if err == nil && e.Logbook != lb.ID {
 		err = apperr.New(apperr.NotFound, "error.not_found")
 	}
-	return e, err
+	return lb, e, err
 }
 
 type logbookEntryData struct {
@@ -181,11 +185,7 @@ type logbookEntryData struct {
 
 // logbookEntry shows one entry, with the confirm button for its second person.
 func (w *Server) logbookEntry(rw http.ResponseWriter, r *http.Request) error {
-	lb, _, err := w.logbookOf(r)
-	if err != nil {
-		return err
-	}
-	e, err := w.entryOf(r, lb)
+	lb, e, err := w.entryOf(r)
 	if err != nil {
 		return err
 	}
@@ -228,11 +228,7 @@ func entryFormValues(lb policy.Logbook, e logbook.Entry) url.Values {
 }
 
 func (w *Server) logbookCorrectForm(rw http.ResponseWriter, r *http.Request) error {
-	lb, _, err := w.logbookOf(r)
-	if err != nil {
-		return err
-	}
-	e, err := w.entryOf(r, lb)
+	lb, e, err := w.entryOf(r)
 	if err != nil {
 		return err
 	}
@@ -241,11 +237,7 @@ func (w *Server) logbookCorrectForm(rw http.ResponseWriter, r *http.Request) err
 }
 
 func (w *Server) logbookCorrect(rw http.ResponseWriter, r *http.Request) error {
-	lb, _, err := w.logbookOf(r)
-	if err != nil {
-		return err
-	}
-	old, err := w.entryOf(r, lb)
+	lb, old, err := w.entryOf(r)
 	if err != nil {
 		return err
 	}
@@ -260,11 +252,7 @@ func (w *Server) logbookCorrect(rw http.ResponseWriter, r *http.Request) error {
 
 // logbookConfirm records the second person's confirmation, after a 確認 step.
 func (w *Server) logbookConfirm(rw http.ResponseWriter, r *http.Request) error {
-	lb, _, err := w.logbookOf(r)
-	if err != nil {
-		return err
-	}
-	e, err := w.entryOf(r, lb)
+	lb, e, err := w.entryOf(r)
 	if err != nil {
 		return err
 	}
