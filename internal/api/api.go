@@ -133,6 +133,13 @@ func (a *api) routes() []route {
 		{"PUT", "/api/v1/emergency-contacts/{contact}", a.setContactNumber, bearer},
 		{"PUT", "/api/v1/staff/{id}/phone", a.setStaffPhone, bearer},
 
+		{"GET", "/api/v1/compliance/findings", a.listFindings, bearer},
+		{"GET", "/api/v1/compliance/summary", a.complianceSummary, bearer},
+		{"GET", "/api/v1/compliance/trend", a.complianceTrend, bearer},
+		{"GET", "/api/v1/compliance/exceptions", a.listExceptions, bearer},
+		{"POST", "/api/v1/compliance/sweeps", a.sweepNow, bearer},
+		{"GET", "/api/v1/assets/{id}/findings", a.assetFindings, bearer},
+
 		{"GET", "/api/v1/notifications", a.listNotifications, bearer},
 		{"POST", "/api/v1/notifications/{id}/read", a.readNotification, bearer},
 

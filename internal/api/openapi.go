@@ -14,6 +14,7 @@ import (
 	"mamori/internal/assetio"
 	"mamori/internal/auditlog"
 	"mamori/internal/auth"
+	"mamori/internal/compliance"
 	"mamori/internal/incident"
 	"mamori/internal/logbook"
 	"mamori/internal/notify"
@@ -324,6 +325,33 @@ var operations = map[string]operation{
 	"PUT /api/v1/emergency-contacts/{contact}": {id: "setEmergencyContactNumber", summary: "Record the number of one of the pack's contacts (an outside body such as 警察)",
 		desc: "By administrators and organisation-wide security roles.",
 		body: "PhoneInput", status: 204},
+	"GET /api/v1/compliance/findings": {id: "listFindings", summary: "Findings (指摘事項) of the pack's rules on the register the token holder sees, most severe and newest first",
+		desc: "Each with the rule's article and the source's words, the values that failed, the asset and its department. Department " +
+			"staff see their departments' findings; auditors and organisation-wide roles every department's. A finding on an asset " +
+			"of the highest class whose details are not for the token holder is restricted: its rule and values are withheld, and it " +
+			"is left out of a listing by rule.",
+		query: []param{
+			{"rule", "string", "Rule id of the pack"},
+			{"severity", "string", "low, medium, high or critical: that severity and above"},
+			{"department_id", "integer", "Owning department"},
+			{"state", "string", "open (default; not covered by an exception), suppressed (covered by an exception), closed or all"},
+		},
+		status: 200, result: "Finding", list: true},
+	"GET /api/v1/compliance/summary": {id: "getComplianceSummary", summary: "Open findings by department and by rule, with each rule's article and whether it is broken",
+		desc:   "A broken rule's error is given to administrators only.",
+		status: 200, result: "ComplianceSummary"},
+	"GET /api/v1/compliance/trend": {id: "getComplianceTrend", summary: "The state at the end of each day with a finished sweep, oldest first (those who see every department)",
+		query:  []param{{"days", "integer", "How many days back; 90 by default"}},
+		status: 200, result: "ComplianceTrend"},
+	"GET /api/v1/compliance/exceptions": {id: "listExceptions", summary: "The exception register (例外措置の記録): approved exceptions with their rules, assets, reason, measures and expiry, newest first",
+		query:  []param{{"state", "string", "active, expired or withdrawn; all by default"}},
+		status: 200, result: "Exception", list: true},
+	"POST /api/v1/compliance/sweeps": {id: "sweepNow", summary: "Check the whole register against the pack's rules now (administrators)",
+		desc: "The body is an empty object, or none. The answer gives the totals, the rules that could not be evaluated and the " +
+			"time spent in rule evaluation and in storage (nanoseconds).",
+		body: "SweepInput", status: 200, result: "Sweep"},
+	"GET /api/v1/assets/{id}/findings": {id: "listAssetFindings", summary: "Every finding of one asset with its history, open ones first; 404 beyond the token holder's reach",
+		status: 200, result: "Finding", list: true},
 	"PUT /api/v1/staff/{id}/phone": {id: "setStaffPhone", summary: "Record the number a member of staff is reached on in an emergency",
 		desc: "By the person themself, administrators and organisation-wide security roles. Full-width digits are folded.",
 		body: "PhoneInput", status: 204},
@@ -393,6 +421,12 @@ var components = []component{
 	{name: "IncidentEvidence", value: incident.Evidence{}},
 	{name: "EmergencyContacts", value: incident.ContactList{}},
 	{name: "IncidentStats", value: incident.Stats{}},
+	{name: "Finding", value: compliance.Shown{}},
+	{name: "ComplianceSummary", value: complianceSummary{}},
+	{name: "ComplianceTrend", value: complianceTrend{}},
+	{name: "Exception", value: compliance.Exception{}},
+	{name: "Sweep", value: compliance.Sweep{}},
+	{name: "SweepInput", value: sweepInput{}, input: true},
 
 	{name: "NewUser", value: newUserRequest{}, input: true, required: []string{"login", "display_name"}},
 	{name: "NewDepartment", value: newDepartmentRequest{}, input: true, required: []string{"code", "name", "kind"}},
