@@ -21,13 +21,16 @@ type Service struct {
 	DB     *store.DB
 	Policy *orgpolicy.Service
 	Now    func() time.Time
+	// Assets is the register, asked whether an asset's details are for a reader; without it
+	// (a service made for the command line) every exception is shown whole.
+	Assets *asset.Service
 }
 
 // New returns the compliance service and sets it to watch the register and the exception
 // requests: every write of assets through assets is checked in its own transaction, and an
 // approved request of the pack's exception kind enters the exception register.
 func New(db *store.DB, pol *orgpolicy.Service, assets *asset.Service, now func() time.Time) *Service {
-	s := &Service{DB: db, Policy: pol, Now: now}
+	s := &Service{DB: db, Policy: pol, Now: now, Assets: assets}
 	if assets != nil {
 		assets.AfterWrite(s.afterWrite)
 	}

@@ -12,23 +12,27 @@ import (
 
 // Exception is an entry of the exception register (例外措置の記録, 山形県 14.3).
 type Exception struct {
-	ID             int64           `json:"id"`
-	RequestID      int64           `json:"request_id"`
-	ApplicantID    int64           `json:"applicant_staff_id,omitempty"`
-	ApplicantName  string          `json:"applicant_name,omitempty"`
-	DepartmentID   int64           `json:"department_id,omitempty"`
-	DepartmentName string          `json:"department_name,omitempty"`
-	Provision      string          `json:"provision,omitempty"`
-	Reason         string          `json:"reason,omitempty"`
-	Measures       string          `json:"measures,omitempty"`
-	Rules          []string        `json:"rules"`
-	ExpiresOn      string          `json:"expires_on,omitempty"`
-	PostHoc        bool            `json:"post_hoc"`
-	Cite           string          `json:"cite,omitempty"`
-	State          string          `json:"state"` // active, expired, withdrawn
-	ApprovedAt     time.Time       `json:"approved_at"`
-	EndedAt        *time.Time      `json:"ended_at,omitempty"`
-	Items          []ExceptionItem `json:"items"`
+	ID             int64    `json:"id"`
+	RequestID      int64    `json:"request_id"`
+	ApplicantID    int64    `json:"applicant_staff_id,omitempty"`
+	ApplicantName  string   `json:"applicant_name,omitempty"`
+	DepartmentID   int64    `json:"department_id,omitempty"`
+	DepartmentName string   `json:"department_name,omitempty"`
+	Provision      string   `json:"provision,omitempty"`
+	Reason         string   `json:"reason,omitempty"`
+	Measures       string   `json:"measures,omitempty"`
+	Rules          []string `json:"rules"`
+	ExpiresOn      string   `json:"expires_on,omitempty"`
+	PostHoc        bool     `json:"post_hoc"`
+	// Withheld: the exception covers an asset whose details are not for the reader (the
+	// highest class outside their reach), so its rules, reasons and measures are not shown —
+	// they would tell what the asset holds.
+	Withheld   bool            `json:"withheld,omitempty"`
+	Cite       string          `json:"cite,omitempty"`
+	State      string          `json:"state"` // active, expired, withdrawn
+	ApprovedAt time.Time       `json:"approved_at"`
+	EndedAt    *time.Time      `json:"ended_at,omitempty"`
+	Items      []ExceptionItem `json:"items"`
 }
 
 // ExceptionItem is one rule and asset an exception covers, and whether it holds a finding open.
@@ -94,7 +98,42 @@ func (s *Service) Exceptions(ctx context.Context, who access.Actor, state string
 		}
 		items.Close()
 	}
-	return out, nil
+	return out, s.withhold(ctx, who, out)
+}
+
+// withhold empties, in place, what an exception says of its rules when it covers an asset whose
+// details are not for the actor — or one the actor cannot read at all.
+func (s *Service) withhold(ctx context.Context, who access.Actor, list []Exception) error {
+	if s.Assets == nil {
+		return nil
+	}
+	hidden := map[int64]bool{}
+	for i := range list {
+		e := &list[i]
+		for _, it := range e.Items {
+			h, seen := hidden[it.AssetID]
+			if !seen {
+				a, err := s.Assets.Get(ctx, who, it.AssetID)
+				switch {
+				case apperr.CodeOf(err) == apperr.NotFound:
+					h = true
+				case err != nil:
+					return err
+				default:
+					h = a.Restricted
+				}
+				hidden[it.AssetID] = h
+			}
+			e.Withheld = e.Withheld || h
+		}
+		if e.Withheld {
+			e.Rules, e.Provision, e.Reason, e.Measures, e.Cite = []string{}, "", "", "", ""
+			for j := range e.Items {
+				e.Items[j].RuleID = ""
+			}
+		}
+	}
+	return nil
 }
 
 func contains(list []int64, id int64) bool {
