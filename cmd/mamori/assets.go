@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"mamori/internal/access"
@@ -244,6 +245,28 @@ func writeFile(path string, fn func(io.Writer) error) error {
 }
 
 // parseOne parses flags given before or after one positional argument, which it returns.
+// parseNumber parses the flags and the one argument of a command that names a record by its
+// number (12 or #12): what is the record in English and ja in Japanese, for the error.
+func parseNumber(fs *flag.FlagSet, args []string, what, ja string) (int64, error) {
+	arg, err := parseOne(fs, args, what+" number")
+	if err != nil {
+		return 0, err
+	}
+	id, err := strconv.ParseInt(strings.TrimPrefix(arg, "#"), 10, 64)
+	if err != nil || id < 1 {
+		return 0, fmt.Errorf("%s番号「%s」が正しくありません / %q is not %s number", ja, arg, arg, article(what))
+	}
+	return id, nil
+}
+
+// article is "a" or "an" before an English word.
+func article(word string) string {
+	if strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an " + word
+	}
+	return "a " + word
+}
+
 func parseOne(fs *flag.FlagSet, args []string, name string) (string, error) {
 	var pos []string
 	for {

@@ -44,12 +44,9 @@ func incidentCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	var id int64
 	switch sub {
 	case "show", "tick":
-		arg, err := parseOne(fs, args, "incident number")
-		if err != nil {
+		var err error
+		if id, err = parseNumber(fs, args, "incident", "事案"); err != nil {
 			return err
-		}
-		if id, err = strconv.ParseInt(strings.TrimPrefix(arg, "#"), 10, 64); err != nil || id < 1 {
-			return fmt.Errorf("事案番号「%s」が正しくありません / %q is not an incident number", arg, arg)
 		}
 	default:
 		if err := parse(fs, args); err != nil {

@@ -43,12 +43,9 @@ func logbookCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	out := fs.String("out", "", "export: the .xlsx file to write")
 	var id int64
 	if sub == "confirm" {
-		arg, err := parseOne(fs, args, "entry number")
-		if err != nil {
+		var err error
+		if id, err = parseNumber(fs, args, "entry", "記録"); err != nil {
 			return err
-		}
-		if id, err = strconv.ParseInt(strings.TrimPrefix(arg, "#"), 10, 64); err != nil || id < 1 {
-			return fmt.Errorf("記録番号「%s」が正しくありません / %q is not an entry number", arg, arg)
 		}
 	} else if err := parse(fs, args); err != nil {
 		return err

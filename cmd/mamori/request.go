@@ -39,12 +39,9 @@ func requestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var id int64
 	switch sub {
 	case "show", "decide":
-		arg, err := parseOne(fs, args, "request number")
-		if err != nil {
+		var err error
+		if id, err = parseNumber(fs, args, "request", "申請"); err != nil {
 			return err
-		}
-		if id, err = strconv.ParseInt(strings.TrimPrefix(arg, "#"), 10, 64); err != nil || id < 1 {
-			return fmt.Errorf("申請番号「%s」が正しくありません / %q is not a request number", arg, arg)
 		}
 	default:
 		if err := parse(fs, args); err != nil {
