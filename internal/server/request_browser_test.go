@@ -51,6 +51,9 @@ func TestBrowserRequestFileAndApprove(t *testing.T) {
 			chromedp.SendKeys(chromedp.ID("f-new"), pw),
 			chromedp.SendKeys(chromedp.ID("f-confirm"), pw),
 			chromedp.Submit(chromedp.ID("f-confirm")),
+			// The password page has the navigation too: wait until it has gone, so that the
+			// next navigation does not cut short the redirect after the change.
+			chromedp.WaitNotPresent(chromedp.ID("f-confirm")),
 			chromedp.WaitVisible(chromedp.CSS(".site-nav")),
 		))
 	}
