@@ -62,6 +62,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	tlsCert := fs.String("tls-cert", envOr("MAMORI_TLS_CERT", ""), "serve HTTPS with this PEM certificate (chain) file [MAMORI_TLS_CERT]")
 	tlsKey := fs.String("tls-key", envOr("MAMORI_TLS_KEY", ""), "private key of --tls-cert [MAMORI_TLS_KEY]")
 	proxies := fs.String("trusted-proxies", envOr("MAMORI_TRUSTED_PROXIES", ""), "comma-separated addresses/prefixes of reverse proxies whose X-Forwarded-For is believed [MAMORI_TRUSTED_PROXIES]")
+	metricsMode := fs.String("metrics", envOr("MAMORI_METRICS", "loopback"), "who may read /metrics: off, loopback (this machine only) or token [MAMORI_METRICS]")
+	metricsToken := fs.String("metrics-token", envOr("MAMORI_METRICS_TOKEN", ""), "bearer token for --metrics token, at least 16 characters; prefer the environment variable [MAMORI_METRICS_TOKEN]")
 	packDir := fs.String("pack-dir", envOr("MAMORI_PACK_DIR", ""), "folder of the organisation's own policy packs (*.yaml) [MAMORI_PACK_DIR]")
 	packID := fs.String("pack", envOr("MAMORI_PACK", ""), "policy pack the organisation is bound to at first start [MAMORI_PACK]")
 	var dm demoFlag
@@ -94,6 +96,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	trusted, err := server.ParseTrustedProxies(*proxies)
+	if err != nil {
+		return err
+	}
+	metrics, err := server.ParseMetricsAccess(*metricsMode, *metricsToken)
 	if err != nil {
 		return err
 	}
@@ -155,7 +161,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	srv := &http.Server{
 		Handler: server.New(s, server.Options{Logger: log, SecureCookies: *secure || tlsConfig != nil, Version: version(),
-			TrustedProxies: trusted}),
+			TrustedProxies: trusted, Metrics: metrics, MetricsToken: *metricsToken}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,

@@ -27,6 +27,10 @@ type Options struct {
 	Version       string
 	// TrustedProxies are reverse proxies whose X-Forwarded-For names the real client.
 	TrustedProxies []netip.Prefix
+	// Metrics says who may read /metrics: loopback (the zero value), off, or token, which
+	// needs MetricsToken.
+	Metrics      MetricsAccess
+	MetricsToken string
 }
 
 // New returns the root handler. Middleware, outermost first: recovery, the real client address
@@ -45,7 +49,7 @@ func New(s *app.Services, opts Options) http.Handler {
 	mux.Handle("/api/", api.New(s, api.Options{Logger: opts.Logger}))
 	mux.Handle("GET /healthz", http.HandlerFunc(healthz))
 	mux.Handle("GET /readyz", readyz(s))
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("GET /metrics", guardMetrics(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}), opts.Metrics, opts.MetricsToken))
 	mux.Handle("/", web.New(s, web.Options{Logger: opts.Logger, SecureCookies: opts.SecureCookies}))
 
 	csrf := http.NewCrossOriginProtection()
