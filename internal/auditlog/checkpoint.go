@@ -29,10 +29,13 @@ type Status struct {
 	LastFull *Verification `json:"last_full"`
 	Report   Report        `json:"report"` // the entries checked now (all of them after a full run)
 	Total    int64         `json:"total"`  // entries in the chain
+	// Anchor holds the chain against its signed checkpoints kept outside the database; nil
+	// when none are kept.
+	Anchor *AnchorStatus `json:"anchor,omitempty"`
 }
 
-// OK reports whether the chain verified.
-func (s Status) OK() bool { return s.Report.OK() }
+// OK reports whether the chain verified, and held against its checkpoints.
+func (s Status) OK() bool { return s.Report.OK() && s.Anchor.OK() }
 
 // RecordVerification stores the result of a full verification as the organisation's latest.
 func RecordVerification(ctx context.Context, db *sql.DB, r Report, by string, at time.Time) error {
@@ -97,6 +100,9 @@ func (s *Service) Status(ctx context.Context, who access.Actor) (Status, error) 
 		return st, apperr.Wrap(err, "audit verify")
 	}
 	st.Total = st.Report.HeadSeq
+	if st.Anchor, err = s.anchorStatus(ctx, who.OrgID, false); err != nil {
+		return st, apperr.Wrap(err, "audit checkpoints")
+	}
 	return st, nil
 }
 
@@ -104,6 +110,12 @@ func (s *Service) Status(ctx context.Context, who access.Actor) (Status, error) 
 func (s *Service) FullVerify(ctx context.Context, who access.Actor) (Status, error) {
 	if !who.CanReadAuditLog() {
 		return Status{}, apperr.New(apperr.Forbidden, "error.forbidden")
+	}
+	// The checkpoints are read before the chain, so that entries appended meanwhile are not
+	// mistaken for a chain that went back.
+	anchor, err := s.anchorStatus(ctx, who.OrgID, true)
+	if err != nil {
+		return Status{}, apperr.Wrap(err, "audit checkpoints")
 	}
 	r, err := Verify(ctx, s.DB.SQL, who.OrgID)
 	if err != nil {
@@ -124,5 +136,5 @@ func (s *Service) FullVerify(ctx context.Context, who access.Actor) (Status, err
 	if err != nil {
 		return Status{}, apperr.Wrap(err, "last verification")
 	}
-	return Status{LastFull: last, Report: r, Total: r.HeadSeq}, nil
+	return Status{LastFull: last, Report: r, Total: r.HeadSeq, Anchor: anchor}, nil
 }

@@ -42,6 +42,9 @@ type Service struct {
 	// Screen, when set, withholds from listed entries what the reader may not see of the
 	// records they are about (the register's highest class); it sets Entry.Withheld.
 	Screen func(ctx context.Context, who access.Actor, entries []Entry) error
+	// Anchor, when set, is where the chain's signed checkpoints are kept outside the database;
+	// the status and a full verification hold the chain against them.
+	Anchor *Anchor
 }
 
 // List returns entries newest first and the total matching the filter.
