@@ -343,7 +343,9 @@ func TestAnchorAgainstDatabaseWriters(t *testing.T) {
 			exec(t, db, `UPDATE audit_heads SET seq = 2, hash = $1 WHERE org_id = $2`, entries[1].Hash, orgID)
 			for name, get := range map[string]func(context.Context, any) (auditlog.Status, error){
 				"page": func(ctx context.Context, _ any) (auditlog.Status, error) { return svc.Status(ctx, auditorOf(orgID)) },
-				"full": func(ctx context.Context, _ any) (auditlog.Status, error) { return svc.FullVerify(ctx, auditorOf(orgID)) },
+				"full": func(ctx context.Context, _ any) (auditlog.Status, error) {
+					return svc.FullVerify(ctx, auditorOf(orgID))
+				},
 			} {
 				st, err := get(ctx, nil)
 				if err != nil {
