@@ -6,11 +6,9 @@ import (
 	"fmt"
 	"io"
 	"text/tabwriter"
-	"time"
 
 	"mamori/internal/access"
 	"mamori/internal/apperr"
-	"mamori/internal/auditlog"
 	"mamori/internal/auth"
 	"mamori/internal/i18n"
 	"mamori/internal/store"
@@ -157,38 +155,6 @@ func tokenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stderr, "API token %d for %s (shown once; stored hashed):\n", t.ID, u.Login)
 	fmt.Fprintln(stdout, token)
-	return nil
-}
-
-func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, d := newFlagSet("verify", stderr)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	s, closeDB, err := d.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer closeDB()
-	reports, err := auditlog.VerifyAll(ctx, s.DB.SQL)
-	if err != nil {
-		return err
-	}
-	broken := 0
-	for _, r := range reports {
-		if err := auditlog.RecordVerification(ctx, s.DB.SQL, r, "cli", time.Now()); err != nil {
-			return err
-		}
-		if r.OK() {
-			fmt.Fprintf(stdout, "organisation %d: OK, %d entries, head #%d %s\n", r.OrgID, r.Entries, r.HeadSeq, r.HeadHash)
-			continue
-		}
-		broken++
-		fmt.Fprintf(stdout, "organisation %d: BROKEN at entry #%d (id %d): %s\n", r.OrgID, r.Problem.Seq, r.Problem.ID, r.Problem.Reason)
-	}
-	if broken > 0 {
-		return &exitError{code: 1, err: fmt.Errorf("audit chain broken in %d organisation(s)", broken)}
-	}
 	return nil
 }
 

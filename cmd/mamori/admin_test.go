@@ -366,8 +366,14 @@ func TestPostgres(t *testing.T) {
 		}
 	})
 
-	if exists("mamori-data") {
-		t.Error("PostgreSQL mode created a ./mamori-data folder")
+	// With PostgreSQL the data folder keeps only the audit chain's signing key and checkpoints.
+	entries, _ := os.ReadDir("mamori-data")
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if got := strings.Join(names, " "); got != "audit-checkpoints.jsonl audit-key.pem" {
+		t.Errorf("PostgreSQL mode left %q in ./mamori-data, want the audit key and checkpoints only", got)
 	}
 }
 

@@ -38,13 +38,16 @@ Usage:
   mamori logbook confirm ENTRY_ID --as LOGIN
   mamori org list | create --code C --name N [--kind K] [--pack ID] | set-parent --org CODE --parent CODE
   mamori check [--org CODE] [--all]   (full compliance sweep; exit 3 when high/critical findings are open or a rule is broken)
-  mamori verify
+  mamori verify [--checkpoints FILE …] [--audit-pubkey FILE …] [--all-checkpoints]
+  mamori audit checkpoint | key     (sign a checkpoint of every chain now | show the signing key)
   mamori backup --out FILE
   mamori version
 
 Common flags (environment fallback in brackets):
   --data DIR   data folder [MAMORI_DATA] (default ./mamori-data)
   --db DSN     postgres://… to use PostgreSQL [MAMORI_DB] (default: SQLite file in the data folder)
+  --audit-key FILE, --audit-checkpoints FILE   (serve, verify, audit) the audit chain's signing key and
+               checkpoint file [MAMORI_AUDIT_KEY, MAMORI_AUDIT_CHECKPOINTS] (default: in the data folder)
 `
 
 func main() {
@@ -116,6 +119,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return checkCmd(ctx, rest, stdout, stderr)
 	case "verify":
 		return verify(ctx, rest, stdout, stderr)
+	case "audit":
+		return auditCmd(ctx, rest, stdout, stderr)
 	case "backup":
 		return backup(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":

@@ -72,6 +72,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fs.Var(&dm, "demo", "load a demo organisation (optionally for a pack) [MAMORI_DEMO]")
 	mf := addMailFlags(fs)
+	af := addAnchorFlags(fs)
 	if err := parse(fs, joinDemoArg(args)); err != nil {
 		return err
 	}
@@ -132,6 +133,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer closeDB()
+	an := af.anchor(d.data)
+	s.Audit.Anchor = an
 	name := *orgName
 	if p, ok := lib.Get(dm.pack); name == "" && dm.set && ok {
 		name = p.Organization + "（デモ）"
@@ -158,6 +161,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer startReminders(ctx, s, log)()
 	defer startCompliance(ctx, s, log)()
+	defer startCheckpoints(ctx, s, an, log)()
 
 	srv := &http.Server{
 		Handler: server.New(s, server.Options{Logger: log, SecureCookies: *secure || tlsConfig != nil, Version: version(),

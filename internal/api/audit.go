@@ -6,10 +6,12 @@ import (
 	"mamori/internal/auditlog"
 )
 
-// verifyResponse is the chain check with its verdict spelled out.
+// verifyResponse is the chain check with its verdict spelled out, and the chain held against
+// its signed checkpoints kept outside the database (absent when none are kept).
 type verifyResponse struct {
 	auditlog.Report
-	OK bool `json:"ok"`
+	Anchor *auditlog.AnchorStatus `json:"anchor,omitempty"`
+	OK     bool                   `json:"ok"`
 }
 
 func (a *api) listAudit(w http.ResponseWriter, r *http.Request) error {
@@ -34,9 +36,14 @@ func (a *api) listAudit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *api) verifyAudit(w http.ResponseWriter, r *http.Request) error {
+	// The checkpoints first: entries appended meanwhile then only lengthen the chain.
+	anchor, err := a.s.Audit.CheckAnchor(r.Context(), actor(r))
+	if err != nil {
+		return err
+	}
 	rep, err := a.s.Audit.Verify(r.Context(), actor(r))
 	if err != nil {
 		return err
 	}
-	return ok(w, verifyResponse{Report: rep, OK: rep.OK()})
+	return ok(w, verifyResponse{Report: rep, Anchor: anchor, OK: rep.OK() && anchor.OK()})
 }

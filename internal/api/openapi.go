@@ -375,6 +375,10 @@ var operations = map[string]operation{
 		},
 		status: 200, result: "AuditEntry", list: true},
 	"GET /api/v1/audit/verify": {id: "verifyAudit", summary: "Verify the organisation's hash-chained audit log (administrators and auditors)",
+		desc: "Walks the whole chain, and holds it against every signed checkpoint of it that the server keeps outside the " +
+			"database: anchor.latest is the newest checkpoint that holds (seq, hash, time, key fingerprint: keep it on paper), " +
+			"anchor.problems each checkpoint the chain no longer matches (kind shorter, differs, bad_signature, unknown_key, " +
+			"malformed, no_chain). ok is false when either fails.",
 		status: 200, result: "AuditVerification"},
 
 	"POST /api/v1/tokens": {id: "createToken", summary: "Issue an API token; the secret is shown once",

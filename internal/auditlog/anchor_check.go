@@ -99,18 +99,9 @@ func (a *Anchor) trusted() ([]ed25519.PublicKey, error) {
 	return []ed25519.PublicKey{key.Public().(ed25519.PublicKey)}, nil
 }
 
-// Fingerprints names the keys checkpoints are believed from.
-func (a *Anchor) Fingerprints() ([]string, error) {
-	keys, err := a.trusted()
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, k := range keys {
-		out = append(out, Fingerprint(k))
-	}
-	return out, nil
-}
+// TrustedKeys are the keys checkpoints are believed from: Trusted when set, else the key
+// file's, else none (a key file that went missing is not replaced by a new one here).
+func (a *Anchor) TrustedKeys() ([]ed25519.PublicKey, error) { return a.trusted() }
 
 // Read reads the checkpoint file and its copies, in that order.
 func (a *Anchor) Read() ([]Filed, error) {
@@ -357,7 +348,7 @@ func verifyFromCheckpoint(ctx context.Context, db *sql.DB, org int64, cp Checkpo
 // organisation whose chain does not verify gets none, and is named in the error; the others
 // are still checkpointed.
 func (a *Anchor) CheckpointAll(ctx context.Context, db *sql.DB, claim bool, at time.Time) ([]Checkpoint, error) {
-	orgs, err := chainOrgs(ctx, db)
+	orgs, err := ChainOrgs(ctx, db)
 	if err != nil {
 		return nil, err
 	}
@@ -376,7 +367,8 @@ func (a *Anchor) CheckpointAll(ctx context.Context, db *sql.DB, claim bool, at t
 	return out, errors.Join(errs...)
 }
 
-func chainOrgs(ctx context.Context, db *sql.DB) ([]int64, error) {
+// ChainOrgs lists the organisations that have an audit chain.
+func ChainOrgs(ctx context.Context, db *sql.DB) ([]int64, error) {
 	rows, err := db.QueryContext(ctx, `SELECT org_id FROM audit_heads ORDER BY org_id`)
 	if err != nil {
 		return nil, err

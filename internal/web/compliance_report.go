@@ -15,10 +15,16 @@ func (w *Server) complianceReport(rw http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	// The chain's latest signed checkpoint, for the committee to keep on paper.
+	anchor, err := w.s.Audit.Anchored(ctx, who)
+	if err != nil {
+		return err
+	}
 	p := w.newPage(r, "compliance.report.title", "compliance")
 	p.Crumbs = []crumb{{p.T("compliance.title"), "/compliance"}}
 	p.Data = map[string]any{"Report": rep, "Generated": i18n.Wareki(rep.Generated), "Exceptions": exceptionRows(p, rep.Exceptions, w.s.Now()),
-		"Chart": chartOf(rep.Trend), "Trend": trendRows(p, rep.Trend)}
+		"Chart": chartOf(rep.Trend), "Trend": trendRows(p, rep.Trend),
+		"Anchor": anchor}
 	if rep.LastSweep != nil {
 		p.Data.(map[string]any)["LastDay"] = showDate(p, rep.LastSweep.Day)
 	}
