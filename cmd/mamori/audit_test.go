@@ -155,3 +155,34 @@ func TestVerifyAgainstCheckpoints(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestServeRefusesAKeyOthersMayRead(t *testing.T) {
+	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "audit-key.pem")
+	if _, _, err := auditlog.LoadOrCreateKey(keyFile); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(keyFile, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := cli(t, "serve", "--data", dir, "--addr", "127.0.0.1:0")
+	if err == nil || !strings.Contains(err.Error(), "chmod 600") || !strings.Contains(err.Error(), "所有者以外") {
+		t.Fatalf("serve with a key others may read: %v", err)
+	}
+}
+
+func TestServeMetricsSettings(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--metrics", "public"}, "off, loopback or token"},
+		{[]string{"--metrics", "token"}, "--metrics-token"},
+		{[]string{"--metrics-token", "0123456789abcdef"}, "only with --metrics token"},
+	} {
+		_, _, err := cli(t, append([]string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0"}, c.args...)...)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v, want an error with %q", c.args, err, c.want)
+		}
+	}
+}

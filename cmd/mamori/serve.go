@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"mamori/internal/app"
+	"mamori/internal/auditlog"
 	"mamori/internal/demo"
 	"mamori/internal/notify"
 	"mamori/internal/policy"
@@ -134,6 +135,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer closeDB()
 	an := af.anchor(d.data)
+	// The checkpoint key is made, or found unusable, now rather than at the first checkpoint.
+	if _, created, err := auditlog.LoadOrCreateKey(an.KeyFile); err != nil {
+		return err
+	} else if created {
+		log.Info("audit checkpoint key created", "file", an.KeyFile)
+	}
 	s.Audit.Anchor = an
 	name := *orgName
 	if p, ok := lib.Get(dm.pack); name == "" && dm.set && ok {

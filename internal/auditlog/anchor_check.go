@@ -25,8 +25,9 @@ type Anchor struct {
 	// command line from a copy kept elsewhere); otherwise the key file's own.
 	Trusted []ed25519.PublicKey
 
-	mu  sync.Mutex
-	key ed25519.PrivateKey
+	write sync.Mutex // one checkpoint at a time from this process
+	mu    sync.Mutex // guards key
+	key   ed25519.PrivateKey
 }
 
 // AnchorProblem is one checkpoint that the chain, or the key, does not bear out.
@@ -66,6 +67,8 @@ func (a *AnchorStatus) OK() bool { return a == nil || len(a.Problems) == 0 }
 
 // signingKey loads, or at first use creates, the key checkpoints are signed with.
 func (a *Anchor) signingKey() (ed25519.PrivateKey, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	if a.key != nil {
 		return a.key, nil
 	}
@@ -270,8 +273,8 @@ var ErrNotAnchored = errors.New("audit chain does not verify against its checkpo
 // claim, the checkpoint is claimed in the database first, so that of several server processes
 // one writes it; a head already checkpointed is not written again (written false).
 func (a *Anchor) Checkpoint(ctx context.Context, db *sql.DB, org int64, claim bool, at time.Time) (c Checkpoint, written bool, err error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	a.write.Lock()
+	defer a.write.Unlock()
 	key, err := a.signingKey()
 	if err != nil {
 		return c, false, err
