@@ -134,7 +134,7 @@ func (e *env) signIn(ctx context.Context, orgID int64, auditor bool) error {
 	if err != nil || !sess.Ready() {
 		return fmt.Errorf("session after the first sign-in is not ready (%+v): %v", sess, err)
 	}
-	_, token, err := e.s.Auth.CreateToken(ctx, sys, u.ID, "mamori-bench")
+	_, token, err := e.s.Auth.CreateToken(ctx, ready, auth.NewToken{Name: "mamori-bench", Scope: auth.ScopeReadWrite})
 	if err != nil {
 		return fmt.Errorf("API token: %w", err)
 	}

@@ -111,7 +111,7 @@ func (w *Server) setLang(rw http.ResponseWriter, r *http.Request) error {
 }
 
 func (w *Server) logoutEverywhere(rw http.ResponseWriter, r *http.Request) error {
-	if _, err := w.s.Auth.LogoutEverywhere(r.Context(), stateOf(r).who); err != nil {
+	if _, err := w.s.Auth.LogoutEverywhere(r.Context(), stateOf(r).who, r.PostForm.Get("revoke_tokens") == "on"); err != nil {
 		return err
 	}
 	w.clearCookie(rw, r, SessionCookie)
