@@ -33,7 +33,9 @@ func TestOwnTokens(t *testing.T) {
 		})
 
 		t.Run("a read token reads and is refused any change with 403 in the holder's language", func(t *testing.T) {
-			decodeAs[meResponse](t, f.do("GET", "/api/v1/me", read.Secret, nil), http.StatusOK)
+			if me := decodeAs[meResponse](t, f.do("GET", "/api/v1/me", read.Secret, nil), http.StatusOK); !me.ReadOnly || me.ServiceAccount {
+				t.Errorf("me %+v", me)
+			}
 			if rec := f.do("HEAD", "/api/v1/me", read.Secret, nil); rec.Code != http.StatusOK {
 				t.Fatalf("HEAD %d", rec.Code)
 			}
@@ -157,7 +159,7 @@ func TestServiceAccountsAPI(t *testing.T) {
 			tok := decodeAs[createdToken](t, f.do("POST", path+"/tokens", f.admin, map[string]any{"name": "監査", "scope": "read-write",
 				"expires_in_days": 365}), http.StatusCreated)
 			me := decodeAs[meResponse](t, f.do("GET", "/api/v1/me", tok.Secret, nil), http.StatusOK)
-			if me.Login != "kansa-renkei" || len(me.Roles) != 1 || me.Roles[0].RoleID != "auditor" || me.StaffID != 0 {
+			if me.Login != "kansa-renkei" || !me.ServiceAccount || me.ReadOnly || len(me.Roles) != 1 || me.Roles[0].RoleID != "auditor" || me.StaffID != 0 {
 				t.Fatalf("me %+v", me)
 			}
 			decodeAs[list[map[string]any]](t, f.do("GET", "/api/v1/audit", tok.Secret, nil), http.StatusOK)
