@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"text/tabwriter"
+	"time"
 
 	"mamori/internal/access"
 	"mamori/internal/apperr"
@@ -47,10 +48,12 @@ func describe(err error) error {
 
 func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return fmt.Errorf("user: expected create, list, reset-password or unlock")
+		return fmt.Errorf("user: expected create, create-service, list, reset-password or unlock")
 	}
 	sub, args := args[0], args[1:]
 	switch sub {
+	case "create-service":
+		return createServiceAccount(ctx, args, stdout, stderr)
 	case "create", "list", "reset-password", "unlock":
 	default:
 		return fmt.Errorf("user: unknown subcommand %q", sub) // before the database is opened (or created)
@@ -96,6 +99,8 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		for _, u := range users {
 			state := "active"
 			switch {
+			case u.ServiceAccount && !u.Disabled:
+				state = "service-account"
 			case u.Disabled:
 				state = "disabled"
 			case u.Locked():
@@ -130,13 +135,17 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return nil
 }
 
+// tokenCmd issues an API token to a service account. People issue their own tokens on their
+// account page or through the API, once signed in: the operator of the server mints none for them.
 func tokenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "create" {
 		return fmt.Errorf("token: expected create")
 	}
 	fs, d := newFlagSet("token create", stderr)
-	login := fs.String("user", "", "login name of the token's user")
+	login := fs.String("user", "", "login name of the service account")
 	label := fs.String("name", "cli", "label for the token")
+	scope := fs.String("scope", auth.ScopeRead, "read or read-write")
+	days := fs.Int("days", auth.DefaultTokenDays, fmt.Sprintf("days until the token expires (1 to %d)", auth.MaxTokenDays))
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -149,11 +158,16 @@ func tokenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("no user %q", *login)
 	}
-	t, token, err := s.Auth.CreateToken(ctx, access.System(u.OrgID, "cli"), u.ID, *label)
+	if !u.ServiceAccount {
+		return fmt.Errorf("%q is not a service account: people issue their own tokens on their account page "+
+			"(create one with `mamori user create-service` for an integration)", u.Login)
+	}
+	t, token, err := s.Auth.CreateServiceToken(ctx, access.System(u.OrgID, "cli"), u.ID, auth.NewToken{Name: *label, Scope: *scope, ExpiresInDays: *days})
 	if err != nil {
 		return describe(err)
 	}
-	fmt.Fprintf(stderr, "API token %d for %s (shown once; stored hashed):\n", t.ID, u.Login)
+	fmt.Fprintf(stderr, "API token %d (%s) for %s, expires %s (shown once; stored hashed):\n", t.ID, t.Scope, u.Login,
+		t.ExpiresAt.In(i18n.Tokyo).Format(time.DateOnly))
 	fmt.Fprintln(stdout, token)
 	return nil
 }

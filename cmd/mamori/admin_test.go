@@ -148,7 +148,22 @@ func TestTokenCreate(t *testing.T) {
 	firstStart(t, "--data", dir)
 	s := services(t, store.Config{DataDir: dir})
 
-	out, stderr, err := cli(t, "token", "create", "--data", dir, "--user", "admin")
+	t.Run("a person's login gets no token from the command line", func(t *testing.T) {
+		_, _, err := cli(t, "token", "create", "--data", dir, "--user", "admin")
+		if err == nil || !strings.Contains(err.Error(), "not a service account") {
+			t.Fatalf("token for admin: %v", err)
+		}
+		var n int
+		if err := s.DB.SQL.QueryRowContext(t.Context(), `SELECT count(*) FROM api_tokens`).Scan(&n); err != nil || n != 0 {
+			t.Fatalf("%d tokens, %v", n, err)
+		}
+	})
+
+	if out, stderr, err := cli(t, "user", "create-service", "--data", dir, "--login", "renkei", "--name", "人事システム連携", "--admin"); err != nil ||
+		!strings.Contains(out, "renkei") {
+		t.Fatalf("create-service: %v\n%s%s", err, out, stderr)
+	}
+	out, stderr, err := cli(t, "token", "create", "--data", dir, "--user", "renkei", "--scope", "read-write", "--days", "30")
 	if err != nil {
 		t.Fatalf("token create: %v\n%s", err, stderr)
 	}
@@ -202,13 +217,27 @@ func TestTokenCreate(t *testing.T) {
 		}
 	})
 
-	t.Run("the printed token authenticates as its user", func(t *testing.T) {
+	t.Run("the printed token authenticates as the service account, read-write", func(t *testing.T) {
 		who, err := s.Auth.AuthenticateToken(t.Context(), token, auth.Client{})
 		if err != nil {
 			t.Fatalf("authenticate: %v", err)
 		}
-		if who.Login != "admin" {
-			t.Errorf("token authenticates as %q, want admin", who.Login)
+		if who.Login != "renkei" || !who.ServiceAccount || who.ReadOnly || !who.PlatformAdmin {
+			t.Errorf("token authenticates as %+v, want the service account renkei", who)
+		}
+	})
+
+	t.Run("the service account is listed as such", func(t *testing.T) {
+		out, _, err := cli(t, "user", "list", "--data", dir)
+		if err != nil || !regexp.MustCompile(`(?m)^renkei .*service-account`).MatchString(out) {
+			t.Fatalf("user list: %v\n%s", err, out)
+		}
+	})
+
+	t.Run("a bad scope is named in both languages", func(t *testing.T) {
+		_, _, err := cli(t, "token", "create", "--data", dir, "--user", "renkei", "--scope", "all")
+		if err == nil || !strings.Contains(err.Error(), "scope: ") || !strings.Contains(err.Error(), "読み取り") {
+			t.Fatalf("bad scope: %v", err)
 		}
 	})
 

@@ -59,7 +59,10 @@ func TestKillNineLosesNothingAcknowledged(t *testing.T) {
 	}
 
 	// A second process on the same data while the server runs.
-	out, err := exec.Command(bin, "token", "create", "--user", "admin", "--data", data).Output()
+	if out, err := exec.Command(bin, "user", "create-service", "--login", "loader", "--name", "負荷", "--admin", "--data", data).CombinedOutput(); err != nil {
+		t.Fatalf("create-service beside a running server: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "token", "create", "--user", "loader", "--scope", "read-write", "--data", data).Output()
 	if err != nil {
 		t.Fatalf("token create beside a running server: %v", err)
 	}

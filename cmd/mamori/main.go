@@ -22,7 +22,8 @@ Usage:
   mamori user list
   mamori user reset-password --login NAME
   mamori user unlock --login NAME
-  mamori token create --user NAME [--name LABEL]
+  mamori user create-service --login NAME --name 表示名 [--role ID …] [--department CODE] [--system NAME] [--admin]
+  mamori token create --user SERVICE-ACCOUNT [--name LABEL] [--scope read|read-write] [--days N]
   mamori role list | assign --role ID --staff-no N [--acting-staff-no M] [--department CODE] [--system NAME] [--from D] [--to D] | end --id N
   mamori pack list | validate FILE | show ID [--json] | diff A B [--json]   [--pack-dir DIR]
   mamori import assets FILE [--dry-run] [--valid-only] [--rejected OUT.csv]

@@ -20,6 +20,10 @@ type Actor struct {
 	UserAgent     string
 	SessionID     int64 // 0 for token or system actors
 	ViaToken      bool
+	// ReadOnly: the actor came with a read-only API token and may change nothing.
+	ReadOnly bool
+	// ServiceAccount: the login of an integration, not of a person.
+	ServiceAccount bool
 }
 
 // Grant is one role the actor holds today (as holder or acting holder), with its scope.

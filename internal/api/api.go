@@ -57,6 +57,9 @@ func (a *api) routes() []route {
 	return []route{
 		{"GET", "/api/v1/openapi.json", a.openAPI, noAuth},
 		{"GET", "/api/v1/me", a.me, bearer},
+		{"GET", "/api/v1/me/tokens", a.myTokens, bearer},
+		{"POST", "/api/v1/me/tokens", a.createMyToken, bearer},
+		{"DELETE", "/api/v1/me/tokens/{id}", a.revokeMyToken, bearer},
 
 		{"GET", "/api/v1/users", a.listUsers, bearer},
 		{"POST", "/api/v1/users", a.createUser, bearer},
@@ -65,6 +68,10 @@ func (a *api) routes() []route {
 		{"POST", "/api/v1/users/{id}/reset-password", a.resetPassword, bearer},
 		{"POST", "/api/v1/users/{id}/disable", a.disableUser, bearer},
 		{"POST", "/api/v1/users/{id}/enable", a.enableUser, bearer},
+		{"GET", "/api/v1/users/{id}/tokens", a.userTokens, bearer},
+		{"POST", "/api/v1/users/{id}/tokens", a.createServiceToken, bearer},
+		{"DELETE", "/api/v1/users/{id}/tokens/{token}", a.revokeUserToken, bearer},
+		{"POST", "/api/v1/service-accounts", a.createServiceAccount, bearer},
 
 		{"GET", "/api/v1/departments", a.listDepartments, bearer},
 		{"POST", "/api/v1/departments", a.createDepartment, bearer},
@@ -145,9 +152,6 @@ func (a *api) routes() []route {
 
 		{"GET", "/api/v1/audit", a.listAudit, bearer},
 		{"GET", "/api/v1/audit/verify", a.verifyAudit, bearer},
-
-		{"POST", "/api/v1/tokens", a.createToken, bearer},
-		{"DELETE", "/api/v1/tokens/{id}", a.revokeToken, bearer},
 	}
 }
 
@@ -155,8 +159,8 @@ func (a *api) routes() []route {
 // full paths (/api/v1/…).
 //
 // Order of work for each request: security headers → route match (unknown path 404, known
-// path with another method 405) → recover → bearer authentication unless the route is open →
-// handler → error rendering.
+// path with another method 405) → recover → bearer authentication unless the route is open
+// (a read token is refused on anything but GET and HEAD) → handler → error rendering.
 func New(s *app.Services, opts Options) http.Handler {
 	a := &api{s: s, log: opts.Logger, maxBody: opts.MaxBodyBytes}
 	if a.log == nil {
@@ -214,6 +218,10 @@ func (a *api) wrap(rt route) http.Handler {
 				return
 			}
 			r = r.WithContext(context.WithValue(r.Context(), actorKey{}, who))
+			if who.ReadOnly && r.Method != http.MethodGet && r.Method != http.MethodHead {
+				a.fail(w, r, apperr.New(apperr.Forbidden, "auth.error.token_read_only"))
+				return
+			}
 		}
 		if err := rt.handle(w, r); err != nil {
 			a.fail(w, r, err)

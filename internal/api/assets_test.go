@@ -44,7 +44,7 @@ func newAssetFixture(t *testing.T, db *store.DB) *assetFixture {
 	if err != nil {
 		t.Fatalf("admin: %v", err)
 	}
-	_, token, err := svcs.Auth.CreateToken(ctx, sys, admin.ID, "t")
+	token, err := ownToken(ctx, svcs, admin)
 	if err != nil {
 		t.Fatalf("token: %v", err)
 	}
@@ -90,7 +90,7 @@ func (f *assetFixture) person(login string, dept int64, role *org.RoleAssignment
 	if err != nil {
 		f.t.Fatalf("user %s: %v", login, err)
 	}
-	_, token, err := f.svcs.Auth.CreateToken(ctx, sys, u.ID, "t")
+	token, err := ownToken(ctx, f.svcs, u)
 	if err != nil {
 		f.t.Fatalf("token for %s: %v", login, err)
 	}

@@ -61,11 +61,11 @@ func TestAuthentication(t *testing.T) {
 		})
 
 		t.Run("a revoked token is refused", func(t *testing.T) {
-			tok := decodeAs[createdToken](t, f.do("POST", "/api/v1/tokens", f.admin, map[string]any{"name": "short-lived"}), http.StatusCreated)
+			tok := decodeAs[createdToken](t, f.do("POST", "/api/v1/me/tokens", f.admin, map[string]any{"name": "short-lived"}), http.StatusCreated)
 			if rec := f.do("GET", "/api/v1/me", tok.Secret, nil); rec.Code != http.StatusOK {
 				t.Fatalf("new token: %d %s", rec.Code, rec.Body)
 			}
-			if rec := f.do("DELETE", "/api/v1/tokens/"+itoa64(tok.Token.ID), f.admin, nil); rec.Code != http.StatusNoContent {
+			if rec := f.do("DELETE", "/api/v1/me/tokens/"+itoa64(tok.Token.ID), f.admin, nil); rec.Code != http.StatusNoContent {
 				t.Fatalf("revoke: %d %s", rec.Code, rec.Body)
 			}
 			apiError(t, f.do("GET", "/api/v1/me", tok.Secret, nil), http.StatusUnauthorized, "unauthenticated")

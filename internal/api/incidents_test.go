@@ -76,7 +76,7 @@ func (f *incidentAPI) person(sys access.Actor, dept int64, login, role string) {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	if _, f.tokens[login], err = f.svcs.Auth.CreateToken(ctx, sys, u.ID, "t"); err != nil {
+	if f.tokens[login], err = ownToken(ctx, f.svcs, u); err != nil {
 		f.t.Fatal(err)
 	}
 	f.staff[login] = st.ID

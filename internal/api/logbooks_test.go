@@ -64,7 +64,7 @@ func newLogbookAPI(t *testing.T, db *store.DB) *logbookAPI {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, f.tokens[p.login], err = svcs.Auth.CreateToken(ctx, sys, u.ID, "t"); err != nil {
+		if f.tokens[p.login], err = ownToken(ctx, svcs, u); err != nil {
 			t.Fatal(err)
 		}
 		f.staff[p.login] = st.ID

@@ -46,7 +46,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	if err != nil {
 		t.Fatalf("admin: %v", err)
 	}
-	_, token, err := svcs.Auth.CreateToken(ctx, access.System(first.Org.ID, "test"), admin.ID, "t")
+	token, err := ownToken(ctx, svcs, admin)
 	if err != nil {
 		t.Fatalf("token: %v", err)
 	}
@@ -64,11 +64,26 @@ func (f *fixture) tokenFor(login, lang string, platformAdmin bool) string {
 	if err != nil {
 		f.t.Fatalf("create user %s: %v", login, err)
 	}
-	_, token, err := f.svcs.Auth.CreateToken(ctx, sys, u.ID, "t")
+	token, err := ownToken(ctx, f.svcs, u)
 	if err != nil {
 		f.t.Fatalf("token for %s: %v", login, err)
 	}
 	return token
+}
+
+// ownToken issues a read-write token to an account as its holder does, once the account is
+// ready: the temporary password changed and MFA enrolled, which a first sign-in does (the
+// authentication tests go through those steps; here the account is marked so).
+func ownToken(ctx context.Context, svcs *app.Services, u auth.User) (string, error) {
+	if _, err := svcs.DB.SQL.ExecContext(ctx, `UPDATE users SET must_change_password = $1, mfa_enabled = $2 WHERE id = $3`, false, true, u.ID); err != nil {
+		return "", err
+	}
+	who, err := svcs.Auth.ActAs(ctx, u.Login)
+	if err != nil {
+		return "", err
+	}
+	_, token, err := svcs.Auth.CreateToken(ctx, who, auth.NewToken{Name: "t", Scope: auth.ScopeReadWrite})
+	return token, err
 }
 
 // do sends a request to the API. body is sent as is when a string, JSON-encoded otherwise, with

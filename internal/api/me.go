@@ -17,6 +17,10 @@ type meResponse struct {
 	Lang          string  `json:"lang"`
 	PlatformAdmin bool    `json:"platform_admin"`
 	Roles         []grant `json:"roles"`
+	// ServiceAccount: the token belongs to an integration's login, not a person's.
+	ServiceAccount bool `json:"service_account"`
+	// ReadOnly: the token has the read scope and may change nothing.
+	ReadOnly bool `json:"read_only"`
 }
 
 // grant is one role the actor holds today, as holder or as acting holder (代行).
@@ -35,7 +39,8 @@ func (a *api) me(w http.ResponseWriter, r *http.Request) error {
 
 func meOf(who access.Actor) meResponse {
 	m := meResponse{UserID: who.UserID, OrgID: who.OrgID, StaffID: who.StaffID, DepartmentID: who.DepartmentID,
-		Login: who.Login, Name: who.Name, Lang: who.Lang, PlatformAdmin: who.PlatformAdmin, Roles: []grant{}}
+		Login: who.Login, Name: who.Name, Lang: who.Lang, PlatformAdmin: who.PlatformAdmin, Roles: []grant{},
+		ServiceAccount: who.ServiceAccount, ReadOnly: who.ReadOnly}
 	for _, g := range who.Roles {
 		m.Roles = append(m.Roles, grant{RoleID: g.RoleID, Scope: g.Scope, DepartmentID: g.DepartmentID,
 			SystemRef: g.SystemRef, Acting: g.Acting})

@@ -51,6 +51,16 @@ var operations = map[string]operation{
 	"GET /api/v1/policy": {id: "getPolicy", summary: "The organisation's active policy pack and its roles, with citations",
 		status: 200, result: "Policy"},
 	"GET /api/v1/me": {id: "getMe", summary: "The token holder: account, department and today's roles", status: 200, result: "Me"},
+	"GET /api/v1/me/tokens": {id: "listMyTokens", summary: "The token holder's API tokens that are not revoked, newest first, expired ones included",
+		desc:   "Each with its scope, expiry and last use (time and address, written at most once a minute). Never the secret.",
+		status: 200, result: "APIToken", list: true},
+	"POST /api/v1/me/tokens": {id: "createMyToken", summary: "Issue an API token to the token holder; the secret is shown only in this answer",
+		desc: "Only a hash is kept. scope is read (the default: GET and HEAD only, anything else is refused with 403) or read-write; " +
+			"expires_in_days is 1 to 365, 90 when absent. Nobody issues a token for another person: integrations use service " +
+			"accounts. Tokens are refused while their holder must change a temporary password or enrol in MFA, and are revoked by " +
+			"a password reset, by disabling the account and by signing out everywhere with revoke_tokens.",
+		body: "NewToken", status: 201, result: "CreatedToken"},
+	"DELETE /api/v1/me/tokens/{id}": {id: "revokeMyToken", summary: "Revoke one of the token holder's API tokens", status: 204},
 
 	"GET /api/v1/users": {id: "listUsers", summary: "Accounts of the organisation, by login (administrators)",
 		status: 200, result: "User", list: true},
@@ -65,6 +75,17 @@ var operations = map[string]operation{
 		status: 200, result: "TemporaryPassword"},
 	"POST /api/v1/users/{id}/disable": {id: "disableUser", summary: "Disable an account and end its sessions", status: 204},
 	"POST /api/v1/users/{id}/enable":  {id: "enableUser", summary: "Enable a disabled account", status: 204},
+	"GET /api/v1/users/{id}/tokens": {id: "listUserTokens", summary: "An account's API tokens that are not revoked (administrators, or the holder's own)",
+		status: 200, result: "APIToken", list: true},
+	"POST /api/v1/users/{id}/tokens": {id: "createServiceToken", summary: "Issue an API token to a service account (administrators); the secret is shown once",
+		desc: "Refused (403) for a person's account: people issue their own tokens.",
+		body: "NewToken", status: 201, result: "CreatedToken"},
+	"DELETE /api/v1/users/{id}/tokens/{token}": {id: "revokeUserToken", summary: "Revoke an API token of an account (administrators, or the holder's own)",
+		status: 204},
+	"POST /api/v1/service-accounts": {id: "createServiceAccount", summary: "Create a service account for an integration (administrators)",
+		desc: "A service account has no password and no staff record, cannot sign in to the web and holds only the pack roles given " +
+			"here (scope taken from the pack when absent). Its tokens are issued with POST /api/v1/users/{id}/tokens.",
+		body: "NewServiceAccount", status: 201, result: "User"},
 
 	"GET /api/v1/departments": {id: "listDepartments", summary: "The department tree (所属) in order, with depth and path",
 		desc:   "Parents come before their children; siblings by sort order, then code.",
@@ -380,11 +401,6 @@ var operations = map[string]operation{
 			"anchor.problems each checkpoint the chain no longer matches (kind shorter, differs, bad_signature, unknown_key, " +
 			"malformed, no_chain). ok is false when either fails.",
 		status: 200, result: "AuditVerification"},
-
-	"POST /api/v1/tokens": {id: "createToken", summary: "Issue an API token; the secret is shown once",
-		desc: "Administrators may issue tokens for any account, others only for themselves (user_id absent or their own).",
-		body: "NewToken", status: 201, result: "CreatedToken"},
-	"DELETE /api/v1/tokens/{id}": {id: "revokeToken", summary: "Revoke an API token (its holder or an administrator)", status: 204},
 }
 
 // component is a named schema, described from its Go type so that the document says what the
@@ -439,6 +455,8 @@ var components = []component{
 	{name: "StaffUpdate", value: staffRequest{}, input: true, required: []string{"employee_no", "name", "employment", "active"}},
 	{name: "NewRoleAssignment", value: roleAssignmentRequest{}, input: true, required: []string{"role_id", "scope", "holder_staff_id"}},
 	{name: "NewToken", value: tokenRequest{}, input: true},
+	{name: "NewServiceAccount", value: newServiceAccountRequest{}, input: true, required: []string{"login", "display_name"}},
+	{name: "ServiceRole", value: auth.ServiceRole{}, input: true, required: []string{"role_id"}},
 	{name: "RequestInput", value: requestInput{}, input: true, required: []string{"kind"}},
 	{name: "DecisionInput", value: decisionInput{}, input: true, required: []string{"decision"}},
 	{name: "ResubmissionInput", value: resubmissionInput{}, input: true, required: []string{"fields"}},

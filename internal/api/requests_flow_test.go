@@ -66,7 +66,7 @@ func newRequestAPI(t *testing.T, db *store.DB) *requestAPI {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, f.tokens[p.login], err = svcs.Auth.CreateToken(ctx, sys, u.ID, "t"); err != nil {
+		if f.tokens[p.login], err = ownToken(ctx, svcs, u); err != nil {
 			t.Fatal(err)
 		}
 	}

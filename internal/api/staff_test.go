@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"testing"
 
@@ -77,8 +78,11 @@ func TestStaffAndRoleAssignments(t *testing.T) {
 
 			u := decodeAs[createdUser](t, f.do("POST", "/api/v1/users", f.admin,
 				map[string]any{"login": "yamada", "display_name": "山田 花子", "staff_id": st.ID}), http.StatusCreated)
-			tok := decodeAs[createdToken](t, f.do("POST", "/api/v1/tokens", f.admin, map[string]any{"user_id": u.User.ID}), http.StatusCreated)
-			me := decodeAs[meResponse](t, f.do("GET", "/api/v1/me", tok.Secret, nil), http.StatusOK)
+			secret, err := ownToken(context.Background(), f.svcs, u.User)
+			if err != nil {
+				t.Fatal(err)
+			}
+			me := decodeAs[meResponse](t, f.do("GET", "/api/v1/me", secret, nil), http.StatusOK)
 			if me.StaffID != st.ID || me.DepartmentID != dept.ID || len(me.Roles) != 1 || me.Roles[0].RoleID != "security_officer" ||
 				me.Roles[0].DepartmentID != dept.ID {
 				t.Errorf("me %+v", me)

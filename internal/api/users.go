@@ -50,6 +50,27 @@ func (a *api) createUser(w http.ResponseWriter, r *http.Request) error {
 	return created(w, "/api/v1/users/"+strconv.FormatInt(u.ID, 10), createdUser{User: u, TemporaryPassword: password})
 }
 
+// newServiceAccountRequest creates an integration's login: no password, the roles given here.
+type newServiceAccountRequest struct {
+	Login         string             `json:"login"`
+	DisplayName   string             `json:"display_name"`
+	PlatformAdmin bool               `json:"platform_admin"`
+	Roles         []auth.ServiceRole `json:"roles"`
+}
+
+func (a *api) createServiceAccount(w http.ResponseWriter, r *http.Request) error {
+	var in newServiceAccountRequest
+	if err := a.decode(w, r, &in); err != nil {
+		return err
+	}
+	u, err := a.s.Auth.CreateServiceAccount(r.Context(), actor(r), auth.NewServiceAccount{Login: in.Login, DisplayName: in.DisplayName,
+		PlatformAdmin: in.PlatformAdmin, Roles: in.Roles})
+	if err != nil {
+		return err
+	}
+	return created(w, "/api/v1/users/"+strconv.FormatInt(u.ID, 10), u)
+}
+
 func (a *api) getUser(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {

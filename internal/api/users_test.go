@@ -69,13 +69,14 @@ func TestUsersAndTokens(t *testing.T) {
 			}
 		})
 
-		t.Run("tokens for another user, disable and enable", func(t *testing.T) {
-			rec := f.do("POST", "/api/v1/tokens", f.admin, map[string]any{"user_id": nu.User.ID, "name": "連携"})
-			tok := decodeAs[createdToken](t, rec, http.StatusCreated)
-			if tok.Token.UserID != nu.User.ID || tok.Token.Name != "連携" || len(tok.Secret) < 10 || tok.Secret[:4] != "mmr_" {
-				t.Fatalf("token %+v", tok)
+		t.Run("own tokens, disable and enable", func(t *testing.T) {
+			apiError(t, f.do("POST", userPath+"/tokens", f.admin, map[string]any{"name": "連携"}), http.StatusForbidden, "forbidden")
+			u, _ := f.svcs.Auth.UserByLogin(ctx, "tanaka")
+			secret, err := ownToken(ctx, f.svcs, u)
+			if err != nil {
+				t.Fatal(err)
 			}
-			me := decodeAs[meResponse](t, f.do("GET", "/api/v1/me", tok.Secret, nil), http.StatusOK)
+			me := decodeAs[meResponse](t, f.do("GET", "/api/v1/me", secret, nil), http.StatusOK)
 			if me.Login != "tanaka" || me.Lang != "en" || me.PlatformAdmin {
 				t.Errorf("me %+v", me)
 			}
@@ -83,10 +84,16 @@ func TestUsersAndTokens(t *testing.T) {
 			if rec := f.do("POST", userPath+"/disable", f.admin, nil); rec.Code != http.StatusNoContent {
 				t.Fatalf("disable %d %s", rec.Code, rec.Body)
 			}
-			apiError(t, f.do("GET", "/api/v1/me", tok.Secret, nil), http.StatusUnauthorized, "unauthenticated")
+			apiError(t, f.do("GET", "/api/v1/me", secret, nil), http.StatusUnauthorized, "unauthenticated")
 			if rec := f.do("POST", userPath+"/enable", f.admin, nil); rec.Code != http.StatusNoContent {
 				t.Fatalf("enable %d %s", rec.Code, rec.Body)
 			}
+			apiError(t, f.do("GET", "/api/v1/me", secret, nil), http.StatusUnauthorized, "unauthenticated")
+			secret, err = ownToken(ctx, f.svcs, u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tok := createdToken{Secret: secret}
 			decodeAs[meResponse](t, f.do("GET", "/api/v1/me", tok.Secret, nil), http.StatusOK)
 
 			t.Run("a user may read only their own account, in their language", func(t *testing.T) {
@@ -97,10 +104,10 @@ func TestUsersAndTokens(t *testing.T) {
 				}
 			})
 			t.Run("a user may not issue tokens for others", func(t *testing.T) {
-				apiError(t, f.do("POST", "/api/v1/tokens", tok.Secret, map[string]any{"user_id": 1}), http.StatusForbidden, "forbidden")
+				apiError(t, f.do("POST", "/api/v1/users/1/tokens", tok.Secret, map[string]any{"name": "x"}), http.StatusForbidden, "forbidden")
 			})
 			t.Run("revoking an unknown token is 404", func(t *testing.T) {
-				apiError(t, f.do("DELETE", "/api/v1/tokens/987654", f.admin, nil), http.StatusNotFound, "not_found")
+				apiError(t, f.do("DELETE", "/api/v1/me/tokens/987654", f.admin, nil), http.StatusNotFound, "not_found")
 			})
 		})
 

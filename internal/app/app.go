@@ -69,6 +69,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 	a.Now = now
 	pol := &orgpolicy.Service{DB: db, Library: lib, Now: now}
 	a.RoleMarks = pol.RoleMarks
+	a.RoleScope = pol.RoleScope
 	assets := &asset.Service{DB: db, Policy: pol, Now: now}
 	return &Services{
 		DB:       db,

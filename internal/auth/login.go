@@ -41,6 +41,10 @@ func (s *Service) Login(ctx context.Context, login, password string, c Client) (
 	if err != nil {
 		return LoginResult{}, err
 	}
+	if u.ServiceAccount { // no password: answered as a wrong one, and never counted towards a lockout
+		s.dummyVerify(password)
+		return LoginResult{}, s.recordFailure(ctx, u, c, "service_account", fail)
+	}
 	if u.Locked() {
 		return LoginResult{}, s.recordFailure(ctx, u, c, "locked", apperr.New(apperr.Locked, "error.locked"))
 	}
@@ -174,8 +178,9 @@ func (s *Service) Logout(ctx context.Context, who access.Actor) error {
 	})
 }
 
-// LogoutEverywhere ends every session of the actor, on every device and server process.
-func (s *Service) LogoutEverywhere(ctx context.Context, who access.Actor) (int64, error) {
+// LogoutEverywhere ends every session of the actor, on every device and server process, and
+// with revokeTokens every API token of theirs too.
+func (s *Service) LogoutEverywhere(ctx context.Context, who access.Actor, revokeTokens bool) (int64, error) {
 	var n int64
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, who.UserID)
@@ -183,8 +188,14 @@ func (s *Service) LogoutEverywhere(ctx context.Context, who access.Actor) (int64
 			return apperr.Wrap(err, "logout everywhere")
 		}
 		n, _ = res.RowsAffected()
+		after := map[string]any{"sessions_ended": n}
+		if revokeTokens {
+			if after["tokens_revoked"], err = revokeAllTokens(ctx, tx, who.UserID, s.now()); err != nil {
+				return err
+			}
+		}
 		_, err = auditlog.Append(ctx, tx, who, s.now(), auditlog.Event{Entity: "user", EntityID: who.UserID, Action: "auth.logout_all",
-			After: map[string]any{"sessions_ended": n}})
+			After: after})
 		return err
 	})
 	return n, err

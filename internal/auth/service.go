@@ -29,6 +29,9 @@ type Service struct {
 	// RoleMarks, when set, tells what the organisation's pack says of each of its roles, so
 	// that an actor's grants carry it.
 	RoleMarks func(ctx context.Context, orgID int64) (map[string]access.RoleMarks, error)
+	// RoleScope, when set, tells whether the organisation's pack defines a role and its scope, so
+	// that a service account is given only roles the pack knows.
+	RoleScope func(ctx context.Context, orgID int64, roleID string) (scope string, ok bool, err error)
 	// hashing bounds concurrent argon2id computations (each takes Params.MemoryKiB).
 	hashing chan struct{}
 	// dummy is the hash unknown logins are verified against, made once.

@@ -87,30 +87,38 @@ func (s *Service) Authenticate(ctx context.Context, token string, c Client) (Ses
 	return sess, who, nil
 }
 
-// actor builds the full actor for a user: department and today's roles.
+// actor builds the full actor for a user: department and today's roles, or a service account's
+// own roles.
 func (s *Service) actor(ctx context.Context, u User, c Client) (access.Actor, error) {
 	who := actorOf(u, c)
-	if u.StaffID != 0 {
+	var grants []access.Grant
+	var err error
+	switch {
+	case u.ServiceAccount:
+		who.ServiceAccount = true
+		if grants, err = serviceGrants(ctx, s.DB.SQL, u.OrgID, u.ID); err != nil {
+			return who, err
+		}
+	case u.StaffID != 0:
 		var dept sql.NullInt64
 		if err := s.DB.SQL.QueryRowContext(ctx, `SELECT department_id FROM staff WHERE id = $1`, u.StaffID).Scan(&dept); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return who, apperr.Wrap(err, "staff")
 		}
 		who.DepartmentID = dept.Int64
-		grants, err := org.GrantsOf(ctx, s.DB.SQL, u.OrgID, u.StaffID, s.now().In(i18n.Tokyo).Format(time.DateOnly))
-		if err != nil {
+		if grants, err = org.GrantsOf(ctx, s.DB.SQL, u.OrgID, u.StaffID, s.now().In(i18n.Tokyo).Format(time.DateOnly)); err != nil {
 			return who, apperr.Wrap(err, "grants")
 		}
-		if s.RoleMarks != nil && len(grants) > 0 {
-			marks, err := s.RoleMarks(ctx, u.OrgID)
-			if err != nil {
-				return who, apperr.Wrap(err, "role marks")
-			}
-			for i, g := range grants {
-				grants[i].Security, grants[i].AllStaff = marks[g.RoleID].Security, marks[g.RoleID].AllStaff
-			}
-		}
-		who.Roles = grants
 	}
+	if s.RoleMarks != nil && len(grants) > 0 {
+		marks, err := s.RoleMarks(ctx, u.OrgID)
+		if err != nil {
+			return who, apperr.Wrap(err, "role marks")
+		}
+		for i, g := range grants {
+			grants[i].Security, grants[i].AllStaff = marks[g.RoleID].Security, marks[g.RoleID].AllStaff
+		}
+	}
+	who.Roles = grants
 	return who, nil
 }
 

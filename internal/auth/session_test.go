@@ -114,7 +114,7 @@ func TestSessions(t *testing.T) {
 			a, who := e.signIn(t, "tanaka", password)
 			b, _ := e.signIn(t, "tanaka", password)
 			before := e.count(t, `SELECT count(*) FROM sessions WHERE user_id = $1`, u.ID)
-			n, err := e.auth.LogoutEverywhere(ctx, who)
+			n, err := e.auth.LogoutEverywhere(ctx, who, false)
 			if err != nil || n != int64(before) || n < 2 {
 				t.Fatalf("ended %d of %d, %v", n, before, err)
 			}

@@ -32,6 +32,9 @@ type User struct {
 	MFAEnabled         bool       `json:"mfa_enabled"`
 	PasswordChangedAt  time.Time  `json:"password_changed_at"`
 	CreatedAt          time.Time  `json:"created_at"`
+	// ServiceAccount: an integration's login, with no password and no staff record, that works
+	// only through API tokens (service_account.go).
+	ServiceAccount bool `json:"service_account"`
 
 	passwordHash string
 	mfaSecret    string
@@ -44,14 +47,14 @@ func (u User) Locked() bool { return u.LockedAt != nil }
 func (u User) auditView() map[string]any {
 	return map[string]any{"id": u.ID, "login": u.Login, "display_name": u.DisplayName, "staff_id": u.StaffID,
 		"platform_admin": u.PlatformAdmin, "disabled": u.Disabled, "locked": u.Locked(), "mfa_enabled": u.MFAEnabled,
-		"must_change_password": u.MustChangePassword, "lang": u.Lang}
+		"must_change_password": u.MustChangePassword, "lang": u.Lang, "service_account": u.ServiceAccount}
 }
 
 // userCols lists the user columns, each prefixed with p (a table alias and dot, or "").
 func userCols(p string) string {
 	return strings.ReplaceAll(`~id, ~org_id, COALESCE(~staff_id, 0), ~login, ~display_name, ~must_change_password,
 	~platform_admin, ~failed_logins, ~locked_at, ~disabled, ~lang, ~mfa_enabled, ~password_changed_at, ~created_at,
-	~password_hash, ~mfa_secret`, "~", p)
+	~service_account, ~password_hash, ~mfa_secret`, "~", p)
 }
 
 var userColumns = userCols("")
@@ -67,7 +70,7 @@ func scanUser(sc interface{ Scan(...any) error }, pre ...any) (User, error) {
 	var locked sql.NullTime
 	err := sc.Scan(append(pre, &u.ID, &u.OrgID, &u.StaffID, &u.Login, &u.DisplayName, &u.MustChangePassword, &u.PlatformAdmin,
 		&u.FailedLogins, &locked, &u.Disabled, &u.Lang, &u.MFAEnabled, &u.PasswordChangedAt, &u.CreatedAt,
-		&u.passwordHash, &u.mfaSecret)...)
+		&u.ServiceAccount, &u.passwordHash, &u.mfaSecret)...)
 	if locked.Valid {
 		t := locked.Time.UTC()
 		u.LockedAt = &t
@@ -110,18 +113,7 @@ func (s *Service) CreateUser(ctx context.Context, who access.Actor, in NewUser) 
 		return User{}, "", apperr.New(apperr.Forbidden, "error.forbidden")
 	}
 	var v apperr.Validation
-	in.Login = NormalizeLogin(in.Login)
-	in.DisplayName = strings.TrimSpace(in.DisplayName)
-	if in.Login == "" {
-		v.Add("login", "error.required")
-	} else if !loginPattern.MatchString(in.Login) {
-		v.Add("login", "auth.error.login_format")
-	}
-	if in.DisplayName == "" {
-		v.Add("display_name", "error.required")
-	} else if len([]rune(in.DisplayName)) > 100 {
-		v.Add("display_name", "error.too_long", 100)
-	}
+	in.Login, in.DisplayName = checkLogin(&v, in.Login, in.DisplayName)
 	if in.Lang == "" {
 		in.Lang = "ja"
 	}
@@ -148,6 +140,16 @@ func (s *Service) CreateUser(ctx context.Context, who access.Actor, in NewUser) 
 			if n == 0 {
 				return apperr.InvalidField("staff_id", "org.error.staff_missing")
 			}
+			// One login per person: only the person themself may hold a second one (an
+			// administrator's separate account).
+			if u.StaffID != who.StaffID {
+				if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE staff_id = $1 AND org_id = $2`, u.StaffID, u.OrgID).Scan(&n); err != nil {
+					return apperr.Wrap(err, "staff login check")
+				}
+				if n > 0 {
+					return apperr.InvalidField("staff_id", "auth.error.staff_has_login")
+				}
+			}
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO users (org_id, staff_id, login, display_name, password_hash, must_change_password,
 			platform_admin, lang, password_changed_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
@@ -170,8 +172,24 @@ func (s *Service) CreateUser(ctx context.Context, who access.Actor, in NewUser) 
 	return u, temp, nil
 }
 
-// ResetPassword gives a user a new temporary password, unlocks the account and ends its
-// sessions. The password is returned once.
+// checkLogin normalises and checks a new account's login and display name.
+func checkLogin(v *apperr.Validation, login, name string) (string, string) {
+	login, name = NormalizeLogin(login), strings.TrimSpace(name)
+	if login == "" {
+		v.Add("login", "error.required")
+	} else if !loginPattern.MatchString(login) {
+		v.Add("login", "auth.error.login_format")
+	}
+	if name == "" {
+		v.Add("display_name", "error.required")
+	} else if len([]rune(name)) > 100 {
+		v.Add("display_name", "error.too_long", 100)
+	}
+	return login, name
+}
+
+// ResetPassword gives a user a new temporary password, unlocks the account, ends its sessions
+// and revokes its API tokens. The password is returned once. A service account has no password.
 func (s *Service) ResetPassword(ctx context.Context, who access.Actor, userID int64) (string, error) {
 	if !who.CanAdminister() {
 		return "", apperr.New(apperr.Forbidden, "error.forbidden")
@@ -187,6 +205,9 @@ func (s *Service) ResetPassword(ctx context.Context, who access.Actor, userID in
 		if err != nil {
 			return err
 		}
+		if u.ServiceAccount {
+			return apperr.New(apperr.Invalid, "auth.error.service_account_password")
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, must_change_password = $2, failed_logins = 0,
 			locked_at = NULL, password_changed_at = $3 WHERE id = $4`, hash, true, now, u.ID); err != nil {
 			return apperr.Wrap(err, "reset password")
@@ -197,9 +218,15 @@ func (s *Service) ResetPassword(ctx context.Context, who access.Actor, userID in
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, u.ID); err != nil {
 			return apperr.Wrap(err, "end sessions")
 		}
+		revoked, err := revokeAllTokens(ctx, tx, u.ID, now)
+		if err != nil {
+			return err
+		}
 		before := u.auditView()
 		u.MustChangePassword, u.LockedAt, u.FailedLogins = true, nil, 0
-		_, err = auditlog.Append(ctx, tx, who, now, auditlog.Event{Entity: "user", EntityID: u.ID, Action: "user.reset_password", Before: before, After: u.auditView()})
+		after := u.auditView()
+		after["tokens_revoked"] = revoked
+		_, err = auditlog.Append(ctx, tx, who, now, auditlog.Event{Entity: "user", EntityID: u.ID, Action: "user.reset_password", Before: before, After: after})
 		return err
 	})
 	return temp, err
@@ -226,7 +253,8 @@ func (s *Service) Unlock(ctx context.Context, who access.Actor, userID int64) er
 	})
 }
 
-// SetDisabled disables or re-enables an account; disabling ends its sessions.
+// SetDisabled disables or re-enables an account; disabling ends its sessions and revokes its
+// API tokens (re-enabling brings neither back).
 func (s *Service) SetDisabled(ctx context.Context, who access.Actor, userID int64, disabled bool) error {
 	if !who.CanAdminister() {
 		return apperr.New(apperr.Forbidden, "error.forbidden")
@@ -243,18 +271,24 @@ func (s *Service) SetDisabled(ctx context.Context, who access.Actor, userID int6
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET disabled = $1 WHERE id = $2`, disabled, u.ID); err != nil {
 			return apperr.Wrap(err, "disable")
 		}
+		var revoked int64
 		if disabled {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, u.ID); err != nil {
 				return apperr.Wrap(err, "end sessions")
+			}
+			if revoked, err = revokeAllTokens(ctx, tx, u.ID, now); err != nil {
+				return err
 			}
 		}
 		before := u.auditView()
 		u.Disabled = disabled
 		action := "user.enable"
+		after := u.auditView()
 		if disabled {
 			action = "user.disable"
+			after["tokens_revoked"] = revoked
 		}
-		_, err = auditlog.Append(ctx, tx, who, now, auditlog.Event{Entity: "user", EntityID: u.ID, Action: action, Before: before, After: u.auditView()})
+		_, err = auditlog.Append(ctx, tx, who, now, auditlog.Event{Entity: "user", EntityID: u.ID, Action: action, Before: before, After: after})
 		return err
 	})
 }

@@ -92,14 +92,27 @@ func (w *Server) mfaEnrol(rw http.ResponseWriter, r *http.Request) error {
 }
 
 func (w *Server) account(rw http.ResponseWriter, r *http.Request) error {
+	return w.renderAccount(rw, r, http.StatusOK, nil)
+}
+
+// renderAccount shows the account page with its API tokens; err holds the token form's errors.
+func (w *Server) renderAccount(rw http.ResponseWriter, r *http.Request, status int, err error) error {
 	st := stateOf(r)
-	u, err := w.s.Auth.User(r.Context(), st.who, st.who.UserID)
-	if err != nil {
-		return err
+	u, e := w.s.Auth.User(r.Context(), st.who, st.who.UserID)
+	if e != nil {
+		return e
+	}
+	tokens, e := w.s.Auth.Tokens(r.Context(), st.who, st.who.UserID)
+	if e != nil {
+		return e
 	}
 	p := w.newPage(r, "account.title", "account")
-	p.Data = map[string]any{"User": u, "Session": st.session}
-	w.render(rw, r, http.StatusOK, "account", p)
+	if err != nil {
+		p.withErrors(err)
+	}
+	p.Data = map[string]any{"User": u, "Session": st.session, "Tokens": tokens, "DefaultDays": auth.DefaultTokenDays,
+		"MaxDays": auth.MaxTokenDays}
+	w.render(rw, r, status, "account", p)
 	return nil
 }
 
@@ -111,7 +124,7 @@ func (w *Server) setLang(rw http.ResponseWriter, r *http.Request) error {
 }
 
 func (w *Server) logoutEverywhere(rw http.ResponseWriter, r *http.Request) error {
-	if _, err := w.s.Auth.LogoutEverywhere(r.Context(), stateOf(r).who); err != nil {
+	if _, err := w.s.Auth.LogoutEverywhere(r.Context(), stateOf(r).who, r.PostForm.Get("revoke_tokens") == "on"); err != nil {
 		return err
 	}
 	w.clearCookie(rw, r, SessionCookie)

@@ -199,6 +199,11 @@ func TestAdministration(t *testing.T) {
 			visitIncidentPages(t, f, deptID)
 			visitCompliancePages(t, c)
 		})
+		t.Run("API tokens and service accounts", func(t *testing.T) {
+			c := f.browser()
+			c.signInAgain(t)
+			visitTokenPages(t, f, c, staffID)
+		})
 		t.Run("every template was rendered", func(t *testing.T) {
 			f.web.pages.mu.Lock()
 			defer f.web.pages.mu.Unlock()

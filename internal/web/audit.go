@@ -34,9 +34,14 @@ func (w *Server) audit(rw http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	services, err := w.s.Auth.ServiceAccountIDs(ctx, who)
+	if err != nil {
+		return err
+	}
 	p := w.newPage(r, "audit.title", "audit")
 	p.Form = q
-	p.Data = map[string]any{"Entries": entries, "Status": status, "Actions": actions, "Pager": newPager(r, page, auditPageSize, total)}
+	p.Data = map[string]any{"Entries": entries, "Status": status, "Actions": actions, "Pager": newPager(r, page, auditPageSize, total),
+		"Services": services}
 	w.render(rw, r, http.StatusOK, "audit", p)
 	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"mamori/internal/access"
 	"mamori/internal/apperr"
@@ -122,12 +124,37 @@ func toLogin(rw http.ResponseWriter, r *http.Request) {
 	http.Redirect(rw, r, target, http.StatusSeeOther)
 }
 
-// safeNext accepts only a local path as a redirect target after login.
+// safeNext accepts as a redirect target after login only an absolute path on this site, and
+// answers "/" for anything else. Browsers strip tabs and newlines from a Location and read a
+// backslash as a slash, so "/\t/evil.example" and "/\evil.example" would leave the site: a target
+// with a control character, white space or a backslash, raw or percent-encoded, is refused, and
+// so is one with a scheme, a host or user information, or whose path begins "//".
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || len(next) > 2048 || next[0] != '/' || unsafeInPath(next) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return "/"
+	}
+	if !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || unsafeInPath(u.Path) {
 		return "/"
 	}
 	return next
+}
+
+// unsafeInPath reports whether s holds a character a browser may drop or reinterpret in a
+// redirect target: control characters, white space, backslashes, invalid UTF-8.
+func unsafeInPath(s string) bool {
+	if !utf8.ValidString(s) {
+		return true
+	}
+	for _, c := range s {
+		if c == '\\' || unicode.IsControl(c) || unicode.IsSpace(c) || unicode.Is(unicode.Cf, c) {
+			return true
+		}
+	}
+	return false
 }
 
 func (w *Server) secure(r *http.Request) bool { return r.TLS != nil || w.opts.SecureCookies }

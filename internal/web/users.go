@@ -72,27 +72,47 @@ func (w *Server) showTemporaryPassword(rw http.ResponseWriter, r *http.Request, 
 }
 
 func (w *Server) userDetail(rw http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
+	return w.renderUserDetail(rw, r, http.StatusOK, nil)
+}
+
+// renderUserDetail shows an account with its API tokens (and a service account's roles); err
+// holds the token form's errors.
+func (w *Server) renderUserDetail(rw http.ResponseWriter, r *http.Request, status int, err error) error {
+	id, e := pathID(r)
+	if e != nil {
+		return e
 	}
-	who := stateOf(r).who
-	u, err := w.s.Auth.User(r.Context(), who, id)
-	if err != nil {
-		return err
+	ctx, who := r.Context(), stateOf(r).who
+	u, e := w.s.Auth.User(ctx, who, id)
+	if e != nil {
+		return e
 	}
 	var staff *org.Staff
 	if u.StaffID != 0 {
-		st, err := w.s.Org.StaffMember(r.Context(), who, u.StaffID)
-		if err != nil {
-			return err
+		st, e := w.s.Org.StaffMember(ctx, who, u.StaffID)
+		if e != nil {
+			return e
 		}
 		staff = &st
 	}
+	tokens, e := w.s.Auth.Tokens(ctx, who, id)
+	if e != nil {
+		return e
+	}
+	var roles []auth.ServiceRole
+	if u.ServiceAccount {
+		if roles, e = w.s.Auth.ServiceRoles(ctx, who, id); e != nil {
+			return e
+		}
+	}
 	p := w.newPage(r, "users.detail.title", "users")
 	p.Crumbs = []crumb{{p.T("users.title"), "/users"}}
-	p.Data = map[string]any{"User": u, "Staff": staff, "Self": u.ID == who.UserID}
-	w.render(rw, r, http.StatusOK, "user_detail", p)
+	if err != nil {
+		p.withErrors(err)
+	}
+	p.Data = map[string]any{"User": u, "Staff": staff, "Self": u.ID == who.UserID, "Tokens": tokens, "Roles": roles,
+		"DefaultDays": auth.DefaultTokenDays, "MaxDays": auth.MaxTokenDays}
+	w.render(rw, r, status, "user_detail", p)
 	return nil
 }
 

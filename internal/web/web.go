@@ -71,6 +71,8 @@ func (w *Server) routes() {
 	m.Handle("GET /account", full(w.account))
 	m.Handle("POST /account/lang", full(w.setLang))
 	m.Handle("POST /account/logout-everywhere", full(w.logoutEverywhere))
+	m.Handle("POST /account/tokens", full(w.accountTokenCreate))
+	m.Handle("POST /account/tokens/{id}/revoke", full(w.accountTokenRevoke))
 
 	m.Handle("GET /users", full(w.users))
 	m.Handle("GET /users/new", full(w.userNewForm))
@@ -80,6 +82,10 @@ func (w *Server) routes() {
 	m.Handle("POST /users/{id}/reset-password", full(w.userResetPassword))
 	m.Handle("POST /users/{id}/disable", full(w.userDisable))
 	m.Handle("POST /users/{id}/enable", full(w.userEnable))
+	m.Handle("GET /users/new-service", full(w.serviceAccountNewForm))
+	m.Handle("POST /users/new-service", full(w.serviceAccountCreate))
+	m.Handle("POST /users/{id}/tokens", full(w.userTokenCreate))
+	m.Handle("POST /users/{id}/tokens/{token}/revoke", full(w.userTokenRevoke))
 
 	m.Handle("GET /departments", full(w.departments))
 	m.Handle("GET /departments/new", full(w.departmentNewForm))
