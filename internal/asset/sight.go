@@ -3,7 +3,9 @@ package asset
 import (
 	"context"
 	"database/sql"
+	"sort"
 	"strconv"
+	"strings"
 
 	"mamori/internal/access"
 	"mamori/internal/apperr"
@@ -117,4 +119,34 @@ func Current(ctx context.Context, q Querier, orgID int64, ids []int64) (map[int6
 type Querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// HiddenCond is an SQL condition that holds for the assets whose details the actor may not see,
+// given the column that holds an asset's id ("" when no asset's details are hidden from them).
+// arg adds an argument to the caller's query and returns its placeholder. A query that chooses
+// or orders records by what it knows of their assets (a rule, a severity) uses it to leave the
+// hidden ones out of the choice, or the choice would tell what is hidden.
+func (v Sight) HiddenCond(idCol string, arg func(any) string) string {
+	if !v.HidesSome() {
+		return ""
+	}
+	var levels []string
+	for _, axis := range v.top.axes() {
+		ids := make([]string, len(v.top[axis]))
+		for i, id := range v.top[axis] {
+			ids[i] = arg(id)
+		}
+		levels = append(levels, "(h.axis = "+arg(axis)+" AND h.level IN ("+strings.Join(ids, ", ")+"))")
+	}
+	cond := "EXISTS (SELECT 1 FROM assets ha JOIN asset_levels h ON h.asset_id = ha.id WHERE ha.id = " + idCol +
+		" AND (" + strings.Join(levels, " OR ") + ")"
+	if depts := v.r.detailDepartments(); len(depts) > 0 {
+		sort.Slice(depts, func(i, j int) bool { return depts[i] < depts[j] })
+		in := make([]string, len(depts))
+		for i, d := range depts {
+			in[i] = arg(d)
+		}
+		cond += " AND COALESCE(ha.department_id, 0) NOT IN (" + strings.Join(in, ", ") + ")"
+	}
+	return cond + ")"
 }

@@ -112,12 +112,14 @@ func (s *Service) write(ctx context.Context, who access.Actor, in Input, superse
 				return apperr.New(apperr.Conflict, "logbook.error.superseded")
 			}
 		}
+		// Refused before the input is looked at: what it names is not checked for someone
+		// who may not write here.
+		if !r.canWrite(in.DepartmentID) {
+			return apperr.New(apperr.Forbidden, "error.forbidden")
+		}
 		c, err := check(ctx, tx, who.OrgID, asset.SightOf(who, p), lb, in)
 		if err != nil {
 			return err
-		}
-		if !r.canWrite(c.dept) {
-			return apperr.New(apperr.Forbidden, "error.forbidden")
 		}
 		id, err := s.insert(ctx, tx, who, c, supersedes)
 		if err != nil {
