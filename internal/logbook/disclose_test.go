@@ -87,7 +87,7 @@ func TestReferencesToAssetsOutOfSight(t *testing.T) {
 					who access.Actor
 					id  int64
 				}{"another department's asset of the highest class": {f.clerk, secret},
-					"another department's asset": {f.clerk, other},
+					"another department's asset":                     {f.clerk, other},
 					"the highest class, to a platform administrator": {platformAdmin, secret}} {
 					got := refused(c.who, c.id)
 					if got.Key != missing.Key || !reflect.DeepEqual(got.Fields, missing.Fields) || strings.Contains(got.Error(), "極秘") {
