@@ -71,20 +71,51 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 	a.RoleMarks = pol.RoleMarks
 	a.RoleScope = pol.RoleScope
 	assets := &asset.Service{DB: db, Policy: pol, Now: now}
+	logbooks := &logbook.Service{DB: db, Policy: pol, Now: now}
+	requests := &request.Service{DB: db, Policy: pol, Now: now}
+	incidents := &incident.Service{DB: db, Policy: pol, Now: now}
 	return &Services{
 		DB:       db,
 		Now:      now,
 		Org:      &org.Service{DB: db, Now: now, Catalog: pol},
 		Auth:     a,
-		Audit:    &auditlog.Service{DB: db, Now: now, Screen: assets.ScreenAudit},
+		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents)},
 		Policy:   pol,
 		Assets:   assets,
-		Logbooks: &logbook.Service{DB: db, Policy: pol, Now: now},
-		Requests: &request.Service{DB: db, Policy: pol, Now: now},
+		Logbooks: logbooks,
+		Requests: requests,
 		Notices:  &notify.Service{DB: db, Now: now},
 
 		Compliance: compliance.New(db, pol, assets, now),
-		Incidents:  &incident.Service{DB: db, Policy: pol, Now: now},
+		Incidents:  incidents,
+	}
+}
+
+// auditReaders says, for every kind of record the audit log holds, whose rule decides who
+// reads its entries in full (auditlog.Readers). A kind missing here is withheld from every
+// reader but the program itself; a test fails when a service writes a kind not named here.
+func auditReaders(assets *asset.Service, requests *request.Service, logbooks *logbook.Service, incidents *incident.Service) auditlog.Readers {
+	return auditlog.Readers{
+		// The register's rule: the highest class's details stay with the owning department,
+		// the security roles and auditors.
+		"asset": assets.AuditReadable,
+		// Requests: those who see the request and the details of its subject assets.
+		"request": requests.AuditReadable,
+		// Logbooks: those who read the entry and the assets it names.
+		"logbook_entry": logbooks.AuditReadable,
+		// Incidents and their evidence: those who see the incident (a restricted one stays with
+		// its reporter, handlers and the organisation-wide security roles).
+		"incident":          incidents.AuditReadable,
+		"incident_evidence": incidents.AuditReadable,
+		"incident_contact":  incident.ContactsAuditReadable,
+		// What the platform administrators keep and the auditors check: open to every reader
+		// of the audit log.
+		"organization":    auditlog.Open, // the organisation and its pack (policy.bind)
+		"department":      auditlog.Open,
+		"staff":           auditlog.Open,
+		"role_assignment": auditlog.Open,
+		"user":            auditlog.Open, // accounts, sign-ins, MFA, passwords changed
+		"api_token":       auditlog.Open,
 	}
 }
 

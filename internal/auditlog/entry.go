@@ -31,7 +31,7 @@ type Entry struct {
 	After       string    `json:"after,omitempty"`
 	PrevHash    string    `json:"prev_hash"`
 	Hash        string    `json:"hash"`
-	// Withheld: the entry's before and after are not shown to this reader (Service.Screen);
+	// Withheld: the entry's before and after are not shown to this reader (Service.Readers);
 	// the stored entry keeps them and the chain is verified on it.
 	Withheld bool `json:"withheld,omitempty"`
 }

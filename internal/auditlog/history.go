@@ -3,13 +3,17 @@ package auditlog
 import (
 	"context"
 
+	"mamori/internal/access"
 	"mamori/internal/apperr"
 )
 
-// History returns the entries about one record, newest first, at most limit of them. It does
-// not check who asks: the caller shows a record's history only to someone it has already let
-// read the record (the audit log as a whole stays with auditors and administrators).
-func (s *Service) History(ctx context.Context, orgID int64, entity, entityID string, limit int) ([]Entry, error) {
+// History returns the entries about one record, newest first, at most limit of them, with the
+// values withheld that the record's rule keeps from the actor (an asset's past as the highest
+// class). It does not check whether the actor may read the record: the caller shows a record's
+// history only to someone it has already let read it (the audit log as a whole stays with
+// auditors and administrators).
+func (s *Service) History(ctx context.Context, who access.Actor, entity, entityID string, limit int) ([]Entry, error) {
+	orgID := who.OrgID
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
@@ -30,5 +34,5 @@ func (s *Service) History(ctx context.Context, orgID int64, entity, entityID str
 	if err := rows.Err(); err != nil {
 		return nil, apperr.Wrap(err, "audit history")
 	}
-	return out, nil
+	return out, s.screen(ctx, who, out)
 }

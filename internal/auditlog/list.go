@@ -39,9 +39,9 @@ type Filter struct {
 type Service struct {
 	DB  *store.DB
 	Now func() time.Time
-	// Screen, when set, withholds from listed entries what the reader may not see of the
-	// records they are about (the register's highest class); it sets Entry.Withheld.
-	Screen func(ctx context.Context, who access.Actor, entries []Entry) error
+	// Readers decide, by kind of record, which entries a reader may read in full (readers.go);
+	// the values of any other entry are withheld (Entry.Withheld).
+	Readers Readers
 	// Anchor, when set, is where the chain's signed checkpoints are kept outside the database;
 	// the status and a full verification hold the chain against them.
 	Anchor *Anchor
@@ -104,10 +104,8 @@ func (s *Service) List(ctx context.Context, who access.Actor, f Filter) ([]Entry
 	if err := rows.Err(); err != nil {
 		return nil, 0, apperr.Wrap(err, "audit list")
 	}
-	if s.Screen != nil {
-		if err := s.Screen(ctx, who, out); err != nil {
-			return nil, 0, err
-		}
+	if err := s.screen(ctx, who, out); err != nil {
+		return nil, 0, err
 	}
 	return out, total, nil
 }

@@ -117,7 +117,7 @@ func (e *env) open(assetID int64) map[string]compliance.Finding {
 	out := map[string]compliance.Finding{}
 	for _, f := range list {
 		if f.Open() {
-			out[f.RuleID] = f
+			out[f.RuleID] = f.Finding
 		}
 	}
 	return out

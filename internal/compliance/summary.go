@@ -8,6 +8,7 @@ import (
 
 	"mamori/internal/access"
 	"mamori/internal/apperr"
+	"mamori/internal/asset"
 )
 
 // DepartmentCompliance is one department's open findings.
@@ -44,7 +45,7 @@ type TrendPoint struct {
 // ByDepartment counts the open findings of each department the actor sees, most high and
 // critical first.
 func (s *Service) ByDepartment(ctx context.Context, who access.Actor) ([]DepartmentCompliance, error) {
-	cond, args := where(who, Filter{Suppressed: true})
+	cond, args := where(who, Filter{Suppressed: true}, asset.Sight{})
 	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT COALESCE(f.department_id, 0), COALESCE(d.name, ''), f.severity_rank,
 		f.suppressed_by IS NOT NULL, count(*)`+findingFrom+`WHERE `+cond+`
 		GROUP BY f.department_id, d.name, f.severity_rank, f.suppressed_by IS NOT NULL`, args...)
@@ -100,7 +101,7 @@ func (s *Service) ByRule(ctx context.Context, who access.Actor) ([]RuleComplianc
 	if err != nil || p == nil {
 		return nil, err
 	}
-	cond, args := where(who, Filter{Suppressed: true})
+	cond, args := where(who, Filter{Suppressed: true}, asset.Sight{})
 	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT f.rule_id, f.suppressed_by IS NOT NULL, count(*) FROM compliance_findings f
 		WHERE `+cond+` GROUP BY f.rule_id, f.suppressed_by IS NOT NULL`, args...)
 	if err != nil {

@@ -1,9 +1,11 @@
 package compliance
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -80,12 +82,20 @@ func visibility(who access.Actor) (all bool, depts []int64) {
 }
 
 // where builds the conditions of a findings query for the actor and filter; args start at $1.
-func where(who access.Actor, f Filter) (string, []any) {
+// A finding whose asset's details the actor may not see (sight) is never chosen by its rule or
+// its severity: being on such a list would tell what is withheld (web_access.go).
+func where(who access.Actor, f Filter, sight asset.Sight) (string, []any) {
 	conds := []string{"f.org_id = $1"}
 	args := []any{who.OrgID}
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
+	}
+	notHidden := ""
+	if f.RuleID != "" || severityRank(f.MinSeverity) > 1 {
+		if hidden := sight.HiddenCond("f.asset_id", arg); hidden != "" {
+			notHidden = " AND NOT " + hidden
+		}
 	}
 	if all, depts := visibility(who); !all {
 		if len(depts) == 0 {
@@ -113,12 +123,27 @@ func where(who access.Actor, f Filter) (string, []any) {
 		conds = append(conds, "f.department_id = "+arg(f.DepartmentID))
 	}
 	if f.RuleID != "" {
-		conds = append(conds, "f.rule_id = "+arg(f.RuleID))
+		conds = append(conds, "f.rule_id = "+arg(f.RuleID)+notHidden)
 	}
 	if r := severityRank(f.MinSeverity); r > 1 {
-		conds = append(conds, "f.severity_rank >= "+arg(r))
+		conds = append(conds, "f.severity_rank >= "+arg(r)+notHidden)
 	}
 	return strings.Join(conds, " AND "), args
+}
+
+// rankOf is what a page of findings is ordered by: their severity, but a finding whose asset's
+// details the actor may not see is placed as if it had none, or its place would tell its
+// severity. It adds its arguments to a copy of args, for the page's query only.
+func rankOf(sight asset.Sight, args []any) (string, []any) {
+	args = args[:len(args):len(args)] // appending copies: the count query keeps its own
+	hidden := sight.HiddenCond("f.asset_id", func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	})
+	if hidden == "" {
+		return "f.severity_rank", args
+	}
+	return "CASE WHEN " + hidden + " THEN 0 ELSE f.severity_rank END", args
 }
 
 const findingColumns = `f.id, f.rule_id, f.severity, f.asset_id, f.asset_number, COALESCE(f.department_id, 0), COALESCE(d.name, ''),
@@ -126,13 +151,21 @@ const findingColumns = `f.id, f.rule_id, f.severity, f.asset_id, f.asset_number,
 
 const findingFrom = ` FROM compliance_findings f LEFT JOIN departments d ON d.id = f.department_id `
 
-// Findings lists findings the actor may see, most severe and newest first, with the total.
-func (s *Service) Findings(ctx context.Context, who access.Actor, f Filter) ([]Finding, int, error) {
+// Findings lists findings the actor may see, most severe and newest first, with the total;
+// those whose asset's details are not for the actor are withheld (web_access.go).
+func (s *Service) Findings(ctx context.Context, who access.Actor, f Filter) ([]Shown, int, error) {
 	p, err := s.pack(ctx, who.OrgID)
 	if err != nil {
 		return nil, 0, err
 	}
-	cond, args := where(who, f)
+	return s.findings(ctx, who, p, f, "")
+}
+
+// findings lists the page of findings of the filter and more, an extra condition.
+func (s *Service) findings(ctx context.Context, who access.Actor, p *policy.Compiled, f Filter, more string) ([]Shown, int, error) {
+	sight := asset.SightOf(who, p)
+	cond, args := where(who, f, sight)
+	cond += more
 	var total int
 	if err := s.DB.SQL.QueryRowContext(ctx, `SELECT count(*) FROM compliance_findings f WHERE `+cond, args...).Scan(&total); err != nil {
 		return nil, 0, apperr.Wrap(err, "count findings")
@@ -142,14 +175,20 @@ func (s *Service) Findings(ctx context.Context, who access.Actor, f Filter) ([]F
 		limit = 100
 	}
 	limit = min(limit, 500)
+	rank, pageArgs := rankOf(sight, args)
 	list, err := s.query(ctx, p, `SELECT `+findingColumns+findingFrom+`WHERE `+cond+
-		` ORDER BY f.severity_rank DESC, f.first_seen DESC, f.id DESC LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(max(f.Offset, 0)), args...)
-	return list, total, err
+		` ORDER BY `+rank+` DESC, f.first_seen DESC, f.id DESC LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(max(f.Offset, 0)), pageArgs...)
+	if err != nil {
+		return nil, 0, err
+	}
+	shown, err := s.screen(ctx, who, sight, list)
+	return shown, total, err
 }
 
 // AssetFindings lists every finding of one asset, open ones first, with their history: what
-// the asset page shows.
-func (s *Service) AssetFindings(ctx context.Context, who access.Actor, assetID int64) ([]Finding, error) {
+// the asset page shows. Of an asset whose details are not for the actor, the findings are
+// withheld (web_access.go) and listed in the order of their numbers.
+func (s *Service) AssetFindings(ctx context.Context, who access.Actor, assetID int64) ([]Shown, error) {
 	var dept int64
 	err := s.DB.SQL.QueryRowContext(ctx, `SELECT COALESCE(department_id, 0) FROM assets WHERE id = $1 AND org_id = $2`, assetID, who.OrgID).Scan(&dept)
 	if err == sql.ErrNoRows || (err == nil && !asset.CanRead(who, dept)) {
@@ -162,6 +201,7 @@ func (s *Service) AssetFindings(ctx context.Context, who access.Actor, assetID i
 	if err != nil {
 		return nil, err
 	}
+	sight := asset.SightOf(who, p)
 	list, err := s.query(ctx, p, `SELECT `+findingColumns+findingFrom+`WHERE f.org_id = $1 AND f.asset_id = $2
 		ORDER BY f.closed_at IS NULL DESC, f.severity_rank DESC, f.id DESC`, who.OrgID, assetID)
 	if err != nil {
@@ -172,7 +212,22 @@ func (s *Service) AssetFindings(ctx context.Context, who access.Actor, assetID i
 			return nil, err
 		}
 	}
-	return list, nil
+	shown, err := s.screen(ctx, who, sight, list)
+	if err != nil {
+		return nil, err
+	}
+	if len(shown) > 0 && shown[0].Restricted {
+		slices.SortStableFunc(shown, func(a, b Shown) int {
+			if a.Open() != b.Open() {
+				if a.Open() {
+					return -1
+				}
+				return 1
+			}
+			return cmp.Compare(b.ID, a.ID)
+		})
+	}
+	return shown, nil
 }
 
 func (s *Service) query(ctx context.Context, p *policy.Compiled, q string, args ...any) ([]Finding, error) {

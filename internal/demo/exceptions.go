@@ -52,7 +52,7 @@ func (b *builder) compliance(p *policy.Compiled) error {
 			continue
 		}
 		used[f.AssetID] = true
-		if err := rb.exception(kind, f, exceptionDays[n], n); err != nil {
+		if err := rb.exception(kind, f.Finding, exceptionDays[n], n); err != nil {
 			return fmt.Errorf("demo exception for %s: %w", f.AssetNumber, err)
 		}
 		n++

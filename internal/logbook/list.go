@@ -94,7 +94,7 @@ func (s *Service) listWhere(ctx context.Context, who access.Actor, lb policy.Log
 // newest first, and their total. A page is chosen from the entries table by the indexes of
 // migration 00012 and only its rows are read with their names.
 func (s *Service) List(ctx context.Context, who access.Actor, f Filter) ([]Entry, int, error) {
-	lb, _, err := s.Logbook(ctx, who.OrgID, f.Logbook)
+	lb, p, err := s.Logbook(ctx, who.OrgID, f.Logbook)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -115,7 +115,10 @@ func (s *Service) List(ctx context.Context, who access.Actor, f Filter) ([]Entry
 		f.Limit = 50
 	}
 	out, err := s.page(ctx, w, f.Limit, offset)
-	return out, total, err
+	if err != nil {
+		return nil, 0, err
+	}
+	return out, total, s.screen(ctx, who, lb, p, out)
 }
 
 const order = ` ORDER BY e.occurred_at DESC, e.id DESC`
@@ -146,7 +149,7 @@ func (s *Service) page(ctx context.Context, w where, limit, offset int) ([]Entry
 // Each calls fn for every entry of the filter in list order, a page at a time, without
 // counting them (the export).
 func (s *Service) Each(ctx context.Context, who access.Actor, f Filter, fn func(Entry) error) error {
-	lb, _, err := s.Logbook(ctx, who.OrgID, f.Logbook)
+	lb, p, err := s.Logbook(ctx, who.OrgID, f.Logbook)
 	if err != nil {
 		return err
 	}
@@ -160,6 +163,9 @@ func (s *Service) Each(ctx context.Context, who access.Actor, f Filter, fn func(
 	for {
 		list, err := s.page(ctx, cur, size, 0)
 		if err != nil {
+			return err
+		}
+		if err := s.screen(ctx, who, lb, p, list); err != nil {
 			return err
 		}
 		for _, e := range list {

@@ -13,6 +13,7 @@ import (
 
 	"mamori/internal/access"
 	"mamori/internal/apperr"
+	"mamori/internal/asset"
 	"mamori/internal/auditlog"
 	"mamori/internal/orgpolicy"
 	"mamori/internal/policy"
@@ -73,7 +74,7 @@ func (s *Service) Correct(ctx context.Context, who access.Actor, id int64, in In
 }
 
 func (s *Service) write(ctx context.Context, who access.Actor, in Input, supersedes int64) (Entry, error) {
-	lb, _, err := s.Logbook(ctx, who.OrgID, in.Logbook)
+	lb, p, err := s.Logbook(ctx, who.OrgID, in.Logbook)
 	if apperr.CodeOf(err) == apperr.NotFound {
 		return Entry{}, apperr.InvalidField("logbook", "logbook.error.logbook", in.Logbook)
 	}
@@ -111,12 +112,14 @@ func (s *Service) write(ctx context.Context, who access.Actor, in Input, superse
 				return apperr.New(apperr.Conflict, "logbook.error.superseded")
 			}
 		}
-		c, err := check(ctx, tx, who.OrgID, lb, in)
+		// Refused before the input is looked at: what it names is not checked for someone
+		// who may not write here.
+		if !r.canWrite(in.DepartmentID) {
+			return apperr.New(apperr.Forbidden, "error.forbidden")
+		}
+		c, err := check(ctx, tx, who.OrgID, asset.SightOf(who, p), lb, in)
 		if err != nil {
 			return err
-		}
-		if !r.canWrite(c.dept) {
-			return apperr.New(apperr.Forbidden, "error.forbidden")
 		}
 		id, err := s.insert(ctx, tx, who, c, supersedes)
 		if err != nil {
@@ -239,14 +242,18 @@ func (s *Service) Get(ctx context.Context, who access.Actor, id int64) (Entry, e
 	if err != nil {
 		return e, err
 	}
-	lb, _, err := s.Logbook(ctx, who.OrgID, e.Logbook)
+	lb, p, err := s.Logbook(ctx, who.OrgID, e.Logbook)
 	if err != nil {
 		return Entry{}, err
 	}
 	if !reachOf(who, lb).canRead(e.DepartmentID) {
 		return Entry{}, apperr.New(apperr.NotFound, "error.not_found")
 	}
-	return e, nil
+	list := []Entry{e}
+	if err := s.screen(ctx, who, lb, p, list); err != nil {
+		return Entry{}, err
+	}
+	return list[0], nil
 }
 
 const columns = `e.id, e.org_id, e.logbook, e.department_id, COALESCE(d.name, ''), e.occurred_at, e.fields_json, e.display_json,

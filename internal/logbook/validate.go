@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"mamori/internal/apperr"
+	"mamori/internal/asset"
 	"mamori/internal/i18n"
 	"mamori/internal/policy"
 )
@@ -41,9 +42,9 @@ func fieldKey(id string) string { return "fields." + id }
 
 // check validates an input against its logbook: every field the pack defines and no other,
 // required ones filled, each value of its type, enum values among the pack's, and staff, assets
-// and departments that exist in the organisation. Errors name the field and, in the message,
-// the pack's name for it.
-func check(ctx context.Context, q querier, orgID int64, lb policy.Logbook, in Input) (checked, error) {
+// and departments that exist in the organisation — assets that the writer may read, details
+// included (v). Errors name the field and, in the message, the pack's name for it.
+func check(ctx context.Context, q querier, orgID int64, sight asset.Sight, lb policy.Logbook, in Input) (checked, error) {
 	c := checked{lb: lb, dept: in.DepartmentID, fields: map[string]any{}, display: map[string]string{}, visitor: in.Visitor}
 	var v apperr.Validation
 	known := map[string]bool{}
@@ -83,7 +84,7 @@ func check(ctx context.Context, q querier, orgID int64, lb policy.Logbook, in In
 			}
 		}
 	}
-	if err := c.resolve(ctx, q, orgID, &v); err != nil {
+	if err := c.resolve(ctx, q, orgID, sight, &v); err != nil {
 		return c, err
 	}
 	if IsRoomAccess(lb) {
@@ -221,8 +222,11 @@ type querier interface {
 }
 
 // resolve checks that the entry's department and every staff, asset and department it names
-// exist in the organisation, and keeps their names as the entry shows them.
-func (c *checked) resolve(ctx context.Context, q querier, orgID int64, v *apperr.Validation) error {
+// exist in the organisation, and keeps their names as the entry shows them. An asset the
+// writer may not read, or whose details they may not see (sight), is refused exactly as one
+// that does not exist: naming it must not tell that it exists, or what it is called. Staff and
+// departments are known to everyone of the organisation.
+func (c *checked) resolve(ctx context.Context, q querier, orgID int64, sight asset.Sight, v *apperr.Validation) error {
 	name := func(table string, id int64) (string, bool, error) {
 		var n string
 		query := `SELECT name FROM ` + table + ` WHERE id = $1 AND org_id = $2`
@@ -235,6 +239,15 @@ func (c *checked) resolve(ctx context.Context, q querier, orgID int64, v *apperr
 		}
 		if err != nil {
 			return "", false, apperr.Wrap(err, "logbook reference")
+		}
+		if table == "assets" {
+			now, err := asset.Current(ctx, q, orgID, []int64{id})
+			if err != nil {
+				return "", false, err
+			}
+			if a := now[id]; !sight.Reads(a.DepartmentID) || sight.Hides(a) {
+				return "", false, nil
+			}
 		}
 		return n, true, nil
 	}

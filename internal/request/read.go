@@ -9,6 +9,7 @@ import (
 
 	"mamori/internal/access"
 	"mamori/internal/apperr"
+	"mamori/internal/asset"
 )
 
 // Get returns a request with its events, attachments (metadata) and waits, to those who may
@@ -20,18 +21,16 @@ func (s *Service) Get(ctx context.Context, who access.Actor, id int64) (Request,
 	if err != nil {
 		return r, err
 	}
-	if !seesAll(who) && !isApplicant(who, r) && !officerOf(who, r) {
-		p, err := s.pack(ctx, who.OrgID)
-		if err != nil {
-			return Request{}, err
+	p, err := s.pack(ctx, who.OrgID)
+	if err != nil {
+		return Request{}, err
+	}
+	var keys map[string]string
+	if ok, err := s.mayRead(ctx, p, who, r, &keys); err != nil || !ok {
+		if err == nil {
+			err = apperr.New(apperr.NotFound, "error.not_found")
 		}
-		keys, err := s.keysOf(ctx, s.DB.SQL, p, who)
-		if err != nil {
-			return Request{}, err
-		}
-		if !onRoute(keys, r) {
-			return Request{}, apperr.New(apperr.NotFound, "error.not_found")
-		}
+		return Request{}, err
 	}
 	if r.Events, err = events(ctx, s.DB.SQL, id); err != nil {
 		return r, err
@@ -39,7 +38,8 @@ func (s *Service) Get(ctx context.Context, who access.Actor, id int64) (Request,
 	if r.Attachments, err = attachments(ctx, s.DB.SQL, id); err != nil {
 		return r, err
 	}
-	return r, nil
+	// The subject assets as the register shows them to the actor (screen.go).
+	return r, s.screenAssets(ctx, asset.SightOf(who, p), who, &r)
 }
 
 // AttachmentBody returns an attachment's metadata and bytes to those who may see its request.
@@ -157,7 +157,10 @@ func (s *Service) List(ctx context.Context, who access.Actor, f Filter) ([]Reque
 	}
 	lim, off := arg(f.Limit), arg(f.Offset)
 	list, err := s.query(ctx, `SELECT `+columns+from+`WHERE `+cond+` ORDER BY r.id DESC LIMIT `+lim+` OFFSET `+off, args...)
-	return list, total, err
+	if err != nil {
+		return nil, 0, err
+	}
+	return list, total, s.screenList(ctx, who, list)
 }
 
 // Inbox returns what waits for the actor: requests at a step the actor decides (as holder or
@@ -173,8 +176,12 @@ func (s *Service) Inbox(ctx context.Context, who access.Actor) ([]Request, error
 		JOIN requests r ON r.id = w.request_id
 		LEFT JOIN staff s ON s.id = r.applicant_staff_id LEFT JOIN departments d ON d.id = r.department_id
 		WHERE `+cond+` ORDER BY w.request_id LIMIT 500`, args...)
+	if err != nil {
+		return nil, err
+	}
 	// An actor who holds two roles a request waits for sees it once.
-	return slices.CompactFunc(list, func(a, b Request) bool { return a.ID == b.ID }), err
+	list = slices.CompactFunc(list, func(a, b Request) bool { return a.ID == b.ID })
+	return list, s.screenList(ctx, who, list)
 }
 
 // InboxCount is how many requests wait for the actor, counted up to limit: the figure every
@@ -238,8 +245,12 @@ func (s *Service) Overdue(ctx context.Context, who access.Actor) ([]Request, err
 		}
 		cond = " AND (" + strings.Join(own, " OR ") + ")"
 	}
-	return s.query(ctx, `SELECT `+columns+from+`WHERE r.org_id = $1 AND r.state IN ('taken_out', 'lent') AND r.due_on <> '' AND r.due_on < $2`+
+	list, err := s.query(ctx, `SELECT `+columns+from+`WHERE r.org_id = $1 AND r.state IN ('taken_out', 'lent') AND r.due_on <> '' AND r.due_on < $2`+
 		cond+` ORDER BY r.due_on, r.id LIMIT 1000`, args...)
+	if err != nil {
+		return nil, err
+	}
+	return list, s.screenList(ctx, who, list)
 }
 
 func (s *Service) query(ctx context.Context, q string, args ...any) ([]Request, error) {

@@ -49,5 +49,8 @@ func (s *Service) ListMine(ctx context.Context, who access.Actor, f Filter, sinc
 	}
 	lim, off := arg(f.Limit), arg(f.Offset)
 	list, err := s.query(ctx, `SELECT `+columns+from+`WHERE `+cond+` ORDER BY r.id DESC LIMIT `+lim+` OFFSET `+off, args...)
-	return list, total, err
+	if err != nil {
+		return nil, 0, err
+	}
+	return list, total, s.screenList(ctx, who, list)
 }

@@ -125,7 +125,7 @@ func (w *Server) assetDetail(rw http.ResponseWriter, r *http.Request) error {
 	// and to those who may read the whole log.
 	if !a.Restricted && (d.CanChange || d.AuditLink) {
 		d.ShowHistory = true
-		entries, err := w.s.Audit.History(ctx, who.OrgID, "asset", strconv.FormatInt(id, 10), assetHistoryLimit)
+		entries, err := w.s.Audit.History(ctx, who, "asset", strconv.FormatInt(id, 10), assetHistoryLimit)
 		if err != nil {
 			return err
 		}

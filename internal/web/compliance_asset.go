@@ -21,5 +21,5 @@ func (w *Server) assetFindings(r *http.Request, a asset.Asset) ([]compliance.Sho
 			open = append(open, f)
 		}
 	}
-	return compliance.Screen(ctx, who, w.s.Assets, open, false)
+	return open, nil
 }

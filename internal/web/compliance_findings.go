@@ -38,11 +38,8 @@ func (w *Server) complianceFindings(rw http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	d := findingsData{Total: total, Pager: newPager(r, n, findingsPageSize, total), Severities: compliance.Severities, States: compliance.States,
+	d := findingsData{Rows: list, Total: total, Pager: newPager(r, n, findingsPageSize, total), Severities: compliance.Severities, States: compliance.States,
 		Q: map[string]string{"rule": f.RuleID, "severity": f.MinSeverity, "state": f.State, "department_id": q.Get("department_id")}}
-	if d.Rows, err = compliance.Screen(ctx, who, w.s.Assets, list, f.RuleID != ""); err != nil {
-		return err
-	}
 	if d.Rules, err = w.s.Compliance.ByRule(ctx, who); err != nil {
 		return err
 	}

@@ -1,0 +1,152 @@
+package asset
+
+import (
+	"context"
+	"database/sql"
+	"sort"
+	"strconv"
+	"strings"
+
+	"mamori/internal/access"
+	"mamori/internal/apperr"
+	"mamori/internal/policy"
+)
+
+// Sight is what one actor may see of the register, for services that show assets they keep
+// themselves — a request's frozen subject assets, a logbook entry's reference, an audit entry —
+// so that each applies the register's rule (reach) and not a copy of it.
+type Sight struct {
+	r   reach
+	top topLevels
+}
+
+// SightOf returns the actor's sight of the register under the organisation's pack (nil: no
+// pack, so no asset is of the highest class).
+func SightOf(who access.Actor, p *policy.Compiled) Sight {
+	return Sight{r: reachOf(who), top: topLevelsOf(p)}
+}
+
+// Sight returns the actor's sight of their organisation's register.
+func (s *Service) Sight(ctx context.Context, who access.Actor) (Sight, error) {
+	top, err := s.topLevels(ctx, who.OrgID)
+	if err != nil {
+		return Sight{}, err
+	}
+	return Sight{r: reachOf(who), top: top}, nil
+}
+
+// SeesAll reports whether the actor sees the details of every asset they can read and reads
+// every asset: nothing need be looked up to screen for them.
+func (v Sight) SeesAll() bool { return v.r.readAll && !v.HidesSome() }
+
+// HidesSome reports whether the details of some asset may be hidden from the actor.
+func (v Sight) HidesSome() bool { return v.r.hidesSome() && len(v.top) > 0 }
+
+// Reads reports whether the actor may read an asset of the department at all.
+func (v Sight) Reads(dept int64) bool { return v.r.canRead(dept) }
+
+// Hides reports whether the details of the asset — as it is, or as some record kept it — are
+// not for the actor: it is of the highest class, outside the departments whose details they
+// see. A record that kept neither department nor class hides nothing.
+func (v Sight) Hides(a Asset) bool {
+	if a.DepartmentID == 0 && len(a.Class) == 0 {
+		return false
+	}
+	return v.r.hides(v.top, a)
+}
+
+// Shown is the asset as the actor may see it: whole, or reduced to its number, kind, class,
+// department and state when its details are hidden (Hides).
+func (v Sight) Shown(a Asset) Asset {
+	if v.Hides(a) {
+		return redact(a)
+	}
+	return a
+}
+
+// Redacted is what everyone who may know of an asset may see of it: its number, kind, class,
+// department and state, marked restricted.
+func Redacted(a Asset) Asset { return redact(a) }
+
+// Current reads the department and classification of the given assets as they are now, for a
+// service that screens what it keeps of them (Sight.Hides); an asset no longer in the register
+// is missing from the map.
+func Current(ctx context.Context, q Querier, orgID int64, ids []int64) (map[int64]Asset, error) {
+	out := map[int64]Asset{}
+	seen := map[int64]bool{}
+	args := []any{orgID}
+	in := ""
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if len(args) > 1 {
+			in += ", "
+		}
+		args = append(args, id)
+		in += "$" + strconv.Itoa(len(args))
+	}
+	if len(args) == 1 {
+		return out, nil
+	}
+	rows, err := q.QueryContext(ctx, `SELECT a.id, a.number, COALESCE(a.department_id, 0), l.axis, l.level FROM assets a
+		LEFT JOIN asset_levels l ON l.asset_id = a.id WHERE a.org_id = $1 AND a.id IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, apperr.Wrap(err, "assets now")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, dept int64
+		var number string
+		var axis, level *string
+		if err := rows.Scan(&id, &number, &dept, &axis, &level); err != nil {
+			return nil, apperr.Wrap(err, "assets now")
+		}
+		a, ok := out[id]
+		if !ok {
+			a = Asset{ID: id, OrgID: orgID, Number: number, DepartmentID: dept, Class: map[string]string{}}
+		}
+		if axis != nil && level != nil {
+			a.Class[*axis] = *level
+		}
+		out[id] = a
+	}
+	return out, rows.Err()
+}
+
+// Querier reads: a database or a transaction.
+type Querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// HiddenCond is an SQL condition that holds for the assets whose details the actor may not see,
+// given the column that holds an asset's id ("" when no asset's details are hidden from them).
+// arg adds an argument to the caller's query and returns its placeholder. A query that chooses
+// or orders records by what it knows of their assets (a rule, a severity) uses it to leave the
+// hidden ones out of the choice, or the choice would tell what is hidden.
+func (v Sight) HiddenCond(idCol string, arg func(any) string) string {
+	if !v.HidesSome() {
+		return ""
+	}
+	var levels []string
+	for _, axis := range v.top.axes() {
+		ids := make([]string, len(v.top[axis]))
+		for i, id := range v.top[axis] {
+			ids[i] = arg(id)
+		}
+		levels = append(levels, "(h.axis = "+arg(axis)+" AND h.level IN ("+strings.Join(ids, ", ")+"))")
+	}
+	cond := "EXISTS (SELECT 1 FROM assets ha JOIN asset_levels h ON h.asset_id = ha.id WHERE ha.id = " + idCol +
+		" AND (" + strings.Join(levels, " OR ") + ")"
+	if depts := v.r.detailDepartments(); len(depts) > 0 {
+		sort.Slice(depts, func(i, j int) bool { return depts[i] < depts[j] })
+		in := make([]string, len(depts))
+		for i, d := range depts {
+			in[i] = arg(d)
+		}
+		cond += " AND COALESCE(ha.department_id, 0) NOT IN (" + strings.Join(in, ", ") + ")"
+	}
+	return cond + ")"
+}

@@ -1,0 +1,148 @@
+package logbook_test
+
+import (
+	"context"
+	"encoding/json"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"mamori/internal/access"
+	"mamori/internal/apperr"
+	"mamori/internal/auditlog"
+	"mamori/internal/logbook"
+	"mamori/internal/policy"
+	"mamori/internal/store"
+	"mamori/internal/store/storetest"
+)
+
+// assetLogbook returns a logbook of the pack with an asset field, and that field.
+func assetLogbook(t *testing.T, p *policy.Compiled) (policy.Logbook, string) {
+	t.Helper()
+	for _, lb := range p.Logbooks {
+		for _, fd := range lb.Fields {
+			if fd.Type == "asset" {
+				return lb, fd.ID
+			}
+		}
+	}
+	t.Fatal("the pack has no logbook that names an asset")
+	return policy.Logbook{}, ""
+}
+
+// addAsset registers an asset of the department, of the highest class or not.
+func (f *fixture) addAsset(t *testing.T, db *store.DB, number, name string, dept int64, highest bool) int64 {
+	t.Helper()
+	ctx := context.Background()
+	var id int64
+	if err := db.SQL.QueryRowContext(ctx, `INSERT INTO assets (org_id, number, name, kind, department_id, created_at, updated_at)
+		VALUES ($1, $2, $3, 'server', $4, $5, $5) RETURNING id`, f.org, number, name, dept, now).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	if highest {
+		ax := f.pack.Classification.Axes[0]
+		top := ax.Levels[0]
+		for _, l := range ax.Levels {
+			if l.Rank > top.Rank {
+				top = l
+			}
+		}
+		if _, err := db.SQL.ExecContext(ctx, `INSERT INTO asset_levels (asset_id, org_id, axis, level, rank) VALUES ($1, $2, $3, $4, $5)`,
+			id, f.org, ax.ID, top.ID, top.Rank); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return id
+}
+
+// TestReferencesToAssetsOutOfSight: an entry may name only an asset its writer may read, details
+// included; any other is refused exactly as one that does not exist, so that the answer tells
+// neither that it exists nor what it is called. An entry already naming such an asset shows
+// its number only to a reader who may not see it, in the ledger, the export and the audit log.
+func TestReferencesToAssetsOutOfSight(t *testing.T) {
+	for _, packID := range []string{"toki", "abira-kyoiku"} {
+		t.Run(packID, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, db *store.DB) {
+				ctx := context.Background()
+				f := newFixture(t, db, packID)
+				lb, field := assetLogbook(t, f.pack)
+				secret := f.addAsset(t, db, "SEC-1", "極秘サーバ", f.zeimu, true)
+				other := f.addAsset(t, db, "ZM-1", "税務課の端末", f.zeimu, false)
+				ownSecret := f.addAsset(t, db, "SEC-2", "総務課の極秘サーバ", f.soumu, true)
+				platformAdmin := access.Actor{OrgID: f.org, UserID: 90, Login: "admin", PlatformAdmin: true}
+
+				refused := func(who access.Actor, id int64) *apperr.Error {
+					t.Helper()
+					in := f.entry(lb)
+					in.Fields[field] = id
+					_, err := f.s.Logbooks.Create(ctx, who, in)
+					if apperr.CodeOf(err) != apperr.Invalid {
+						t.Fatalf("naming asset %d: %v", id, err)
+					}
+					return apperr.As(err)
+				}
+				missing := refused(f.clerk, 999999)
+				for name, c := range map[string]struct {
+					who access.Actor
+					id  int64
+				}{"another department's asset of the highest class": {f.clerk, secret},
+					"another department's asset":                     {f.clerk, other},
+					"the highest class, to a platform administrator": {platformAdmin, secret}} {
+					got := refused(c.who, c.id)
+					if got.Key != missing.Key || !reflect.DeepEqual(got.Fields, missing.Fields) || strings.Contains(got.Error(), "極秘") {
+						t.Errorf("%s: %+v, a missing asset: %+v", name, got, missing)
+					}
+				}
+				// The owning department's staff name their own asset of the highest class.
+				in := f.entry(lb)
+				in.Fields[field] = ownSecret
+				if e, err := f.s.Logbooks.Create(ctx, f.clerk, in); err != nil || e.Display[field] != "SEC-2 総務課の極秘サーバ" {
+					t.Fatalf("the owning department: %+v %v", e.Display, err)
+				}
+
+				// Written by the program itself (an import), the entry names 税務課's secret.
+				in = f.entry(lb)
+				in.DepartmentID, in.Fields[field] = f.zeimu, secret
+				written, err := f.s.Logbooks.Create(ctx, f.admin, in)
+				if err != nil || written.Display[field] != "SEC-1 極秘サーバ" {
+					t.Fatalf("%+v %v", written.Display, err)
+				}
+				got, err := f.s.Logbooks.Get(ctx, platformAdmin, written.ID)
+				if err != nil || got.Display[field] != "SEC-1" {
+					t.Fatalf("the platform administrator reads %q (%v)", got.Display[field], err)
+				}
+				list, _, err := f.s.Logbooks.List(ctx, platformAdmin, logbook.Filter{Logbook: lb.ID, Limit: 100})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if b, _ := json.Marshal(list); len(list) != 2 || strings.Contains(string(b), "極秘") {
+					t.Fatalf("the ledger shows the platform administrator: %s", b)
+				}
+				var exported strings.Builder
+				if err := f.s.Logbooks.Each(ctx, platformAdmin, logbook.Filter{Logbook: lb.ID}, func(e logbook.Entry) error {
+					exported.WriteString(e.Display[field] + "\n")
+					return nil
+				}); err != nil || strings.Contains(exported.String(), "極秘") {
+					t.Fatalf("the export shows %q (%v)", exported.String(), err)
+				}
+				if got, err := f.s.Logbooks.Get(ctx, f.auditor, written.ID); err != nil || got.Display[field] != "SEC-1 極秘サーバ" {
+					t.Fatalf("the auditor reads %q (%v)", got.Display[field], err)
+				}
+				entries := func(who access.Actor) auditlog.Entry {
+					list, _, err := f.s.Audit.List(ctx, who, auditlog.Filter{Entity: "logbook_entry", EntityID: strconv.FormatInt(written.ID, 10)})
+					if err != nil || len(list) != 1 {
+						t.Fatalf("%d entries %v", len(list), err)
+					}
+					return list[0]
+				}
+				if e := entries(platformAdmin); !e.Withheld || strings.Contains(e.After, "極秘") {
+					t.Fatalf("the platform administrator reads the audit entry: %+v", e)
+				}
+				if e := entries(f.auditor); e.Withheld || !strings.Contains(e.After, "極秘サーバ") {
+					t.Fatalf("the auditor does not read the audit entry: %+v", e)
+				}
+			})
+		})
+	}
+}
