@@ -152,7 +152,14 @@ func (s *Service) VerifyMFA(ctx context.Context, token, code string, c Client) e
 		return err
 	}
 	if !ok {
-		return s.countFailure(ctx, u, c, "bad_mfa_code", apperr.InvalidField("code", "auth.error.mfa_code"))
+		locked, err := s.countFailure(ctx, u, c, "bad_mfa_code")
+		if err != nil {
+			return err
+		}
+		if locked {
+			return apperr.New(apperr.Locked, "error.locked")
+		}
+		return apperr.InvalidField("code", "auth.error.mfa_code")
 	}
 	return nil
 }

@@ -220,7 +220,7 @@ func TestMFA(t *testing.T) {
 			// Locked: even the right code and the right password are refused.
 			wantCode(t, e.auth.VerifyMFA(ctx, res.Token, totp(t, secret, e.clock.Now()), client), apperr.Unauthenticated)
 			_, err := e.auth.Login(ctx, "yamada", password, client)
-			wantCode(t, err, apperr.Locked)
+			wantCode(t, err, apperr.Unauthenticated)
 		})
 
 		e.verifyChain(t)
