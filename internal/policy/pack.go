@@ -363,10 +363,10 @@ type Auth struct {
 	LockoutAfterFailures int `yaml:"lockout_after_failures,omitempty" json:"lockout_after_failures,omitempty"`
 	// Unlock is how a locked account opens again: UnlockByAdmin (the default) or UnlockAfter,
 	// by itself UnlockAfterMinutes after it locked.
-	Unlock             string   `yaml:"unlock,omitempty" json:"unlock,omitempty"`
-	UnlockAfterMinutes int      `yaml:"unlock_after_minutes,omitempty" json:"unlock_after_minutes,omitempty"`
-	UnlockCite         Cite     `yaml:"unlock_cite,omitempty" json:"unlock_cite,omitempty"`
-	PasswordMinLength  int      `yaml:"password_min_length,omitempty" json:"password_min_length,omitempty"`
+	Unlock             string `yaml:"unlock,omitempty" json:"unlock,omitempty"`
+	UnlockAfterMinutes int    `yaml:"unlock_after_minutes,omitempty" json:"unlock_after_minutes,omitempty"`
+	UnlockCite         Cite   `yaml:"unlock_cite,omitempty" json:"unlock_cite,omitempty"`
+	PasswordMinLength  int    `yaml:"password_min_length,omitempty" json:"password_min_length,omitempty"`
 	// MFARoles are the roles whose holders must sign in to Mamori with a second factor, as
 	// platform administrators always do; MFACite is what that rests on.
 	MFARoles []string `yaml:"mfa_roles,omitempty" json:"mfa_roles,omitempty"`
