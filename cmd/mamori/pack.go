@@ -184,6 +184,26 @@ func showPack(w io.Writer, p *policy.Compiled) {
 	if p.Auth.LockoutAfterFailures > 0 {
 		fmt.Fprintf(w, "\n■ ログイン: %d回の失敗でロック%s\n", p.Auth.LockoutAfterFailures, cite(p.Auth.Cite))
 	}
+	if m := p.Auth.UnlockMinutes(); m > 0 {
+		fmt.Fprintf(w, "  ロックは%d分後に自動で解除%s%s\n", m, cite(p.Auth.UnlockCite), setting(p.Auth.UnlockCite))
+	} else if p.Auth.Unlock != "" {
+		fmt.Fprintf(w, "  ロックは管理者が解除%s%s\n", cite(p.Auth.UnlockCite), setting(p.Auth.UnlockCite))
+	}
+	if len(p.Auth.MFARoles) > 0 {
+		names := make([]string, len(p.Auth.MFARoles))
+		for i, r := range p.Auth.MFARoles {
+			names[i] = p.RoleName(r)
+		}
+		fmt.Fprintf(w, "\n■ 多要素認証が必須の役割: %s%s%s%s\n", strings.Join(names, "、"), cite(p.Auth.MFACite), setting(p.Auth.MFACite), mark("auth/mfa"))
+	}
+}
+
+// setting marks an element that is the organisation's setting, not the source's words.
+func setting(c policy.Cite) string {
+	if c.Setting() {
+		return "（団体の設定）"
+	}
+	return ""
 }
 
 func showDiff(w io.Writer, a, b *policy.Compiled, diffs []policy.Difference) {

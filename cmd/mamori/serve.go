@@ -232,7 +232,11 @@ func loadDemo(ctx context.Context, s *app.Services, orgID int64, p *policy.Compi
 	}
 	fmt.Fprintln(w, "デモ団体を読み込みました。デモ利用者（初回ログイン時にパスワード変更）/ Demo accounts (change password at first login):")
 	for _, a := range res.Accounts {
-		fmt.Fprintf(w, "   %-10s %-22s %s（%s）\n", a.Login, a.Password, a.Name, a.Role)
+		mfa := ""
+		if a.MFA {
+			mfa = " ※多要素認証の設定が必要 / MFA enrolment"
+		}
+		fmt.Fprintf(w, "   %-10s %-22s %s（%s）%s\n", a.Login, a.Password, a.Name, a.Role, mfa)
 	}
 	fmt.Fprintln(w)
 	return nil

@@ -24,6 +24,7 @@ var defaultKey = map[apperr.Code]string{
 	apperr.Unauthenticated:   "error.unauthorized",
 	apperr.Locked:            "error.locked",
 	apperr.TooLarge:          "error.too_large",
+	apperr.TooMany:           "error.too_many_requests",
 	codeMethodNotAllowed:     "error.method_not_allowed",
 	codeUnsupportedMediaType: "error.unsupported_media_type",
 }

@@ -20,6 +20,7 @@ const (
 	Unauthenticated Code = "unauthenticated"
 	Locked          Code = "locked"
 	TooLarge        Code = "too_large"
+	TooMany         Code = "too_many_requests"
 	Internal        Code = "internal"
 )
 

@@ -20,6 +20,7 @@ var statusOf = map[Code]int{
 	Unauthenticated:      http.StatusUnauthorized,
 	Locked:               http.StatusLocked,
 	TooLarge:             http.StatusRequestEntityTooLarge,
+	TooMany:              http.StatusTooManyRequests,
 	Internal:             http.StatusInternalServerError,
 	MethodNotAllowed:     http.StatusMethodNotAllowed,
 	UnsupportedMediaType: http.StatusUnsupportedMediaType,

@@ -3,30 +3,45 @@ package auth
 import (
 	"context"
 	"database/sql"
+	"strings"
 
 	"mamori/internal/access"
 	"mamori/internal/apperr"
 	"mamori/internal/auditlog"
 )
 
-// ChangePassword replaces the actor's password after checking the current one. The new one must
-// be at least MinPasswordLength characters, must not contain the login and must differ from the
-// last PasswordHistory passwords. The actor's other sessions end; this one goes on.
+// ChangePassword replaces the actor's password after checking the current one. A wrong current
+// password counts as a failed sign-in and can lock the account: whoever finds a signed-in desk
+// must not be able to guess at it freely. The new one must be at least the organisation's
+// minimum length, must not contain the login or the organisation's name, must not be a common
+// or patterned password, and must differ from the last PasswordHistory passwords. The actor's
+// other sessions end; this one goes on.
 func (s *Service) ChangePassword(ctx context.Context, who access.Actor, current, next, confirm string) error {
 	u, err := userWhere(ctx, s.DB.SQL, "id = $1 AND org_id = $2", who.UserID, who.OrgID)
 	if err != nil {
 		return err
 	}
-	var v apperr.Validation
 	if !s.verify(current, u.passwordHash) {
-		v.Add("current", "auth.error.current_wrong")
+		locked, err := s.countFailure(ctx, u, Client{RemoteAddr: who.RemoteAddr, UserAgent: who.UserAgent}, "bad_current_password")
+		if err != nil {
+			return err
+		}
+		if locked {
+			return apperr.New(apperr.Locked, "error.locked")
+		}
+		return apperr.InvalidField("current", "auth.error.current_wrong")
 	}
 	minLen, err := s.minLength(ctx, u.OrgID)
 	if err != nil {
 		return err
 	}
-	if key := passwordProblem(next, u.Login, minLen); key != "" {
-		v.Add("new", key, minLen)
+	var orgCode, orgName string
+	if err := s.DB.SQL.QueryRowContext(ctx, `SELECT code, name FROM organizations WHERE id = $1`, u.OrgID).Scan(&orgCode, &orgName); err != nil {
+		return apperr.Wrap(err, "organisation")
+	}
+	var v apperr.Validation
+	if key, args := passwordProblem(next, minLen, u.Login, orgCode, orgName, placeName(orgName)); key != "" {
+		v.Add("new", key, args...)
 	} else if next != confirm {
 		v.Add("confirm", "auth.error.confirm_mismatch")
 	}
@@ -94,4 +109,16 @@ func (s *Service) minLength(ctx context.Context, orgID int64) (int, error) {
 		return 0, apperr.Wrap(err, "password rules")
 	}
 	return max(n, MinPasswordLength), nil
+}
+
+// placeName is an organisation's name without what it is ("岸和田市" → "岸和田", "安平町教育委員会"
+// → "安平"), which a password should not contain either.
+func placeName(name string) string {
+	name = strings.TrimSuffix(name, "教育委員会")
+	for _, suffix := range []string{"市", "町", "村", "県", "都", "府", "道", "区"} {
+		if n := strings.TrimSuffix(name, suffix); n != name {
+			return n
+		}
+	}
+	return name
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"time"
 
 	"mamori/internal/access"
 	"mamori/internal/apperr"
@@ -26,12 +27,20 @@ type LoginResult struct {
 
 // Login checks a login name and password. Success starts a session (pending a second factor when
 // the user has MFA). Failure counts towards the organisation's lockout threshold (岸和田市
-// 5(7)⑥: 3 failures). Every attempt is recorded (5(7)③, 5(10)④).
+// 5(7)⑥: 3 failures), unless the source address has failed too often already, when the attempt
+// is refused unheard (see ThrottleFailures). An unknown, locked or disabled account gets the
+// same answer as a wrong password, after the same work: the password is always hashed. Every
+// attempt is recorded (5(7)③, 5(10)④).
 func (s *Service) Login(ctx context.Context, login, password string, c Client) (LoginResult, error) {
 	login = NormalizeLogin(login)
 	fail := apperr.New(apperr.Unauthenticated, "auth.error.bad_credentials")
 	if login == "" || password == "" || len(password) > 4*MaxPasswordLength {
 		return LoginResult{}, fail
+	}
+	if refused, until, err := s.throttled(ctx, c.RemoteAddr); err != nil {
+		return LoginResult{}, err
+	} else if refused {
+		return LoginResult{}, s.recordThrottled(ctx, login, c, s.throttledError(until))
 	}
 	u, err := userWhere(ctx, s.DB.SQL, "login = $1", login)
 	if apperr.CodeOf(err) == apperr.NotFound {
@@ -46,14 +55,22 @@ func (s *Service) Login(ctx context.Context, login, password string, c Client) (
 		return LoginResult{}, s.recordFailure(ctx, u, c, "service_account", fail)
 	}
 	if u.Locked() {
-		return LoginResult{}, s.recordFailure(ctx, u, c, "locked", apperr.New(apperr.Locked, "error.locked"))
+		if u, err = s.unlockIfDue(ctx, u, c); err != nil {
+			return LoginResult{}, err
+		}
 	}
 	ok := s.verify(password, u.passwordHash)
-	if u.Disabled {
+	switch {
+	case u.Locked():
+		return LoginResult{}, s.recordFailure(ctx, u, c, "locked", fail)
+	case u.Disabled:
 		return LoginResult{}, s.recordFailure(ctx, u, c, "disabled", fail)
-	}
-	if !ok {
-		return LoginResult{}, s.countFailure(ctx, u, c, "bad_password", fail)
+	case !ok:
+		_, err := s.countFailure(ctx, u, c, "bad_password")
+		if err != nil {
+			return LoginResult{}, err
+		}
+		return LoginResult{}, fail
 	}
 	stage := StageFull
 	if u.MFAEnabled {
@@ -81,17 +98,13 @@ func (s *Service) Login(ctx context.Context, login, password string, c Client) (
 }
 
 // recordUnknown writes a failed attempt for a login name that matches no account, in the
-// installation's first organisation.
+// installation's first organisation, and counts it against the source address.
 func (s *Service) recordUnknown(ctx context.Context, login string, c Client, fail error) error {
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		var orgID int64
-		if err := tx.QueryRowContext(ctx, `SELECT id FROM organizations ORDER BY id LIMIT 1`).Scan(&orgID); err != nil {
+		if err := s.noteAddressFailure(ctx, tx, c.RemoteAddr); err != nil {
 			return err
 		}
-		who := withClient(access.Actor{OrgID: orgID, Login: truncateLogin(login)}, c)
-		_, err := auditlog.Append(ctx, tx, who, s.now(), auditlog.Event{Entity: "user", EntityID: truncateLogin(login),
-			Action: "auth.login_failed", After: map[string]any{"reason": "unknown_user"}})
-		return err
+		return s.auditUnknown(ctx, tx, login, c, "unknown_user")
 	})
 	if err != nil {
 		return apperr.Wrap(err, "record failure")
@@ -99,8 +112,45 @@ func (s *Service) recordUnknown(ctx context.Context, login string, c Client, fai
 	return fail
 }
 
+func (s *Service) auditUnknown(ctx context.Context, tx *sql.Tx, login string, c Client, reason string) error {
+	var orgID int64
+	if err := tx.QueryRowContext(ctx, `SELECT id FROM organizations ORDER BY id LIMIT 1`).Scan(&orgID); err != nil {
+		return err
+	}
+	who := withClient(access.Actor{OrgID: orgID, Login: truncateLogin(login)}, c)
+	_, err := auditlog.Append(ctx, tx, who, s.now(), auditlog.Event{Entity: "user", EntityID: truncateLogin(login),
+		Action: "auth.login_failed", After: map[string]any{"reason": reason}})
+	return err
+}
+
+// recordThrottled writes an attempt refused because its address failed too often. It counts
+// against nothing.
+func (s *Service) recordThrottled(ctx context.Context, login string, c Client, refused error) error {
+	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		u, err := userWhere(ctx, tx, "login = $1", login)
+		if apperr.CodeOf(err) == apperr.NotFound {
+			return s.auditUnknown(ctx, tx, login, c, "address_throttled")
+		}
+		if err != nil {
+			return err
+		}
+		_, err = auditlog.Append(ctx, tx, actorOf(u, c), s.now(), auditlog.Event{Entity: "user", EntityID: u.ID,
+			Action: "auth.login_failed", After: map[string]any{"reason": "address_throttled"}})
+		return err
+	})
+	if err != nil {
+		return apperr.Wrap(err, "record failure")
+	}
+	return refused
+}
+
+// recordFailure writes a failed attempt on a locked or disabled account, and counts it against
+// the source address.
 func (s *Service) recordFailure(ctx context.Context, u User, c Client, reason string, fail error) error {
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		if err := s.noteAddressFailure(ctx, tx, c.RemoteAddr); err != nil {
+			return err
+		}
 		_, err := auditlog.Append(ctx, tx, actorOf(u, c), s.now(), auditlog.Event{Entity: "user", EntityID: u.ID,
 			Action: "auth.login_failed", After: map[string]any{"reason": reason}})
 		return err
@@ -111,18 +161,22 @@ func (s *Service) recordFailure(ctx context.Context, u User, c Client, reason st
 	return fail
 }
 
-// countFailure adds one to the user's consecutive failures and locks the account when the
-// organisation's threshold is reached. The count is incremented in the database, so attempts
-// spread over several server processes are all counted.
-func (s *Service) countFailure(ctx context.Context, u User, c Client, reason string, fail error) error {
-	locked := false
-	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		var failures, threshold int
+// countFailure adds one to the user's consecutive failures and to the source address's, and
+// locks the account when the organisation's threshold is reached: its sessions end, and the
+// account holder and the organisation's administrators are told. The count is incremented in
+// the database, so attempts spread over several server processes are all counted.
+func (s *Service) countFailure(ctx context.Context, u User, c Client, reason string) (locked bool, err error) {
+	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		var failures, threshold, unlockAfter int
 		err := tx.QueryRowContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins`, u.ID).Scan(&failures)
 		if err != nil {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT lockout_after_failures FROM organizations WHERE id = $1`, u.OrgID).Scan(&threshold); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT lockout_after_failures, unlock_after_minutes FROM organizations WHERE id = $1`, u.OrgID).
+			Scan(&threshold, &unlockAfter); err != nil {
+			return err
+		}
+		if err := s.noteAddressFailure(ctx, tx, c.RemoteAddr); err != nil {
 			return err
 		}
 		who := actorOf(u, c)
@@ -132,26 +186,62 @@ func (s *Service) countFailure(ctx context.Context, u User, c Client, reason str
 			return err
 		}
 		if threshold > 0 && failures >= threshold {
-			if _, err := tx.ExecContext(ctx, `UPDATE users SET locked_at = $1 WHERE id = $2 AND locked_at IS NULL`, now, u.ID); err != nil {
+			res, err := tx.ExecContext(ctx, `UPDATE users SET locked_at = $1 WHERE id = $2 AND locked_at IS NULL`, now, u.ID)
+			if err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, u.ID); err != nil {
 				return err
 			}
 			locked = true
-			_, err = auditlog.Append(ctx, tx, who, now, auditlog.Event{Entity: "user", EntityID: u.ID, Action: "auth.locked",
-				After: map[string]any{"consecutive_failures": failures, "threshold": threshold}})
-			return err
+			if n, _ := res.RowsAffected(); n == 0 {
+				return nil // locked already, by a concurrent failure that told everyone
+			}
+			after := map[string]any{"consecutive_failures": failures, "threshold": threshold}
+			if unlockAfter > 0 {
+				after["unlock_after_minutes"] = unlockAfter
+			}
+			if _, err = auditlog.Append(ctx, tx, who, now, auditlog.Event{Entity: "user", EntityID: u.ID, Action: "auth.locked",
+				After: after}); err != nil {
+				return err
+			}
+			return s.tellLocked(ctx, tx, u, c, failures, unlockAfter, now)
 		}
 		return nil
 	})
 	if err != nil {
-		return apperr.Wrap(err, "count failure")
+		return false, apperr.Wrap(err, "count failure")
 	}
-	if locked {
-		return apperr.New(apperr.Locked, "error.locked")
+	return locked, nil
+}
+
+// unlockIfDue lifts a lock whose period has passed, where the organisation's pack unlocks after
+// a period rather than by an administrator, and returns the user as they now are.
+func (s *Service) unlockIfDue(ctx context.Context, u User, c Client) (User, error) {
+	var minutes int
+	if err := s.DB.SQL.QueryRowContext(ctx, `SELECT unlock_after_minutes FROM organizations WHERE id = $1`, u.OrgID).Scan(&minutes); err != nil {
+		return u, apperr.Wrap(err, "unlock rule")
 	}
-	return fail
+	now := s.now()
+	if minutes <= 0 || now.Before(u.LockedAt.Add(time.Duration(minutes)*time.Minute)) {
+		return u, nil
+	}
+	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_at = NULL WHERE id = $1 AND locked_at IS NOT NULL`, u.ID)
+		if err != nil {
+			return apperr.Wrap(err, "unlock")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // unlocked meanwhile
+		}
+		_, err = auditlog.Append(ctx, tx, actorOf(u, c), now, auditlog.Event{Entity: "user", EntityID: u.ID, Action: "auth.unlocked",
+			After: map[string]any{"locked_at": u.LockedAt.Format(time.RFC3339), "unlock_after_minutes": minutes}})
+		return err
+	})
+	if err != nil {
+		return u, err
+	}
+	return userWhere(ctx, s.DB.SQL, "id = $1", u.ID)
 }
 
 func actorOf(u User, c Client) access.Actor {

@@ -177,8 +177,10 @@ func TestLockout(t *testing.T) {
 			if _, _, err := e.auth.Authenticate(ctx, token, client); err != nil {
 				t.Fatalf("session ended before the lock: %v", err)
 			}
+			// The failure that locks answers as any other: an unknown name never locks, so a
+			// different answer would tell which names exist.
 			_, err := e.auth.Login(ctx, "tanaka", "wrong-password-1234", client)
-			wantCode(t, err, apperr.Locked)
+			wantBadCredentials(t, err)
 			if got := e.user(t, u.ID); !got.Locked() || got.FailedLogins != 3 {
 				t.Fatalf("user = %+v", got)
 			}
@@ -195,9 +197,9 @@ func TestLockout(t *testing.T) {
 			wantClient(t, locked[0])
 		})
 
-		t.Run("the right password is refused while locked", func(t *testing.T) {
+		t.Run("the right password is refused while locked, in the words of a wrong one", func(t *testing.T) {
 			_, err := e.auth.Login(ctx, "tanaka", password, client)
-			wantCode(t, err, apperr.Locked)
+			wantBadCredentials(t, err)
 			if failed := e.entries(t, "auth.login_failed"); !strings.Contains(failed[0].After, `"locked"`) {
 				t.Fatalf("audit = %+v", failed[0])
 			}
@@ -235,4 +237,13 @@ func TestLockout(t *testing.T) {
 
 		e.verifyChain(t)
 	})
+}
+
+// wantBadCredentials checks that err is the one answer to every failed sign-in.
+func wantBadCredentials(t *testing.T, err error) {
+	t.Helper()
+	wantCode(t, err, apperr.Unauthenticated)
+	if e := apperr.As(err); e.Key != "auth.error.bad_credentials" || len(e.Args) != 0 || len(e.Fields) != 0 {
+		t.Fatalf("error = %+v, want the bad-credentials answer", e)
+	}
 }

@@ -88,7 +88,7 @@ func (e *env) createUser(t *testing.T, login string, platformAdmin bool) (auth.U
 	return u, temp
 }
 
-const password = "Kishiwada-2026-secure"
+const password = "Sakura-Namiki-2026-guard"
 
 // activeUser creates an account and changes its temporary password to password, as a user does
 // at first login. The session used for that is logged out.

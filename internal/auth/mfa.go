@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"database/sql"
+	"encoding/base32"
 	"encoding/base64"
 	"image/png"
 	"strings"
@@ -28,15 +29,40 @@ type Enrolment struct {
 	QRPNG  string // data: URL of a QR code image of URL
 }
 
-// BeginMFA creates a new TOTP secret for the actor and stores it unconfirmed; MFA is enabled
-// only when ConfirmMFA receives a valid code for it.
+// BeginMFA offers the actor a TOTP secret to enrol. The secret is kept unconfirmed on the
+// account, server side, and offered again each time until ConfirmMFA receives a valid code for
+// it: a wrong code, a reload or a second tab shows the same QR code, so that the one already
+// scanned into an authenticator stays the one that counts.
 func (s *Service) BeginMFA(ctx context.Context, who access.Actor, issuer string) (Enrolment, error) {
-	key, err := totp.Generate(totp.GenerateOpts{Issuer: issuer, AccountName: who.Login, Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+	u, err := userWhere(ctx, s.DB.SQL, "id = $1 AND org_id = $2", who.UserID, who.OrgID)
+	if err != nil {
+		return Enrolment{}, err
+	}
+	if u.MFAEnabled {
+		return Enrolment{}, apperr.New(apperr.Conflict, "auth.error.mfa_already")
+	}
+	var raw []byte
+	if u.mfaSecret != "" {
+		raw, err = base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(u.mfaSecret)
+		if err != nil {
+			raw = nil // unreadable: offer a new one
+		}
+	}
+	key, err := totp.Generate(totp.GenerateOpts{Issuer: issuer, AccountName: who.Login, Period: 30, Digits: otp.DigitsSix,
+		Algorithm: otp.AlgorithmSHA1, Secret: raw})
 	if err != nil {
 		return Enrolment{}, apperr.Wrap(err, "totp generate")
 	}
-	if _, err := s.DB.SQL.ExecContext(ctx, `UPDATE users SET mfa_secret = $1 WHERE id = $2 AND mfa_enabled = $3`, key.Secret(), who.UserID, false); err != nil {
-		return Enrolment{}, apperr.Wrap(err, "store secret")
+	if key.Secret() != u.mfaSecret {
+		// Only where no other secret is pending, so that two tabs opened at once end with one.
+		res, err := s.DB.SQL.ExecContext(ctx, `UPDATE users SET mfa_secret = $1 WHERE id = $2 AND mfa_enabled = $3 AND mfa_secret = $4`,
+			key.Secret(), u.ID, false, u.mfaSecret)
+		if err != nil {
+			return Enrolment{}, apperr.Wrap(err, "store secret")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return s.BeginMFA(ctx, who, issuer)
+		}
 	}
 	img, err := key.Image(200, 200)
 	if err != nil {
@@ -152,7 +178,14 @@ func (s *Service) VerifyMFA(ctx context.Context, token, code string, c Client) e
 		return err
 	}
 	if !ok {
-		return s.countFailure(ctx, u, c, "bad_mfa_code", apperr.InvalidField("code", "auth.error.mfa_code"))
+		locked, err := s.countFailure(ctx, u, c, "bad_mfa_code")
+		if err != nil {
+			return err
+		}
+		if locked {
+			return apperr.New(apperr.Locked, "error.locked")
+		}
+		return apperr.InvalidField("code", "auth.error.mfa_code")
 	}
 	return nil
 }

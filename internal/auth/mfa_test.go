@@ -54,6 +54,50 @@ func TestMFA(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 
+		t.Run("the secret offered stays the same until enrolment succeeds", func(t *testing.T) {
+			u := e.activeUser(t, "kondo")
+			_, who := e.signIn(t, "kondo", password)
+			first, err := e.auth.BeginMFA(ctx, who, "Mamori")
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = e.auth.ConfirmMFA(ctx, who, wrongTOTP(t, first.Secret, e.clock.Now()))
+			wantField(t, err, "code", "auth.error.mfa_code")
+			// The page after a wrong code, a reload, another tab, another server process.
+			for _, svc := range []*auth.Service{e.auth, service(db, e.clock)} {
+				again, err := svc.BeginMFA(ctx, who, "Mamori")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if again.Secret != first.Secret || again.URL != first.URL {
+					t.Fatalf("a new secret was offered: %s, first %s", again.Secret, first.Secret)
+				}
+			}
+			if _, err := e.auth.ConfirmMFA(ctx, who, totp(t, first.Secret, e.clock.Now())); err != nil {
+				t.Fatalf("the code of the first secret: %v", err)
+			}
+			_, err = e.auth.BeginMFA(ctx, who, "Mamori")
+			wantCode(t, err, apperr.Conflict)
+
+			t.Run("a password reset drops a secret never confirmed", func(t *testing.T) {
+				v := e.activeUser(t, "kondo2")
+				_, who := e.signIn(t, "kondo2", password)
+				offered, err := e.auth.BeginMFA(ctx, who, "Mamori")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := e.auth.ResetPassword(ctx, e.admin, v.ID); err != nil {
+					t.Fatal(err)
+				}
+				if n := e.count(t, `SELECT count(*) FROM users WHERE id = $1 AND mfa_secret = ''`, v.ID); n != 1 {
+					t.Fatalf("the secret %s is still pending", offered.Secret)
+				}
+				if n := e.count(t, `SELECT count(*) FROM users WHERE id = $1 AND mfa_secret <> '' AND mfa_enabled`, u.ID); n != 1 {
+					t.Fatal("an enrolled secret was touched")
+				}
+			})
+		})
+
 		t.Run("enrolment needs a valid code and returns ten recovery codes", func(t *testing.T) {
 			u := e.activeUser(t, "tanaka")
 			_, who := e.signIn(t, "tanaka", password)
@@ -98,7 +142,13 @@ func TestMFA(t *testing.T) {
 			}
 			_, err = e.auth.ConfirmMFA(ctx, who, totp(t, en.Secret, e.clock.Now()))
 			wantCode(t, err, apperr.Conflict)
-			if n := len(e.entries(t, "auth.mfa_enabled")); n != 1 {
+			n := 0
+			for _, en := range e.entries(t, "auth.mfa_enabled") {
+				if en.EntityID == itoa(u.ID) {
+					n++
+				}
+			}
+			if n != 1 {
 				t.Fatalf("%d enablements audited", n)
 			}
 		})
@@ -220,7 +270,7 @@ func TestMFA(t *testing.T) {
 			// Locked: even the right code and the right password are refused.
 			wantCode(t, e.auth.VerifyMFA(ctx, res.Token, totp(t, secret, e.clock.Now()), client), apperr.Unauthenticated)
 			_, err := e.auth.Login(ctx, "yamada", password, client)
-			wantCode(t, err, apperr.Locked)
+			wantCode(t, err, apperr.Unauthenticated)
 		})
 
 		e.verifyChain(t)

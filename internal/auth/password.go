@@ -75,20 +75,28 @@ func VerifyPassword(password, hash string) (bool, error) {
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 
-// passwordProblem returns the catalog key of what is wrong with a new password, or "".
-func passwordProblem(password, login string, minLength int) string {
+// passwordProblem returns the catalog key of what is wrong with a new password, with the
+// key's arguments, or "". names are the login and the organisation's code and name, none of
+// which a password may contain (岸和田市 4(3)④: 他人が容易に推測できるようなパスワードを使用しない).
+func passwordProblem(password string, minLength int, names ...string) (string, []any) {
 	n := utf8.RuneCountInString(password)
 	switch {
 	case n < minLength:
-		return "auth.error.password_short"
+		return "auth.error.password_short", []any{minLength}
 	case n > MaxPasswordLength:
-		return "auth.error.password_long"
-	case login != "" && strings.Contains(strings.ToLower(password), strings.ToLower(login)):
-		return "auth.error.password_contains_login"
+		return "auth.error.password_long", []any{MaxPasswordLength}
 	case strings.TrimSpace(password) == "" || allSame(password):
-		return "auth.error.password_weak"
+		return "auth.error.password_weak", nil
+	case len(names) > 0 && containsName(password, names[0]):
+		return "auth.error.password_contains_login", nil
+	case containsName(password, names...):
+		return "auth.error.password_contains_org", nil
+	case isCommon(password):
+		return "auth.error.password_common", nil
+	case isPattern(password):
+		return "auth.error.password_weak", nil
 	}
-	return ""
+	return "", nil
 }
 
 func allSame(s string) bool {

@@ -6,6 +6,7 @@ import (
 
 	"mamori/internal/apperr"
 	"mamori/internal/auth"
+	"mamori/internal/i18n"
 	"mamori/internal/store"
 	"mamori/internal/store/storetest"
 )
@@ -176,5 +177,73 @@ func TestChangePassword(t *testing.T) {
 			}
 			e.verifyChain(t)
 		})
+	})
+}
+
+func TestGuessablePasswordsAreRefused(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db) // the organisation is kishiwada, 岸和田市
+		e.activeUser(t, "tanaka")
+		_, who := e.signIn(t, "tanaka", password)
+		for _, c := range []struct{ pw, key string }{
+			{"password1234", "auth.error.password_common"},
+			{"qwertyuiop12", "auth.error.password_common"},
+			{"PASSWORD1234", "auth.error.password_common"},
+			{"Ｐａｓｓｗｏｒｄ１２３４", "auth.error.password_common"}, // full-width
+			{"P@ssw0rd2026!", "auth.error.password_common"},
+			{"2026!iloveyou", "auth.error.password_common"},
+			{"sunshine12345678", "auth.error.password_common"},
+			{"6yhn7ujm8ik,9ol.", "auth.error.password_weak"},
+			{"abcdefghijklmn", "auth.error.password_weak"},
+			{"987654321098", "auth.error.password_weak"},
+			{"asdfghjkl;'", "auth.error.password_short"},
+			{"asdfghjkl;'zx", "auth.error.password_weak"},
+			{"abcabcabcabc", "auth.error.password_weak"},
+			{"あいうえおかきくけこさし", "auth.error.password_weak"},
+			{"Kishiwada-Secure-2026", "auth.error.password_contains_org"},
+			{"岸和田の海を守る合言葉です", "auth.error.password_contains_org"},
+			{"My-TANAKA-pass-2026", "auth.error.password_contains_login"},
+		} {
+			t.Run(c.pw, func(t *testing.T) {
+				err := e.auth.ChangePassword(ctx, who, password, c.pw, c.pw)
+				wantField(t, err, "new", c.key)
+				for _, f := range apperr.As(err).Fields {
+					for _, lang := range []i18n.Lang{i18n.Ja, i18n.En} {
+						if msg := i18n.T(lang, f.Key, f.Args...); strings.Contains(msg, "%!") {
+							t.Fatalf("message reads %q", msg)
+						}
+					}
+				}
+			})
+		}
+		current := password
+		for _, pw := range []string{"ブラウザで設定する新しいパスワード", "Correct-Horse-Battery-Staple", "umi-to-yama-no-aida-ni"} {
+			if err := e.auth.ChangePassword(ctx, who, current, pw, pw); err != nil {
+				t.Errorf("%s refused: %v", pw, err)
+				continue
+			}
+			current = pw
+		}
+	})
+}
+
+func TestPasswordMessagesHaveTheirArguments(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		_, temp := e.createUser(t, "sato", false)
+		_, who := e.signIn(t, "sato", temp)
+		for _, pw := range []string{strings.Repeat("ab", 129), "xxxxxxxxxxxxxx", "My-SATO-pass-2026-x", "short-pw-1", "password1234"} {
+			err := e.auth.ChangePassword(ctx, who, temp, pw, pw)
+			if apperr.CodeOf(err) != apperr.Invalid {
+				t.Fatalf("%s: %v", pw, err)
+			}
+			for _, f := range apperr.As(err).Fields {
+				for _, lang := range []i18n.Lang{i18n.Ja, i18n.En} {
+					if msg := i18n.T(lang, f.Key, f.Args...); strings.Contains(msg, "%!") {
+						t.Errorf("%s: %s reads %q", pw, f.Key, msg)
+					}
+				}
+			}
+		}
 	})
 }

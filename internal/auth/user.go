@@ -208,8 +208,11 @@ func (s *Service) ResetPassword(ctx context.Context, who access.Actor, userID in
 		if u.ServiceAccount {
 			return apperr.New(apperr.Invalid, "auth.error.service_account_password")
 		}
+		// A secret offered for enrolment but never confirmed goes too: the new holder of the
+		// password starts enrolment afresh.
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, must_change_password = $2, failed_logins = 0,
-			locked_at = NULL, password_changed_at = $3 WHERE id = $4`, hash, true, now, u.ID); err != nil {
+			locked_at = NULL, password_changed_at = $3, mfa_secret = CASE WHEN mfa_enabled THEN mfa_secret ELSE '' END
+			WHERE id = $4`, hash, true, now, u.ID); err != nil {
 			return apperr.Wrap(err, "reset password")
 		}
 		if err := addHistory(ctx, tx, u.OrgID, u.ID, hash, now); err != nil {

@@ -5,6 +5,7 @@ package demo
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -24,6 +25,9 @@ type Account struct {
 	Name     string
 	Role     string
 	Password string
+	// MFA is whether the pack makes one of the account's roles sign in with MFA: the account
+	// is asked to enrol at its first sign-in, after the password change.
+	MFA bool
 }
 
 // Result says what Load did.
@@ -74,7 +78,11 @@ func Load(ctx context.Context, s *app.Services, orgID int64, p *policy.Compiled)
 		if len(m.roles) > 0 {
 			role = p.RoleName(m.roles[0])
 		}
-		res.Accounts = append(res.Accounts, Account{Login: m.login, Name: m.name, Role: role, Password: pw})
+		mfa := false
+		for _, r := range m.roles {
+			mfa = mfa || slices.Contains(p.Auth.MFARoles, r)
+		}
+		res.Accounts = append(res.Accounts, Account{Login: m.login, Name: m.name, Role: role, Password: pw, MFA: mfa})
 	}
 	if err := b.incidents(p); err != nil {
 		return res, err

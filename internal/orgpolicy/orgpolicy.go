@@ -150,14 +150,16 @@ func (s *Service) bind(ctx context.Context, who access.Actor, p *policy.Compiled
 			lockout = defaultLockout
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE organizations SET pack_id = $1, pack_version = $2, pack_digest = $3,
-			lockout_after_failures = $4, password_min_length = $5, mfa_roles = $6 WHERE id = $7`,
-			p.ID, p.Version, p.Digest, lockout, p.Auth.PasswordMinLength, strings.Join(p.Auth.MFARoles, ","), who.OrgID); err != nil {
+			lockout_after_failures = $4, password_min_length = $5, mfa_roles = $6, unlock_after_minutes = $7 WHERE id = $8`,
+			p.ID, p.Version, p.Digest, lockout, p.Auth.PasswordMinLength, strings.Join(p.Auth.MFARoles, ","), p.Auth.UnlockMinutes(),
+			who.OrgID); err != nil {
 			return apperr.Wrap(err, "bind pack")
 		}
 		_, err := auditlog.Append(ctx, tx, who, now, auditlog.Event{Entity: "organization", EntityID: who.OrgID,
 			Action: "policy.bind", Before: before, After: map[string]any{"pack_id": b.PackID, "version": b.Version,
 				"digest": b.Digest, "own": own, "lockout_after_failures": lockout,
-				"password_min_length": p.Auth.PasswordMinLength, "mfa_roles": p.Auth.MFARoles}})
+				"password_min_length": p.Auth.PasswordMinLength, "mfa_roles": p.Auth.MFARoles,
+				"unlock_after_minutes": p.Auth.UnlockMinutes()}})
 		return err
 	})
 	return b, err

@@ -26,6 +26,10 @@ auth:
   lockout_after_failures: 4
   password_min_length: 16
   mfa_roles: [ciso]
+  mfa_cite: {article: "運用規程"}
+  unlock: after
+  unlock_after_minutes: 45
+  unlock_cite: {article: "運用規程"}
   cite: {article: "運用規程"}
 `
 
@@ -70,6 +74,10 @@ func TestBindingAppliesThePacksLoginRules(t *testing.T) {
 			p, b, err := s.Policy.Active(ctx, first.Org.ID)
 			if err != nil || p.ID != "koge-strict" || !b.Own || !p.Inherited["roles/ciso"] {
 				t.Fatalf("active = %+v %v", b, err)
+			}
+			var unlockAfter int
+			if err := db.SQL.QueryRowContext(ctx, `SELECT unlock_after_minutes FROM organizations WHERE id = $1`, first.Org.ID).Scan(&unlockAfter); err != nil || unlockAfter != 45 {
+				t.Fatalf("unlock after %d minutes, %v; want the pack's 45", unlockAfter, err)
 			}
 			st, err := s.Org.CreateStaff(ctx, admin, org.StaffInput{EmployeeNo: "1", Name: "山本 和夫", Employment: "regular"})
 			if err != nil {

@@ -237,8 +237,34 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 	if p.Auth.PasswordMinLength != 0 && p.Auth.PasswordMinLength < 8 {
 		c.add("auth.password_min_length", "must be at least 8")
 	}
+	seenMFA := map[string]bool{}
 	for i, r := range p.Auth.MFARoles {
-		c.roleRef(fmt.Sprintf("auth.mfa_roles[%d]", i), r)
+		path := fmt.Sprintf("auth.mfa_roles[%d]", i)
+		if r == "" {
+			c.add(path, "role is missing")
+		} else if seenMFA[r] {
+			c.add(path, "role %q is named twice", r)
+		}
+		seenMFA[r] = true
+		c.roleRef(path, r)
+	}
+	if len(p.Auth.MFARoles) > 0 {
+		c.cite("auth.mfa", p.Auth.MFACite, inh("auth/mfa"))
+	}
+	switch p.Auth.Unlock {
+	case "", UnlockByAdmin:
+		if p.Auth.UnlockAfterMinutes != 0 {
+			c.add("auth.unlock_after_minutes", "is only for unlock: %s", UnlockAfter)
+		}
+	case UnlockAfter:
+		if p.Auth.UnlockAfterMinutes < 1 || p.Auth.UnlockAfterMinutes > MaxUnlockAfterMinutes {
+			c.add("auth.unlock_after_minutes", "must be 1 to %d minutes with unlock: %s", MaxUnlockAfterMinutes, UnlockAfter)
+		}
+	default:
+		c.add("auth.unlock", "unlock %q is not %s or %s", p.Auth.Unlock, UnlockByAdmin, UnlockAfter)
+	}
+	if p.Auth.Unlock != "" {
+		c.cite("auth.unlock", p.Auth.UnlockCite, inh("auth/unlock"))
 	}
 	if p.Auth.LockoutAfterFailures > 0 {
 		c.cite("auth", p.Auth.Cite, false)

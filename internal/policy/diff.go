@@ -145,9 +145,11 @@ func elements(p *Pack) map[string]map[string]element {
 		put("threats", x.ID, x.Name, x.Cite, x)
 	}
 	put("auth", "login", "ログイン規則", p.Auth.Cite, struct {
-		Lockout int      `json:"lockout_after_failures"`
-		MinLen  int      `json:"password_min_length"`
-		MFA     []string `json:"mfa_roles"`
-	}{p.Auth.LockoutAfterFailures, p.Auth.PasswordMinLength, p.Auth.MFARoles})
+		Lockout     int      `json:"lockout_after_failures"`
+		Unlock      string   `json:"unlock"`
+		UnlockAfter int      `json:"unlock_after_minutes"`
+		MinLen      int      `json:"password_min_length"`
+		MFA         []string `json:"mfa_roles"`
+	}{p.Auth.LockoutAfterFailures, p.Auth.Unlock, p.Auth.UnlockAfterMinutes, p.Auth.PasswordMinLength, p.Auth.MFARoles})
 	return out
 }

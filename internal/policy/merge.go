@@ -60,8 +60,13 @@ func merge(parent, child *Pack) *Pack {
 	if out.Auth.PasswordMinLength == 0 {
 		out.Auth.PasswordMinLength = parent.Auth.PasswordMinLength
 	}
-	if len(out.Auth.MFARoles) == 0 {
-		out.Auth.MFARoles = parent.Auth.MFARoles
+	if len(out.Auth.MFARoles) == 0 && len(parent.Auth.MFARoles) > 0 {
+		out.Auth.MFARoles, out.Auth.MFACite = parent.Auth.MFARoles, parent.Auth.MFACite
+		out.Inherited["auth/mfa"] = true
+	}
+	if out.Auth.Unlock == "" && parent.Auth.Unlock != "" {
+		out.Auth.Unlock, out.Auth.UnlockAfterMinutes, out.Auth.UnlockCite = parent.Auth.Unlock, parent.Auth.UnlockAfterMinutes, parent.Auth.UnlockCite
+		out.Inherited["auth/unlock"] = true
 	}
 	if out.Kind == "" {
 		out.Kind = parent.Kind

@@ -39,7 +39,18 @@ type Pack struct {
 type Cite struct {
 	Article string `yaml:"article" json:"article"`
 	Quote   string `yaml:"quote,omitempty" json:"quote,omitempty"`
+	// Origin is OriginSetting for an element that is the organisation's own setting where the
+	// source says nothing (how a locked account is unlocked, which roles sign in to Mamori with
+	// MFA): Article then names the article it applies, and no quote is needed, since the words
+	// are not the source's. Empty for the source's own requirement.
+	Origin string `yaml:"origin,omitempty" json:"origin,omitempty"`
 }
+
+// OriginSetting marks a cited element as the organisation's setting, not the source's words.
+const OriginSetting = "setting"
+
+// Setting reports whether the element is the organisation's setting rather than the source's.
+func (c Cite) Setting() bool { return c.Origin == OriginSetting }
 
 // Role is a responsibility the policy names, the post that holds it ex officio (充て職) and
 // who acts in the holder's absence (代行).
@@ -349,9 +360,34 @@ type Threat struct {
 
 // Auth are the login rules the organisation's users are held to.
 type Auth struct {
-	LockoutAfterFailures int      `yaml:"lockout_after_failures,omitempty" json:"lockout_after_failures,omitempty"`
-	PasswordMinLength    int      `yaml:"password_min_length,omitempty" json:"password_min_length,omitempty"`
-	MFARoles             []string `yaml:"mfa_roles,omitempty" json:"mfa_roles,omitempty"`
-	Notes                []Duty   `yaml:"notes,omitempty" json:"notes,omitempty"`
-	Cite                 Cite     `yaml:"cite,omitempty" json:"cite,omitempty"`
+	LockoutAfterFailures int `yaml:"lockout_after_failures,omitempty" json:"lockout_after_failures,omitempty"`
+	// Unlock is how a locked account opens again: UnlockByAdmin (the default) or UnlockAfter,
+	// by itself UnlockAfterMinutes after it locked.
+	Unlock             string `yaml:"unlock,omitempty" json:"unlock,omitempty"`
+	UnlockAfterMinutes int    `yaml:"unlock_after_minutes,omitempty" json:"unlock_after_minutes,omitempty"`
+	UnlockCite         Cite   `yaml:"unlock_cite,omitempty" json:"unlock_cite,omitempty"`
+	PasswordMinLength  int    `yaml:"password_min_length,omitempty" json:"password_min_length,omitempty"`
+	// MFARoles are the roles whose holders must sign in to Mamori with a second factor, as
+	// platform administrators always do; MFACite is what that rests on.
+	MFARoles []string `yaml:"mfa_roles,omitempty" json:"mfa_roles,omitempty"`
+	MFACite  Cite     `yaml:"mfa_cite,omitempty" json:"mfa_cite,omitempty"`
+	Notes    []Duty   `yaml:"notes,omitempty" json:"notes,omitempty"`
+	Cite     Cite     `yaml:"cite,omitempty" json:"cite,omitempty"`
+}
+
+// How a locked account is unlocked.
+const (
+	UnlockByAdmin = "admin"
+	UnlockAfter   = "after"
+	// MaxUnlockAfterMinutes is the longest period a pack may set: a week.
+	MaxUnlockAfterMinutes = 7 * 24 * 60
+)
+
+// UnlockMinutes is how long a lock lasts before it lifts itself, or 0 when an administrator
+// unlocks.
+func (a Auth) UnlockMinutes() int {
+	if a.Unlock == UnlockAfter {
+		return a.UnlockAfterMinutes
+	}
+	return 0
 }

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -72,6 +73,16 @@ func TestProblemsNameTheFileAndElement(t *testing.T) {
 		{"report deadline without post-hoc approval", "returnable: true", "returnable: true\n    report_within_days: 2", "approvals[take_out].report_within_days", "post_hoc"},
 		{"notice to an unknown role", "returnable: true", "returnable: true\n    notify_after: [{role: mayor, of: organization, cite: {article: \"6(1)\", quote: \"報告\"}}]", "approvals[take_out].notify_after[0].role", `unknown role "mayor"`},
 		{"notice without a quotation", "returnable: true", "returnable: true\n    notify_after: [{role: chief, of: organization, cite: {article: \"6(1)\"}}]", "approvals[take_out].notify_after[0].cite.quote", "quote"},
+		{"unknown role that must use MFA", "mfa_roles: [ciso, chief]", "mfa_roles: [ciso, mayor]", "auth.mfa_roles[1]", `unknown role "mayor"`},
+		{"role named twice for MFA", "mfa_roles: [ciso, chief]", "mfa_roles: [ciso, ciso]", "auth.mfa_roles[1]", "twice"},
+		{"MFA roles without a citation", `mfa_cite: {article: "9", quote: "多要素認証"}`, "", "auth.mfa.cite.article", "cite"},
+		{"MFA roles without a quotation or origin", `mfa_cite: {article: "9", quote: "多要素認証"}`, `mfa_cite: {article: "9"}`, "auth.mfa.cite.quote", "quote"},
+		{"unknown way to unlock", "unlock: admin", "unlock: never", "auth.unlock", `"never"`},
+		{"unlock after no period", "unlock: admin", "unlock: after", "auth.unlock_after_minutes", "1 to 10080"},
+		{"unlock after more than a week", "unlock: admin", "unlock: after\n  unlock_after_minutes: 10081", "auth.unlock_after_minutes", "1 to 10080"},
+		{"a period with unlock by an administrator", "unlock: admin", "unlock: admin\n  unlock_after_minutes: 30", "auth.unlock_after_minutes", "only for unlock: after"},
+		{"unlock without a citation", `unlock_cite: {article: "10", origin: setting}`, "", "auth.unlock.cite.article", "cite"},
+		{"unknown origin", `unlock_cite: {article: "10", origin: setting}`, `unlock_cite: {article: "10", origin: mamori}`, "auth.unlock.cite.origin", `"mamori"`},
 		{"step about the subject of a request without one", "subject: asset\n    when: \"asset.class.importance.rank >= 2\"\n    steps: [{role: manager, of: applicant_department}]", "subject: none\n    steps: [{role: manager, of: system}]", "approvals[take_out].steps[0].of", "asset subject"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -129,6 +140,10 @@ roles:
 	if v.Auth.LockoutAfterFailures != 5 || len(v.Rules) != 1 || !v.Inherited["rules/mfa-on-important"] {
 		t.Fatalf("merged = %+v", v.Pack)
 	}
+	if !slices.Equal(v.Auth.MFARoles, []string{"ciso", "chief"}) || v.Auth.MFACite.Article != "9" || !v.Inherited["auth/mfa"] ||
+		v.Auth.Unlock != UnlockByAdmin || !v.Auth.UnlockCite.Setting() || !v.Inherited["auth/unlock"] {
+		t.Fatalf("login rules not inherited: %+v, inherited %v", v.Auth, v.Inherited)
+	}
 	circle := strings.Replace(child, "extends: town", "extends: village", 1)
 	if _, err := LoadFS(fstest.MapFS{"village.yaml": {Data: []byte(circle)}}, "."); err == nil || !strings.Contains(err.Error(), "circle") {
 		t.Fatalf("a pack extending itself: %v", err)
@@ -182,5 +197,37 @@ func TestDiffNamesWhatDiffers(t *testing.T) {
 	}
 	if len(Diff(a.Pack, a.Pack)) != 0 {
 		t.Error("a pack differs from itself")
+	}
+}
+
+func TestLoginRulesOfAPack(t *testing.T) {
+	town, err := os.ReadFile("testdata/good/town.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := loadOne(t, string(town))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := p.Auth
+	if a.Unlock != UnlockByAdmin || a.UnlockMinutes() != 0 || !a.UnlockCite.Setting() || a.MFACite.Setting() ||
+		!slices.Equal(a.MFARoles, []string{"ciso", "chief"}) {
+		t.Fatalf("auth = %+v", a)
+	}
+	after := strings.Replace(string(town), "unlock: admin", "unlock: after\n  unlock_after_minutes: 30", 1)
+	if p, err = loadOne(t, after); err != nil {
+		t.Fatal(err)
+	}
+	if p.Auth.Unlock != UnlockAfter || p.Auth.UnlockMinutes() != 30 {
+		t.Fatalf("auth = %+v", p.Auth)
+	}
+	// A setting of the organisation's own needs no quotation, since the words are not the
+	// source's.
+	setting := strings.Replace(string(town), `mfa_cite: {article: "9", quote: "多要素認証"}`, `mfa_cite: {article: "9", origin: setting}`, 1)
+	if p, err = loadOne(t, setting); err != nil {
+		t.Fatal(err)
+	}
+	if !p.Auth.MFACite.Setting() {
+		t.Fatalf("auth = %+v", p.Auth)
 	}
 }

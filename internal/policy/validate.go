@@ -110,7 +110,12 @@ func (c *checker) cite(path string, ct Cite, inherited bool) {
 	if strings.TrimSpace(ct.Article) == "" {
 		c.add(path+".cite.article", "every element must cite the article it rests on")
 	}
-	if c.p.Source != "" && !inherited && strings.TrimSpace(ct.Quote) == "" {
+	switch ct.Origin {
+	case "", OriginSetting:
+	default:
+		c.add(path+".cite.origin", "origin %q is not %q (the organisation's setting) or empty (the source's words)", ct.Origin, OriginSetting)
+	}
+	if c.p.Source != "" && !inherited && !ct.Setting() && strings.TrimSpace(ct.Quote) == "" {
 		c.add(path+".cite.quote", "an element of a pack with a source must quote the source")
 	}
 }

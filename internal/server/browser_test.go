@@ -104,8 +104,15 @@ func firstSignIn(t *testing.T, ctx context.Context, base, temp string) {
 		chromedp.SendKeys(chromedp.ID("f-new"), newPW),
 		chromedp.SendKeys(chromedp.ID("f-confirm"), newPW),
 		chromedp.Submit(chromedp.ID("f-confirm")),
-		chromedp.WaitVisible(chromedp.ID("mfa-secret")),
 	))
+	enrolMFA(t, ctx)
+}
+
+// enrolMFA takes a browser that was sent to MFA enrolment through it: it reads the secret,
+// enters the code, sees the printable recovery codes and goes on to the home page.
+func enrolMFA(t *testing.T, ctx context.Context) {
+	t.Helper()
+	must(t, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.ID("mfa-secret"))))
 	at(t, ctx, "/account/mfa")
 	secret, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("mfa-secret")))
 	must(t, err)
@@ -115,6 +122,8 @@ func firstSignIn(t *testing.T, ctx context.Context, base, temp string) {
 		chromedp.SendKeys(chromedp.ID("f-code"), code),
 		chromedp.Submit(chromedp.ID("f-code")),
 		chromedp.WaitVisible(chromedp.CSS("ul.codes")),
+		// app.js shows the print button.
+		chromedp.WaitVisible(chromedp.CSS("button[data-print]")),
 		chromedp.Click(chromedp.CSS("main a.btn--primary")),
 		chromedp.WaitVisible(chromedp.CSS(".cards")),
 	))

@@ -67,7 +67,7 @@ func (f *registerFixture) signInStaff(t *testing.T, login string, staffID int64)
 	b := f.browser()
 	pw := "窓口担当のとても長い合言葉です2026"
 	expect(t, b.post("/login", url.Values{"login": {login}, "password": {temp}}), http.StatusSeeOther, "/account/password")
-	expect(t, b.post("/account/password", url.Values{"current": {temp}, "new": {pw}, "confirm": {pw}}), http.StatusSeeOther)
+	b.changedPassword(b.post("/account/password", url.Values{"current": {temp}, "new": {pw}, "confirm": {pw}}), login)
 	return b
 }
 

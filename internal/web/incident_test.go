@@ -213,7 +213,7 @@ func visitIncidentPages(t *testing.T, f *fixture, deptID string) {
 	}
 	b := f.browser()
 	expect(t, b.post("/login", url.Values{"login": {"hokoku"}, "password": {temp}}), http.StatusSeeOther)
-	expect(t, b.post("/account/password", url.Values{"current": {temp}, "new": {staffPW}, "confirm": {staffPW}}), http.StatusSeeOther)
+	b.changedPassword(b.post("/account/password", url.Values{"current": {temp}, "new": {staffPW}, "confirm": {staffPW}}), "hokoku")
 	expect(t, b.get("/incidents/new"), http.StatusOK)
 	form := url.Values{"title": {"画面表示の確認"}, "detected_at": {f.now.In(time.FixedZone("JST", 9*3600)).Format(localLayout)}}
 	input := "evidence"

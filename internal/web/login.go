@@ -26,12 +26,12 @@ func (w *Server) login(rw http.ResponseWriter, r *http.Request) error {
 	res, err := w.s.Auth.Login(r.Context(), r.PostForm.Get("login"), r.PostForm.Get("password"), clientOf(r))
 	if err != nil {
 		e := apperr.As(err)
-		if e.Code != apperr.Unauthenticated && e.Code != apperr.Locked {
+		if e.Code != apperr.Unauthenticated && e.Code != apperr.Locked && e.Code != apperr.TooMany {
 			return err
 		}
 		p := w.newPage(r, "login.title", "")
 		p.Form = url.Values{"login": {r.PostForm.Get("login")}}
-		p.Errors = []fieldMessage{{Field: "login", Message: p.T(e.Key)}}
+		p.Errors = []fieldMessage{{Field: "login", Message: p.T(e.Key, e.Args...)}}
 		p.Data = map[string]string{"Next": next}
 		w.render(rw, r, apperr.HTTPStatus(e.Code), "login", p)
 		return nil

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"mamori/internal/apperr"
+	"mamori/internal/auth"
 	"mamori/internal/i18n"
 	"mamori/internal/orgpolicy"
 	"mamori/internal/policy"
@@ -24,6 +25,14 @@ type policyData struct {
 	Holders  map[string][]holder // by role id
 	Shipped  []*policy.Compiled
 	Problems policy.Problems
+	SignIn   signInRules
+}
+
+// signInRules are the parts of the login rules that Mamori sets itself, shown beside the pack's.
+type signInRules struct {
+	MinLength        int // the pack's, or Mamori's when larger
+	ThrottleFailures int
+	ThrottleMinutes  int
 }
 
 // policyPage shows the organisation's active pack, each element with its citation and the
@@ -40,6 +49,10 @@ func (w *Server) renderPolicy(rw http.ResponseWriter, r *http.Request, status in
 		return err
 	}
 	d.Pack, d.Binding = p, b
+	d.SignIn = signInRules{ThrottleFailures: auth.ThrottleFailures, ThrottleMinutes: int(auth.ThrottleWindow.Minutes())}
+	if d.SignIn.MinLength, err = w.s.Auth.MinLength(ctx, who.OrgID); err != nil {
+		return err
+	}
 	if p != nil {
 		if err := w.fillHolders(r, d.Holders); err != nil {
 			return err

@@ -46,7 +46,7 @@ func newRequestFixture(t *testing.T, db *store.DB, pack string) *requestFixture 
 func (f *requestFixture) login(t *testing.T, login string) *browser {
 	t.Helper()
 	b := f.browser()
-	expect(t, b.post("/login", url.Values{"login": {login}, "password": {staffPW}}), http.StatusSeeOther)
+	b.secondFactor(b.post("/login", url.Values{"login": {login}, "password": {staffPW}}), login)
 	return b
 }
 

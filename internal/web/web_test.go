@@ -31,11 +31,14 @@ type fixture struct {
 	srv     *httptest.Server
 	adminPW string
 	now     time.Time
+	// recovery holds the unused recovery codes of each user who enrolled in MFA, by login, so
+	// that tests can sign them in again whatever the clock says.
+	recovery map[string][]string
 }
 
 func newFixture(t *testing.T, db *store.DB) *fixture {
 	t.Helper()
-	f := &fixture{t: t, now: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)}
+	f := &fixture{t: t, now: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC), recovery: map[string][]string{}}
 	f.s = app.New(db, cheap, func() time.Time { return f.now })
 	first, err := f.s.Bootstrap(context.Background(), app.Setup{OrgCode: "t", OrgName: "テスト町"})
 	if err != nil {
@@ -122,6 +125,55 @@ func (b *browser) signInAdmin(newPW string) string {
 	code, _ := auth.TOTPCode(m[1], b.f.now)
 	expect(t, b.post("/account/mfa", url.Values{"code": {code}}), http.StatusOK, "リカバリーコード")
 	return m[1]
+}
+
+// changedPassword finishes a forced password change: where the account must use MFA (a
+// platform administrator, or a holder of a role the pack names) it goes on to enrol, as a
+// person would at first sign-in.
+func (b *browser) changedPassword(r response, login string) {
+	b.t.Helper()
+	expect(b.t, r, http.StatusSeeOther)
+	if r.location == "/account/mfa" {
+		b.enrolMFA(login)
+	}
+}
+
+var recoveryRe = regexp.MustCompile(`<li>([a-zA-Z0-9]{5}-[a-zA-Z0-9]{5})</li>`)
+
+// enrolMFA enrols the signed-in user in MFA, keeps their recovery codes and returns the TOTP
+// secret.
+func (b *browser) enrolMFA(login string) string {
+	t := b.t
+	t.Helper()
+	r := b.get("/account/mfa")
+	expect(t, r, http.StatusOK, "多要素認証の設定")
+	m := secretRe.FindStringSubmatch(r.body)
+	if m == nil {
+		t.Fatalf("no secret on the enrolment page")
+	}
+	code, _ := auth.TOTPCode(m[1], b.f.now)
+	r = b.post("/account/mfa", url.Values{"code": {code}})
+	expect(t, r, http.StatusOK, "リカバリーコード")
+	for _, c := range recoveryRe.FindAllStringSubmatch(r.body, -1) {
+		b.f.recovery[login] = append(b.f.recovery[login], c[1])
+	}
+	return m[1]
+}
+
+// secondFactor completes a sign-in that waits for its second factor with one of the user's
+// recovery codes.
+func (b *browser) secondFactor(r response, login string) {
+	b.t.Helper()
+	expect(b.t, r, http.StatusSeeOther)
+	if !strings.HasPrefix(r.location, "/login/mfa") {
+		return
+	}
+	codes := b.f.recovery[login]
+	if len(codes) == 0 {
+		b.t.Fatalf("%s has no recovery code left", login)
+	}
+	b.f.recovery[login] = codes[1:]
+	expect(b.t, b.post("/login/mfa", url.Values{"code": {codes[0]}}), http.StatusSeeOther)
 }
 
 func mustSecret(t *testing.T, f *fixture) string {

@@ -2,6 +2,7 @@
  * Mamori: progressive enhancement only. Every page works without this file.
  * (a) <form data-confirm="…">: ask confirm(…) on submit; cancel when declined.
  * (b) Move focus to the .error-summary, if the page has one.
+ * (c) <button data-print hidden>: shown, and prints the page when pressed.
  * Plain ES5 for old browsers; load it with <script src="…" defer>.
  */
 (function () {
@@ -29,9 +30,24 @@
     summary.focus();
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", focusErrorSummary);
-  } else {
+  function printButtons() {
+    var buttons = document.querySelectorAll("button[data-print]");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].hidden = false;
+      buttons[i].addEventListener("click", function () {
+        window.print();
+      });
+    }
+  }
+
+  function ready() {
     focusErrorSummary();
+    printButtons();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
 })();
