@@ -8,6 +8,7 @@ import (
 	"mamori/internal/access"
 	"mamori/internal/apperr"
 	"mamori/internal/auditlog"
+	"mamori/internal/textcheck"
 )
 
 // Session stages: after the password, a user with MFA must still give a code.
@@ -28,10 +29,16 @@ type LoginResult struct {
 // the user has MFA). Failure counts towards the organisation's lockout threshold (岸和田市
 // 5(7)⑥: 3 failures). Every attempt is recorded (5(7)③, 5(10)④).
 func (s *Service) Login(ctx context.Context, login, password string, c Client) (LoginResult, error) {
-	login = NormalizeLogin(login)
+	raw, login := login, NormalizeLogin(login)
 	fail := apperr.New(apperr.Unauthenticated, "auth.error.bad_credentials")
 	if login == "" || password == "" || len(password) > 4*MaxPasswordLength {
 		return LoginResult{}, fail
+	}
+	if textcheck.Line(raw) != textcheck.OK {
+		// A name no account can have (a NUL, invalid UTF-8, a bidi override): a failed attempt
+		// like any other, recorded with the name escaped so that every engine can store it.
+		s.dummyVerify(password)
+		return LoginResult{}, s.recordUnknown(ctx, textcheck.Escape(raw), c, fail)
 	}
 	u, err := userWhere(ctx, s.DB.SQL, "login = $1", login)
 	if apperr.CodeOf(err) == apperr.NotFound {
