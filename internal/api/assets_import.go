@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"errors"
 	"mime"
 	"net/http"
@@ -43,7 +42,10 @@ func (a *api) importAssets(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if s := strings.TrimSpace(r.FormValue("mapping")); s != "" {
-		if err := json.Unmarshal([]byte(s), &opts.Mapping); err != nil {
+		if err := decodeJSON([]byte(s), &opts.Mapping); err != nil {
+			if apperr.CodeOf(err) == apperr.Malformed {
+				return err
+			}
 			return apperr.InvalidField("mapping", "error.json")
 		}
 	}

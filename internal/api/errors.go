@@ -1,6 +1,7 @@
 package api
 
 import (
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -27,6 +28,7 @@ var defaultKey = map[apperr.Code]string{
 	apperr.TooMany:           "error.too_many_requests",
 	codeMethodNotAllowed:     "error.method_not_allowed",
 	codeUnsupportedMediaType: "error.unsupported_media_type",
+	apperr.Malformed:         "error.malformed",
 }
 
 // errorBody is every error answer: {"error": {"code", "message", "field", "fields"}}.
@@ -117,4 +119,12 @@ func acceptLanguage(header string) i18n.Lang {
 		}
 	}
 	return best
+}
+
+// Refuse answers, in the API's error format, a request refused before it reached the route
+// table (its path or query string carries text Mamori does not take).
+func Refuse(w http.ResponseWriter, r *http.Request, err error) {
+	securityHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		(&api{log: slog.Default()}).fail(w, r, err)
+	})).ServeHTTP(w, r)
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"mamori/internal/apperr"
+	"mamori/internal/textcheck"
 )
 
 // Files travel in and out of the API the same way for requests (添付) and incidents (証拠): in
@@ -59,6 +60,9 @@ func isFilePart(name string) bool { return name == "file" || strings.HasPrefix(n
 // readFilePart reads a file part of at most max bytes, and one byte more, so that the service
 // refuses a larger file by its name and size.
 func readFilePart(part *multipart.Part, max int64) (filePart, error) {
+	if p := textcheck.Line(part.FileName()); p != textcheck.OK {
+		return filePart{}, textcheck.Refusal(part.FormName(), p) // "‮fdp.exe" shows as "exe.pdf"
+	}
 	body, err := io.ReadAll(io.LimitReader(part, max+1))
 	if err != nil {
 		return filePart{}, multipartError(err)

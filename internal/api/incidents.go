@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"net/http"
 	"slices"
 	"strconv"
@@ -61,7 +60,7 @@ func (a *api) reportIncident(w http.ResponseWriter, r *http.Request) error {
 		if !ok {
 			return apperr.InvalidField("report", "error.json")
 		}
-		if err := decodeStrict([]byte(raw), &in); err != nil {
+		if err := decodeJSON([]byte(raw), &in); err != nil {
 			return err
 		}
 		in.Evidence = form.files
@@ -178,16 +177,3 @@ func (a *api) now() time.Time {
 }
 
 func incidentPath(id int64) string { return "/api/v1/incidents/" + strconv.FormatInt(id, 10) }
-
-// decodeStrict decodes one JSON value with no unknown fields, as decode does for a body.
-func decodeStrict(b []byte, dst any) error {
-	dec := json.NewDecoder(bytesReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
-		return decodeError(err)
-	}
-	if dec.More() {
-		return apperr.New(apperr.Invalid, "error.json")
-	}
-	return nil
-}

@@ -38,24 +38,17 @@ func client(r *http.Request) auth.Client {
 }
 
 // decode reads a JSON request body into dst: Content-Type application/json, at most maxBody
-// bytes, one value, no fields dst does not have.
+// bytes, one value, no fields dst does not have, no text Mamori does not take (decodeJSON).
 func (a *api) decode(w http.ResponseWriter, r *http.Request, dst any) error {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
 		return apperr.New(codeUnsupportedMediaType, "error.unsupported_media_type")
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, a.maxBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.maxBody))
+	if err != nil {
 		return decodeError(err)
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		if err != nil {
-			return decodeError(err)
-		}
-		return apperr.New(apperr.Invalid, "error.json") // a second value after the first
-	}
-	return nil
+	return decodeJSON(data, dst)
 }
 
 // decodeError says what was wrong with a body, naming the field when the decoder does.

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -261,10 +260,12 @@ func (a *api) decodeWithFiles(w http.ResponseWriter, r *http.Request, dst any) (
 	err := eachPart(w, r, a.maxBody+maxRequestFiles*request.MaxAttachmentSize, func(name string, part *multipart.Part) error {
 		switch {
 		case name == "request":
-			dec := json.NewDecoder(io.LimitReader(part, a.maxBody))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(dst); err != nil {
-				return decodeError(err)
+			data, err := io.ReadAll(io.LimitReader(part, a.maxBody))
+			if err != nil {
+				return multipartError(err)
+			}
+			if err := decodeJSON(data, dst); err != nil {
+				return err
 			}
 			seenJSON = true
 		case isFilePart(name):

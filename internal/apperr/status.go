@@ -10,6 +10,9 @@ import (
 const (
 	MethodNotAllowed     Code = "method_not_allowed"
 	UnsupportedMediaType Code = "unsupported_media_type"
+	// Malformed is a request whose text cannot be taken at all (a NUL, invalid UTF-8, a
+	// bidirectional override), refused before it reaches a service.
+	Malformed Code = "malformed"
 )
 
 var statusOf = map[Code]int{
@@ -24,6 +27,7 @@ var statusOf = map[Code]int{
 	Internal:             http.StatusInternalServerError,
 	MethodNotAllowed:     http.StatusMethodNotAllowed,
 	UnsupportedMediaType: http.StatusUnsupportedMediaType,
+	Malformed:            http.StatusBadRequest,
 }
 
 // HTTPStatus is the one place an error code becomes an HTTP status, for the web interface and

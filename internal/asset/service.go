@@ -244,10 +244,16 @@ func (s *Service) Delete(ctx context.Context, who access.Actor, id int64) error 
 		if err := r.mayChange(top, before); err != nil {
 			return err
 		}
+		if err := referenced(ctx, tx, who.OrgID, id); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM asset_levels WHERE asset_id = $1`, id); err != nil {
 			return apperr.Wrap(err, "delete asset levels")
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM assets WHERE id = $1 AND org_id = $2`, id, who.OrgID); err != nil {
+			if store.IsForeignKeyViolation(err) { // a reference written since the check above
+				return apperr.New(apperr.Conflict, "asset.error.referenced")
+			}
 			return apperr.Wrap(err, "delete asset")
 		}
 		if _, err = auditlog.Append(ctx, tx, who, s.now(), auditlog.Event{Entity: "asset", EntityID: id, Action: "asset.delete", Before: before}); err != nil {

@@ -25,7 +25,7 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 
 // env is an organisation with a pack, two sections and a staff member.
 type env struct {
-	t            *testing.T
+	t            testing.TB
 	s            *app.Services
 	im           *assetio.Importer
 	admin        access.Actor
@@ -35,7 +35,7 @@ type env struct {
 
 // newEnv bootstraps the database's first organisation on pack (kishiwada: 重要度 A/B/C and
 // zones L0–L4; yamagata: 機密性, 完全性 and 可用性).
-func newEnv(t *testing.T, db *store.DB, pack string) *env {
+func newEnv(t testing.TB, db *store.DB, pack string) *env {
 	t.Helper()
 	s := app.New(db, auth.Params{MemoryKiB: 64, Time: 1, Threads: 1}, nil)
 	first, err := s.Bootstrap(context.Background(), app.Setup{OrgCode: "k", OrgName: "テスト市", PackID: pack})
@@ -59,7 +59,7 @@ func (e *env) anotherOrg(code, pack string) *env {
 	return setUp(e.t, e.s, o.ID)
 }
 
-func setUp(t *testing.T, s *app.Services, orgID int64) *env {
+func setUp(t testing.TB, s *app.Services, orgID int64) *env {
 	t.Helper()
 	ctx := context.Background()
 	e := &env{t: t, s: s, admin: access.System(orgID, "test")}
@@ -128,7 +128,7 @@ func csvFile(rows ...[]string) []byte {
 
 func withBOM(b []byte) []byte { return append([]byte{0xEF, 0xBB, 0xBF}, b...) }
 
-func sjis(t *testing.T, b []byte) []byte {
+func sjis(t testing.TB, b []byte) []byte {
 	t.Helper()
 	out, err := japanese.ShiftJIS.NewEncoder().Bytes(b)
 	if err != nil {

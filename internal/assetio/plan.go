@@ -11,6 +11,7 @@ import (
 	"mamori/internal/asset"
 	"mamori/internal/i18n"
 	"mamori/internal/policy"
+	"mamori/internal/textcheck"
 )
 
 // plan is how the rows of one file become assets: which column is which field, and the pack's
@@ -159,6 +160,10 @@ func (pl *plan) convert(cells []string) (asset.Input, []problem) {
 		}
 		v := unneutralize(strings.TrimSpace(cells[i]))
 		if v == "" {
+			continue
+		}
+		if p := cellText(field, v); p != textcheck.OK {
+			fail(field, p.Key(), textcheck.Escape(pl.column(field)))
 			continue
 		}
 		switch field {
@@ -328,6 +333,15 @@ func (pl *plan) column(field string) string {
 	return field
 }
 
+// cellText checks a cell's text as the register would take it: the note may run over lines,
+// every other field is one line.
+func cellText(field, v string) textcheck.Problem {
+	if field == "note" {
+		return textcheck.Text(v)
+	}
+	return textcheck.Line(v)
+}
+
 func (pl *plan) rowError(row int, field, key string, args ...any) RowError {
-	return RowError{Row: row, Column: pl.column(field), Message: i18n.T(i18n.Ja, key, args...), MessageEn: i18n.T(i18n.En, key, args...)}
+	return RowError{Row: row, Column: textcheck.Escape(pl.column(field)), Message: i18n.T(i18n.Ja, key, args...), MessageEn: i18n.T(i18n.En, key, args...)}
 }

@@ -9,6 +9,7 @@ import (
 	"mamori/internal/access"
 	"mamori/internal/apperr"
 	"mamori/internal/auditlog"
+	"mamori/internal/textcheck"
 )
 
 // Session stages: after the password, a user with MFA must still give a code.
@@ -32,15 +33,25 @@ type LoginResult struct {
 // same answer as a wrong password, after the same work: the password is always hashed. Every
 // attempt is recorded (5(7)③, 5(10)④).
 func (s *Service) Login(ctx context.Context, login, password string, c Client) (LoginResult, error) {
-	login = NormalizeLogin(login)
+	raw, login := login, NormalizeLogin(login)
 	fail := apperr.New(apperr.Unauthenticated, "auth.error.bad_credentials")
 	if login == "" || password == "" || len(password) > 4*MaxPasswordLength {
 		return LoginResult{}, fail
 	}
+	badName := textcheck.Line(raw) != textcheck.OK
 	if refused, until, err := s.throttled(ctx, c.RemoteAddr); err != nil {
 		return LoginResult{}, err
 	} else if refused {
+		if badName {
+			login = textcheck.Escape(raw)
+		}
 		return LoginResult{}, s.recordThrottled(ctx, login, c, s.throttledError(until))
+	}
+	if badName {
+		// A name no account can have (a NUL, invalid UTF-8, a bidi override): a failed attempt
+		// like any other, recorded with the name escaped so that every engine can store it.
+		s.dummyVerify(password)
+		return LoginResult{}, s.recordUnknown(ctx, textcheck.Escape(raw), c, fail)
 	}
 	u, err := userWhere(ctx, s.DB.SQL, "login = $1", login)
 	if apperr.CodeOf(err) == apperr.NotFound {

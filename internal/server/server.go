@@ -34,7 +34,8 @@ type Options struct {
 }
 
 // New returns the root handler. Middleware, outermost first: recovery, the real client address
-// behind trusted proxies, metrics, security headers, cross-origin (CSRF) protection, then the
+// behind trusted proxies, metrics, security headers, the check of the path, query and read
+// headers for text Mamori does not take (input.go), cross-origin (CSRF) protection, then the
 // route table below.
 func New(s *app.Services, opts Options) http.Handler {
 	if opts.Logger == nil {
@@ -50,10 +51,12 @@ func New(s *app.Services, opts Options) http.Handler {
 	mux.Handle("GET /healthz", http.HandlerFunc(healthz))
 	mux.Handle("GET /readyz", readyz(s))
 	mux.Handle("GET /metrics", guardMetrics(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}), opts.Metrics, opts.MetricsToken))
-	mux.Handle("/", web.New(s, web.Options{Logger: opts.Logger, SecureCookies: opts.SecureCookies}))
+	html := web.New(s, web.Options{Logger: opts.Logger, SecureCookies: opts.SecureCookies})
+	mux.Handle("/", html)
 
 	csrf := http.NewCrossOriginProtection()
 	var h http.Handler = csrf.Handler(mux)
+	h = checkInput(h, html.Refuse, api.Refuse)
 	h = securityHeaders(h, opts.SecureCookies)
 	h = m.instrument(mux, h)
 	h = realClient(h, opts.TrustedProxies)

@@ -111,6 +111,9 @@ func (w *Server) assetImportUpload(rw http.ResponseWriter, r *http.Request) erro
 		return w.renderImportForm(rw, r, http.StatusUnprocessableEntity, apperr.New(apperr.Invalid, "import.error.no_file"))
 	}
 	defer r.MultipartForm.RemoveAll()
+	if err := formText(r); err != nil {
+		return err
+	}
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
 		return w.renderImportForm(rw, r, http.StatusUnprocessableEntity, apperr.New(apperr.Invalid, "import.error.no_file"))

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -31,4 +32,11 @@ func (w *Server) fail(rw http.ResponseWriter, r *http.Request, err error) {
 
 func (w *Server) notFound(rw http.ResponseWriter, r *http.Request) error {
 	return apperr.New(apperr.NotFound, "error.not_found")
+}
+
+// Refuse renders the error page for a request refused before it reached the route table (its
+// path or query string carries text Mamori does not take), in the visitor's chosen language.
+func (w *Server) Refuse(rw http.ResponseWriter, r *http.Request, err error) {
+	st := &state{lang: requestLang(r)}
+	w.fail(rw, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)), err)
 }

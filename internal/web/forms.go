@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"mamori/internal/apperr"
+	"mamori/internal/textcheck"
 )
 
 // pathID reads a positive numeric id from the path; anything else is not found.
@@ -95,4 +96,28 @@ func (w *Server) saved(rw http.ResponseWriter, r *http.Request, err error, redis
 		return err
 	}
 	return w.redirect(rw, r, target, notice)
+}
+
+// formText refuses a posted form any of whose field names or values, or the names of its
+// uploaded files, carry text Mamori does not take (a NUL, invalid UTF-8, a bidirectional
+// override …): 400 naming the field, before the handler reads anything. Values may be
+// multi-line (text areas). The sign-in form is left to the sign-in, which records a refused
+// name as a failed attempt.
+func formText(r *http.Request) error {
+	if r.URL.Path == "/login" {
+		return nil
+	}
+	if err := textcheck.Values(r.PostForm, true); err != nil {
+		return err
+	}
+	if r.MultipartForm != nil {
+		for field, files := range r.MultipartForm.File {
+			for _, f := range files {
+				if p := textcheck.Line(f.Filename); p != textcheck.OK {
+					return textcheck.Refusal(field, p)
+				}
+			}
+		}
+	}
+	return nil
 }

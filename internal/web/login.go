@@ -8,6 +8,7 @@ import (
 	"mamori/internal/apperr"
 	"mamori/internal/auth"
 	"mamori/internal/i18n"
+	"mamori/internal/textcheck"
 )
 
 func (w *Server) loginForm(rw http.ResponseWriter, r *http.Request) error {
@@ -30,7 +31,7 @@ func (w *Server) login(rw http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		p := w.newPage(r, "login.title", "")
-		p.Form = url.Values{"login": {r.PostForm.Get("login")}}
+		p.Form = url.Values{"login": {textcheck.Escape(r.PostForm.Get("login"))}} // shown as the audit log records it
 		p.Errors = []fieldMessage{{Field: "login", Message: p.T(e.Key, e.Args...)}}
 		p.Data = map[string]string{"Next": next}
 		w.render(rw, r, apperr.HTTPStatus(e.Code), "login", p)

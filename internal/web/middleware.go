@@ -169,13 +169,18 @@ func (w *Server) clearCookie(rw http.ResponseWriter, r *http.Request, name strin
 		SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }
 
-// handle runs a handler and renders any error it returns. Form bodies are limited to 1 MiB.
+// handle runs a handler and renders any error it returns. Form bodies are limited to 1 MiB and
+// refused when they carry text Mamori does not take (formText).
 func (w *Server) handle(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(rw, r.Body, 1<<20)
 			if err := r.ParseForm(); err != nil {
 				w.fail(rw, r, apperr.New(apperr.TooLarge, "error.too_large"))
+				return
+			}
+			if err := formText(r); err != nil {
+				w.fail(rw, r, err)
 				return
 			}
 		}

@@ -63,6 +63,10 @@ func (w *Server) handleFiles(h handlerFunc) http.Handler {
 		if r.MultipartForm != nil {
 			defer r.MultipartForm.RemoveAll()
 		}
+		if err := formText(r); err != nil {
+			w.fail(rw, r, err)
+			return
+		}
 		if err := h(rw, r); err != nil {
 			w.fail(rw, r, err)
 		}
