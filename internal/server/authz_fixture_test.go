@@ -290,7 +290,7 @@ func (m *matrix) signIn(a *mActor, temp string) {
 	ctx := context.Background()
 	_, who, err := m.s.Auth.Authenticate(ctx, session, auth.Client{})
 	m.must(err, a.key+" session")
-	_, a.token, err = m.s.Auth.CreateToken(ctx, who, who.UserID, "matrix")
+	_, a.token, err = m.s.Auth.CreateToken(ctx, who, auth.NewToken{Name: "matrix", Scope: auth.ScopeReadWrite})
 	m.must(err, a.key+" token")
 	m.actors[a.key] = a
 }
