@@ -39,8 +39,12 @@ func (s *Service) Sight(ctx context.Context, who access.Actor) (Sight, error) {
 // every asset: nothing need be looked up to screen for them.
 func (v Sight) SeesAll() bool { return v.r.readAll && !v.HidesSome() }
 
-// HidesSome reports whether the details of some asset may be hidden from the actor.
-func (v Sight) HidesSome() bool { return v.r.hidesSome() && len(v.top) > 0 }
+// HidesSome reports whether the details of some asset of the organisation may be hidden from
+// the actor. A service that keeps copies of assets shows them to people beyond the register's
+// reach — the security manager of an applicant's department reads a request about another
+// department's asset — so this asks of every department, not only of those the actor reads:
+// only those who see every asset's details (detailAll) are spared the look-up.
+func (v Sight) HidesSome() bool { return !v.r.detailAll && len(v.top) > 0 }
 
 // Reads reports whether the actor may read an asset of the department at all.
 func (v Sight) Reads(dept int64) bool { return v.r.canRead(dept) }
