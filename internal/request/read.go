@@ -9,7 +9,6 @@ import (
 
 	"mamori/internal/access"
 	"mamori/internal/apperr"
-	"mamori/internal/asset"
 )
 
 // Get returns a request with its events, attachments (metadata) and waits, to those who may
@@ -38,8 +37,9 @@ func (s *Service) Get(ctx context.Context, who access.Actor, id int64) (Request,
 	if r.Attachments, err = attachments(ctx, s.DB.SQL, id); err != nil {
 		return r, err
 	}
-	// The subject assets as the register shows them to the actor (screen.go).
-	return r, s.screenAssets(ctx, asset.SightOf(who, p), who, &r)
+	// The subject assets as the register shows them to the actor, and the request's words
+	// when it names an asset whose details are not for them (screen.go).
+	return r, s.screen(ctx, p, who, &r)
 }
 
 // Readable is the request rule for notices (a notify.Reader): a notice about a request keeps
@@ -78,7 +78,10 @@ func (s *Service) Readable(ctx context.Context, who access.Actor, ids []int64) (
 // AttachmentBody returns an attachment's metadata and bytes to those who may see its request.
 // The caller sends it with Content-Disposition: attachment and X-Content-Type-Options: nosniff.
 func (s *Service) AttachmentBody(ctx context.Context, who access.Actor, requestID, id int64) (Attachment, []byte, error) {
-	if _, err := s.Get(ctx, who, requestID); err != nil {
+	if r, err := s.Get(ctx, who, requestID); err != nil || r.Withheld {
+		if err == nil {
+			err = apperr.New(apperr.NotFound, "error.not_found") // its words are not for the reader (withhold.go)
+		}
 		return Attachment{}, nil, err
 	}
 	var a Attachment

@@ -113,6 +113,10 @@ var (
 	// a request of X's ネットワーク管理者 on Y's highest-class asset: X's security manager as
 	// the officer of the applicant's department, and everyone who sees all requests.
 	seesXNetRequest = set(secMgrX, cisoKey, auditor, platform, netAdmin)
+	// the words of a request that names a highest-class asset (its free-text fields, attachments
+	// and comments): those who see the request and the asset's details.
+	seesXTopRequestWords = set(staffX, secMgrX, cisoKey, auditor)
+	seesXNetRequestWords = set(cisoKey, auditor)
 	// an incident: its reporter, the department's security manager, the CISO, auditors.
 	seesXIncident = set(staffX, secMgrX, cisoKey, auditor)
 	seesYIncident = set(staffY, cisoKey, auditor)

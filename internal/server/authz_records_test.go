@@ -62,13 +62,14 @@ func (m *matrix) plantRecords(ctx context.Context, sys2 access.Actor, dept2 int6
 	var err error
 	m.rXTop, err = m.s.Requests.Submit(ctx, stX, request.Input{Kind: "take_out", AssetIDs: []int64{m.aXTop.ID}, Fields: map[string]any{
 		"asset":        float64(m.aXTop.ID),
-		"purpose":      m.plant("CNRY-RXTOP-PURPOSE-Q", "request on X's highest-class asset: purpose", seesXRequest),
-		"destination":  m.plant("CNRY-RXTOP-DEST-Q", "request on X's highest-class asset: destination", seesXRequest),
+		"purpose":      m.plant("CNRY-RXTOP-PURPOSE-Q", "request on X's highest-class asset: purpose", seesXTopRequestWords),
+		"destination":  m.plant("CNRY-RXTOP-DEST-Q", "request on X's highest-class asset: destination", seesXTopRequestWords),
 		"taken_out_on": "2026-04-02", "return_due": "2026-04-10"},
 		Attachments: []request.NewAttachment{{Name: "memo.txt", ContentType: "text/plain",
-			Body: []byte(m.plant("CNRY-RXTOP-FILE-Q", "request on X's highest-class asset: attachment", seesXRequest))}}})
+			Body: []byte(m.plant("CNRY-RXTOP-FILE-Q", "request on X's highest-class asset: attachment", seesXTopRequestWords))}}})
 	m.must(err, "request on X's highest-class asset")
-	m.rXTop, err = m.s.Requests.Decide(ctx, smX, m.rXTop.ID, request.Decision{Decision: request.Approve, Comment: "承認します"})
+	m.rXTop, err = m.s.Requests.Decide(ctx, smX, m.rXTop.ID, request.Decision{Decision: request.Approve,
+		Comment: m.plant("CNRY-RXTOP-COMMENT-Q", "request on X's highest-class asset: decision comment", seesXTopRequestWords)})
 	m.must(err, "approval")
 	rY, err := m.s.Requests.Submit(ctx, stY, request.Input{Kind: "take_out", AssetIDs: []int64{m.aYLow.ID}, Fields: map[string]any{
 		"asset":        float64(m.aYLow.ID),
@@ -92,7 +93,7 @@ func (m *matrix) plantRecords(ctx context.Context, sys2 access.Actor, dept2 int6
 	// applicant's department, but not the asset.
 	rXNet, err := m.s.Requests.Submit(ctx, m.actAs("jumin-net"), request.Input{Kind: "take_out", AssetIDs: []int64{aYTop.ID}, Fields: map[string]any{
 		"asset":        float64(aYTop.ID),
-		"purpose":      m.plant("CNRY-RXNET-PURPOSE-Q", "request of X's ネットワーク管理者 on Y's highest-class asset: purpose", seesXNetRequest),
+		"purpose":      m.plant("CNRY-RXNET-PURPOSE-Q", "request of X's ネットワーク管理者 on Y's highest-class asset: purpose", seesXNetRequestWords),
 		"destination":  "データセンター",
 		"taken_out_on": "2026-04-02", "return_due": "2026-04-10"}})
 	m.must(err, "request on Y's highest-class asset")
