@@ -162,7 +162,11 @@ func printRequest(w io.Writer, r request.Request) {
 		row("対象資産", "#"+strconv.FormatInt(id, 10))
 	}
 	for _, k := range slices.Sorted(maps.Keys(r.Fields)) {
-		row("項目 "+k, fmt.Sprint(r.Fields[k]))
+		v := fmt.Sprint(r.Fields[k])
+		if request.IsWithheld(r.Fields[k]) {
+			v = "（" + i18n.T(i18n.Ja, "requests.withheld") + "）"
+		}
+		row("項目 "+k, v)
 	}
 	for _, a := range r.Attachments {
 		row("添付", fmt.Sprintf("%s（%d バイト, SHA-256 %s）", a.Name, a.Size, a.SHA256))

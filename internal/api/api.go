@@ -155,6 +155,22 @@ func (a *api) routes() []route {
 	}
 }
 
+// Route is one line of the API's route table as tests see it.
+type Route struct {
+	Method string
+	Path   string // a net/http ServeMux path pattern
+	Open   bool   // served without a bearer token
+}
+
+// Routes returns the route table, so that tests can walk every route of the API.
+func Routes() []Route {
+	var out []Route
+	for _, rt := range (&api{}).routes() {
+		out = append(out, Route{Method: rt.method, Path: rt.path, Open: rt.auth == noAuth})
+	}
+	return out
+}
+
 // New returns the API handler. The caller mounts it with mux.Handle("/api/", h); it receives
 // full paths (/api/v1/…).
 //

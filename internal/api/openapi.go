@@ -217,6 +217,10 @@ var operations = map[string]operation{
 			"content matches their name and type. The request then waits for the deciders of its first step, who are notified.",
 		body: "RequestInput", status: 201, result: "Request"},
 	"GET /api/v1/requests/{id}": {id: "getRequest", summary: "One request with its decisions, attachments and what it waits for; 404 beyond the token holder's reach",
+		desc: "A request that names an asset whose details the token holder may not see (the highest class outside their " +
+			"reach) shows that asset by number, kind, class, department and state only, and withholds its own words: withheld " +
+			"is true, each freely written field reads {\"withheld\": true}, and attachments, comments and a disposal's method are " +
+			"left out. Its applicant reads it whole.",
 		status: 200, result: "Request"},
 	"POST /api/v1/requests/{id}/decisions": {id: "decideRequest", summary: "Approve, reject or send back the current step (its deciders)",
 		desc: "Only a holder or acting holder of a role the step waits for decides, and not of their own request unless the kind " +
@@ -378,7 +382,9 @@ var operations = map[string]operation{
 		body: "PhoneInput", status: 204},
 
 	"GET /api/v1/notifications": {id: "listNotifications", summary: "The token holder's notices (お知らせ), newest first",
-		desc:   "Each account sees only its own notices, in its own language. link is a path inside Mamori.",
+		desc: "Each account sees only its own notices, in its own language. link is a path inside Mamori. A notice about a " +
+			"request or an incident its reader may no longer see is withheld: withheld is true, subject and body are neutral and " +
+			"there is no link.",
 		query:  []param{{"unread", "boolean", "true for the unread ones only"}},
 		status: 200, result: "Notification", list: true},
 	"POST /api/v1/notifications/{id}/read": {id: "readNotification", summary: "Mark one of the token holder's notices read",

@@ -84,7 +84,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Assets:   assets,
 		Logbooks: logbooks,
 		Requests: requests,
-		Notices:  &notify.Service{DB: db, Now: now},
+		Notices:  &notify.Service{DB: db, Now: now, Readers: noticeReaders(requests, incidents)},
 
 		Compliance: compliance.New(db, pol, assets, now),
 		Incidents:  incidents,
@@ -116,6 +116,16 @@ func auditReaders(assets *asset.Service, requests *request.Service, logbooks *lo
 		"role_assignment": auditlog.Open,
 		"user":            auditlog.Open, // accounts, sign-ins, MFA, passwords changed
 		"api_token":       auditlog.Open,
+	}
+}
+
+// noticeReaders says, for the kinds of record whose read rule can close a record to someone
+// after a notice about it reached them, whose rule decides whether the notice still shows what
+// it said (notify.Readers): the same rules the records' pages and the audit log apply.
+func noticeReaders(requests *request.Service, incidents *incident.Service) notify.Readers {
+	return notify.Readers{
+		"request":  requests.Readable,
+		"incident": incidents.Readable,
 	}
 }
 

@@ -48,6 +48,26 @@ func (s *Service) AuditReadable(ctx context.Context, who access.Actor, entries [
 	return out, nil
 }
 
+// Readable is the incident rule for notices (a notify.Reader): a notice about an incident
+// keeps its words for those who see the incident now (sees) — a report quoted to X's security
+// manager before the incident was restricted is not hers to read after.
+func (s *Service) Readable(ctx context.Context, who access.Actor, ids []int64) ([]bool, error) {
+	out := make([]bool, len(ids))
+	seen := map[int64]bool{}
+	for i, id := range ids {
+		ok, known := seen[id]
+		if !known {
+			var err error
+			if ok, err = s.sees(ctx, who, id); err != nil {
+				return nil, err
+			}
+			seen[id] = ok
+		}
+		out[i] = ok
+	}
+	return out, nil
+}
+
 // sees reports whether the actor sees the incident now: as one of its organisation's people
 // (reach.go), or as a receiver of the parent organisation it was reported upward to.
 func (s *Service) sees(ctx context.Context, who access.Actor, id int64) (bool, error) {

@@ -16,6 +16,9 @@ import (
 type Service struct {
 	DB  *store.DB
 	Now func() time.Time
+	// Readers decide, when a notice is read, whether its reader may still read the record it
+	// is about (readers.go).
+	Readers Readers
 }
 
 func (s *Service) now() time.Time {
@@ -36,6 +39,9 @@ type Item struct {
 	RefID     int64      `json:"ref_id,omitempty"`
 	CreatedAt time.Time  `json:"created_at"`
 	ReadAt    *time.Time `json:"read_at"`
+	// Withheld: the notice is about a record its reader may no longer read, so its words and
+	// link are replaced by a neutral notice (readers.go).
+	Withheld bool `json:"withheld,omitempty"`
 }
 
 // Read reports whether the reader has marked the notice read.
@@ -88,7 +94,7 @@ func (s *Service) List(ctx context.Context, who access.Actor, f Filter) ([]Item,
 	if err := rows.Err(); err != nil {
 		return nil, 0, apperr.Wrap(err, "notices")
 	}
-	return out, total, nil
+	return out, total, s.screen(ctx, who, out)
 }
 
 // Unread counts the reader's unread notices up to UnreadCap.
@@ -116,7 +122,11 @@ func (s *Service) Get(ctx context.Context, who access.Actor, id int64) (Item, er
 	if err != nil {
 		return Item{}, apperr.Wrap(err, "notice")
 	}
-	return it, nil
+	list := []Item{it}
+	if err := s.screen(ctx, who, list); err != nil {
+		return Item{}, err
+	}
+	return list[0], nil
 }
 
 // MarkRead marks one of the reader's notices read and returns it; one read before keeps its

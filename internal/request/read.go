@@ -9,7 +9,6 @@ import (
 
 	"mamori/internal/access"
 	"mamori/internal/apperr"
-	"mamori/internal/asset"
 )
 
 // Get returns a request with its events, attachments (metadata) and waits, to those who may
@@ -38,14 +37,51 @@ func (s *Service) Get(ctx context.Context, who access.Actor, id int64) (Request,
 	if r.Attachments, err = attachments(ctx, s.DB.SQL, id); err != nil {
 		return r, err
 	}
-	// The subject assets as the register shows them to the actor (screen.go).
-	return r, s.screenAssets(ctx, asset.SightOf(who, p), who, &r)
+	// The subject assets as the register shows them to the actor, and the request's words
+	// when it names an asset whose details are not for them (screen.go).
+	return r, s.screen(ctx, p, who, &r)
+}
+
+// Readable is the request rule for notices (a notify.Reader): a notice about a request keeps
+// its words for those who may see the request now (Get's rule, mayRead).
+func (s *Service) Readable(ctx context.Context, who access.Actor, ids []int64) ([]bool, error) {
+	out := make([]bool, len(ids))
+	p, err := s.pack(ctx, who.OrgID)
+	if apperr.CodeOf(err) == apperr.Conflict || apperr.CodeOf(err) == apperr.NotFound {
+		return out, nil // no pack: no request can be judged
+	}
+	if err != nil {
+		return nil, err
+	}
+	var keys map[string]string
+	seen := map[int64]bool{}
+	for i, id := range ids {
+		ok, known := seen[id]
+		if !known {
+			r, err := get(ctx, s.DB.SQL, who.OrgID, id)
+			switch {
+			case apperr.CodeOf(err) == apperr.NotFound:
+			case err != nil:
+				return nil, err
+			default:
+				if ok, err = s.mayRead(ctx, p, who, r, &keys); err != nil {
+					return nil, err
+				}
+			}
+			seen[id] = ok
+		}
+		out[i] = ok
+	}
+	return out, nil
 }
 
 // AttachmentBody returns an attachment's metadata and bytes to those who may see its request.
 // The caller sends it with Content-Disposition: attachment and X-Content-Type-Options: nosniff.
 func (s *Service) AttachmentBody(ctx context.Context, who access.Actor, requestID, id int64) (Attachment, []byte, error) {
-	if _, err := s.Get(ctx, who, requestID); err != nil {
+	if r, err := s.Get(ctx, who, requestID); err != nil || r.Withheld {
+		if err == nil {
+			err = apperr.New(apperr.NotFound, "error.not_found") // its words are not for the reader (withhold.go)
+		}
 		return Attachment{}, nil, err
 	}
 	var a Attachment

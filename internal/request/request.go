@@ -67,6 +67,10 @@ type Request struct {
 	CreatedAt           time.Time      `json:"created_at"`
 	UpdatedAt           time.Time      `json:"updated_at"`
 	DecidedAt           *time.Time     `json:"decided_at,omitempty"`
+	// Withheld: the request names an asset whose details are not for the reader, so its
+	// freely written words are withheld (withhold.go): each such field reads {"withheld":
+	// true}, and attachments, comments and a disposal's method are left out.
+	Withheld bool `json:"withheld,omitempty"`
 
 	Events      []Event      `json:"events,omitempty"`
 	Attachments []Attachment `json:"attachments,omitempty"`
@@ -118,6 +122,8 @@ type Event struct {
 	Comment   string    `json:"comment,omitempty"`
 	Snapshot  string    `json:"snapshot,omitempty"` // JSON of the subject assets at the time
 	At        time.Time `json:"at"`
+	// Withheld: the comment is withheld from the reader (Request.Withheld).
+	Withheld bool `json:"withheld,omitempty"`
 }
 
 // Disposal is how a disposed asset was disposed of: 日時, 担当者 and 処理内容.
@@ -125,4 +131,6 @@ type Disposal struct {
 	On              string `json:"on"`
 	OperatorStaffID int64  `json:"operator_staff_id"`
 	Method          string `json:"method"`
+	// Withheld: the method is withheld from the reader (Request.Withheld).
+	Withheld bool `json:"withheld,omitempty"`
 }

@@ -143,6 +143,20 @@ func (s *Service) Cancel(ctx context.Context, who access.Actor, id int64, commen
 }
 
 // mine reads a request the actor filed; another's is not found or forbidden, as Get decides.
+// Draft returns a sent-back request to its applicant, to edit and resubmit: the form the
+// edit page fills. Anyone else who may see the request is refused, as Resubmit refuses them,
+// and so is the applicant of a request that was not sent back.
+func (s *Service) Draft(ctx context.Context, who access.Actor, id int64) (Request, error) {
+	r, err := s.mine(ctx, who, id, 0)
+	if err != nil {
+		return Request{}, err
+	}
+	if r.State != SentBack {
+		return Request{}, apperr.New(apperr.Conflict, "request.error.not_editable")
+	}
+	return r, nil
+}
+
 func (s *Service) mine(ctx context.Context, who access.Actor, id int64, version int) (Request, error) {
 	r, err := s.Get(ctx, who, id)
 	if err != nil {

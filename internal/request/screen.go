@@ -52,10 +52,10 @@ func frozen(js string) []asset.Asset {
 }
 
 // screenAssets withholds, in place, the details of the request's subject assets the actor may
-// not see, in every frozen copy.
-func (s *Service) screenAssets(ctx context.Context, v asset.Sight, who access.Actor, r *Request) error {
+// not see, in every frozen copy, and reports whether it withheld any.
+func (s *Service) screenAssets(ctx context.Context, v asset.Sight, who access.Actor, r *Request) (bool, error) {
 	if !v.HidesSome() {
-		return nil
+		return false, nil
 	}
 	ids := append([]int64(nil), r.AssetIDs...)
 	for _, e := range r.Events {
@@ -65,7 +65,7 @@ func (s *Service) screenAssets(ctx context.Context, v asset.Sight, who access.Ac
 	}
 	now, err := asset.Current(ctx, s.DB.SQL, who.OrgID, ids)
 	if err != nil {
-		return err
+		return false, err
 	}
 	hidden := false
 	for _, id := range r.AssetIDs {
@@ -82,7 +82,7 @@ func (s *Service) screenAssets(ctx context.Context, v asset.Sight, who access.Ac
 		if changed {
 			b, err := json.Marshal(list)
 			if err != nil {
-				return apperr.Wrap(err, "snapshot")
+				return false, apperr.Wrap(err, "snapshot")
 			}
 			r.Events[i].Snapshot = string(b)
 		}
@@ -90,19 +90,36 @@ func (s *Service) screenAssets(ctx context.Context, v asset.Sight, who access.Ac
 	if hidden {
 		r.SystemRef = ""
 	}
+	return hidden, nil
+}
+
+// screen withholds, in place, what the actor may not see of a request read whole (Get): the
+// details of its subject assets, and its words when it names an asset whose details are not
+// for them (withhold.go).
+func (s *Service) screen(ctx context.Context, p *policy.Compiled, who access.Actor, r *Request) error {
+	v := asset.SightOf(who, p)
+	hidden, err := s.screenAssets(ctx, v, who, r)
+	if err != nil || isApplicant(who, *r) {
+		return err
+	}
+	kind, _ := approval(p, r.Kind)
+	if !hidden {
+		some, err := s.namedHidden(ctx, v, who, []named{namedIn(kind, r.Fields)})
+		if err != nil {
+			return err
+		}
+		hidden = some[0]
+	}
+	if hidden {
+		withholdWords(kind, r)
+	}
 	return nil
 }
 
-// screenList withholds, in place, the system of each listed request that names an asset whose
-// details the actor may not see (lists carry no frozen copies).
+// screenList withholds, in place, of each listed request that names an asset whose details the
+// actor may not see, its system and its words (lists carry no frozen copies).
 func (s *Service) screenList(ctx context.Context, who access.Actor, list []Request) error {
-	var some []int
-	for i, r := range list {
-		if r.SystemRef != "" {
-			some = append(some, i)
-		}
-	}
-	if len(some) == 0 {
+	if len(list) == 0 {
 		return nil
 	}
 	p, err := s.pack(ctx, who.OrgID)
@@ -116,11 +133,11 @@ func (s *Service) screenList(ctx context.Context, who access.Actor, list []Reque
 	// The requests are the actor's organisation's: the key alone finds their assets.
 	var args []any
 	in := ""
-	for n, i := range some {
+	for n, r := range list {
 		if n > 0 {
 			in += ", "
 		}
-		args = append(args, list[i].ID)
+		args = append(args, r.ID)
 		in += "$" + strconv.Itoa(len(args))
 	}
 	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT request_id, asset_id FROM request_assets WHERE request_id IN (`+in+`)`, args...)
@@ -128,7 +145,6 @@ func (s *Service) screenList(ctx context.Context, who access.Actor, list []Reque
 		return apperr.Wrap(err, "request assets")
 	}
 	subjects := map[int64][]int64{}
-	var ids []int64
 	for rows.Next() {
 		var rid, aid int64
 		if err := rows.Scan(&rid, &aid); err != nil {
@@ -136,21 +152,29 @@ func (s *Service) screenList(ctx context.Context, who access.Actor, list []Reque
 			return apperr.Wrap(err, "request assets")
 		}
 		subjects[rid] = append(subjects[rid], aid)
-		ids = append(ids, aid)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return apperr.Wrap(err, "request assets")
 	}
-	now, err := asset.Current(ctx, s.DB.SQL, who.OrgID, ids)
+	lists := make([]named, len(list))
+	for i, r := range list {
+		kind, _ := approval(p, r.Kind)
+		lists[i] = namedIn(kind, r.Fields)
+		lists[i].ids = append(lists[i].ids, subjects[r.ID]...)
+	}
+	hidden, err := s.namedHidden(ctx, v, who, lists)
 	if err != nil {
 		return err
 	}
-	for _, i := range some {
-		for _, id := range subjects[list[i].ID] {
-			if v.Hides(now[id]) {
-				list[i].SystemRef = ""
-			}
+	for i := range list {
+		if !hidden[i] {
+			continue
+		}
+		list[i].SystemRef = ""
+		if !isApplicant(who, list[i]) {
+			kind, _ := approval(p, list[i].Kind)
+			withholdWords(kind, &list[i])
 		}
 	}
 	return nil
@@ -175,11 +199,17 @@ func (s *Service) AuditReadable(ctx context.Context, who access.Actor, entries [
 	type verdict struct {
 		ok     bool
 		assets []int64
+		kind   policy.Approval
+		named  int // index in names of the assets its fields name now
 	}
 	reqs := map[int64]verdict{}
 	recorded := make([][]asset.Asset, len(entries))
+	// names are the assets named in fields: of each request now, and of each entry as recorded.
+	var names []named
+	fieldsOf := make([]int, len(entries))
 	var ids []int64
 	for i, e := range entries {
+		fieldsOf[i] = -1
 		id, err := strconv.ParseInt(e.EntityID, 10, 64)
 		if err != nil {
 			continue
@@ -188,7 +218,7 @@ func (s *Service) AuditReadable(ctx context.Context, who access.Actor, entries [
 			r, err := get(ctx, s.DB.SQL, who.OrgID, id)
 			switch {
 			case apperr.CodeOf(err) == apperr.NotFound:
-				reqs[id] = verdict{}
+				reqs[id] = verdict{named: -1}
 				continue
 			case err != nil:
 				return nil, err
@@ -197,12 +227,19 @@ func (s *Service) AuditReadable(ctx context.Context, who access.Actor, entries [
 			if err != nil {
 				return nil, err
 			}
-			reqs[id] = verdict{ok: ok, assets: r.AssetIDs}
+			kind, _ := approval(p, r.Kind)
+			reqs[id] = verdict{ok: ok, assets: r.AssetIDs, kind: kind, named: len(names)}
+			names = append(names, namedIn(kind, r.Fields))
 			ids = append(ids, r.AssetIDs...)
 		}
+		var n named
 		for _, js := range []string{e.Before, e.After} {
 			recorded[i] = append(recorded[i], recordedAssets(js)...)
+			more := namedIn(reqs[id].kind, recordedFields(js))
+			n.ids, n.numbers = append(n.ids, more.ids...), append(n.numbers, more.numbers...)
 		}
+		fieldsOf[i] = len(names)
+		names = append(names, n)
 		for _, a := range recorded[i] {
 			ids = append(ids, a.ID)
 		}
@@ -213,10 +250,14 @@ func (s *Service) AuditReadable(ctx context.Context, who access.Actor, entries [
 			return nil, err
 		}
 	}
+	hidden, err := s.namedHidden(ctx, v, who, names)
+	if err != nil {
+		return nil, err
+	}
 	for i, e := range entries {
 		id, _ := strconv.ParseInt(e.EntityID, 10, 64)
 		r := reqs[id]
-		ok := r.ok
+		ok := r.ok && (r.named < 0 || !hidden[r.named]) && (fieldsOf[i] < 0 || !hidden[fieldsOf[i]])
 		for _, a := range r.assets {
 			ok = ok && !v.Hides(now[a])
 		}

@@ -56,7 +56,11 @@ func (w *Server) requestDecide(rw http.ResponseWriter, r *http.Request) error {
 
 // requestEditForm is the form of a sent-back request, to edit and resubmit.
 func (w *Server) requestEditForm(rw http.ResponseWriter, r *http.Request) error {
-	rq, err := w.requestOf(r)
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	rq, err := w.s.Requests.Draft(r.Context(), stateOf(r).who, id)
 	if err != nil {
 		return err
 	}

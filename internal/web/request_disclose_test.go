@@ -16,8 +16,9 @@ import (
 
 // TestRequestPagesWithholdTheHighestClass: a request about an asset of the highest class of
 // 市民課, seen by 上毛町's ネットワーク管理者 of 総務課 and by the platform administrator, shows
-// them the asset's number but none of its details, on the page and on the printed form; the
-// applicant of 市民課 reads them.
+// them the asset's number but none of its details, on the page and on the printed form, and
+// none of the words of the request about it (a note stands in their place); the edit form is
+// not theirs. The applicant of 市民課 reads them.
 func TestRequestPagesWithholdTheHighestClass(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newRequestFixture(t, db, "koge")
@@ -29,7 +30,7 @@ func TestRequestPagesWithholdTheHighestClass(t *testing.T) {
 		}
 		applicant := access.Actor{OrgID: f.sys.OrgID, UserID: 9001, StaffID: f.clerk.ID, DepartmentID: f.civic.ID, Login: "shinsei"}
 		rq, err := f.s.Requests.Submit(ctx, applicant, request.Input{Kind: "take_out", AssetIDs: []int64{secret.ID},
-			Fields: map[string]any{"destination": "県庁", "out_date": "2026-04-02", "return_date": "2026-04-03"}})
+			Fields: map[string]any{"destination": "県庁別館B棟", "out_date": "2026-04-02", "return_date": "2026-04-03"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -46,10 +47,15 @@ func TestRequestPagesWithholdTheHighestClass(t *testing.T) {
 			for _, path := range []string{href, href + "/print"} {
 				r := b.get(path)
 				t.Logf("%s reads %s", name, path)
-				expect(t, r, http.StatusOK, "SEC-9")
-				lacks(t, r, "極秘端末", "地下金庫", "秘密のメモ", "SYS-SECRET")
+				expect(t, r, http.StatusOK, "SEC-9", "資産の詳細を閲覧できる方にのみ表示されます")
+				lacks(t, r, "極秘端末", "地下金庫", "秘密のメモ", "SYS-SECRET", "県庁別館B棟")
 			}
+			r := b.get(href + "/edit")
+			if r.status != http.StatusForbidden {
+				t.Errorf("%s opens the edit form: %d", name, r.status)
+			}
+			lacks(t, r, "県庁別館B棟")
 		}
-		expect(t, f.applicant.get(href), http.StatusOK, "SEC-9", "極秘端末")
+		expect(t, f.applicant.get(href), http.StatusOK, "SEC-9", "極秘端末", "県庁別館B棟")
 	})
 }

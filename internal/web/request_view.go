@@ -184,6 +184,9 @@ func viewEvents(pack *policy.Compiled, evs []request.Event) []eventView {
 type fieldText struct {
 	Field policy.Field
 	Text  string
+	// Withheld: the request names an asset whose details are not for the reader, and this
+	// field's value goes with them (request.Withholds).
+	Withheld bool
 }
 
 // names resolves the staff, departments and assets a request's fields name.
@@ -198,6 +201,10 @@ type names struct {
 func (w *Server) fieldTexts(ctx context.Context, who access.Actor, p *page, kind policy.Approval, r request.Request, n names) []fieldText {
 	var out []fieldText
 	for _, f := range kind.Fields {
+		if r.Withheld && request.Withholds(f) {
+			out = append(out, fieldText{Field: f, Withheld: true})
+			continue
+		}
 		if f.Type == "file" {
 			var files []string
 			for _, a := range r.Attachments {

@@ -6,6 +6,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"slices"
 
 	"mamori/internal/app"
 	"mamori/internal/assetio"
@@ -26,6 +27,8 @@ type Server struct {
 	log   *slog.Logger
 	pages *renderer
 	mux   *http.ServeMux
+	// table is the route table as data: routes fills it and the mux serves it.
+	table []Route
 	// imports are the register imports in steps (asset_import.go), whose state is kept in the
 	// database so that any process of a cluster shows them.
 	imports *assetio.Jobs
@@ -39,22 +42,42 @@ func New(s *app.Services, opts Options) *Server {
 	w := &Server{s: s, opts: opts, log: opts.Logger, pages: newRenderer(), mux: http.NewServeMux()}
 	w.imports = assetio.NewJobs(&assetio.Importer{Assets: s.Assets, DB: s.DB})
 	w.imports.Now, w.imports.Log = s.Now, opts.Logger
-	w.routes()
+	w.table = w.routes()
+	for _, rt := range w.table {
+		w.mux.Handle(rt.Pattern, rt.Handler)
+	}
 	return w
 }
 
 func (w *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) { w.mux.ServeHTTP(rw, r) }
 
+// Route is one line of the HTML route table: a ServeMux pattern and its handler.
+type Route struct {
+	Pattern string
+	Handler http.Handler
+}
+
+// routeTable collects the routes in the order they are written.
+type routeTable struct{ routes []Route }
+
+func (t *routeTable) Handle(pattern string, h http.Handler) {
+	t.routes = append(t.routes, Route{Pattern: pattern, Handler: h})
+}
+
+// Routes returns the route table, so that tests can walk every page of the interface.
+func (w *Server) Routes() []Route { return slices.Clone(w.table) }
+
 // routes is the whole HTML surface. Middleware, outermost first: every route resolves the
 // session cookie (withSession); signed-in routes then require a complete sign-in (signedIn),
 // whose steps — second factor, forced password change, MFA enrolment — have routes of their
-// own that accept a session part-way through (partial).
-func (w *Server) routes() {
+// own that accept a session part-way through (partial). The table is data: New registers it on
+// the mux and Routes hands it to tests, so a route added here is served and tested alike.
+func (w *Server) routes() []Route {
 	public := func(h handlerFunc) http.Handler { return w.withSession(w.handle(h)) }
 	partial := func(h handlerFunc) http.Handler { return w.withSession(w.partial(w.handle(h))) }
 	full := func(h handlerFunc) http.Handler { return w.withSession(w.signedIn(w.handle(h))) }
 
-	m := w.mux
+	m := &routeTable{}
 	m.Handle("GET /login", public(w.loginForm))
 	m.Handle("POST /login", public(w.login))
 	m.Handle("GET /login/mfa", public(w.mfaForm))
@@ -195,4 +218,5 @@ func (w *Server) routes() {
 	m.Handle("POST /notifications/{id}/read", full(w.notificationRead))
 
 	m.Handle("/", public(w.notFound))
+	return m.routes
 }
