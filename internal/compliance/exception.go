@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"mamori/internal/access"
@@ -46,30 +45,10 @@ func exceptionOf(fields map[string]any) exceptionInput {
 		}
 		return ""
 	}
-	in := exceptionInput{rules: list(fields[fieldRules]), assets: list(fields[fieldAssets]), provision: first(provisionFields),
+	in := exceptionInput{rules: request.ListValue(fields[fieldRules]), assets: request.ListValue(fields[fieldAssets]), provision: first(provisionFields),
 		measures: first(measureFields), reason: first(reasonFields)}
 	in.expiresOn, _ = fields[fieldExpires].(string)
 	return in
-}
-
-// list reads a list field as the request engine stores it ([]string when filed, []any once read
-// back).
-func list(v any) []string {
-	switch x := v.(type) {
-	case []string:
-		return x
-	case []any:
-		out := make([]string, 0, len(x))
-		for _, s := range x {
-			if s, ok := s.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	case string:
-		return strings.Fields(x)
-	}
-	return nil
 }
 
 // assetRef is an asset an exception names.

@@ -3,6 +3,7 @@ package request
 import (
 	"context"
 	"encoding/json"
+	"strings"
 
 	"mamori/internal/access"
 	"mamori/internal/asset"
@@ -61,14 +62,17 @@ func namedIn(kind policy.Approval, fields map[string]any) named {
 				n.ids = append(n.ids, int64(x))
 			}
 		case "assets":
-			n.numbers = append(n.numbers, listOf(v)...)
+			n.numbers = append(n.numbers, ListValue(v)...)
 		}
 	}
 	return n
 }
 
-// listOf reads a list of 管理番号 as a request stores it.
-func listOf(v any) []string {
+// ListValue reads a list field (a kind's `assets` or `rules`) as the request engine stores it:
+// []string when filed, []any once read back, a string of words from older records. It is the one
+// reading of such a field, so that the exception register and the withholding of a request read
+// the same 管理番号.
+func ListValue(v any) []string {
 	switch x := v.(type) {
 	case []string:
 		return x
@@ -80,6 +84,8 @@ func listOf(v any) []string {
 			}
 		}
 		return out
+	case string:
+		return strings.Fields(x)
 	}
 	return nil
 }
