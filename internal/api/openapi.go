@@ -180,7 +180,8 @@ var operations = map[string]operation{
 			{"department_id", "integer", "Department of the entries"},
 			{"unconfirmed", "boolean", "Only entries waiting for their second person (未確認)"},
 			{"history", "boolean", "Include entries superseded by a correction"},
-			{"q", "string", "Words found in the entry's values and names; two characters suffice"},
+			{"q", "string", "Words found in the entry's values and names; two characters suffice. " +
+				"An asset shown to the token holder by number only is found by its number, not its name"},
 		},
 		status: 200, result: "LogbookEntry", list: true},
 	"POST /api/v1/logbooks/{logbook}/entries": {id: "createLogbookEntry", summary: "Write an entry, or correct one (supersedes_id)",

@@ -178,3 +178,47 @@ func (v Sight) HiddenCond(idCol string, arg func(any) string) string {
 	}
 	return cond + ")"
 }
+
+// Withholds reports whether a record that keeps a copy of an asset's details — a logbook entry
+// that names it, as it was written — shows them to the actor by number only: the asset as it
+// is now (known: the register still has it) is of a department the actor may not read, or its
+// details are hidden from them (Hides); an asset the register no longer has is withheld from
+// everyone from whom some details are hidden, since whether it was of the highest class cannot
+// be told. WithheldCond is the same rule as an SQL condition.
+func (v Sight) Withholds(now Asset, known bool) bool {
+	if !known {
+		return v.HidesSome()
+	}
+	return !v.Reads(now.DepartmentID) || v.Hides(now)
+}
+
+// WithheldCond is Withholds as an SQL condition on the column or expression that holds an
+// asset's id ("" when nothing is withheld from the actor: SeesAll); an id that is NULL names no
+// asset and withholds nothing. arg adds an argument to the caller's query and returns its
+// placeholder. A search of copies uses it so that a word is not found in the details it
+// withholds, or the finding would tell them.
+func (v Sight) WithheldCond(idCol string, arg func(any) string) string {
+	if v.SeesAll() {
+		return ""
+	}
+	var conds []string
+	if v.HidesSome() {
+		conds = append(conds, "("+idCol+" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM assets wa WHERE wa.id = "+idCol+"))")
+	}
+	if depts := v.r.departments(); depts != nil {
+		cond := "EXISTS (SELECT 1 FROM assets wa WHERE wa.id = " + idCol
+		if len(depts) > 0 {
+			sort.Slice(depts, func(i, j int) bool { return depts[i] < depts[j] })
+			in := make([]string, len(depts))
+			for i, d := range depts {
+				in[i] = arg(d)
+			}
+			cond += " AND COALESCE(wa.department_id, 0) NOT IN (" + strings.Join(in, ", ") + ")"
+		}
+		conds = append(conds, cond+")")
+	}
+	if hidden := v.HiddenCond(idCol, arg); hidden != "" {
+		conds = append(conds, hidden)
+	}
+	return "(" + strings.Join(conds, " OR ") + ")"
+}

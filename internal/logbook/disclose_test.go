@@ -146,3 +146,100 @@ func TestReferencesToAssetsOutOfSight(t *testing.T) {
 		})
 	}
 }
+
+// TestSearchFindsNoWithheldName: a search does not find an entry by the name of an asset that
+// the entry shows the reader by number only, or which entries match would tell the name — of an
+// asset of the highest class whose details are not for them, and of an asset of a department
+// they may not read. The number they are shown, and the rest of the entry, still find it; a
+// reader who may see the asset finds the entry by its name.
+func TestSearchFindsNoWithheldName(t *testing.T) {
+	for _, packID := range []string{"toki", "abira-kyoiku"} {
+		t.Run(packID, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, db *store.DB) {
+				ctx := context.Background()
+				f := newFixture(t, db, packID)
+				lb, field := assetLogbook(t, f.pack)
+				secret := f.addAsset(t, db, "SEC-1", "極秘サーバ", f.zeimu, true)
+				other := f.addAsset(t, db, "ZM-1", "税務課の窓口端末", f.zeimu, false)
+				platformAdmin := access.Actor{OrgID: f.org, UserID: 90, Login: "admin", PlatformAdmin: true}
+				// The program itself (an import) writes 税務課's entry naming its secret, and an
+				// entry of 総務課 naming 税務課's ordinary asset.
+				writer := access.System(f.org, "記録係")
+				write := func(dept, id int64) int64 {
+					t.Helper()
+					in := f.entry(lb)
+					in.DepartmentID, in.Fields[field] = dept, id
+					e, err := f.s.Logbooks.Create(ctx, writer, in)
+					if err != nil {
+						t.Fatal(err)
+					}
+					return e.ID
+				}
+				secretEntry, otherEntry := write(f.zeimu, secret), write(f.soumu, other)
+
+				found := func(who access.Actor, query string) []int64 {
+					t.Helper()
+					list, total, err := f.s.Logbooks.List(ctx, who, logbook.Filter{Logbook: lb.ID, Query: query, Limit: 100})
+					if err != nil {
+						t.Fatal(err)
+					}
+					var ids []int64
+					for _, e := range list {
+						ids = append(ids, e.ID)
+					}
+					if total != len(ids) {
+						t.Fatalf("%q: total %d, listed %v", query, total, ids)
+					}
+					var exported []int64
+					if err := f.s.Logbooks.Each(ctx, who, logbook.Filter{Logbook: lb.ID, Query: query}, func(e logbook.Entry) error {
+						exported = append(exported, e.ID)
+						return nil
+					}); err != nil || !reflect.DeepEqual(exported, ids) {
+						t.Fatalf("%q: exported %v, listed %v (%v)", query, exported, ids, err)
+					}
+					return ids
+				}
+				none, both := []int64(nil), []int64{otherEntry, secretEntry}
+				for _, c := range []struct {
+					name  string
+					who   access.Actor
+					query string
+					want  []int64
+				}{
+					{"a platform administrator, the secret's name", platformAdmin, "極秘", none},
+					{"a platform administrator, the secret's whole name", platformAdmin, "極秘サーバ", none},
+					{"a platform administrator, the name with a word they see", platformAdmin, "記録係 極秘", none},
+					{"a platform administrator, the secret's number", platformAdmin, "sec-1", []int64{secretEntry}},
+					{"a platform administrator, the number in full width", platformAdmin, "ＳＥＣ－１", []int64{secretEntry}},
+					{"a platform administrator, a word of the entry", platformAdmin, "記録係", both},
+					{"a platform administrator, an ordinary asset's name", platformAdmin, "窓口端末", []int64{otherEntry}},
+					{"税務課's staff, their own secret's name", f.outsider, "極秘", []int64{secretEntry}},
+					{"the auditor, the secret's name", f.auditor, "極秘サーバ", []int64{secretEntry}},
+					{"総務課's staff, 税務課's asset's name", f.clerk, "窓口端末", none},
+					{"総務課's staff, 税務課's asset's number", f.clerk, "zm-1", []int64{otherEntry}},
+					{"総務課's staff, a word of the entry", f.clerk, "記録係", []int64{otherEntry}},
+					{"the auditor, 税務課's asset's name", f.auditor, "窓口端末", []int64{otherEntry}},
+				} {
+					if got := found(c.who, c.query); !reflect.DeepEqual(got, c.want) {
+						t.Errorf("%s (%q): %v, want %v", c.name, c.query, got, c.want)
+					}
+				}
+
+				// An entry written before entries kept a public text is not found by any word
+				// by a reader from whom an asset it names is withheld; by everyone else as before.
+				if _, err := db.SQL.ExecContext(ctx, `UPDATE logbook_entries SET public_text = NULL WHERE id = $1`, secretEntry); err != nil {
+					t.Fatal(err)
+				}
+				if got := found(platformAdmin, "極秘"); got != nil {
+					t.Errorf("an older entry, by the secret's name: %v", got)
+				}
+				if got := found(platformAdmin, "記録係"); !reflect.DeepEqual(got, []int64{otherEntry}) {
+					t.Errorf("an older entry, by a word of it: %v", got)
+				}
+				if got := found(f.auditor, "極秘"); !reflect.DeepEqual(got, []int64{secretEntry}) {
+					t.Errorf("an older entry, the auditor: %v", got)
+				}
+			})
+		})
+	}
+}

@@ -11,6 +11,7 @@ import (
 
 	"mamori/internal/access"
 	"mamori/internal/apperr"
+	"mamori/internal/asset"
 	"mamori/internal/i18n"
 	"mamori/internal/policy"
 	"mamori/internal/store"
@@ -22,19 +23,27 @@ type where struct {
 	args  []any
 }
 
-func (w *where) add(cond string, vals ...any) {
+func (w *where) add(cond string, vals ...any) { w.conds = append(w.conds, w.expr(cond, vals...)) }
+
+// expr numbers the ? of an expression as add does, and returns it.
+func (w *where) expr(cond string, vals ...any) string {
 	for _, v := range vals {
-		w.args = append(w.args, v)
-		cond = strings.Replace(cond, "?", "$"+strconv.Itoa(len(w.args)), 1)
+		cond = strings.Replace(cond, "?", w.arg(v), 1)
 	}
-	w.conds = append(w.conds, cond)
+	return cond
+}
+
+// arg adds an argument and returns its placeholder.
+func (w *where) arg(v any) string {
+	w.args = append(w.args, v)
+	return "$" + strconv.Itoa(len(w.args))
 }
 
 func (w *where) String() string { return strings.Join(w.conds, " AND ") }
 
 // listWhere is the condition for the entries of the filter's logbook that the actor may read;
-// ok is false when the actor may read none.
-func (s *Service) listWhere(ctx context.Context, who access.Actor, lb policy.Logbook, f Filter) (w where, ok bool, err error) {
+// ok is false when the actor may read none. p is the organisation's pack.
+func (s *Service) listWhere(ctx context.Context, who access.Actor, lb policy.Logbook, p *policy.Compiled, f Filter) (w where, ok bool, err error) {
 	w.add("e.org_id = ?", who.OrgID)
 	w.add("e.logbook = ?", lb.ID)
 	depts := reachOf(who, lb).departments()
@@ -74,8 +83,18 @@ func (s *Service) listWhere(ctx context.Context, who access.Actor, lb policy.Log
 		w.add("e.occurred_at < ?", t.AddDate(0, 0, 1).UTC())
 	}
 	var pieces []string
-	for _, word := range strings.Fields(strings.ToLower(norm.NFKC.String(f.Query))) {
-		w.add(`e.search_text LIKE ? ESCAPE '\'`, "%"+store.LikeEscape(word)+"%")
+	withheld := ""
+	for i, word := range strings.Fields(strings.ToLower(norm.NFKC.String(f.Query))) {
+		if i == 0 {
+			withheld = s.withheld(&w, asset.SightOf(who, p), lb)
+		}
+		pattern := "%" + store.LikeEscape(word) + "%"
+		if withheld != "" {
+			w.add(`(e.public_text LIKE ? ESCAPE '\' OR (e.search_text LIKE ? ESCAPE '\' AND (e.public_text = '' OR NOT `+withheld+`)))`,
+				pattern, pattern)
+		} else {
+			w.add(`e.search_text LIKE ? ESCAPE '\'`, pattern)
+		}
 		pieces = append(pieces, strings.FieldsFunc(word, func(r rune) bool { return r == '%' || r == '_' || r == '\\' })...)
 	}
 	if len(pieces) > 0 {
@@ -90,6 +109,30 @@ func (s *Service) listWhere(ctx context.Context, who access.Actor, lb policy.Log
 	return w, true, nil
 }
 
+// withheld is the condition for the entries that name an asset whose details are withheld from
+// the actor (asset.Sight.Withholds, on the asset as it is now), read from the entry's asset
+// fields as the pack has them — as screen reads them; "" when nothing is withheld from the
+// actor or the logbook names no asset. The words of such an actor's search are looked for in
+// those entries' public text (searchText), which names their assets by number alone: a word of
+// a withheld name finds nothing, or the finding would tell the name.
+func (s *Service) withheld(w *where, v asset.Sight, lb policy.Logbook) string {
+	if v.SeesAll() {
+		return ""
+	}
+	var conds []string
+	for _, f := range lb.Fields {
+		if f.Type != "asset" {
+			continue
+		}
+		field, args := s.DB.JSONNumber("e.fields_json", f.ID)
+		conds = append(conds, v.WithheldCond("CAST("+w.expr(field, args...)+" AS BIGINT)", w.arg))
+	}
+	if len(conds) == 0 {
+		return ""
+	}
+	return "(" + strings.Join(conds, " OR ") + ")"
+}
+
 // List returns the entries of a logbook that the actor may read and that match the filter,
 // newest first, and their total. A page is chosen from the entries table by the indexes of
 // migration 00012 and only its rows are read with their names.
@@ -98,7 +141,7 @@ func (s *Service) List(ctx context.Context, who access.Actor, f Filter) ([]Entry
 	if err != nil {
 		return nil, 0, err
 	}
-	w, ok, err := s.listWhere(ctx, who, lb, f)
+	w, ok, err := s.listWhere(ctx, who, lb, p, f)
 	if err != nil || !ok {
 		return nil, 0, err
 	}
@@ -153,7 +196,7 @@ func (s *Service) Each(ctx context.Context, who access.Actor, f Filter, fn func(
 	if err != nil {
 		return err
 	}
-	w, ok, err := s.listWhere(ctx, who, lb, f)
+	w, ok, err := s.listWhere(ctx, who, lb, p, f)
 	if err != nil || !ok {
 		return err
 	}

@@ -59,10 +59,7 @@ func (s *Service) screen(ctx context.Context, who access.Actor, lb policy.Logboo
 		e := &list[i]
 		for field, id := range assetRefs(lb, *e) {
 			a, known := now[id]
-			if known && v.Reads(a.DepartmentID) && !v.Hides(a) {
-				continue
-			}
-			if !known && !v.HidesSome() {
+			if !v.Withholds(a, known) {
 				continue
 			}
 			number := a.Number

@@ -154,11 +154,13 @@ func (s *Service) insert(ctx context.Context, tx *sql.Tx, who access.Actor, c ch
 	if c.lb.SecondPerson {
 		status = Pending
 	}
+	text, public := searchText(c, who.Name)
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO logbook_entries (org_id, logbook, department_id, occurred_at, fields_json, display_json,
-		search_text, visitor, escort_staff_id, status, written_by_user_id, written_by_staff_id, written_by, written_by_name, created_at, supersedes_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
-		who.OrgID, c.lb.ID, c.dept, at.UTC(), string(fields), string(display), searchText(c, who.Name), c.visitor, nullID(c.escort), status,
+		search_text, public_text, visitor, escort_staff_id, status, written_by_user_id, written_by_staff_id, written_by, written_by_name,
+		created_at, supersedes_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
+		who.OrgID, c.lb.ID, c.dept, at.UTC(), string(fields), string(display), text, public, c.visitor, nullID(c.escort), status,
 		nullID(who.UserID), nullID(who.StaffID), login(who), who.Name, now, nullID(supersedes)).Scan(&id)
 	if store.IsUniqueViolation(err) {
 		return 0, apperr.New(apperr.Conflict, "logbook.error.superseded")
@@ -170,25 +172,38 @@ func (s *Service) insert(ctx context.Context, tx *sql.Tx, who access.Actor, c ch
 }
 
 // searchText is what a search looks in: every value and name of the entry, NFKC-folded and
-// lower-cased, with the escort's and the writer's names, ending in two spaces so that every character begins a trigram (see 00008).
-func searchText(c checked, writer string) string {
-	var parts []string
+// lower-cased, with the escort's and the writer's names, ending in two spaces so that every
+// character begins a trigram (see 00008). public is the same text with each asset the entry
+// names by its number alone — what a reader from whom the asset's details are withheld looks in
+// (list.go) — or "" when the entry names no asset and the whole text is public.
+func searchText(c checked, writer string) (text, public string) {
 	keys := make([]string, 0, len(c.fields))
 	for k := range c.fields {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	var parts, shown []string
 	for _, k := range keys {
 		if n, ok := c.display[k]; ok {
 			parts = append(parts, n)
+			if number, isAsset := c.numbers[k]; isAsset {
+				n = number
+			}
+			shown = append(shown, n)
 			continue
 		}
 		if s, ok := c.fields[k].(string); ok {
-			parts = append(parts, s)
+			parts, shown = append(parts, s), append(shown, s)
 		}
 	}
-	parts = append(parts, c.escortName, writer)
-	return strings.ToLower(norm.NFKC.String(strings.Join(parts, " "))) + "  "
+	fold := func(parts []string) string {
+		parts = append(parts, c.escortName, writer)
+		return strings.ToLower(norm.NFKC.String(strings.Join(parts, " "))) + "  "
+	}
+	if len(c.numbers) == 0 {
+		return fold(parts), ""
+	}
+	return fold(parts), fold(shown)
 }
 
 // Confirm records the second person's confirmation of an entry (上毛町 6(1)④ウ: 「2名以上で作業

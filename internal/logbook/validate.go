@@ -25,6 +25,7 @@ type checked struct {
 	deptName   string
 	fields     map[string]any
 	display    map[string]string // names of the staff, assets and departments referred to
+	numbers    map[string]string // the numbers of the assets referred to, by field
 	occurredAt time.Time         // zero when no date field is filled
 	visitor    bool
 	escort     int64
@@ -45,7 +46,8 @@ func fieldKey(id string) string { return "fields." + id }
 // and departments that exist in the organisation — assets that the writer may read, details
 // included (v). Errors name the field and, in the message, the pack's name for it.
 func check(ctx context.Context, q querier, orgID int64, sight asset.Sight, lb policy.Logbook, in Input) (checked, error) {
-	c := checked{lb: lb, dept: in.DepartmentID, fields: map[string]any{}, display: map[string]string{}, visitor: in.Visitor}
+	c := checked{lb: lb, dept: in.DepartmentID, fields: map[string]any{}, display: map[string]string{},
+		numbers: map[string]string{}, visitor: in.Visitor}
 	var v apperr.Validation
 	known := map[string]bool{}
 	for _, f := range lb.Fields {
@@ -227,13 +229,14 @@ type querier interface {
 // that does not exist: naming it must not tell that it exists, or what it is called. Staff and
 // departments are known to everyone of the organisation.
 func (c *checked) resolve(ctx context.Context, q querier, orgID int64, sight asset.Sight, v *apperr.Validation) error {
+	var number string // the number of the asset name found last
 	name := func(table string, id int64) (string, bool, error) {
 		var n string
-		query := `SELECT name FROM ` + table + ` WHERE id = $1 AND org_id = $2`
+		query := `SELECT name, '' FROM ` + table + ` WHERE id = $1 AND org_id = $2`
 		if table == "assets" {
-			query = `SELECT number || ' ' || name FROM assets WHERE id = $1 AND org_id = $2`
+			query = `SELECT number || ' ' || name, number FROM assets WHERE id = $1 AND org_id = $2`
 		}
-		err := q.QueryRowContext(ctx, query, id, orgID).Scan(&n)
+		err := q.QueryRowContext(ctx, query, id, orgID).Scan(&n, &number)
 		if errors.Is(err, sql.ErrNoRows) {
 			return "", false, nil
 		}
@@ -275,6 +278,9 @@ func (c *checked) resolve(ctx context.Context, q querier, orgID int64, sight ass
 			continue
 		}
 		c.display[f.ID] = n
+		if table == "assets" {
+			c.numbers[f.ID] = number
+		}
 	}
 	return nil
 }
