@@ -154,7 +154,7 @@ func (s *Service) insert(ctx context.Context, tx *sql.Tx, who access.Actor, c ch
 	if c.lb.SecondPerson {
 		status = Pending
 	}
-	text, public := searchText(c, who.Name)
+	text, public := searchText(c.fields, c.display, c.numbers, c.escortName, who.Name)
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO logbook_entries (org_id, logbook, department_id, occurred_at, fields_json, display_json,
 		search_text, public_text, visitor, escort_staff_id, status, written_by_user_id, written_by_staff_id, written_by, written_by_name,
@@ -171,36 +171,39 @@ func (s *Service) insert(ctx context.Context, tx *sql.Tx, who access.Actor, c ch
 	return id, nil
 }
 
-// searchText is what a search looks in: every value and name of the entry, NFKC-folded and
-// lower-cased, with the escort's and the writer's names, ending in two spaces so that every
-// character begins a trigram (see 00008). public is the same text with each asset the entry
-// names by its number alone — what a reader from whom the asset's details are withheld looks in
-// (list.go) — or "" when the entry names no asset and the whole text is public.
-func searchText(c checked, writer string) (text, public string) {
-	keys := make([]string, 0, len(c.fields))
-	for k := range c.fields {
+// searchText is what a search looks in: every value of the entry (fields) and the name of each
+// staff, asset and department it names as written (display), NFKC-folded and lower-cased, with
+// the escort's and the writer's names, ending in two spaces so that every character begins a
+// trigram (see 00008). public is the same text with each asset the entry names by its number
+// alone (numbers, by field) — what a reader from whom the asset's details are withheld looks in
+// (list.go) — or "" when the entry names no asset and the whole text is public. It is the one
+// reckoning of both texts, for a new entry (insert) and for one written before entries kept a
+// public text (FillPublicText).
+func searchText(fields map[string]any, display, numbers map[string]string, escort, writer string) (text, public string) {
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	var parts, shown []string
 	for _, k := range keys {
-		if n, ok := c.display[k]; ok {
+		if n, ok := display[k]; ok {
 			parts = append(parts, n)
-			if number, isAsset := c.numbers[k]; isAsset {
+			if number, isAsset := numbers[k]; isAsset {
 				n = number
 			}
 			shown = append(shown, n)
 			continue
 		}
-		if s, ok := c.fields[k].(string); ok {
+		if s, ok := fields[k].(string); ok {
 			parts, shown = append(parts, s), append(shown, s)
 		}
 	}
 	fold := func(parts []string) string {
-		parts = append(parts, c.escortName, writer)
+		parts = append(parts, escort, writer)
 		return strings.ToLower(norm.NFKC.String(strings.Join(parts, " "))) + "  "
 	}
-	if len(c.numbers) == 0 {
+	if len(numbers) == 0 {
 		return fold(parts), ""
 	}
 	return fold(parts), fold(shown)
