@@ -30,7 +30,7 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	fmt.Fprintf(stdout, "schema at version %d (%s %s)\n", cur, s.DB.Engine, s.DB.Where)
-	return nil
+	return printPublicTexts(ctx, s, stdout)
 }
 
 // describe turns an application error into one line in Japanese and English.

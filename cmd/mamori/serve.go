@@ -188,6 +188,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "Mamori: %s://%s/\n", scheme, ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	// Entries written before logbooks kept a public search text get it now, while serve answers.
+	defer startPublicTexts(ctx, s, log)()
 	select {
 	case err := <-errc:
 		return err
