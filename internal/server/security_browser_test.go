@@ -212,7 +212,7 @@ func TestBrowserStaffIssuesReadOnlyToken(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`form[action$="/revoke"] button`)),
 		chromedp.WaitReady(chromedp.CSS(`input[name="confirmed"]`)),
 	))
-	if s := text(t, ctx, "main"); !strings.Contains(s, "APIトークンの取り消し") {
+	if s := text(t, ctx, "main"); !strings.Contains(s, "APIトークンの取り消し") || !strings.Contains(s, "「集計スクリプト」を取り消します") {
 		t.Fatalf("the confirmation step reads:\n%s", s)
 	}
 	// Before confirming, the token still works: the first press changed nothing.
@@ -340,7 +340,8 @@ func TestBrowserCISOEnrolsMFAAtFirstSignIn(t *testing.T) {
 	if again != first || qrAgain.Value != qr.Value {
 		t.Fatalf("after a wrong code the secret is %q (QR code same: %v), before it was %q", again, qrAgain.Value == qr.Value, first)
 	}
-	if s := text(t, ctx, ".error-summary"); !strings.Contains(s, "確認コード") {
+	// No recovery codes exist before enrolment: the message asks for the app's code only.
+	if s := text(t, ctx, ".error-summary"); !strings.Contains(s, "確認コードが正しくありません") || strings.Contains(s, "リカバリーコード") {
 		t.Fatalf("the error summary reads:\n%s", s)
 	}
 	must(t, chromedp.Do(ctx,
