@@ -87,7 +87,8 @@ func (s *Service) ConfirmMFA(ctx context.Context, who access.Actor, code string)
 	}
 	step := s.totpStep(u.mfaSecret, code)
 	if step == 0 {
-		return nil, apperr.InvalidField("code", "auth.error.mfa_code")
+		// No recovery codes exist yet: the message asks only for the app's code.
+		return nil, apperr.InvalidField("code", "auth.error.mfa_enrol_code")
 	}
 	codes := make([]string, RecoveryCodeCount)
 	for i := range codes {

@@ -62,7 +62,7 @@ func TestMFA(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err = e.auth.ConfirmMFA(ctx, who, wrongTOTP(t, first.Secret, e.clock.Now()))
-			wantField(t, err, "code", "auth.error.mfa_code")
+			wantField(t, err, "code", "auth.error.mfa_enrol_code")
 			// The page after a wrong code, a reload, another tab, another server process.
 			for _, svc := range []*auth.Service{e.auth, service(db, e.clock)} {
 				again, err := svc.BeginMFA(ctx, who, "Mamori")
@@ -113,10 +113,10 @@ func TestMFA(t *testing.T) {
 				t.Fatal("enabled before confirmation")
 			}
 			_, err = e.auth.ConfirmMFA(ctx, who, wrongTOTP(t, en.Secret, e.clock.Now()))
-			wantField(t, err, "code", "auth.error.mfa_code")
+			wantField(t, err, "code", "auth.error.mfa_enrol_code")
 			// A code from a minute ago is outside the accepted window.
 			_, err = e.auth.ConfirmMFA(ctx, who, totp(t, en.Secret, e.clock.Now().Add(-2*time.Minute)))
-			wantField(t, err, "code", "auth.error.mfa_code")
+			wantField(t, err, "code", "auth.error.mfa_enrol_code")
 			codes, err := e.auth.ConfirmMFA(ctx, who, totp(t, en.Secret, e.clock.Now()))
 			if err != nil {
 				t.Fatal(err)

@@ -5,12 +5,16 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"mamori/internal/access"
+	"mamori/internal/app"
+	"mamori/internal/auth"
 	"mamori/internal/demo"
 	"mamori/internal/store/storetest"
 )
@@ -85,7 +89,8 @@ func TestPagesPassAccessibilityCheck(t *testing.T) {
 	check(t, "login with an error")
 	firstSignIn(t, ctx, srv.URL, temp)
 	check(t, "/")
-	for _, path := range []string{"/policy", "/roles", "/departments", "/departments/new", "/staff", "/staff?q=田中", "/staff/new",
+	service := tokenPages(t, s)
+	for _, path := range []string{service, "/users/new-service", "/policy", "/roles", "/departments", "/departments/new", "/staff", "/staff?q=田中", "/staff/new",
 		"/users", "/users/new", "/users/2", "/audit", "/notifications", "/account", "/account/password", "/nowhere",
 		"/assets", "/assets?q=端末", "/assets/new", "/assets/1", "/assets/labels",
 		"/logbooks", "/logbooks/room_access", "/logbooks/room_access/new", "/logbooks/room_access/1", "/logbooks/room_access/print",
@@ -99,6 +104,10 @@ func TestPagesPassAccessibilityCheck(t *testing.T) {
 		importSteps(t, ctx, srv.URL, importSheet(t), func(name string) { check(t, name) })
 		visit(t, runElsewhere(t, s))
 	})
+	t.Run("MFA enrolment and the recovery codes", func(t *testing.T) {
+		must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.ID("f-login"))))
+		enrolmentPages(t, ctx, s, srv.URL, func(name string) { check(t, name) })
+	})
 	t.Run("a form with errors", func(t *testing.T) {
 		must(t, chromedp.Do(ctx,
 			chromedp.Navigate(srv.URL+"/departments/new"),
@@ -107,4 +116,62 @@ func TestPagesPassAccessibilityCheck(t *testing.T) {
 		))
 		check(t, "department form with errors")
 	})
+}
+
+// tokenPages gives the signed-in administrator an API token, so that the account page lists
+// one, and creates a service account with a token; it returns the service account's page.
+func tokenPages(t *testing.T, s *app.Services) string {
+	t.Helper()
+	ctx := context.Background()
+	admin, err := s.Auth.ActAs(ctx, "admin")
+	must(t, err)
+	_, _, err = s.Auth.CreateToken(ctx, admin, auth.NewToken{Name: "集計スクリプト", Scope: "read"})
+	must(t, err)
+	u, err := s.Auth.CreateServiceAccount(ctx, admin, auth.NewServiceAccount{Login: "renkei", DisplayName: "資産台帳連携",
+		Roles: []auth.ServiceRole{{RoleID: "network_admin", Scope: "organization"}}})
+	must(t, err)
+	_, _, err = s.Auth.CreateServiceToken(ctx, admin, u.ID, auth.NewToken{Name: "台帳の夜間同期", Scope: "read-write"})
+	must(t, err)
+	return "/users/" + strconv.FormatInt(u.ID, 10)
+}
+
+// enrolmentPages signs in a second platform administrator for the first time, which MFA is
+// required of, and runs check on the enrolment page, on it again after a wrong code, and on the
+// recovery codes.
+func enrolmentPages(t *testing.T, ctx context.Context, s *app.Services, base string, check func(name string)) {
+	t.Helper()
+	bg := context.Background()
+	o, _ := s.Org.First(bg)
+	_, temp, err := s.Auth.CreateUser(bg, access.System(o.ID, "test"), auth.NewUser{Login: "admin2", DisplayName: "第二 管理者", PlatformAdmin: true, Lang: "ja"})
+	must(t, err)
+	pw := "ブラウザで設定する新しいパスワード"
+	must(t, chromedp.Do(ctx,
+		chromedp.Navigate(base+"/login"),
+		chromedp.SendKeys(chromedp.ID("f-login"), "admin2"),
+		chromedp.SendKeys(chromedp.ID("f-password"), temp),
+		chromedp.Submit(chromedp.ID("f-password")),
+		chromedp.WaitVisible(chromedp.ID("f-current")),
+		chromedp.SendKeys(chromedp.ID("f-current"), temp),
+		chromedp.SendKeys(chromedp.ID("f-new"), pw),
+		chromedp.SendKeys(chromedp.ID("f-confirm"), pw),
+		chromedp.Submit(chromedp.ID("f-confirm")),
+		chromedp.WaitVisible(chromedp.ID("mfa-secret")),
+	))
+	check("/account/mfa")
+	must(t, chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.ID("f-code"), "12345"), // five digits: never a valid code
+		chromedp.Submit(chromedp.ID("f-code")),
+		chromedp.WaitVisible(chromedp.ID("e-code")),
+	))
+	check("/account/mfa after a wrong code")
+	secret, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("mfa-secret")))
+	must(t, err)
+	code, err := auth.TOTPCode(strings.TrimSpace(secret), time.Now())
+	must(t, err)
+	must(t, chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.ID("f-code"), code),
+		chromedp.Submit(chromedp.ID("f-code")),
+		chromedp.WaitVisible(chromedp.CSS("button[data-print]")),
+	))
+	check("the recovery codes")
 }

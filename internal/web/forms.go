@@ -46,11 +46,16 @@ func formInt(v *apperr.Validation, r *http.Request, field string) int {
 // confirmed reports whether a POST carries the 確認 step's confirmation; when it does not, the
 // handler renders the confirmation page instead of acting.
 func (w *Server) confirmed(rw http.ResponseWriter, r *http.Request, title, message, back string) bool {
+	return w.confirmedNaming(rw, r, title, message, "", back)
+}
+
+// confirmedNaming is confirmed with a message that names what is acted on (its %s is what).
+func (w *Server) confirmedNaming(rw http.ResponseWriter, r *http.Request, title, message, what, back string) bool {
 	if r.PostForm.Get("confirmed") == "yes" {
 		return true
 	}
 	p := w.newPage(r, title, "")
-	p.Data = map[string]string{"Action": r.URL.Path, "Message": message, "Back": back}
+	p.Data = map[string]string{"Action": r.URL.Path, "Message": message, "What": what, "Back": back}
 	w.render(rw, r, http.StatusOK, "confirm", p)
 	return false
 }

@@ -32,8 +32,14 @@ func (w *Server) login(rw http.ResponseWriter, r *http.Request) error {
 		}
 		p := w.newPage(r, "login.title", "")
 		p.Form = url.Values{"login": {textcheck.Escape(r.PostForm.Get("login"))}} // shown as the audit log records it
-		p.Errors = []fieldMessage{{Field: "login", Message: p.T(e.Key, e.Args...)}}
-		p.Data = map[string]string{"Next": next}
+		data := map[string]string{"Next": next}
+		p.Data = data
+		if e.Code == apperr.TooMany {
+			// The address is refused, whatever was typed: no field is wrong.
+			data["Refused"] = p.T(e.Key, e.Args...)
+		} else {
+			p.Errors = []fieldMessage{{Field: "login", Message: p.T(e.Key, e.Args...)}}
+		}
 		w.render(rw, r, apperr.HTTPStatus(e.Code), "login", p)
 		return nil
 	}

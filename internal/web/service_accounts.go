@@ -40,6 +40,43 @@ func (w *Server) serviceAccountForm(rw http.ResponseWriter, r *http.Request, sta
 	return nil
 }
 
+// serviceRoleView is a role a service account holds, named as the pack names it, with the
+// department it is limited to by name.
+type serviceRoleView struct {
+	auth.ServiceRole
+	Name       string
+	Department string
+}
+
+// serviceRoles returns the roles of a service account for its page.
+func (w *Server) serviceRoles(r *http.Request, id int64) ([]serviceRoleView, error) {
+	ctx, who := r.Context(), stateOf(r).who
+	roles, err := w.s.Auth.ServiceRoles(ctx, who, id)
+	if err != nil {
+		return nil, err
+	}
+	p, _, err := w.s.Policy.Active(ctx, who.OrgID)
+	if err != nil && apperr.CodeOf(err) != apperr.NotFound {
+		return nil, err
+	}
+	depts := map[int64]string{}
+	if tree, err := w.s.Org.Tree(ctx, who); err == nil {
+		for _, d := range tree {
+			depts[d.ID] = d.Name
+		}
+	} else {
+		return nil, err
+	}
+	out := make([]serviceRoleView, len(roles))
+	for i, sr := range roles {
+		out[i] = serviceRoleView{ServiceRole: sr, Name: sr.RoleID, Department: depts[sr.DepartmentID]}
+		if p != nil {
+			out[i].Name = p.RoleName(sr.RoleID)
+		}
+	}
+	return out, nil
+}
+
 func (w *Server) serviceAccountNewForm(rw http.ResponseWriter, r *http.Request) error {
 	return w.serviceAccountForm(rw, r, http.StatusOK, nil)
 }

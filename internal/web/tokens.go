@@ -46,10 +46,10 @@ func (w *Server) accountTokenRevoke(rw http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	if !w.confirmed(rw, r, "tokens.revoke.title", "tokens.revoke.confirm", "/account") {
+	who := stateOf(r).who
+	if !w.confirmToken(rw, r, who.UserID, id, "/account") {
 		return nil
 	}
-	who := stateOf(r).who
 	if err := w.s.Auth.RevokeToken(r.Context(), who, who.UserID, id); err != nil {
 		return err
 	}
@@ -90,13 +90,29 @@ func (w *Server) userTokenRevoke(rw http.ResponseWriter, r *http.Request) error 
 		return apperr.New(apperr.NotFound, "error.not_found")
 	}
 	back := "/users/" + r.PathValue("id")
-	if !w.confirmed(rw, r, "tokens.revoke.title", "tokens.revoke.confirm", back) {
+	if !w.confirmToken(rw, r, id, tokenID, back) {
 		return nil
 	}
 	if err := w.s.Auth.RevokeToken(r.Context(), stateOf(r).who, id, tokenID); err != nil {
 		return err
 	}
 	return w.redirect(rw, r, back, "tokens.revoked")
+}
+
+// confirmToken is the 確認 step of revoking a token, which names the token when the reader may
+// list the owner's tokens; the revocation itself decides whether it may be revoked.
+func (w *Server) confirmToken(rw http.ResponseWriter, r *http.Request, owner, id int64, back string) bool {
+	if r.PostForm.Get("confirmed") == "yes" {
+		return true
+	}
+	if tokens, err := w.s.Auth.Tokens(r.Context(), stateOf(r).who, owner); err == nil {
+		for _, t := range tokens {
+			if t.ID == id {
+				return w.confirmedNaming(rw, r, "tokens.revoke.title", "tokens.revoke.confirm_named", t.Name, back)
+			}
+		}
+	}
+	return w.confirmed(rw, r, "tokens.revoke.title", "tokens.revoke.confirm", back)
 }
 
 // showToken shows a new token's secret, this once; only its hash is kept.

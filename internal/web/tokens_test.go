@@ -88,7 +88,7 @@ func visitTokenPages(t *testing.T, f *fixture, b *browser, staffID string) {
 		expect(t, r, http.StatusSeeOther, "/users/")
 		svcID = strings.TrimPrefix(r.location, "/users/")
 		r = b.get(r.location)
-		expect(t, r, http.StatusOK, "サービスアカウントを作成しました", "サービスアカウント", "audit_chief", `action="/users/`+svcID+`/tokens"`)
+		expect(t, r, http.StatusOK, "サービスアカウントを作成しました", "サービスアカウント", "情報セキュリティ監査統括責任者（団体全体）", `action="/users/`+svcID+`/tokens"`)
 		if strings.Contains(r.body, "/reset-password") {
 			t.Fatal("a service account offers a password reset")
 		}

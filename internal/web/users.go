@@ -99,9 +99,9 @@ func (w *Server) renderUserDetail(rw http.ResponseWriter, r *http.Request, statu
 	if e != nil {
 		return e
 	}
-	var roles []auth.ServiceRole
+	var roles []serviceRoleView
 	if u.ServiceAccount {
-		if roles, e = w.s.Auth.ServiceRoles(ctx, who, id); e != nil {
+		if roles, e = w.serviceRoles(r, id); e != nil {
 			return e
 		}
 	}
