@@ -1,3 +1,10 @@
+//go:build screenshots
+
+// Pictures of the security pages for a person to look at: built only with -tags screenshots,
+// so that a plain go test neither runs nor skips it.
+//
+//	MAMORI_SCREENSHOTS=/tmp/shots go test -tags screenshots -run TestScreenshots ./internal/server/
+
 package server
 
 import (
@@ -19,11 +26,11 @@ import (
 
 // TestScreenshots takes pictures of the security pages at desktop (1280 px) and tablet (768 px)
 // width, and of their printed form, into the folder MAMORI_SCREENSHOTS names, for a person to
-// look at. It asserts nothing and does not run unless asked.
+// look at.
 func TestScreenshots(t *testing.T) {
 	dir := os.Getenv("MAMORI_SCREENSHOTS")
 	if dir == "" {
-		t.Skip("set MAMORI_SCREENSHOTS to a folder to take screenshots of the security pages")
+		t.Fatal("set MAMORI_SCREENSHOTS to the folder for the screenshots of the security pages")
 	}
 	must(t, os.MkdirAll(dir, 0o755))
 	opts := []chromedp.ExecAllocatorOption{
