@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -138,5 +137,3 @@ func (a *api) handOverEvidence(w http.ResponseWriter, r *http.Request) error {
 		return a.s.Incidents.HandOver(r.Context(), actor(r), id, eid, in.ToStaffID, in.At, in.Purpose)
 	})
 }
-
-func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
