@@ -12,7 +12,6 @@ import (
 // 令和3年教育委員会訓令第2号) against facts of its source.
 func TestAbiraKyoiku(t *testing.T) {
 	p := loadPack(t, "abira-kyoiku")
-	checkQuotes(t, p)
 
 	role := func(id string) *policy.Role {
 		for i := range p.Roles {

@@ -40,7 +40,6 @@ func yamagataEval(t *testing.T, prg *policy.Program, rec policy.AssetRecord) boo
 
 func TestYamagata(t *testing.T) {
 	p := loadPack(t, "yamagata")
-	checkQuotes(t, p)
 
 	if p.Kind != "prefecture" || p.Organization != "山形県" || p.Source != "004_5e4ee6eede014913.txt" {
 		t.Errorf("header: kind %q organization %q source %q", p.Kind, p.Organization, p.Source)
