@@ -53,15 +53,15 @@ func TestPagesPassAccessibilityCheck(t *testing.T) {
 	filed := fileDemoRequest(t, s, o.ID)
 	check := func(t *testing.T, name string) {
 		t.Helper()
-		must(t, chromedp.Do(ctx, chromedp.WaitReady(chromedp.CSS("main"))))
-		run := `(async () => {
+		must(t, do(ctx, chromedp.WaitReady(chromedp.CSS("main"))))
+		audit := `(async () => {
 			const r = await axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}});
 			return JSON.stringify(r.violations);
 		})()`
-		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](axeSource+";true")); err != nil {
+		if _, err := run(ctx, chromedp.Evaluate[bool](axeSource+";true")); err != nil {
 			t.Fatalf("%s: load axe: %v", name, err)
 		}
-		out, err := chromedp.Run(ctx, chromedp.Evaluate[string](run, chromedp.EvalAwaitPromise))
+		out, err := run(ctx, chromedp.Evaluate[string](audit, chromedp.EvalAwaitPromise))
 		must(t, err)
 		var vs []axeViolation
 		must(t, json.Unmarshal([]byte(out), &vs))
@@ -75,12 +75,12 @@ func TestPagesPassAccessibilityCheck(t *testing.T) {
 	}
 	visit := func(t *testing.T, path string) {
 		t.Helper()
-		must(t, chromedp.Do(ctx, chromedp.Navigate(srv.URL+path)))
+		must(t, do(ctx, chromedp.Navigate(srv.URL+path)))
 		check(t, path)
 	}
 
 	visit(t, "/login")
-	must(t, chromedp.Do(ctx,
+	must(t, do(ctx,
 		chromedp.SendKeys(chromedp.ID("f-login"), "admin"),
 		chromedp.SendKeys(chromedp.ID("f-password"), "wrong password"),
 		chromedp.Submit(chromedp.ID("f-password")),
@@ -105,11 +105,11 @@ func TestPagesPassAccessibilityCheck(t *testing.T) {
 		visit(t, runElsewhere(t, s))
 	})
 	t.Run("MFA enrolment and the recovery codes", func(t *testing.T) {
-		must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.ID("f-login"))))
+		must(t, do(ctx, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.ID("f-login"))))
 		enrolmentPages(t, ctx, s, srv.URL, func(name string) { check(t, name) })
 	})
 	t.Run("a form with errors", func(t *testing.T) {
-		must(t, chromedp.Do(ctx,
+		must(t, do(ctx,
 			chromedp.Navigate(srv.URL+"/departments/new"),
 			chromedp.Submit(chromedp.ID("f-code")),
 			chromedp.WaitVisible(chromedp.CSS(".error-summary")),
@@ -145,7 +145,7 @@ func enrolmentPages(t *testing.T, ctx context.Context, s *app.Services, base str
 	_, temp, err := s.Auth.CreateUser(bg, access.System(o.ID, "test"), auth.NewUser{Login: "admin2", DisplayName: "第二 管理者", PlatformAdmin: true, Lang: "ja"})
 	must(t, err)
 	pw := "ブラウザで設定する新しいパスワード"
-	must(t, chromedp.Do(ctx,
+	must(t, do(ctx,
 		chromedp.Navigate(base+"/login"),
 		chromedp.SendKeys(chromedp.ID("f-login"), "admin2"),
 		chromedp.SendKeys(chromedp.ID("f-password"), temp),
@@ -158,17 +158,17 @@ func enrolmentPages(t *testing.T, ctx context.Context, s *app.Services, base str
 		chromedp.WaitVisible(chromedp.ID("mfa-secret")),
 	))
 	check("/account/mfa")
-	must(t, chromedp.Do(ctx,
+	must(t, do(ctx,
 		chromedp.SendKeys(chromedp.ID("f-code"), "12345"), // five digits: never a valid code
 		chromedp.Submit(chromedp.ID("f-code")),
 		chromedp.WaitVisible(chromedp.ID("e-code")),
 	))
 	check("/account/mfa after a wrong code")
-	secret, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("mfa-secret")))
+	secret, err := run(ctx, chromedp.Text(chromedp.ID("mfa-secret")))
 	must(t, err)
 	code, err := auth.TOTPCode(strings.TrimSpace(secret), time.Now())
 	must(t, err)
-	must(t, chromedp.Do(ctx,
+	must(t, do(ctx,
 		chromedp.SendKeys(chromedp.ID("f-code"), code),
 		chromedp.Submit(chromedp.ID("f-code")),
 		chromedp.WaitVisible(chromedp.CSS("button[data-print]")),

@@ -45,9 +45,30 @@ func browserContext(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	ctx, cancel2 := chromedp.NewContext(actx)
 	t.Cleanup(cancel2)
-	ctx, cancel3 := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(cancel3)
+	// The browser and its tab live as long as the context of the first run, so that run has no
+	// deadline; each later step has its own (see do).
+	must(t, chromedp.Do(ctx))
 	return ctx
+}
+
+// stepTimeout bounds one browser step: a navigation with its waits, one form, one check of a
+// page. It is generous, so that a busy machine makes a step slow rather than failed, and it
+// bounds a step, never a whole run: a run of many pages takes as long as its pages take.
+const stepTimeout = 2 * time.Minute
+
+// do runs the actions in the browser of ctx, in order, as one step bounded by stepTimeout.
+// ctx must have run once (browserContext does that).
+func do(ctx context.Context, actions ...chromedp.Action[chromedp.Void]) error {
+	ctx, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
+	return chromedp.Do(ctx, actions...)
+}
+
+// run runs one action that returns a value in the browser of ctx, bounded by stepTimeout.
+func run[T any](ctx context.Context, action chromedp.Action[T]) (T, error) {
+	ctx, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
+	return chromedp.Run(ctx, action)
 }
 
 // TestBrowserFirstSignIn drives real Chromium through the administrator's first sign-in: the
@@ -57,11 +78,11 @@ func TestBrowserFirstSignIn(t *testing.T) {
 	_, srv, temp := start(t, storetest.SQLite(t))
 	firstSignIn(t, ctx, srv.URL, temp)
 	at(t, ctx, "/")
-	lang, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("html"), "lang"))
+	lang, err := run(ctx, chromedp.AttributeValue(chromedp.CSS("html"), "lang"))
 	must(t, err)
-	title, err := chromedp.Run(ctx, chromedp.Title())
+	title, err := run(ctx, chromedp.Title())
 	must(t, err)
-	home, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+	home, err := run(ctx, chromedp.Text(chromedp.CSS("main")))
 	must(t, err)
 	if lang.Value != "ja" || !strings.HasPrefix(title, "ホーム") || !strings.Contains(home, "こんにちは") {
 		t.Fatalf("home page: lang=%q title=%q text=%q", lang.Value, title, home)
@@ -78,7 +99,7 @@ func must(t *testing.T, err error) {
 // at fails unless the browser's address ends with want.
 func at(t *testing.T, ctx context.Context, want string) {
 	t.Helper()
-	url, err := chromedp.Run(ctx, chromedp.Location())
+	url, err := run(ctx, chromedp.Location())
 	must(t, err)
 	if !strings.HasSuffix(url, want) {
 		t.Fatalf("browser is at %s, want …%s", url, want)
@@ -90,16 +111,16 @@ func at(t *testing.T, ctx context.Context, want string) {
 func firstSignIn(t *testing.T, ctx context.Context, base, temp string) {
 	t.Helper()
 	newPW := "ブラウザで設定する新しいパスワード"
-	must(t, chromedp.Do(ctx, chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.ID("f-login"))))
+	must(t, do(ctx, chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.ID("f-login"))))
 	at(t, ctx, "/login")
-	must(t, chromedp.Do(ctx,
+	must(t, do(ctx,
 		chromedp.SendKeys(chromedp.ID("f-login"), "admin"),
 		chromedp.SendKeys(chromedp.ID("f-password"), temp),
 		chromedp.Submit(chromedp.ID("f-password")),
 		chromedp.WaitVisible(chromedp.ID("f-current")),
 	))
 	at(t, ctx, "/account/password")
-	must(t, chromedp.Do(ctx,
+	must(t, do(ctx,
 		chromedp.SendKeys(chromedp.ID("f-current"), temp),
 		chromedp.SendKeys(chromedp.ID("f-new"), newPW),
 		chromedp.SendKeys(chromedp.ID("f-confirm"), newPW),
@@ -112,13 +133,13 @@ func firstSignIn(t *testing.T, ctx context.Context, base, temp string) {
 // enters the code, sees the printable recovery codes and goes on to the home page.
 func enrolMFA(t *testing.T, ctx context.Context) {
 	t.Helper()
-	must(t, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.ID("mfa-secret"))))
+	must(t, do(ctx, chromedp.WaitVisible(chromedp.ID("mfa-secret"))))
 	at(t, ctx, "/account/mfa")
-	secret, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("mfa-secret")))
+	secret, err := run(ctx, chromedp.Text(chromedp.ID("mfa-secret")))
 	must(t, err)
 	code, err := auth.TOTPCode(strings.TrimSpace(secret), time.Now())
 	must(t, err)
-	must(t, chromedp.Do(ctx,
+	must(t, do(ctx,
 		chromedp.SendKeys(chromedp.ID("f-code"), code),
 		chromedp.Submit(chromedp.ID("f-code")),
 		chromedp.WaitVisible(chromedp.CSS("ul.codes")),

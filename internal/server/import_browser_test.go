@@ -32,19 +32,19 @@ func importSheet(t *testing.T) string {
 // through the upload form and the mapping step; visit is called on each page as it shows.
 func importSteps(t *testing.T, ctx context.Context, base, file string, visit func(name string)) {
 	t.Helper()
-	must(t, chromedp.Do(ctx,
+	must(t, do(ctx,
 		chromedp.Navigate(base+"/assets"),
 		chromedp.Click(chromedp.CSS(`main a[href="/assets/import"]`)),
 		chromedp.WaitVisible(chromedp.ID("f-file")),
 	))
 	visit("/assets/import")
-	must(t, chromedp.Do(ctx,
+	must(t, do(ctx,
 		chromedp.SetUploadFiles(chromedp.ID("f-file"), []string{file}),
 		chromedp.Submit(chromedp.ID("f-file")),
 		chromedp.WaitVisible(chromedp.ID("f-col-1")),
 	))
 	visit("import mapping")
-	must(t, chromedp.Do(ctx,
+	must(t, do(ctx,
 		chromedp.SetValue(chromedp.ID("f-col-1"), "name"),
 		chromedp.SetValue(chromedp.ID("f-col-4"), "class.importance"),
 		chromedp.Submit(chromedp.ID("f-col-1")),
@@ -82,7 +82,7 @@ func TestBrowserImport(t *testing.T) {
 
 	text := func(sel string) string {
 		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		s, err := run(ctx, chromedp.Text(chromedp.CSS(sel)))
 		must(t, err)
 		return s
 	}
@@ -90,7 +90,7 @@ func TestBrowserImport(t *testing.T) {
 	if report := text("main"); !strings.Contains(report, "1 行にエラーがあります") || !strings.Contains(report, "区分") {
 		t.Fatalf("report: %s", report)
 	}
-	must(t, chromedp.Do(ctx,
+	must(t, do(ctx,
 		chromedp.Click(chromedp.CSS(`form[action$="/apply"] button`)),
 		chromedp.WaitVisible(chromedp.CSS(".notice--success")), // through the progress page if the apply is still running
 	))
@@ -104,8 +104,8 @@ func TestBrowserImport(t *testing.T) {
 	}
 
 	job := runElsewhere(t, s)
-	must(t, chromedp.Do(ctx, chromedp.Navigate(srv.URL+job), chromedp.WaitVisible(chromedp.ID("import-progress"))))
+	must(t, do(ctx, chromedp.Navigate(srv.URL+job), chromedp.WaitVisible(chromedp.ID("import-progress"))))
 	_, err = s.DB.SQL.Exec(`UPDATE import_jobs SET state = 'applied', heartbeat_at = NULL`)
 	must(t, err)
-	must(t, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(".notice--success")))) // the script saw the end and reloaded
+	must(t, do(ctx, chromedp.WaitVisible(chromedp.CSS(".notice--success")))) // the script saw the end and reloaded
 }

@@ -45,7 +45,7 @@ func TestBrowserIncidentReportTriageTick(t *testing.T) {
 	clerkPW, networkPW := person("2001", "住民 花子", "clerk", ""), person("1001", "網 管理", "network", "network_admin")
 	signIn := func(login, temp string) {
 		pw := "ブラウザで設定する新しいパスワード"
-		must(t, chromedp.Do(ctx,
+		must(t, do(ctx,
 			chromedp.Navigate(srv.URL+"/login"),
 			chromedp.SendKeys(chromedp.ID("f-login"), login),
 			chromedp.SendKeys(chromedp.ID("f-password"), temp),
@@ -63,10 +63,10 @@ func TestBrowserIncidentReportTriageTick(t *testing.T) {
 	}
 	accessible := func(name string) {
 		t.Helper()
-		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](axeSource+";true")); err != nil {
+		if _, err := run(ctx, chromedp.Evaluate[bool](axeSource+";true")); err != nil {
 			t.Fatalf("%s: load axe: %v", name, err)
 		}
-		out, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(async () => JSON.stringify((await axe.run(document,
+		out, err := run(ctx, chromedp.Evaluate[string](`(async () => JSON.stringify((await axe.run(document,
 			{runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})).violations))()`, chromedp.EvalAwaitPromise))
 		must(t, err)
 		var vs []axeViolation
@@ -79,13 +79,13 @@ func TestBrowserIncidentReportTriageTick(t *testing.T) {
 	must(t, os.WriteFile(record, []byte("受信した不審メールの件名と差出人\n"), 0o600))
 
 	signIn("clerk", clerkPW)
-	must(t, chromedp.Do(ctx,
+	must(t, do(ctx,
 		chromedp.WaitVisible(chromedp.CSS(`a.site-header__report[href="/incidents/new"]`)),
 		chromedp.Navigate(srv.URL+"/incidents/new"),
 		chromedp.WaitVisible(chromedp.ID("f-title")),
 	))
 	accessible("report form")
-	must(t, chromedp.Do(ctx,
+	must(t, do(ctx,
 		chromedp.SendKeys(chromedp.ID("f-title"), "不審メールの添付を開いた"),
 		chromedp.SendKeys(chromedp.ID("f-items-situation"), "添付を開いたら画面が暗転した"),
 		chromedp.SendKeys(chromedp.ID("f-items-suspected_act"), "標的型メール"),
@@ -94,22 +94,22 @@ func TestBrowserIncidentReportTriageTick(t *testing.T) {
 		chromedp.Click(chromedp.CSS("form .btn--primary")),
 		chromedp.WaitVisible(chromedp.CSS(".incident-told")),
 	))
-	text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+	text, err := run(ctx, chromedp.Text(chromedp.CSS("main")))
 	must(t, err)
 	if !strings.Contains(text, "次の方に通知しました") || !strings.Contains(text, "網 管理") {
 		t.Fatalf("after reporting the page reads:\n%s", text)
 	}
 	accessible("report confirmation")
-	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.ID("f-login"))))
+	must(t, do(ctx, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.ID("f-login"))))
 
 	signIn("network", networkPW)
-	must(t, chromedp.Do(ctx,
+	must(t, do(ctx,
 		chromedp.Navigate(srv.URL+"/incidents"),
 		chromedp.Click(chromedp.CSS(`td a[href^="/incidents/"]`)),
 		chromedp.WaitVisible(chromedp.ID("f-triage-yes")),
 	))
 	accessible("incident waiting for triage")
-	must(t, chromedp.Do(ctx,
+	must(t, do(ctx,
 		chromedp.Click(chromedp.ID("f-triage-yes")),
 		chromedp.SetValue(chromedp.ID("f-triage-category"), "crime"),
 		chromedp.SetValue(chromedp.ID("f-triage-severity"), "high"),
@@ -118,7 +118,7 @@ func TestBrowserIncidentReportTriageTick(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`form[action*="/checklist/"] .btn--primary`)),
 		chromedp.WaitVisible(chromedp.CSS("ol.checklist .status--ok")),
 	))
-	text, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS("ol.checklist")))
+	text, err = run(ctx, chromedp.Text(chromedp.CSS("ol.checklist")))
 	must(t, err)
 	if !strings.Contains(text, "連絡済み") || !strings.Contains(text, "網 管理") || !strings.Contains(text, "速やかに") {
 		t.Fatalf("after ticking the checklist reads:\n%s", text)

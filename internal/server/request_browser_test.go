@@ -41,7 +41,7 @@ func TestBrowserRequestFileAndApprove(t *testing.T) {
 	clerkPW, managerPW := person("2001", "住民 花子", "clerk"), person("1001", "管理 一郎", "kanri")
 	signIn := func(login, temp string) {
 		pw := "ブラウザで設定する新しいパスワード"
-		must(t, chromedp.Do(ctx,
+		must(t, do(ctx,
 			chromedp.Navigate(srv.URL+"/login"),
 			chromedp.SendKeys(chromedp.ID("f-login"), login),
 			chromedp.SendKeys(chromedp.ID("f-password"), temp),
@@ -62,7 +62,7 @@ func TestBrowserRequestFileAndApprove(t *testing.T) {
 	// first sign-in goes on to enrolment.
 	signInEnrolling := func(login, temp string) {
 		pw := "ブラウザで設定する新しいパスワード"
-		must(t, chromedp.Do(ctx,
+		must(t, do(ctx,
 			chromedp.Navigate(srv.URL+"/login"),
 			chromedp.SendKeys(chromedp.ID("f-login"), login),
 			chromedp.SendKeys(chromedp.ID("f-password"), temp),
@@ -75,7 +75,7 @@ func TestBrowserRequestFileAndApprove(t *testing.T) {
 		))
 		enrolMFA(t, ctx)
 	}
-	must(t, chromedp.Do(ctx,
+	must(t, do(ctx,
 		chromedp.Navigate(srv.URL+"/requests/new"),
 		chromedp.Click(chromedp.CSS(`a[href="/requests/new?kind=private_pc"]`)),
 		chromedp.WaitVisible(chromedp.ID("f-fields-device")),
@@ -84,15 +84,15 @@ func TestBrowserRequestFileAndApprove(t *testing.T) {
 		chromedp.Click(chromedp.CSS("form .btn--primary")),
 		chromedp.WaitVisible(chromedp.CSS(".notice--success")),
 	))
-	filed, err := chromedp.Run(ctx, chromedp.Location())
+	filed, err := run(ctx, chromedp.Location())
 	must(t, err)
 	if !strings.Contains(filed, "/requests/") {
 		t.Fatalf("after filing the browser is at %s", filed)
 	}
-	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.ID("f-login"))))
+	must(t, do(ctx, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.ID("f-login"))))
 
 	signInEnrolling("kanri", managerPW)
-	must(t, chromedp.Do(ctx,
+	must(t, do(ctx,
 		chromedp.Click(chromedp.CSS(`a[href="/requests/inbox"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#waiting")),
 		chromedp.Click(chromedp.CSS(`td a[href^="/requests/"]`)),
@@ -100,7 +100,7 @@ func TestBrowserRequestFileAndApprove(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`button[value="approve"]`)),
 		chromedp.WaitVisible(chromedp.CSS(".notice--success")),
 	))
-	text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+	text, err := run(ctx, chromedp.Text(chromedp.CSS("main")))
 	must(t, err)
 	if !strings.Contains(text, "承認しました") || !strings.Contains(text, "承認済み") || !strings.Contains(text, "管理 一郎") {
 		t.Fatalf("after approving the page reads:\n%s", text)

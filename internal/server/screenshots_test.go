@@ -43,12 +43,13 @@ func TestScreenshots(t *testing.T) {
 	defer cancel()
 	root, cancel := chromedp.NewContext(actx)
 	defer cancel()
-	root, cancel = context.WithTimeout(root, 3*time.Minute)
-	defer cancel()
+	// The browser, and each person's tab, live as long as the context of their first run, so
+	// those runs have no deadline; each later step has its own (see do).
 	must(t, chromedp.Do(root))
 	person := func() context.Context {
 		ctx, _ := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
-		must(t, chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)))
+		must(t, chromedp.Do(ctx))
+		must(t, do(ctx, chromedp.EmulateViewport(1280, 900)))
 		return ctx
 	}
 	tw := securityTown(t)
@@ -60,24 +61,24 @@ func TestScreenshots(t *testing.T) {
 	shoot := func(ctx context.Context, name, from string) {
 		t.Helper()
 		for _, w := range []int64{1280, 768} {
-			must(t, chromedp.Do(ctx, chromedp.EmulateViewport(w, 900)))
+			must(t, do(ctx, chromedp.EmulateViewport(w, 900)))
 			var png []byte
 			if from == "" {
-				png, err = chromedp.Run(ctx, chromedp.FullScreenshot(100))
+				png, err = run(ctx, chromedp.FullScreenshot(100))
 			} else {
-				_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("`+from+`").scrollIntoView(); true`))
+				_, err = run(ctx, chromedp.Evaluate[bool](`document.getElementById("`+from+`").scrollIntoView(); true`))
 				must(t, err)
-				png, err = chromedp.Run(ctx, chromedp.CaptureScreenshot())
+				png, err = run(ctx, chromedp.CaptureScreenshot())
 			}
 			must(t, err)
 			must(t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.png", name, w)), png, 0o644))
 		}
-		must(t, chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)))
+		must(t, do(ctx, chromedp.EmulateViewport(1280, 900)))
 	}
 	// print saves the page as the browser prints it on A4, and each sheet as a picture.
 	print := func(ctx context.Context, name string) {
 		t.Helper()
-		pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4)))
+		pdf, err := run(ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4)))
 		must(t, err)
 		file := filepath.Join(dir, name+".pdf")
 		must(t, os.WriteFile(file, pdf, 0o644))
@@ -87,7 +88,7 @@ func TestScreenshots(t *testing.T) {
 	}
 	open := func(ctx context.Context, path, wait string) {
 		t.Helper()
-		must(t, chromedp.Do(ctx, chromedp.Navigate(tw.srv+path), chromedp.WaitVisible(chromedp.CSS(wait))))
+		must(t, do(ctx, chromedp.Navigate(tw.srv+path), chromedp.WaitVisible(chromedp.CSS(wait))))
 	}
 
 	// The administrator: a service account with a token.
@@ -95,7 +96,7 @@ func TestScreenshots(t *testing.T) {
 	firstSignIn(t, admin, tw.srv, tw.temps["admin"])
 	open(admin, "/users/new-service", "#f-login")
 	shoot(admin, "service-account-new", "")
-	must(t, chromedp.Do(admin,
+	must(t, do(admin,
 		chromedp.SendKeys(chromedp.ID("f-login"), "renkei"),
 		chromedp.SendKeys(chromedp.ID("f-display_name"), "資産台帳連携（人事・財務システム）"),
 		chromedp.Click(chromedp.ID("f-role-network_admin")),
@@ -109,7 +110,7 @@ func TestScreenshots(t *testing.T) {
 	shoot(admin, "service-token-issued", "")
 	svc := strings.TrimSpace(text(t, admin, "#token-secret"))
 	callAPI(t, http.MethodGet, tw.srv+"/api/v1/me", svc, "")
-	must(t, chromedp.Do(admin, chromedp.Click(chromedp.CSS(`main a.btn--secondary`)), chromedp.WaitVisible(chromedp.ID("tokens"))))
+	must(t, do(admin, chromedp.Click(chromedp.CSS(`main a.btn--secondary`)), chromedp.WaitVisible(chromedp.ID("tokens"))))
 	shoot(admin, "service-account", "")
 	open(admin, "/users", "main table")
 	shoot(admin, "users", "")
@@ -118,7 +119,7 @@ func TestScreenshots(t *testing.T) {
 	clerk := person()
 	changeFirstPassword(t, clerk, tw, "clerk")
 	open(clerk, "/account", "#tokens")
-	must(t, chromedp.Do(clerk,
+	must(t, do(clerk,
 		chromedp.SendKeys(chromedp.ID("f-name"), "集計スクリプト"),
 		chromedp.Click(chromedp.CSS(`form[action="/account/tokens"] .btn--primary`)),
 		chromedp.WaitVisible(chromedp.ID("token-secret")),
@@ -127,7 +128,7 @@ func TestScreenshots(t *testing.T) {
 	secret := strings.TrimSpace(text(t, clerk, "#token-secret"))
 	callAPI(t, http.MethodGet, tw.srv+"/api/v1/me", secret, "")
 	open(clerk, "/account", "#tokens")
-	must(t, chromedp.Do(clerk,
+	must(t, do(clerk,
 		chromedp.SendKeys(chromedp.ID("f-name"), "住民課の月次報告を作成するExcelマクロ（共有フォルダ版）"),
 		chromedp.Click(chromedp.ID("f-scope-rw")),
 		chromedp.SetValue(chromedp.ID("f-expires_in_days"), "30"),
@@ -136,7 +137,7 @@ func TestScreenshots(t *testing.T) {
 	))
 	open(clerk, "/account", "#tokens")
 	shoot(clerk, "account", "")
-	must(t, chromedp.Do(clerk, chromedp.Click(chromedp.CSS(`form[action$="/revoke"] button`)), chromedp.WaitReady(chromedp.CSS(`input[name="confirmed"]`))))
+	must(t, do(clerk, chromedp.Click(chromedp.CSS(`form[action$="/revoke"] button`)), chromedp.WaitReady(chromedp.CSS(`input[name="confirmed"]`))))
 	shoot(clerk, "token-revoke-confirm", "")
 	open(clerk, "/policy", "#auth")
 	shoot(clerk, "policy-signin", "auth")
@@ -144,7 +145,7 @@ func TestScreenshots(t *testing.T) {
 	// The CISO: a wrong code at the enrolment, then the recovery codes.
 	ciso := person()
 	changeFirstPassword(t, ciso, tw, "ciso")
-	must(t, chromedp.Do(ciso,
+	must(t, do(ciso,
 		chromedp.WaitVisible(chromedp.ID("mfa-secret")),
 		chromedp.SendKeys(chromedp.ID("f-code"), "000000"),
 		chromedp.Submit(chromedp.ID("f-code")),
@@ -153,7 +154,7 @@ func TestScreenshots(t *testing.T) {
 	shoot(ciso, "mfa-wrong-code", "")
 	code, err := auth.TOTPCode(strings.TrimSpace(text(t, ciso, "#mfa-secret")), time.Now())
 	must(t, err)
-	must(t, chromedp.Do(ciso,
+	must(t, do(ciso,
 		chromedp.SendKeys(chromedp.ID("f-code"), code),
 		chromedp.Submit(chromedp.ID("f-code")),
 		chromedp.WaitVisible(chromedp.CSS("button[data-print]")),
@@ -186,7 +187,7 @@ func TestScreenshots(t *testing.T) {
 		res.Body.Close()
 	}
 	stranger := person()
-	must(t, chromedp.Do(stranger,
+	must(t, do(stranger,
 		chromedp.Navigate(tw.srv+"/login"),
 		chromedp.SendKeys(chromedp.ID("f-login"), "clerk"),
 		chromedp.SendKeys(chromedp.ID("f-password"), newPassword),

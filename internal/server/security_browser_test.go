@@ -93,7 +93,7 @@ const newPassword = "ブラウザで設定する新しいパスワード"
 // forced change; the browser then goes where the account must go next.
 func changeFirstPassword(t *testing.T, ctx context.Context, tw *town, login string) {
 	t.Helper()
-	must(t, chromedp.Do(ctx,
+	must(t, do(ctx,
 		chromedp.Navigate(tw.srv+"/login"),
 		chromedp.SendKeys(chromedp.ID("f-login"), login),
 		chromedp.SendKeys(chromedp.ID("f-password"), tw.temps[login]),
@@ -112,13 +112,13 @@ func changeFirstPassword(t *testing.T, ctx context.Context, tw *town, login stri
 // signOut presses the sign-out button of the header.
 func signOut(t *testing.T, ctx context.Context) {
 	t.Helper()
-	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.ID("f-login"))))
+	must(t, do(ctx, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.ID("f-login"))))
 }
 
 // text is the visible text of the first element sel matches.
 func text(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	s, err := run(ctx, chromedp.Text(chromedp.CSS(sel)))
 	must(t, err)
 	return s
 }
@@ -126,7 +126,7 @@ func text(t *testing.T, ctx context.Context, sel string) string {
 // html is the page's whole markup as the browser has it.
 func html(t *testing.T, ctx context.Context) string {
 	t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("html")))
+	s, err := run(ctx, chromedp.OuterHTML(chromedp.CSS("html")))
 	must(t, err)
 	return s
 }
@@ -156,7 +156,7 @@ func TestBrowserStaffIssuesReadOnlyToken(t *testing.T) {
 	ctx := browserContext(t)
 	tw := securityTown(t)
 	changeFirstPassword(t, ctx, tw, "clerk")
-	must(t, chromedp.Do(ctx,
+	must(t, do(ctx,
 		chromedp.WaitVisible(chromedp.CSS(".site-nav")),
 		chromedp.Click(chromedp.CSS(`.site-nav a[href="/account"]`)),
 		chromedp.WaitVisible(chromedp.ID("tokens")),
@@ -164,7 +164,7 @@ func TestBrowserStaffIssuesReadOnlyToken(t *testing.T) {
 	if s := text(t, ctx, "main"); !strings.Contains(s, "APIトークンはありません") {
 		t.Fatalf("the account page before any token reads:\n%s", s)
 	}
-	must(t, chromedp.Do(ctx,
+	must(t, do(ctx,
 		chromedp.SendKeys(chromedp.ID("f-name"), "集計スクリプト"),
 		chromedp.Click(chromedp.ID("f-scope-read")),
 		chromedp.Click(chromedp.CSS(`form[action="/account/tokens"] .btn--primary`)),
@@ -179,7 +179,7 @@ func TestBrowserStaffIssuesReadOnlyToken(t *testing.T) {
 	}
 
 	// Back to the account page, and once more: the token is listed, its secret is not.
-	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`main a[href="/account"]`)), chromedp.WaitVisible(chromedp.ID("tokens"))))
+	must(t, do(ctx, chromedp.Click(chromedp.CSS(`main a[href="/account"]`)), chromedp.WaitVisible(chromedp.ID("tokens"))))
 	for range 2 {
 		page := html(t, ctx)
 		if strings.Contains(page, secret) || strings.Contains(page, secret[4:12]) {
@@ -188,7 +188,7 @@ func TestBrowserStaffIssuesReadOnlyToken(t *testing.T) {
 		if s := text(t, ctx, "main table"); !strings.Contains(s, "集計スクリプト") || !strings.Contains(s, "読み取り") || !strings.Contains(s, "未使用") {
 			t.Fatalf("the token list reads:\n%s", s)
 		}
-		must(t, chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("tokens"))))
+		must(t, do(ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("tokens"))))
 	}
 
 	code, body := callAPI(t, http.MethodGet, tw.srv+"/api/v1/me", secret, "")
@@ -203,12 +203,12 @@ func TestBrowserStaffIssuesReadOnlyToken(t *testing.T) {
 	if code, body := callAPI(t, http.MethodPost, tw.srv+"/api/v1/requests", secret, `{"kind":"take_out"}`); code != http.StatusForbidden {
 		t.Fatalf("a write with a read-only token: %d %s", code, body)
 	}
-	must(t, chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("tokens"))))
+	must(t, do(ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("tokens"))))
 	if s := text(t, ctx, "main table"); strings.Contains(s, "未使用") || !strings.Contains(s, "127.0.0.1") {
 		t.Fatalf("after its use the token list reads:\n%s", s)
 	}
 
-	must(t, chromedp.Do(ctx,
+	must(t, do(ctx,
 		chromedp.Click(chromedp.CSS(`form[action$="/revoke"] button`)),
 		chromedp.WaitReady(chromedp.CSS(`input[name="confirmed"]`)),
 	))
@@ -219,7 +219,7 @@ func TestBrowserStaffIssuesReadOnlyToken(t *testing.T) {
 	if code, _ := callAPI(t, http.MethodGet, tw.srv+"/api/v1/me", secret, ""); code != http.StatusOK {
 		t.Fatalf("the token is refused before the revocation is confirmed: %d", code)
 	}
-	must(t, chromedp.Do(ctx,
+	must(t, do(ctx,
 		chromedp.Click(chromedp.CSS(`form:has(input[name="confirmed"]) .btn--danger`)),
 		chromedp.WaitVisible(chromedp.CSS(".notice--success")),
 	))
@@ -240,7 +240,7 @@ func TestBrowserAdministratorCreatesServiceAccount(t *testing.T) {
 	ctx := browserContext(t)
 	tw := securityTown(t)
 	firstSignIn(t, ctx, tw.srv, tw.temps["admin"])
-	must(t, chromedp.Do(ctx,
+	must(t, do(ctx,
 		chromedp.Click(chromedp.CSS(`.site-nav a[href="/users"]`)),
 		chromedp.Click(chromedp.CSS(`main a[href="/users/new-service"]`)),
 		chromedp.WaitVisible(chromedp.ID("f-role-network_admin")),
@@ -254,7 +254,7 @@ func TestBrowserAdministratorCreatesServiceAccount(t *testing.T) {
 	if !strings.Contains(page, "サービスアカウント") || !strings.Contains(page, "ネットワーク管理者") || !strings.Contains(page, "APIトークンはありません") {
 		t.Fatalf("the new service account's page reads:\n%s", page)
 	}
-	must(t, chromedp.Do(ctx,
+	must(t, do(ctx,
 		chromedp.SendKeys(chromedp.ID("f-name"), "台帳の夜間同期"),
 		chromedp.Click(chromedp.ID("f-scope-rw")),
 		chromedp.Click(chromedp.CSS(`form[action$="/tokens"] .btn--primary`)),
@@ -265,12 +265,12 @@ func TestBrowserAdministratorCreatesServiceAccount(t *testing.T) {
 	if code != http.StatusOK || !strings.Contains(body, `"login":"renkei"`) {
 		t.Fatalf("GET /api/v1/me with the service account's token: %d %s", code, body)
 	}
-	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`main a.btn--secondary`)), chromedp.WaitVisible(chromedp.ID("tokens"))))
+	must(t, do(ctx, chromedp.Click(chromedp.CSS(`main a.btn--secondary`)), chromedp.WaitVisible(chromedp.ID("tokens"))))
 	if s := text(t, ctx, "main table"); !strings.Contains(s, "台帳の夜間同期") || !strings.Contains(s, "読み書き") {
 		t.Fatalf("the service account's tokens read:\n%s", s)
 	}
 
-	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.site-nav a[href="/users"]`)), chromedp.WaitVisible(chromedp.CSS("main table"))))
+	must(t, do(ctx, chromedp.Click(chromedp.CSS(`.site-nav a[href="/users"]`)), chromedp.WaitVisible(chromedp.CSS("main table"))))
 	row := text(t, ctx, `main tr:has(a[href$="/users/`+strconv.FormatInt(serviceID(t, tw, "renkei"), 10)+`"])`)
 	if !strings.Contains(row, "renkei") || !strings.Contains(row, "サービスアカウント") {
 		t.Fatalf("the service account's row in the users list reads:\n%s", row)
@@ -282,7 +282,7 @@ func TestBrowserAdministratorCreatesServiceAccount(t *testing.T) {
 
 	refused := func(login, password string) string {
 		t.Helper()
-		must(t, chromedp.Do(ctx,
+		must(t, do(ctx,
 			chromedp.Navigate(tw.srv+"/login"),
 			chromedp.SendKeys(chromedp.ID("f-login"), login),
 			chromedp.SendKeys(chromedp.ID("f-password"), password),
@@ -314,13 +314,13 @@ func TestBrowserCISOEnrolsMFAAtFirstSignIn(t *testing.T) {
 	ctx := browserContext(t)
 	tw := securityTown(t)
 	changeFirstPassword(t, ctx, tw, "ciso")
-	must(t, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.ID("mfa-secret"))))
+	must(t, do(ctx, chromedp.WaitVisible(chromedp.ID("mfa-secret"))))
 	at(t, ctx, "/account/mfa")
 	if s := text(t, ctx, "main"); !strings.Contains(s, "多要素認証の設定が必須です") {
 		t.Fatalf("the enrolment page does not say it is required:\n%s", s)
 	}
 	first := strings.TrimSpace(text(t, ctx, "#mfa-secret"))
-	qr, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(".qr img"), "src"))
+	qr, err := run(ctx, chromedp.AttributeValue(chromedp.CSS(".qr img"), "src"))
 	must(t, err)
 	right, err := auth.TOTPCode(first, time.Now())
 	must(t, err)
@@ -328,14 +328,14 @@ func TestBrowserCISOEnrolsMFAAtFirstSignIn(t *testing.T) {
 	if wrong == right {
 		wrong = "111111"
 	}
-	must(t, chromedp.Do(ctx,
+	must(t, do(ctx,
 		chromedp.SendKeys(chromedp.ID("f-code"), wrong),
 		chromedp.Submit(chromedp.ID("f-code")),
 		chromedp.WaitVisible(chromedp.ID("e-code")),
 	))
 	at(t, ctx, "/account/mfa")
 	again := strings.TrimSpace(text(t, ctx, "#mfa-secret"))
-	qrAgain, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(".qr img"), "src"))
+	qrAgain, err := run(ctx, chromedp.AttributeValue(chromedp.CSS(".qr img"), "src"))
 	must(t, err)
 	if again != first || qrAgain.Value != qr.Value {
 		t.Fatalf("after a wrong code the secret is %q (QR code same: %v), before it was %q", again, qrAgain.Value == qr.Value, first)
@@ -344,7 +344,7 @@ func TestBrowserCISOEnrolsMFAAtFirstSignIn(t *testing.T) {
 	if s := text(t, ctx, ".error-summary"); !strings.Contains(s, "確認コードが正しくありません") || strings.Contains(s, "リカバリーコード") {
 		t.Fatalf("the error summary reads:\n%s", s)
 	}
-	must(t, chromedp.Do(ctx,
+	must(t, do(ctx,
 		chromedp.Navigate(tw.srv+"/"),
 		chromedp.WaitVisible(chromedp.ID("mfa-secret")),
 	))
@@ -355,7 +355,7 @@ func TestBrowserCISOEnrolsMFAAtFirstSignIn(t *testing.T) {
 	enrolMFA(t, ctx)
 	// enrolMFA saw the recovery codes and their print button, and went on to the home page.
 	at(t, ctx, "/")
-	must(t, chromedp.Do(ctx, chromedp.Navigate(tw.srv+"/account"), chromedp.WaitVisible(chromedp.ID("tokens"))))
+	must(t, do(ctx, chromedp.Navigate(tw.srv+"/account"), chromedp.WaitVisible(chromedp.ID("tokens"))))
 	if s := text(t, ctx, "main dl"); !strings.Contains(s, "設定済み") {
 		t.Fatalf("the account page after enrolment reads:\n%s", s)
 	}
@@ -375,7 +375,7 @@ func TestBrowserAuditorSeesCheckpoint(t *testing.T) {
 	c := cps[0]
 	changeFirstPassword(t, ctx, tw, "kansa")
 	enrolMFA(t, ctx)
-	must(t, chromedp.Do(ctx,
+	must(t, do(ctx,
 		chromedp.Click(chromedp.CSS(`.site-nav a[href="/audit"]`)),
 		chromedp.WaitVisible(chromedp.CSS("section.audit-anchor")),
 	))
