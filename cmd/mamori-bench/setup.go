@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"strconv"
-	"strings"
 	"time"
 
 	"mamori/internal/access"
@@ -153,10 +152,11 @@ func (e *env) signIn(ctx context.Context, orgID int64, auditor bool) error {
 	return nil
 }
 
-// auditRole is the pack's organisation-wide role of auditors, who read the whole register.
+// auditRole is the pack's organisation-wide role of auditors (marked auditor), who read the
+// whole register.
 func auditRole(p *policy.Compiled) (string, bool) {
 	for _, r := range p.Roles {
-		if r.Scope == "organization" && strings.Contains(r.ID, "audit") {
+		if r.Scope == "organization" && r.Auditor {
 			return r.ID, true
 		}
 	}

@@ -126,6 +126,22 @@ func cite(c policy.Cite) string {
 	return "［" + c.Article + "］"
 }
 
+// roleMarks names what the pack marks a role as: a security role, an audit role, the role all
+// staff hold.
+func roleMarks(r policy.Role) string {
+	out := ""
+	if r.Security {
+		out += "〈情報セキュリティ〉"
+	}
+	if r.Auditor {
+		out += "〈監査〉"
+	}
+	if r.AllStaff {
+		out += "〈全職員〉"
+	}
+	return out
+}
+
 func showPack(w io.Writer, p *policy.Compiled) {
 	fmt.Fprintf(w, "%s — %s（%s）\n版: %s\n", p.ID, p.Name, p.Organization, p.Version)
 	if p.Source != "" {
@@ -142,7 +158,7 @@ func showPack(w io.Writer, p *policy.Compiled) {
 	}
 	fmt.Fprintln(w, "\n■ 役割")
 	for _, r := range p.Roles {
-		fmt.Fprintf(w, "  %s %s — %s（%s）%s%s\n", r.ID, r.Name, r.HeldBy, r.Scope, cite(r.Cite), mark("roles/"+r.ID))
+		fmt.Fprintf(w, "  %s %s — %s（%s）%s%s%s\n", r.ID, r.Name, r.HeldBy, r.Scope, roleMarks(r), cite(r.Cite), mark("roles/"+r.ID))
 	}
 	fmt.Fprintln(w, "\n■ 分類")
 	for _, a := range p.Classification.Axes {
@@ -164,7 +180,11 @@ func showPack(w io.Writer, p *policy.Compiled) {
 		if a.Form != "" {
 			form = " " + a.Form
 		}
-		fmt.Fprintf(w, "  %s %s%s — %s%s%s\n", a.ID, a.Name, form, strings.Join(steps, " → "), cite(a.Cite), mark("approvals/"+a.ID))
+		exception := ""
+		if a.Exception {
+			exception = "〈例外措置〉"
+		}
+		fmt.Fprintf(w, "  %s %s%s%s — %s%s%s\n", a.ID, a.Name, form, exception, strings.Join(steps, " → "), cite(a.Cite), mark("approvals/"+a.ID))
 	}
 	fmt.Fprintln(w, "\n■ 記録簿")
 	for _, l := range p.Logbooks {

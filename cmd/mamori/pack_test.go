@@ -22,6 +22,15 @@ func TestPackCommands(t *testing.T) {
 		if !strings.Contains(out, "総務部を担任する副市長") || !strings.Contains(out, "3回の失敗でロック") || !strings.Contains(out, "［") {
 			t.Fatalf("show kishiwada:\n%.2000s", out)
 		}
+		for _, line := range []string{"audit_chief 情報セキュリティ監査統括責任者 — （organization）〈監査〉［", "ciso ＣＩＳＯ（情報セキュリティ統括責任者） — 総務部を担任する副市長（organization）〈情報セキュリティ〉［",
+			"staff 職員等 — ", "（organization）〈全職員〉［"} {
+			if !strings.Contains(out, line) {
+				t.Errorf("show kishiwada lacks %q", line)
+			}
+		}
+		if koge := mustCLI(t, "pack", "show", "koge"); !strings.Contains(koge, "exception 例外措置〈例外措置〉 — ciso［") {
+			t.Errorf("show koge does not mark its exception kind:\n%.3000s", koge)
+		}
 		var p struct {
 			ID   string `json:"id"`
 			Auth struct {

@@ -2,8 +2,6 @@
 // so that every domain service can decide what that actor may see and change.
 package access
 
-import "strings"
-
 // Actor is the person or process behind a request. Services receive it explicitly; nothing
 // reads it from a global.
 type Actor struct {
@@ -33,16 +31,24 @@ type Grant struct {
 	DepartmentID int64
 	SystemRef    string
 	Acting       bool
-	// What the organisation's pack says of the role (RoleMarks): a security role, or the role
-	// every member of staff holds.
+	// What the organisation's pack says of the role (RoleMarks): a security role, the role
+	// every member of staff holds, or an audit role.
 	Security bool
 	AllStaff bool
+	Auditor  bool
 }
 
 // RoleMarks is what an organisation's pack says of a role beyond its scope.
 type RoleMarks struct {
 	Security bool // carries responsibility for information security itself
 	AllStaff bool // held by every member of staff; grants nothing beyond one's department
+	Auditor  bool // carries out the 情報セキュリティ監査; reads the audit log
+}
+
+// Marked returns the grant with what the pack says of its role, and nothing else.
+func (g Grant) Marked(m RoleMarks) Grant {
+	g.Security, g.AllStaff, g.Auditor = m.Security, m.AllStaff, m.Auditor
+	return g
 }
 
 // System returns the actor for work the program does itself or that an operator runs from the
@@ -67,11 +73,11 @@ func (a Actor) HasRole(role string) bool {
 // CanAdminister reports whether the actor may manage users, departments and staff.
 func (a Actor) CanAdminister() bool { return a.PlatformAdmin }
 
-// IsAuditor reports whether the actor holds an audit role: packs name them differently
-// (auditor, audit_chief, 監査統括責任者 as audit_lead …), so any role whose id contains "audit".
+// IsAuditor reports whether the actor holds a role the pack marks as an audit role
+// (policy.Role.Auditor: 監査統括責任者, 監査員班 …), whatever the role's id.
 func (a Actor) IsAuditor() bool {
 	for _, g := range a.Roles {
-		if strings.Contains(g.RoleID, "audit") {
+		if g.Auditor {
 			return true
 		}
 	}

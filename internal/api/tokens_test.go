@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"mamori/internal/access"
 	"mamori/internal/auth"
 	"mamori/internal/store"
 	"mamori/internal/store/storetest"
@@ -126,9 +127,18 @@ func TestOwnTokens(t *testing.T) {
 	})
 }
 
+// auditorPack is an organisation's own pack that marks its role auditor as an audit role, and
+// says nothing else that changes how its users sign in.
+const auditorPack = "id: kansa\nname: 監査の役割のみ\norganization: テスト町\nkind: municipality\nversion: \"1\"\nbasis: テスト\n" +
+	"roles:\n  - {id: auditor, name: 監査統括責任者, held_by: 町長, scope: organization, auditor: true, cite: {article: \"9(1)\"}}\n" +
+	"incident:\n  plan_approved_by: auditor\n"
+
 func TestServiceAccountsAPI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
+		if _, err := f.svcs.Policy.Load(context.Background(), access.System(f.orgID, "test"), "kansa.yaml", []byte(auditorPack)); err != nil {
+			t.Fatal(err)
+		}
 		clerk := f.tokenFor("tanaka", "ja", false)
 
 		t.Run("only an administrator creates one", func(t *testing.T) {

@@ -52,7 +52,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	e.managerSoumu = e.clerkSoumu
 	e.managerSoumu.Roles = []access.Grant{{RoleID: "security_manager", Scope: "department", DepartmentID: e.soumu, Security: true}}
 	e.auditor = base
-	e.auditor.Roles = []access.Grant{{RoleID: "audit_chief", Scope: "organization"}}
+	e.auditor.Roles = []access.Grant{{RoleID: "audit_chief", Scope: "organization", Auditor: true}}
 	e.orgOfficer = base
 	e.orgOfficer.Roles = []access.Grant{{RoleID: "ciso", Scope: "organization", Security: true}}
 	return e

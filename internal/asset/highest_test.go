@@ -105,7 +105,7 @@ func TestReach(t *testing.T) {
 		{"staff", staff, false, false, false, true, false, true},
 		{"the 職員等 role everyone holds", with(staff, access.Grant{RoleID: "staff", Scope: "organization", AllStaff: true}), false, false, false, true, false, true},
 		{"CISO", with(staff, access.Grant{RoleID: "ciso", Scope: "organization", Security: true}), true, true, true, true, true, true},
-		{"auditor", with(staff, access.Grant{RoleID: "audit_chief", Scope: "organization"}), true, false, true, true, false, true},
+		{"auditor", with(staff, access.Grant{RoleID: "audit_chief", Scope: "organization", Auditor: true}), true, false, true, true, false, true},
 		{"情報セキュリティ管理者 of the other department", with(staff, access.Grant{RoleID: "security_manager", Scope: "department", DepartmentID: other, Security: true}),
 			true, true, true, true, false, true},
 		{"a non-security department role", with(staff, access.Grant{RoleID: "facility_manager", Scope: "department", DepartmentID: other}),

@@ -417,7 +417,7 @@ func TestPermission(t *testing.T) {
 			t.Fatalf("%+v%s", rep, rowErrors(rep))
 		}
 		// An auditor reads everything and changes nothing: not even a dry run is theirs.
-		auditor := access.Actor{OrgID: e.admin.OrgID, UserID: 10, Login: "a", Roles: []access.Grant{{RoleID: "audit_chief", Scope: "organization"}}}
+		auditor := access.Actor{OrgID: e.admin.OrgID, UserID: 10, Login: "a", Roles: []access.Grant{{RoleID: "audit_chief", Scope: "organization", Auditor: true}}}
 		if _, err := e.im.Import(context.Background(), auditor, "x.csv", bytes.NewReader(csvFile(kishiwadaRows()...)), assetio.Options{DryRun: true}); apperr.CodeOf(err) != apperr.Forbidden {
 			t.Fatalf("an auditor's import: %v", err)
 		}

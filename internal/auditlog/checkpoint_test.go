@@ -16,7 +16,7 @@ func TestStatusChecksFromTheLastFullVerification(t *testing.T) {
 		ctx := context.Background()
 		org := newOrg(t, db, "c")
 		s := &auditlog.Service{DB: db}
-		auditor := access.Actor{OrgID: org, UserID: 1, Login: "kansa", Roles: []access.Grant{{RoleID: "auditor"}}}
+		auditor := access.Actor{OrgID: org, UserID: 1, Login: "kansa", Roles: []access.Grant{{RoleID: "auditor", Auditor: true}}}
 		appendN(t, db, org, 5)
 
 		t.Run("the first look walks the whole chain and records it", func(t *testing.T) {

@@ -13,7 +13,7 @@ import (
 )
 
 func auditorOf(orgID int64) access.Actor {
-	return access.Actor{OrgID: orgID, UserID: 3, Login: "kansa", Roles: []access.Grant{{RoleID: "auditor", Scope: "organization"}}}
+	return access.Actor{OrgID: orgID, UserID: 3, Login: "kansa", Roles: []access.Grant{{RoleID: "auditor", Scope: "organization", Auditor: true}}}
 }
 
 func TestList(t *testing.T) {

@@ -57,7 +57,7 @@ func BenchmarkListReach(b *testing.B) {
 				open[k] = auditlog.Open
 			}
 			plain := &auditlog.Service{DB: db, Readers: open}
-			auditor := access.Actor{OrgID: orgID, UserID: 2, Login: "kansa", Roles: []access.Grant{{RoleID: "chief_auditor", Scope: "organization"}}}
+			auditor := access.Actor{OrgID: orgID, UserID: 2, Login: "kansa", Roles: []access.Grant{{RoleID: "chief_auditor", Scope: "organization", Auditor: true}}}
 			admin := access.Actor{OrgID: orgID, UserID: 1, Login: "admin", PlatformAdmin: true}
 			for _, c := range []struct {
 				name string

@@ -75,7 +75,13 @@ func newEnv(t *testing.T, db *store.DB) *env {
 func service(db *store.DB, c *clock) *auth.Service {
 	s := auth.New(db, cheap)
 	s.Now = c.Now
+	s.RoleMarks = packMarks
 	return s
+}
+
+// packMarks stands for the organisation's pack: it marks the role auditor as an audit role.
+func packMarks(context.Context, int64) (map[string]access.RoleMarks, error) {
+	return map[string]access.RoleMarks{"auditor": {Auditor: true}}, nil
 }
 
 // createUser creates an account and returns it with its temporary password.

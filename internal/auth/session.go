@@ -115,7 +115,7 @@ func (s *Service) actor(ctx context.Context, u User, c Client) (access.Actor, er
 			return who, apperr.Wrap(err, "role marks")
 		}
 		for i, g := range grants {
-			grants[i].Security, grants[i].AllStaff = marks[g.RoleID].Security, marks[g.RoleID].AllStaff
+			grants[i] = g.Marked(marks[g.RoleID])
 		}
 	}
 	who.Roles = grants

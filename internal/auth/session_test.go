@@ -1,6 +1,8 @@
 package auth_test
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -174,6 +176,40 @@ func TestSessionsAreSharedBetweenProcesses(t *testing.T) {
 	})
 }
 
+// An auditor is whoever holds a role the pack marks auditor: true, whatever the role's id.
+func TestAuditorsAreTheHoldersOfMarkedRoles(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		e.auth.RoleMarks = func(context.Context, int64) (map[string]access.RoleMarks, error) {
+			return map[string]access.RoleMarks{"inspector": {Auditor: true}, "audit_x": {Security: true}}, nil
+		}
+		dept, err := e.org.CreateDepartment(ctx, e.admin, org.DepartmentInput{Code: "100", Name: "総務課", Kind: "section"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, c := range []struct {
+			login, role string
+			auditor     bool
+		}{{"kensa", "inspector", true}, {"kansax", "audit_x", false}, {"somu", "clerk", false}} {
+			st, err := e.org.CreateStaff(ctx, e.admin, org.StaffInput{DepartmentID: dept.ID, EmployeeNo: fmt.Sprint(2001 + i), Name: "職員 " + c.login, Employment: "regular"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.org.AssignRole(ctx, e.admin, org.RoleAssignment{RoleID: c.role, Scope: "organization", HolderStaffID: st.ID, ValidFrom: "2026-01-01"}); err != nil {
+				t.Fatal(err)
+			}
+			_, temp, err := e.auth.CreateUser(ctx, e.admin, auth.NewUser{Login: c.login, DisplayName: "職員 " + c.login, StaffID: st.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, who := e.signIn(t, c.login, temp)
+			if len(who.Roles) != 1 || who.Roles[0].Auditor != c.auditor || who.IsAuditor() != c.auditor || who.CanReadAuditLog() != c.auditor {
+				t.Errorf("%s holding %s: auditor %v, reads the audit log %v, want %v (roles %+v)", c.login, c.role, who.IsAuditor(), who.CanReadAuditLog(), c.auditor, who.Roles)
+			}
+		}
+	})
+}
+
 func TestActorRoles(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
@@ -201,7 +237,7 @@ func TestActorRoles(t *testing.T) {
 		}
 		e.clock.Advance(20 * time.Minute) // 00:10 JST, 1 April
 		_, who = e.signIn(t, "kansa", temp)
-		if !who.CanReadAuditLog() || len(who.Roles) != 1 || who.Roles[0] != (access.Grant{RoleID: "auditor", Scope: "organization"}) {
+		if !who.CanReadAuditLog() || len(who.Roles) != 1 || who.Roles[0] != (access.Grant{RoleID: "auditor", Scope: "organization", Auditor: true}) {
 			t.Fatalf("on 1 April: %+v", who.Roles)
 		}
 	})

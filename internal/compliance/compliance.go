@@ -28,22 +28,19 @@ type Service struct {
 
 // New returns the compliance service and sets it to watch the register and the exception
 // requests: every write of assets through assets is checked in its own transaction, and an
-// approved request of the pack's exception kind enters the exception register.
+// approved request of the kind the pack marks `exception: true` enters the exception register.
 func New(db *store.DB, pol *orgpolicy.Service, assets *asset.Service, now func() time.Time) *Service {
 	s := &Service{DB: db, Policy: pol, Now: now, Assets: assets}
 	if assets != nil {
 		assets.AfterWrite(s.afterWrite)
 	}
 	asset.OnStateChange("compliance", stateChanged)
-	request.Observe(ExceptionKind, request.Hook{Check: checkExceptionRequest, Approved: exceptionApproved})
+	request.Observe(policy.MarkException, request.Hook{Check: checkExceptionRequest, Approved: exceptionApproved})
 	return s
 }
 
-// ExceptionKind is the approval kind of the packs that requests an exception (例外措置).
-const ExceptionKind = "exception"
-
 // DefaultExceptionDays is the longest an exception may last when the pack's exception kind
-// sets no max_days: a year, the span of the annual review of the policy and its exceptions.
+// (policy.Pack.ExceptionKind) sets no max_days: a year, the span of the annual review of the policy and its exceptions.
 const DefaultExceptionDays = 365
 
 // Severities of rules, lowest first; a finding's rank is its index plus one.

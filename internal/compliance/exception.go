@@ -14,13 +14,13 @@ import (
 	"mamori/internal/request"
 )
 
-// The fields of an exception request the register reads. The packs' exception kinds name the
-// rules and assets it covers and its expiry with these ids; the provision, the measure and the
-// reason keep the ids each source gives them.
+// The fields of an exception request the register reads: the rules and assets it covers and its
+// expiry by the ids a pack's exception kind must use (policy.ExceptionFields); the provision,
+// the measure and the reason by the ids each source gives them.
 const (
-	fieldRules   = "rules"      // type rule: the pack's rule ids
-	fieldAssets  = "assets"     // type assets: 管理番号 of the assets
-	fieldExpires = "expires_on" // type date: the last day the exception holds (JST)
+	fieldRules   = policy.ExceptionRules
+	fieldAssets  = policy.ExceptionAssets
+	fieldExpires = policy.ExceptionExpires
 )
 
 var (
@@ -60,10 +60,8 @@ type assetRef struct {
 
 // maxDays is the longest an exception of the kind may last.
 func maxDays(p *policy.Compiled) int {
-	for _, a := range p.Approvals {
-		if a.ID == ExceptionKind && a.MaxDays > 0 {
-			return a.MaxDays
-		}
+	if a, ok := p.ExceptionKind(); ok && a.MaxDays > 0 {
+		return a.MaxDays
 	}
 	return DefaultExceptionDays
 }

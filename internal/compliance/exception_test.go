@@ -22,6 +22,9 @@ func mustCode(t *testing.T, err error, code apperr.Code, field string) {
 	}
 }
 
+// exceptionKind is the id of 上毛町's kind marked `exception: true`.
+const exceptionKind = "exception"
+
 // exceptionFields is 上毛町's 例外措置 form naming rules, assets and the last day.
 func exceptionFields(rules, assets, expires string) map[string]any {
 	f := map[string]any{"rule": "第2章 4(1)②", "measure": "日次の外部バックアップで代替する", "reason": "機器更新まで冗長構成が取れないため"}
@@ -54,7 +57,7 @@ func TestExceptionLifecycle(t *testing.T) {
 			t.Fatal("no finding to except")
 		}
 		submit := func(fields map[string]any) (request.Request, error) {
-			return e.s.Requests.Submit(ctx, e.clerk, request.Input{Kind: compliance.ExceptionKind, Fields: fields})
+			return e.s.Requests.Submit(ctx, e.clerk, request.Input{Kind: exceptionKind, Fields: fields})
 		}
 
 		t.Run("bad input is refused naming the field", func(t *testing.T) {
@@ -161,7 +164,7 @@ func TestUnlinkedAndStaleExceptions(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newEnv(t, db, "koge")
-		r, err := e.s.Requests.Submit(ctx, e.clerk, request.Input{Kind: compliance.ExceptionKind, Fields: exceptionFields("", "", "")})
+		r, err := e.s.Requests.Submit(ctx, e.clerk, request.Input{Kind: exceptionKind, Fields: exceptionFields("", "", "")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -174,7 +177,7 @@ func TestUnlinkedAndStaleExceptions(t *testing.T) {
 		if _, err := e.s.Assets.Create(ctx, e.admin, e.server("SV-400", false)); err != nil {
 			t.Fatal(err)
 		}
-		stale, err := e.s.Requests.Submit(ctx, e.clerk, request.Input{Kind: compliance.ExceptionKind, Fields: exceptionFields(redundantRule, "SV-400", "2026-04-02")})
+		stale, err := e.s.Requests.Submit(ctx, e.clerk, request.Input{Kind: exceptionKind, Fields: exceptionFields(redundantRule, "SV-400", "2026-04-02")})
 		if err != nil {
 			t.Fatal(err)
 		}

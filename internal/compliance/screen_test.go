@@ -8,6 +8,7 @@ import (
 
 	"mamori/internal/access"
 	"mamori/internal/compliance"
+	"mamori/internal/orgpolicy"
 	"mamori/internal/policy"
 	"mamori/internal/store"
 	"mamori/internal/store/storetest"
@@ -15,12 +16,9 @@ import (
 
 // marked gives an actor's grants the marks the pack gives their roles, as signing in does.
 func (e *env) marked(a access.Actor) access.Actor {
-	roles := make([]access.Grant, len(a.Roles))
+	marks, roles := orgpolicy.MarksOf(e.p), make([]access.Grant, len(a.Roles))
 	for i, g := range a.Roles {
-		if r, ok := e.p.Role(g.RoleID); ok {
-			g.Security, g.AllStaff = r.Security, r.AllStaff
-		}
-		roles[i] = g
+		roles[i] = g.Marked(marks[g.RoleID])
 	}
 	a.Roles = roles
 	return a

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"mamori/internal/access"
-	"mamori/internal/compliance"
 	"mamori/internal/request"
 	"mamori/internal/store"
 	"mamori/internal/store/storetest"
@@ -28,7 +27,7 @@ func TestExceptionRegisterWithholdsTheHighestClass(t *testing.T) {
 		if e.open(sv.ID)[redundantRule].ID == 0 {
 			t.Fatal("no finding to except")
 		}
-		r, err := e.s.Requests.Submit(ctx, e.clerk, request.Input{Kind: compliance.ExceptionKind,
+		r, err := e.s.Requests.Submit(ctx, e.clerk, request.Input{Kind: exceptionKind,
 			Fields: exceptionFields(redundantRule, "SV-900", "2026-04-30")})
 		if err != nil {
 			t.Fatal(err)

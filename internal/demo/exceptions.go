@@ -25,13 +25,8 @@ func (b *builder) compliance(p *policy.Compiled) error {
 	if _, err := b.s.Compliance.Run(b.ctx, b.sys.OrgID); err != nil {
 		return fmt.Errorf("demo sweep: %w", err)
 	}
-	var kind policy.Approval
-	for _, a := range p.Approvals {
-		if a.ID == compliance.ExceptionKind {
-			kind = a
-		}
-	}
-	if kind.ID == "" {
+	kind, ok := p.ExceptionKind()
+	if !ok {
 		return nil
 	}
 	rb := &reqBuilder{builder: b, today: clockOf(b.s.Requests), keys: map[string]access.Actor{}, lifeUsed: map[int64]bool{}, headed: map[int64]bool{}}

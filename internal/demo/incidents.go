@@ -11,6 +11,7 @@ import (
 	"mamori/internal/i18n"
 	"mamori/internal/incident"
 	"mamori/internal/org"
+	"mamori/internal/orgpolicy"
 	"mamori/internal/policy"
 )
 
@@ -61,6 +62,7 @@ func (b *builder) incidents(p *policy.Compiled) error {
 // the marks the pack gives their roles.
 func (ib *incBuilder) people() error {
 	day := ib.now.In(i18n.Tokyo).Format(time.DateOnly)
+	marks := orgpolicy.MarksOf(ib.p)
 	headed := map[string]bool{}
 	for _, m := range ib.members {
 		if len(m.roles) > 0 && m.dept != "" && m.title == headTitle(m.dept, kindOf(m.dept)) {
@@ -74,9 +76,7 @@ func (ib *incBuilder) people() error {
 			return err
 		}
 		for i, g := range grants {
-			if r, ok := ib.p.Role(g.RoleID); ok {
-				grants[i].Security, grants[i].AllStaff = r.Security, r.AllStaff
-			}
+			grants[i] = g.Marked(marks[g.RoleID])
 		}
 		a.Roles = grants
 		switch {
@@ -337,7 +337,7 @@ func (ib *incBuilder) closed() error {
 	if in, err = ib.advance(later, in, incident.Progress{To: incident.Recovered, MonitoringUntil: &until, Note: "改ざん前の状態に復旧した。"}); err != nil {
 		return err
 	}
-	approvers := planRoles(ib.p)
+	approvers, _ := ib.p.PlanApprovers()
 	steps := []func(who access.Actor) (incident.Incident, error){
 		func(who access.Actor) (incident.Incident, error) {
 			return later.SetRootCause(ib.ctx, who, in.ID, in.Version, "CMSの脆弱性を修正するアップデートが適用されていなかった。")
@@ -375,25 +375,6 @@ func (ib *incBuilder) closed() error {
 	}
 	_, err = ib.advance(ib.s.Incidents, in, incident.Progress{To: incident.Closed, Note: "監視期間中に再発はなく、事案を終結した。"})
 	return err
-}
-
-// planRoles are the roles that approve a 再発防止計画, in order, as the incident service reads them.
-func planRoles(p *policy.Compiled) []string {
-	if id := p.Incident.PlanApproval; id != "" {
-		for _, a := range p.Approvals {
-			if a.ID == id {
-				var roles []string
-				for _, st := range a.Steps {
-					roles = append(roles, st.Role)
-				}
-				return roles
-			}
-		}
-	}
-	if r := p.Incident.PlanApprovedBy; r != "" {
-		return []string{r}
-	}
-	return []string{"ciso"}
 }
 
 // restricted is an insider case: seen only by its reporter, its handlers and the

@@ -31,9 +31,9 @@ func TestSignedInActorsCarryThePacksMarks(t *testing.T) {
 					if !ok {
 						t.Fatalf("%s: %s holds %s, which the pack has not", packID, u.Login, g.RoleID)
 					}
-					if g.Security != r.Security || g.AllStaff != r.AllStaff {
-						t.Errorf("%s: %s's grant of %s has security=%v all_staff=%v, the pack says %v, %v",
-							packID, u.Login, g.RoleID, g.Security, g.AllStaff, r.Security, r.AllStaff)
+					if g.Security != r.Security || g.AllStaff != r.AllStaff || g.Auditor != r.Auditor {
+						t.Errorf("%s: %s's grant of %s has security=%v all_staff=%v auditor=%v, the pack says %v, %v, %v",
+							packID, u.Login, g.RoleID, g.Security, g.AllStaff, g.Auditor, r.Security, r.AllStaff, r.Auditor)
 					}
 					if g.Security {
 						security++

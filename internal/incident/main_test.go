@@ -118,7 +118,7 @@ func (e *env) actor(a access.Actor) access.Actor {
 		e.t.Fatal(err)
 	}
 	for i := range g {
-		g[i].Security, g[i].AllStaff = marks[g[i].RoleID].Security, marks[g[i].RoleID].AllStaff
+		g[i] = g[i].Marked(marks[g[i].RoleID])
 	}
 	a.Roles = g
 	return a

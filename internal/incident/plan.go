@@ -13,29 +13,10 @@ import (
 // The 再発防止計画 is drafted by a handler, approved step by step by the roles the pack names and
 // announced to staff with a summary of the incident (上毛町 緊急時対応計画 5(1)(2)). The steps are
 // those of the pack's approval kind for it (plan_approval: 上毛町 recurrence_plan → CISO; 安平町
-// recurrence_prevention → 情報ネットワーク管理者, then 最高情報統括責任者), else plan_approved_by,
-// else the CISO. The approval is recorded here, in the incident's transaction, rather than filed
-// as a request: a request is submitted in a transaction of its own, and the plan, its approvals
-// and the incident must change together. Each approval is audited and on the timeline.
-
-// planSteps returns the roles that approve a plan, in order, and the article they rest on.
-func planSteps(p *policy.Compiled) ([]string, string) {
-	if id := p.Incident.PlanApproval; id != "" {
-		for _, a := range p.Approvals {
-			if a.ID == id {
-				var roles []string
-				for _, st := range a.Steps {
-					roles = append(roles, st.Role)
-				}
-				return roles, a.Cite.Article
-			}
-		}
-	}
-	if r := p.Incident.PlanApprovedBy; r != "" {
-		return []string{r}, p.Incident.Cite.Article
-	}
-	return []string{"ciso"}, p.Incident.Cite.Article
-}
+// recurrence_prevention → 情報ネットワーク管理者, then 最高情報統括責任者), else plan_approved_by
+// (policy.Pack.PlanApprovers; a pack names one or the other). The approval is recorded here, in
+// the incident's transaction, rather than filed as a request: a request is submitted in a
+// transaction of its own, and the plan, its approvals and the incident must change together. Each approval is audited and on the timeline.
 
 // DraftPlan records (or redrafts) the plan; a redraft needs approving again.
 func (s *Service) DraftPlan(ctx context.Context, who access.Actor, id int64, version int, plan string) (Incident, error) {
@@ -51,7 +32,7 @@ func (s *Service) DraftPlan(ctx context.Context, who access.Actor, id int64, ver
 		if err := v.Err(); err != nil {
 			return Event{}, err
 		}
-		steps, cite := planSteps(p)
+		steps, cite := p.PlanApprovers()
 		in.Plan = &Plan{Text: plan, DraftedBy: who.StaffID, DraftedAt: now, Steps: steps, Approvals: []Approval{}, Cite: cite}
 		return Event{Kind: "plan_drafted", At: now, Text: plan}, s.tellPlan(ctx, tx, p, *in, now)
 	})

@@ -86,7 +86,7 @@ func newFixtureOf(t testing.TB, s *app.Services, packID string) *fixture {
 	f.colleague = actor(102, f.colStaff, f.soumu, "佐藤 花子")
 	f.outsider = actor(103, f.zeimuStaff, f.zeimu, "鈴木 一郎")
 	f.auditor = actor(104, 0, f.soumu, "監査 人")
-	f.auditor.Roles = []access.Grant{{RoleID: "audit_lead", Scope: "organization"}}
+	f.auditor.Roles = []access.Grant{{RoleID: "audit_lead", Scope: "organization", Auditor: true}}
 	err = db.SQL.QueryRowContext(ctx, `INSERT INTO assets (org_id, number, name, kind, department_id, created_at, updated_at)
 		VALUES ($1, 'SV-001', '基幹系サーバ', 'server', $2, $3, $3) RETURNING id`, o.ID, f.soumu, now).Scan(&f.asset)
 	if err != nil {

@@ -180,13 +180,18 @@ func (s *Service) RoleMarks(ctx context.Context, orgID int64) (map[string]access
 	if err != nil {
 		return nil, err
 	}
+	return MarksOf(p), nil
+}
+
+// MarksOf returns what a pack says of each of its roles, for the roles it marks.
+func MarksOf(p *policy.Compiled) map[string]access.RoleMarks {
 	out := make(map[string]access.RoleMarks, len(p.Roles))
 	for _, r := range p.Roles {
-		if r.Security || r.AllStaff {
-			out[r.ID] = access.RoleMarks{Security: r.Security, AllStaff: r.AllStaff}
+		if r.Security || r.AllStaff || r.Auditor {
+			out[r.ID] = access.RoleMarks{Security: r.Security, AllStaff: r.AllStaff, Auditor: r.Auditor}
 		}
 	}
-	return out, nil
+	return out
 }
 
 func (s *Service) RoleScope(ctx context.Context, orgID int64, id string) (string, bool, error) {

@@ -173,6 +173,7 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 	}
 
 	c.incident()
+	c.marks()
 
 	seen = map[string]bool{}
 	for i, r := range p.Rules {

@@ -70,7 +70,11 @@ type Role struct {
 	// AllStaff marks the role every member of staff holds (職員等): its duties bind everyone,
 	// and holding it grants nothing beyond one's own department.
 	AllStaff bool `yaml:"all_staff,omitempty" json:"all_staff,omitempty"`
-	Cite     Cite `yaml:"cite" json:"cite"`
+	// Auditor marks a role that carries out the 情報セキュリティ監査 (監査統括責任者, 監査員班 …):
+	// its holders read the organisation's audit log and see what an auditor must see of the
+	// register, the requests, the logbooks and the incidents.
+	Auditor bool `yaml:"auditor,omitempty" json:"auditor,omitempty"`
+	Cite    Cite `yaml:"cite" json:"cite"`
 }
 
 // Duty is one thing a role must do.
@@ -163,10 +167,30 @@ type Approval struct {
 	// approval (例外措置の期間); 0 leaves the program's default (compliance.DefaultExceptionDays).
 	// The shipped sources state no period, so a pack sets it where its own rules do.
 	MaxDays int `yaml:"max_days,omitempty" json:"max_days,omitempty"`
+	// Exception marks the kind that requests an exception (例外措置): once approved, the request
+	// enters the exception register and suppresses the findings it names until it expires. Its
+	// form has the fields the register reads (ExceptionFields). A pack has at most one.
+	Exception bool `yaml:"exception,omitempty" json:"exception,omitempty"`
 	// NotifyAfter are reports made once the request is approved (安平町 様式第1号: the approver
 	// reports the permission to 情報ネットワーク管理者).
 	NotifyAfter []Notice `yaml:"notify_after,omitempty" json:"notify_after,omitempty"`
 	Cite        Cite     `yaml:"cite" json:"cite"`
+}
+
+// The fields of an exception kind's form that the exception register reads, by id and type: the
+// rules and the assets it covers and the last day it holds. The provision, the measure and the
+// reason keep the ids each source gives them.
+const (
+	ExceptionRules   = "rules"      // type rule: the pack's rule ids
+	ExceptionAssets  = "assets"     // type assets: 管理番号 of the assets
+	ExceptionExpires = "expires_on" // type date: the last day the exception holds (JST)
+)
+
+// ExceptionFields are the fields an exception kind must have, with their types.
+var ExceptionFields = []Field{
+	{ID: ExceptionRules, Type: "rule"},
+	{ID: ExceptionAssets, Type: "assets"},
+	{ID: ExceptionExpires, Type: "date"},
 }
 
 // Effects an approval may have on its subject asset.
@@ -249,7 +273,7 @@ type Incident struct {
 	// Without them, the holders of the pack's organisation-wide security roles.
 	MemberReportsTo []string `yaml:"member_reports_to,omitempty" json:"member_reports_to,omitempty"`
 	// PlanApproval is the approval kind whose steps approve a 再発防止計画 (上毛町
-	// recurrence_plan); without it PlanApprovedBy, or the CISO, approves it.
+	// recurrence_plan); without it PlanApprovedBy approves it. A pack names one or the other.
 	PlanApproval   string `yaml:"plan_approval,omitempty" json:"plan_approval,omitempty"`
 	PlanApprovedBy string `yaml:"plan_approved_by,omitempty" json:"plan_approved_by,omitempty"` // role id
 	Cite           Cite   `yaml:"cite,omitempty" json:"cite,omitempty"`

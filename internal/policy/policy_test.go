@@ -83,6 +83,11 @@ func TestProblemsNameTheFileAndElement(t *testing.T) {
 		{"a period with unlock by an administrator", "unlock: admin", "unlock: admin\n  unlock_after_minutes: 30", "auth.unlock_after_minutes", "only for unlock: after"},
 		{"unlock without a citation", `unlock_cite: {article: "10", origin: setting}`, "", "auth.unlock.cite.article", "cite"},
 		{"unknown origin", `unlock_cite: {article: "10", origin: setting}`, `unlock_cite: {article: "10", origin: mamori}`, "auth.unlock.cite.origin", `"mamori"`},
+		{"exception kind without the expiry the register reads", "logbooks:\n", waiver("waiver", "rules: rule, assets: assets") + "logbooks:\n", "approvals[waiver].fields", `"expires_on" of type date`},
+		{"exception field of another type", "logbooks:\n", waiver("waiver", "rules: rule, assets: assets, expires_on: text") + "logbooks:\n", "approvals[waiver].fields", `"expires_on" of an exception kind must be of type date`},
+		{"two exception kinds", "logbooks:\n", waiver("waiver", exceptionFields) + waiver("waiver2", exceptionFields) + "logbooks:\n", "approvals[waiver2].exception", `"waiver" already does`},
+		{"audit role every member of staff holds", "    scope: department\n", "    scope: department\n    all_staff: true\n    auditor: true\n", "roles[manager].auditor", "audit role"},
+		{"nobody approves a recurrence plan", "  plan_approved_by: ciso\n", "", "incident.plan_approved_by", "plan_approval"},
 		{"step about the subject of a request without one", "subject: asset\n    when: \"asset.class.importance.rank >= 2\"\n    steps: [{role: manager, of: applicant_department}]", "subject: none\n    steps: [{role: manager, of: system}]", "approvals[take_out].steps[0].of", "asset subject"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -229,5 +234,64 @@ func TestLoginRulesOfAPack(t *testing.T) {
 	}
 	if !p.Auth.MFACite.Setting() {
 		t.Fatalf("auth = %+v", p.Auth)
+	}
+}
+
+// exceptionFields are the fields an exception kind needs, as "id: type" pairs for waiver.
+const exceptionFields = "rules: rule, assets: assets, expires_on: date"
+
+// waiver is an approval kind of town.yaml marked as requesting exceptions, with the fields
+// given as "id: type" pairs.
+func waiver(id, fields string) string {
+	var fs []string
+	for _, f := range strings.Split(fields, ", ") {
+		fid, typ, _ := strings.Cut(f, ": ")
+		fs = append(fs, "{id: "+fid+", name: "+fid+", type: "+typ+"}")
+	}
+	return "  - id: " + id + "\n    name: 例外措置\n    subject: none\n    exception: true\n    steps: [{role: ciso, of: organization}]\n" +
+		"    fields: [" + strings.Join(fs, ", ") + "]\n    cite: {article: \"6(2)\", quote: \"例外措置\"}\n"
+}
+
+func TestMarksTheProgramReliesOn(t *testing.T) {
+	town, err := os.ReadFile("testdata/good/town.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := loadOne(t, string(town))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := p.ExceptionKind(); ok {
+		t.Error("a pack without a marked kind has an exception kind")
+	}
+	for _, r := range p.Roles {
+		if r.Auditor {
+			t.Errorf("role %s is an audit role without the mark", r.ID)
+		}
+	}
+	if roles, _ := p.PlanApprovers(); !slices.Equal(roles, []string{"ciso"}) {
+		t.Errorf("plan approvers = %v, want the plan_approved_by role", roles)
+	}
+
+	y := strings.Replace(string(town), "logbooks:\n", waiver("waiver", exceptionFields)+"logbooks:\n", 1)
+	y = strings.Replace(y, "    held_by: 総務課長\n    scope: organization\n", "    held_by: 総務課長\n    scope: organization\n    auditor: true\n", 1)
+	y = strings.Replace(y, "  plan_approved_by: ciso\n", "  plan_approval: take_out\n", 1)
+	if p, err = loadOne(t, y); err != nil {
+		t.Fatal(err)
+	}
+	if a, ok := p.ExceptionKind(); !ok || a.ID != "waiver" || a.Mark() != MarkException {
+		t.Errorf("exception kind = %+v, %v", a, ok)
+	}
+	if a, _ := p.Approval("take_out"); a.Mark() != "" {
+		t.Errorf("take_out is marked %q", a.Mark())
+	}
+	if r, _ := p.Role("chief"); !r.Auditor {
+		t.Error("chief lost its auditor mark")
+	}
+	if r, _ := p.Role("ciso"); r.Auditor {
+		t.Error("ciso gained an auditor mark")
+	}
+	if roles, cite := p.PlanApprovers(); !slices.Equal(roles, []string{"manager"}) || cite != "6(1)" {
+		t.Errorf("plan approvers = %v (%s), want the steps of take_out", roles, cite)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"mamori/internal/access"
 	"mamori/internal/asset"
 	"mamori/internal/auditlog"
+	"mamori/internal/orgpolicy"
 	"mamori/internal/request"
 	"mamori/internal/store"
 	"mamori/internal/store/storetest"
@@ -20,12 +21,9 @@ var canaries = []string{"極秘端末", "地下金庫", "秘密のメモ", "SYS-
 
 // marked gives an actor's grants the marks the pack gives their roles, as signing in does.
 func (e *env) marked(a access.Actor) access.Actor {
-	roles := make([]access.Grant, len(a.Roles))
+	marks, roles := orgpolicy.MarksOf(e.p), make([]access.Grant, len(a.Roles))
 	for i, g := range a.Roles {
-		if r, ok := e.p.Role(g.RoleID); ok {
-			g.Security, g.AllStaff = r.Security, r.AllStaff
-		}
-		roles[i] = g
+		roles[i] = g.Marked(marks[g.RoleID])
 	}
 	a.Roles = roles
 	return a

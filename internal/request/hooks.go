@@ -14,7 +14,8 @@ import (
 // transaction of the act: Check looks at a request being filed (its fields already checked
 // against the form) and refuses it with an error naming the field; Approved acts on a request
 // the moment it is fully approved — a refusal there rolls the decision back. Either may be nil.
-// The compliance service observes the exception kind (例外措置) this way.
+// The compliance service observes the exception kind (例外措置) this way. Hooks are set by the
+// mark a pack gives a kind (policy.Approval.Mark), never by its id, which is each pack's own.
 type Hook struct {
 	Check    func(ctx context.Context, tx *sql.Tx, p *policy.Compiled, who access.Actor, r Request, now time.Time) error
 	Approved func(ctx context.Context, tx *sql.Tx, p *policy.Compiled, who access.Actor, r Request, now time.Time) error
@@ -25,23 +26,29 @@ var (
 	hooks   = map[string]Hook{}
 )
 
-// Observe sets the hook of an approval kind (by its id in the packs). A hook is code of
-// Mamori's, the same for every organisation and service, so setting it again replaces it.
-func Observe(kind string, h Hook) {
+// Observe sets the hook of the approval kinds a pack marks with mark (policy.MarkException). A
+// hook is code of Mamori's, the same for every organisation and service, so setting it again
+// replaces it.
+func Observe(mark string, h Hook) {
 	hooksMu.Lock()
 	defer hooksMu.Unlock()
-	hooks[kind] = h
+	hooks[mark] = h
 }
 
-func hookOf(kind string) Hook {
+// hookOf returns the hook of the pack's kind, by the kind's mark; none for an unmarked kind.
+func hookOf(p *policy.Compiled, kind string) Hook {
+	a, ok := p.Approval(kind)
+	if !ok || a.Mark() == "" {
+		return Hook{}
+	}
 	hooksMu.RLock()
 	defer hooksMu.RUnlock()
-	return hooks[kind]
+	return hooks[a.Mark()]
 }
 
 // checkHook runs the kind's Check on a request being filed.
 func checkHook(ctx context.Context, tx *sql.Tx, p *policy.Compiled, who access.Actor, r Request, now time.Time) error {
-	if h := hookOf(r.Kind); h.Check != nil {
+	if h := hookOf(p, r.Kind); h.Check != nil {
 		return h.Check(ctx, tx, p, who, r, now)
 	}
 	return nil
@@ -49,7 +56,7 @@ func checkHook(ctx context.Context, tx *sql.Tx, p *policy.Compiled, who access.A
 
 // approvedHook runs the kind's Approved once a decision has left the request approved.
 func approvedHook(ctx context.Context, tx *sql.Tx, p *policy.Compiled, who access.Actor, r Request, now time.Time) error {
-	if h := hookOf(r.Kind); h.Approved != nil && r.State == Approved {
+	if h := hookOf(p, r.Kind); h.Approved != nil && r.State == Approved {
 		return h.Approved(ctx, tx, p, who, r, now)
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"mamori/internal/access"
+	"mamori/internal/orgpolicy"
 	"mamori/internal/request"
 	"mamori/internal/store"
 )
@@ -62,10 +63,9 @@ func BenchmarkListReach(b *testing.B) {
 		// The readers are staff of department B: the asset is not their department's.
 		mark := func(a access.Actor) access.Actor {
 			a.DepartmentID = e.deptB
+			marks := orgpolicy.MarksOf(e.p)
 			for i, g := range a.Roles {
-				if r, ok := e.p.Role(g.RoleID); ok {
-					a.Roles[i].Security = r.Security
-				}
+				a.Roles[i] = g.Marked(marks[g.RoleID])
 			}
 			return a
 		}

@@ -26,6 +26,12 @@ func lastID(t *testing.T, body, prefix string) string {
 	return ms[len(ms)-1][1]
 }
 
+// auditorPack is an organisation's own pack that marks its role auditor as an audit role, and
+// says nothing else that changes how its users sign in.
+const auditorPack = "id: kansa\nname: 監査の役割のみ\norganization: テスト町\nkind: municipality\nversion: \"1\"\nbasis: テスト\n" +
+	"roles:\n  - {id: auditor, name: 監査統括責任者, held_by: 町長, scope: organization, auditor: true, cite: {article: \"9(1)\"}}\n" +
+	"incident:\n  plan_approved_by: auditor\n"
+
 func TestAdministration(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
@@ -133,6 +139,9 @@ func TestAdministration(t *testing.T) {
 		t.Run("an auditor reads the audit log", func(t *testing.T) {
 			id, _ := strconv.ParseInt(staffID, 10, 64)
 			o, _ := f.s.Org.First(context.Background())
+			if _, err := f.s.Policy.Load(context.Background(), access.System(o.ID, "test"), "kansa.yaml", []byte(auditorPack)); err != nil {
+				t.Fatal(err)
+			}
 			if _, err := f.s.Org.AssignRole(context.Background(), access.System(o.ID, "test"), orgRole("auditor", id)); err != nil {
 				t.Fatal(err)
 			}

@@ -69,9 +69,10 @@ type assetDetailData struct {
 	AuditLink   bool
 	History     []historyRow
 	// Findings are the asset's open findings, their values withheld when the asset is
-	// restricted; Exceptions: the pack requests exceptions (例外措置) through the engine.
-	Findings   []compliance.Shown
-	Exceptions bool
+	// restricted; ExceptionKind: the pack's kind that requests exceptions (例外措置), empty
+	// when it has none or the asset is restricted.
+	Findings      []compliance.Shown
+	ExceptionKind string
 }
 
 const assetHistoryLimit = 50
@@ -136,7 +137,9 @@ func (w *Server) assetDetail(rw http.ResponseWriter, r *http.Request) error {
 	if d.Findings, err = w.assetFindings(r, a); err != nil {
 		return err
 	}
-	d.Exceptions = hasExceptionKind(pack) && !a.Restricted
+	if !a.Restricted {
+		d.ExceptionKind = exceptionKind(pack)
+	}
 	p.Data = d
 	w.render(rw, r, http.StatusOK, "asset_detail", p)
 	return nil

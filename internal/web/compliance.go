@@ -20,7 +20,8 @@ type complianceData struct {
 	SeesAll     bool
 	CanSweep    bool
 	ShowBroken  bool
-	Exceptions  bool // the pack has an exception kind
+	// ExceptionKind is the id of the pack's exception kind (例外措置); empty when it has none.
+	ExceptionKind string
 }
 
 func (w *Server) complianceOverview(rw http.ResponseWriter, r *http.Request) error {
@@ -53,7 +54,7 @@ func (w *Server) complianceOverview(rw http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	d.Exceptions = hasExceptionKind(pack)
+	d.ExceptionKind = exceptionKind(pack)
 	p.Data = d
 	w.render(rw, r, http.StatusOK, "compliance", p)
 	return nil
@@ -123,15 +124,12 @@ func chartOf(trend []compliance.TrendPoint) trendChart {
 	return c
 }
 
-// hasExceptionKind reports whether the pack requests exceptions through the request engine.
-func hasExceptionKind(pack *policy.Compiled) bool {
+// exceptionKind returns the id of the kind the pack marks as requesting exceptions through the
+// request engine; empty when it has none.
+func exceptionKind(pack *policy.Compiled) string {
 	if pack == nil {
-		return false
+		return ""
 	}
-	for _, a := range pack.Approvals {
-		if a.ID == compliance.ExceptionKind {
-			return true
-		}
-	}
-	return false
+	a, _ := pack.ExceptionKind()
+	return a.ID
 }

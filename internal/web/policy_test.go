@@ -42,6 +42,16 @@ func TestPolicyAndRoles(t *testing.T) {
 				"<br>及び 統括情報セキュリティ責任者", "<br>及び ネットワーク管理者", "事後報告は1日以内", ">持ち出し</span>", ">廃棄</span>")
 			expect(t, b.get("/audit?action=policy.bind"), http.StatusOK, "ポリシーパックの適用", "全1件")
 		})
+		t.Run("the page shows what the pack marks its roles and kinds as", func(t *testing.T) {
+			r := b.get("/policy")
+			auditor := `<span class="muted mono">chief_auditor</span> <span class="status status--neutral">監査の役割（監査ログを閲覧）</span>`
+			expect(t, r, http.StatusOK, auditor, `<span class="muted mono">ciso</span> <span class="status status--neutral">情報セキュリティの役割</span>`,
+				`<span class="muted mono">staff</span> <span class="status status--neutral">全職員の役割</span>`,
+				`例外措置 <span class="status status--neutral">例外措置（承認で例外措置の記録に登録）</span>`)
+			if n := strings.Count(r.body, "監査の役割（監査ログを閲覧）"); n != 1 {
+				t.Errorf("%d roles shown as audit roles, want 上毛町's one", n)
+			}
+		})
 		t.Run("an invalid pack is refused with its problems and changes nothing", func(t *testing.T) {
 			bad := []byte("id: mine\nname: x\norganization: テスト町\nkind: municipality\nversion: \"1\"\nextends: koge\nrules:\n  - {id: r, on: asset, require: \"asset.nothing == 1\", severity: high, title: t, cite: {article: \"1\"}}\n")
 			r := b.upload("/policy/load", "pack", "mine.yaml", bad)
