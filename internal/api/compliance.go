@@ -38,16 +38,10 @@ func (a *api) listFindings(w http.ResponseWriter, r *http.Request) error {
 	if f.State == "" {
 		f.State = "open"
 	}
-	if !slices.Contains(compliance.States, f.State) {
-		return apperr.InvalidField("state", "error.invalid")
-	}
-	if f.MinSeverity != "" && !slices.Contains(compliance.Severities, f.MinSeverity) {
-		return apperr.InvalidField("severity", "error.invalid")
-	}
 	if f.DepartmentID, err = queryID(r, "department_id"); err != nil {
 		return err
 	}
-	list, total, err := a.s.Compliance.FindingsInState(r.Context(), actor(r), f)
+	list, total, err := a.s.Compliance.Findings(r.Context(), actor(r), f)
 	if err != nil {
 		return err
 	}

@@ -207,6 +207,8 @@ var operations = map[string]operation{
 			{"kind", "string", "Approval kind id of the pack"},
 			{"mine", "boolean", "Only the token holder's own requests"},
 			{"department_id", "integer", "The applicant's department"},
+			{"from", "string", "Filed on or after this day (JST, YYYY-MM-DD)"},
+			{"to", "string", "Filed on or before this day (JST, YYYY-MM-DD)"},
 		},
 		status: 200, result: "Request", list: true},
 	"POST /api/v1/requests": {id: "createRequest", summary: "File a request of a kind of the pack, with its subject assets and form",

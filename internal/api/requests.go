@@ -32,7 +32,7 @@ var requestStates = []string{request.Pending, request.SentBack, request.Approved
 	request.TakenOut, request.Lent, request.Returned, request.Disposed}
 
 // listRequests lists the requests the caller may see, newest first: state, kind, mine=true,
-// department_id (the applicant's).
+// department_id (the applicant's), from and to (the days they were filed on).
 func (a *api) listRequests(w http.ResponseWriter, r *http.Request) error {
 	p, err := pageOf(r)
 	if err != nil {
@@ -43,7 +43,8 @@ func (a *api) listRequests(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	f := request.Filter{State: q.Get("state"), Kind: q.Get("kind"), Mine: isTrue(q.Get("mine")), DepartmentID: dept, Limit: p.limit, Offset: p.offset}
+	f := request.Filter{State: q.Get("state"), Kind: q.Get("kind"), Mine: isTrue(q.Get("mine")), DepartmentID: dept,
+		Since: q.Get("from"), Until: q.Get("to"), Limit: p.limit, Offset: p.offset}
 	if f.State != "" && !slices.Contains(requestStates, f.State) {
 		return apperr.InvalidField("state", "error.invalid")
 	}

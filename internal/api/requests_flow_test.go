@@ -181,6 +181,7 @@ func TestRequestAPI(t *testing.T) {
 			}{
 				{"", clerk, 2}, {"?state=approved", clerk, 1}, {"?state=cancelled", clerk, 1}, {"?state=pending", clerk, 0},
 				{"?kind=send&mine=true", clerk, 2}, {"?kind=take_out", clerk, 0}, {"", zeimu, 0}, {"", kacho, 2}, {"?mine=true", kacho, 0},
+				{"?mine=true&from=2000-01-01", clerk, 2}, {"?mine=true&to=2000-01-01", clerk, 0},
 			} {
 				l := decodeAs[list[request.Request]](t, f.do("GET", "/api/v1/requests"+c.query, c.token, nil), http.StatusOK)
 				if l.Total != c.want || len(l.Items) != c.want {
@@ -190,6 +191,9 @@ func TestRequestAPI(t *testing.T) {
 			e := apiError(t, f.do("GET", "/api/v1/requests?state=done", clerk, nil), http.StatusUnprocessableEntity, "invalid")
 			if e.Field != "state" {
 				t.Fatalf("field %q", e.Field)
+			}
+			if e := apiError(t, f.do("GET", "/api/v1/requests?from=2026-13-40", clerk, nil), http.StatusUnprocessableEntity, "invalid"); e.Field != "from" {
+				t.Fatalf("a day that is not one: field %q", e.Field)
 			}
 		})
 

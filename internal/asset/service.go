@@ -55,7 +55,7 @@ func (s *Service) topLevels(ctx context.Context, orgID int64) (topLevels, error)
 // Create adds an asset to the register. Someone who may change no asset at all is refused
 // before their input is looked at.
 func (s *Service) Create(ctx context.Context, who access.Actor, in Input) (Asset, error) {
-	if r := reachOf(who); !r.writeAll && len(r.write) == 0 {
+	if !s.MayCreate(who) {
 		return Asset{}, apperr.New(apperr.Forbidden, "error.forbidden")
 	}
 	p, err := s.pack(ctx, who.OrgID)
@@ -280,6 +280,14 @@ func (s *Service) Get(ctx context.Context, who access.Actor, id int64) (Asset, e
 		return Asset{}, err
 	}
 	return r.shown(top, a), nil
+}
+
+// MayCreate reports whether the actor may register an asset in some department: the
+// department's or the organisation's security roles and platform administrators may. Create
+// refuses anyone else before reading what they sent.
+func (s *Service) MayCreate(who access.Actor) bool {
+	r := reachOf(who)
+	return r.writeAll || len(r.write) > 0
 }
 
 // CanRead reports whether the actor may read assets of the department.

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"mamori/internal/access"
 	"mamori/internal/apperr"
 	"mamori/internal/notify"
 )
@@ -114,3 +115,7 @@ func clip(s string, n int) string {
 	}
 	return string(r[:n])
 }
+
+// CanSeeBroken reports whether the actor is told of rules that cannot be evaluated, with the
+// error: the administrators, who correct the pack.
+func CanSeeBroken(who access.Actor) bool { return who.CanAdminister() }

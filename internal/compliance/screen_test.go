@@ -80,7 +80,7 @@ func TestServiceWithholdsFindings(t *testing.T) {
 				t.Errorf("%s reads the name", name)
 			}
 			for _, f := range []compliance.Filter{{RuleID: redundantRule}, {MinSeverity: rule.Severity}, {RuleID: redundantRule, State: "suppressed"}} {
-				list, total, err := e.s.Compliance.FindingsInState(ctx, who, f)
+				list, total, err := e.s.Compliance.Findings(ctx, who, f)
 				if err != nil {
 					t.Fatal(err)
 				}

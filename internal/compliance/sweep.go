@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"mamori/internal/access"
 	"mamori/internal/apperr"
 	"mamori/internal/asset"
 	"mamori/internal/policy"
@@ -372,4 +373,16 @@ func decodeAttrs(s string) map[string]any {
 		}
 	}
 	return out
+}
+
+// CanSweep reports whether the actor may start a full sweep at once: the platform
+// administrators, who keep the pack the rules come from.
+func CanSweep(who access.Actor) bool { return who.CanAdminister() }
+
+// RunFor sweeps the actor's organisation now, for one who may (CanSweep).
+func (s *Service) RunFor(ctx context.Context, who access.Actor) (Sweep, error) {
+	if !CanSweep(who) {
+		return Sweep{}, apperr.New(apperr.Forbidden, "error.forbidden")
+	}
+	return s.Run(ctx, who.OrgID)
 }

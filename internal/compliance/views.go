@@ -50,13 +50,17 @@ type FindingEvent struct {
 	At          time.Time `json:"at"`
 }
 
+// States a findings list is narrowed to: open (not covered by an exception), suppressed
+// (open, covered by an exception), closed, and all.
+var States = []string{"open", "suppressed", "closed", "all"}
+
 // Filter narrows a list of findings.
 type Filter struct {
 	DepartmentID int64
 	RuleID       string
 	MinSeverity  string // low, medium, high, critical: that severity and above
-	State        string // open (the default), closed, all
-	Suppressed   bool   // include open findings an exception covers
+	State        string // one of States; open when ""
+	Suppressed   bool   // with the state open: include the open findings an exception covers
 	Limit        int    // at most 500; 100 when 0
 	Offset       int
 }
@@ -81,9 +85,16 @@ func visibility(who access.Actor) (all bool, depts []int64) {
 	return false, depts
 }
 
+// SeesAll reports whether the actor sees every department's findings, the trend and the
+// committee's report.
+func SeesAll(who access.Actor) bool {
+	all, _ := visibility(who)
+	return all
+}
+
 // where builds the conditions of a findings query for the actor and filter; args start at $1.
 // A finding whose asset's details the actor may not see (sight) is never chosen by its rule or
-// its severity: being on such a list would tell what is withheld (web_access.go).
+// its severity: being on such a list would tell what is withheld (screen.go).
 func where(who access.Actor, f Filter, sight asset.Sight) (string, []any) {
 	conds := []string{"f.org_id = $1"}
 	args := []any{who.OrgID}
@@ -113,6 +124,8 @@ func where(who access.Actor, f Filter, sight asset.Sight) (string, []any) {
 	case "closed":
 		conds = append(conds, "f.closed_at IS NOT NULL")
 	case "all":
+	case "suppressed":
+		conds = append(conds, "f.closed_at IS NULL", "f.suppressed_by IS NOT NULL")
 	default:
 		conds = append(conds, "f.closed_at IS NULL")
 		if !f.Suppressed {
@@ -152,20 +165,25 @@ const findingColumns = `f.id, f.rule_id, f.severity, f.asset_id, f.asset_number,
 const findingFrom = ` FROM compliance_findings f LEFT JOIN departments d ON d.id = f.department_id `
 
 // Findings lists findings the actor may see, most severe and newest first, with the total;
-// those whose asset's details are not for the actor are withheld (web_access.go).
+// those whose asset's details are not for the actor are withheld (screen.go). A state or
+// severity the list does not know is refused, naming the field.
 func (s *Service) Findings(ctx context.Context, who access.Actor, f Filter) ([]Shown, int, error) {
+	var v apperr.Validation
+	if f.State != "" && !slices.Contains(States, f.State) {
+		v.Add("state", "error.invalid")
+	}
+	if f.MinSeverity != "" && !slices.Contains(Severities, f.MinSeverity) {
+		v.Add("severity", "error.invalid")
+	}
+	if err := v.Err(); err != nil {
+		return nil, 0, err
+	}
 	p, err := s.pack(ctx, who.OrgID)
 	if err != nil {
 		return nil, 0, err
 	}
-	return s.findings(ctx, who, p, f, "")
-}
-
-// findings lists the page of findings of the filter and more, an extra condition.
-func (s *Service) findings(ctx context.Context, who access.Actor, p *policy.Compiled, f Filter, more string) ([]Shown, int, error) {
 	sight := asset.SightOf(who, p)
 	cond, args := where(who, f, sight)
-	cond += more
 	var total int
 	if err := s.DB.SQL.QueryRowContext(ctx, `SELECT count(*) FROM compliance_findings f WHERE `+cond, args...).Scan(&total); err != nil {
 		return nil, 0, apperr.Wrap(err, "count findings")
@@ -187,7 +205,7 @@ func (s *Service) findings(ctx context.Context, who access.Actor, p *policy.Comp
 
 // AssetFindings lists every finding of one asset, open ones first, with their history: what
 // the asset page shows. Of an asset whose details are not for the actor, the findings are
-// withheld (web_access.go) and listed in the order of their numbers.
+// withheld (screen.go) and listed in the order of their numbers.
 func (s *Service) AssetFindings(ctx context.Context, who access.Actor, assetID int64) ([]Shown, error) {
 	var dept int64
 	err := s.DB.SQL.QueryRowContext(ctx, `SELECT COALESCE(department_id, 0) FROM assets WHERE id = $1 AND org_id = $2`, assetID, who.OrgID).Scan(&dept)

@@ -49,7 +49,7 @@ func TestDemoCompliance(t *testing.T) {
 				if near == 0 {
 					t.Fatalf("no exception ends within a week: %+v", list)
 				}
-				_, suppressed, err := s.Compliance.FindingsInState(ctx, sys, compliance.Filter{State: "suppressed", Limit: 1})
+				_, suppressed, err := s.Compliance.Findings(ctx, sys, compliance.Filter{State: "suppressed", Limit: 1})
 				if err != nil || suppressed == 0 {
 					t.Fatalf("suppressed findings %d, %v", suppressed, err)
 				}

@@ -51,6 +51,11 @@ type HolderLine struct {
 	Warning    string `json:"warning,omitempty"` // no_number
 }
 
+// MaySeeContacts reports whether the actor may read the 緊急連絡網 (contacts.go).
+func MaySeeContacts(who access.Actor) bool {
+	return who.IsSystem() || who.PlatformAdmin || holdsAnyRole(who)
+}
+
 // Contacts returns the 緊急連絡網.
 func (s *Service) Contacts(ctx context.Context, who access.Actor) (ContactList, error) {
 	var out ContactList

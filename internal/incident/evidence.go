@@ -186,8 +186,8 @@ func (s *Service) AddEvidence(ctx context.Context, who access.Actor, id int64, e
 		if err != nil {
 			return err
 		}
-		if st < reporter {
-			return apperr.New(apperr.Forbidden, "incident.error.not_handler")
+		if err := mayNote(st); err != nil {
+			return err
 		}
 		var v apperr.Validation
 		e.CollectedAt = checkAt(&v, "collected_at", e.CollectedAt, in.DetectedAt, now)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"mamori/internal/access"
 	"mamori/internal/apperr"
 	"mamori/internal/policy"
 )
@@ -90,4 +91,37 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// Told is a first recipient of a report and the staff behind it, who were told of it.
+type Told struct {
+	Contact string   `json:"contact"`
+	Names   []string `json:"names"`
+}
+
+// ToldOf returns who a report went to: the pack's first recipients over the incident and their
+// holders today, as Report told them (recipientHolders).
+func (s *Service) ToldOf(ctx context.Context, who access.Actor, id int64) ([]Told, error) {
+	in, p, _, err := s.place(ctx, s.DB.SQL, who, id)
+	if err != nil {
+		return nil, err
+	}
+	var out []Told
+	for _, c := range p.Incident.Recipients() {
+		pc, _ := p.Contact(c)
+		t := Told{Contact: pc.Name, Names: []string{}}
+		ids, err := contactHolders(ctx, s.DB.SQL, p, in, c, day(s.now()))
+		if err != nil {
+			return nil, err
+		}
+		for _, sid := range ids {
+			var name string
+			if err := s.DB.SQL.QueryRowContext(ctx, `SELECT name FROM staff WHERE id = $1 AND org_id = $2`, sid, in.OrgID).Scan(&name); err != nil {
+				return nil, apperr.Wrap(err, "staff")
+			}
+			t.Names = append(t.Names, name)
+		}
+		out = append(out, t)
+	}
+	return out, nil
 }

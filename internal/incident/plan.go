@@ -39,15 +39,12 @@ func (s *Service) DraftPlan(ctx context.Context, who access.Actor, id int64, ver
 }
 
 // ApprovePlan approves the plan's next step; only a holder of that step's role approves it, and
-// not the one who drafted it.
+// not the one who drafted it (mayApprovePlan).
 func (s *Service) ApprovePlan(ctx context.Context, who access.Actor, id int64, version int, comment string) (Incident, error) {
 	return s.act(ctx, who, id, version, "plan_approve", func(tx *sql.Tx, in *Incident, p *policy.Compiled, now time.Time) (Event, error) {
-		if in.Plan == nil || in.Plan.Approved() {
-			return Event{}, apperr.InvalidField("plan", "incident.error.no_plan")
-		}
-		role := in.Plan.Steps[len(in.Plan.Approvals)]
-		if !who.IsSystem() && (!holdsRole(p, who, role, *in) || who.StaffID == in.Plan.DraftedBy) {
-			return Event{}, forbidden("plan", "incident.error.not_approver", p.RoleName(role))
+		role, err := mayApprovePlan(p, who, *in)
+		if err != nil {
+			return Event{}, err
 		}
 		var v apperr.Validation
 		checkText(&v, "comment", &comment, maxText, false)
@@ -64,12 +61,8 @@ func (s *Service) ApprovePlan(ctx context.Context, who access.Actor, id int64, v
 // CISO) announces it.
 func (s *Service) AnnouncePlan(ctx context.Context, who access.Actor, id int64, version int, summary string) (Incident, error) {
 	return s.act(ctx, who, id, version, "plan_announce", func(tx *sql.Tx, in *Incident, p *policy.Compiled, now time.Time) (Event, error) {
-		if !in.Plan.Approved() || in.Plan.AnnouncedAt != nil {
-			return Event{}, apperr.InvalidField("plan", "incident.error.plan_not_approved")
-		}
-		last := in.Plan.Steps[len(in.Plan.Steps)-1]
-		if !who.IsSystem() && !holdsRole(p, who, last, *in) {
-			return Event{}, forbidden("plan", "incident.error.not_approver", p.RoleName(last))
+		if err := mayAnnounce(p, who, *in); err != nil {
+			return Event{}, err
 		}
 		var v apperr.Validation
 		checkText(&v, "summary", &summary, maxText, true)

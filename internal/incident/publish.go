@@ -22,16 +22,12 @@ type PublicationInput struct {
 }
 
 // DecidePublication records the decision, made by the holder of the pack's deciding role
-// (Publication.DecidedBy) or else of an organisation-wide security role. It may be decided again
+// (Publication.DecidedBy) or else of an organisation-wide security role (mayPublish). It may be decided again
 // (not to publish, then to publish); each decision stays on the timeline.
 func (s *Service) DecidePublication(ctx context.Context, who access.Actor, id int64, in PublicationInput) (Incident, error) {
 	return s.act(ctx, who, id, in.Version, "publication", func(tx *sql.Tx, inc *Incident, p *policy.Compiled, now time.Time) (Event, error) {
-		decider := ""
-		if p.Incident.Publication != nil {
-			decider = p.Incident.Publication.DecidedBy
-		}
-		if !who.IsSystem() && !(decider != "" && holdsRole(p, who, decider, *inc)) && !(decider == "" && orgSecurity(p, who)) {
-			return Event{}, forbidden("publish", "incident.error.not_publisher")
+		if err := mayPublish(p, who, *inc); err != nil {
+			return Event{}, err
 		}
 		var v apperr.Validation
 		checkText(&v, "reason", &in.Reason, maxText, true)
@@ -46,9 +42,6 @@ func (s *Service) DecidePublication(ctx context.Context, who access.Actor, id in
 		}
 		if in.Via == "" && p.Incident.Publication != nil && in.Publish {
 			in.Via = p.Incident.Publication.Via
-		}
-		if inc.State == Reported || inc.State == NotIncident {
-			v.Add("state", "incident.error.state", inc.State)
 		}
 		inc.Publication = &Publication{Publish: in.Publish, Reason: in.Reason, Via: in.Via, DecidedBy: who.StaffID, DecidedAt: now,
 			PublishedAt: in.PublishedAt, Content: in.Content}

@@ -179,10 +179,7 @@ func (s *Service) mustHandle(ctx context.Context, q querier, who access.Actor, i
 	if err != nil {
 		return in, p, err
 	}
-	if st != handler {
-		return in, p, apperr.New(apperr.Forbidden, "incident.error.not_handler")
-	}
-	return in, p, nil
+	return in, p, mayRespond(st)
 }
 
 func handlers(ctx context.Context, q querier, id int64) ([]int64, error) {

@@ -74,8 +74,8 @@ func (s *Service) TakeMeasure(ctx context.Context, who access.Actor, id int64, m
 		if pm == nil {
 			return apperr.InvalidField("measure", "incident.error.measure", m.Measure)
 		}
-		if pm.DecidedBy != "" && !who.IsSystem() && !holdsRole(p, who, pm.DecidedBy, in) {
-			return forbidden("measure", "incident.error.not_decider", pm.Name, p.RoleName(pm.DecidedBy))
+		if err := mayMeasure(p, who, in, *pm); err != nil {
+			return err
 		}
 		var v apperr.Validation
 		at := checkAt(&v, "at", m.At, in.DetectedAt, now)
@@ -115,8 +115,8 @@ func (s *Service) AddNote(ctx context.Context, who access.Actor, id int64, at ti
 		if err != nil {
 			return err
 		}
-		if st < reporter {
-			return apperr.New(apperr.Forbidden, "incident.error.not_handler")
+		if err := mayNote(st); err != nil {
+			return err
 		}
 		var v apperr.Validation
 		at = checkAt(&v, "at", at, in.DetectedAt, now)
@@ -206,8 +206,8 @@ func (s *Service) AddHandler(ctx context.Context, who access.Actor, id, staffID 
 		if err != nil {
 			return err
 		}
-		if !who.IsSystem() && !orgSecurity(p, who) && (in.Restricted || !firstRecipient(p, who, in)) {
-			return forbidden("staff_id", "incident.error.not_recipient")
+		if err := mayAddHandler(p, who, in); err != nil {
+			return err
 		}
 		if ok, err := staffIn(ctx, tx, in.OrgID, staffID); err != nil {
 			return err

@@ -53,7 +53,7 @@ func (s *Service) settle(ctx context.Context, who access.Actor, id, nid int64, s
 			return err
 		}
 		if st < reporter {
-			return forbidden("notification", "incident.error.not_handler")
+			return forbidden("notification", "incident.error.not_handler") // not told which lines there are
 		}
 		var n *Notification
 		for i := range in.Checklist {
@@ -64,12 +64,8 @@ func (s *Service) settle(ctx context.Context, who access.Actor, id, nid int64, s
 		if n == nil {
 			return apperr.New(apperr.NotFound, "error.not_found")
 		}
-		if !mayTell(p, who, in, n.From) {
-			from, _ := p.Contact(n.From)
-			return forbidden("notification", "incident.error.not_teller", from.Name)
-		}
-		if n.State != "open" {
-			return apperr.InvalidField("notification", "incident.error.settled")
+		if err := mayTick(p, who, in, st, *n); err != nil {
+			return err
 		}
 		var v apperr.Validation
 		at := now

@@ -37,11 +37,8 @@ func (s *Service) Triage(ctx context.Context, who access.Actor, id int64, t Tria
 		if err != nil {
 			return err
 		}
-		if !who.IsSystem() && !firstRecipient(p, who, in) && !orgSecurity(p, who) {
-			return forbidden("triage", "incident.error.not_recipient")
-		}
-		if in.State != Reported {
-			return apperr.InvalidField("state", "incident.error.state", in.State)
+		if err := mayTriage(p, who, in); err != nil {
+			return err
 		}
 		before := in
 		var v apperr.Validation

@@ -60,34 +60,25 @@ func (s *Service) ReportUpward(ctx context.Context, who access.Actor, id int64, 
 		if err != nil {
 			return err
 		}
-		if !who.IsSystem() && !orgSecurity(p, who) {
-			return forbidden("upward", "incident.error.not_security")
+		parent, err := parentOf(ctx, tx, in.OrgID)
+		if err != nil {
+			return err
+		}
+		if err := mayReportUpward(p, who, in, parent != 0); err != nil {
+			return err
 		}
 		var v apperr.Validation
 		checkText(&v, "note", &note, maxText, false)
-		if in.UpwardOrgID != 0 {
-			v.Add("upward", "incident.error.already_upward")
-		}
-		if in.State == Reported || in.State == NotIncident {
-			v.Add("state", "incident.error.state", in.State)
-		}
 		if err := v.Err(); err != nil {
 			return err
 		}
-		var parent sql.NullInt64
-		if err := tx.QueryRowContext(ctx, `SELECT parent_id FROM organizations WHERE id = $1`, in.OrgID).Scan(&parent); err != nil {
-			return apperr.Wrap(err, "parent organisation")
-		}
-		if !parent.Valid {
-			return apperr.InvalidField("upward", "incident.error.no_parent")
-		}
 		before := in
-		in.UpwardOrgID, in.UpwardAt = parent.Int64, &now
+		in.UpwardOrgID, in.UpwardAt = parent, &now
 		if err := save(ctx, tx, &in, version, now); err != nil {
 			return err
 		}
 		if _, err := addEvent(ctx, tx, in, who.OrgID, who.StaffID, actorName(who), Event{Kind: "upward", At: now, RecordedAt: now, Text: note,
-			Data: map[string]any{"parent_org_id": parent.Int64}}); err != nil {
+			Data: map[string]any{"parent_org_id": parent}}); err != nil {
 			return err
 		}
 		if _, err := auditlog.Append(ctx, tx, who, now, auditlog.Event{Entity: "incident", EntityID: in.ID, Action: "incident.upward", Before: before, After: in}); err != nil {

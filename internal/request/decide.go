@@ -8,7 +8,6 @@ import (
 	"mamori/internal/access"
 	"mamori/internal/apperr"
 	"mamori/internal/auditlog"
-	"mamori/internal/policy"
 )
 
 // Decision is an approver's decision on the current step of a request.
@@ -20,9 +19,9 @@ type Decision struct {
 	Version int `json:"version"`
 }
 
-// Decide records a decision on the current step. The actor must hold (or act for) a role the
-// step waits for, must not be the applicant unless the kind allows it, and must not have
-// decided this step already; rejecting and sending back need a comment. Of two approvers
+// Decide records a decision on the current step, for one who may (mayDecide: an actor who
+// holds or acts for a role the step waits for, not its applicant unless the kind allows it,
+// who has not decided the step already); rejecting and sending back need a comment. Of two approvers
 // deciding at once one wins and the other gets a conflict.
 func (s *Service) Decide(ctx context.Context, who access.Actor, id int64, d Decision) (Request, error) {
 	var v apperr.Validation
@@ -51,25 +50,18 @@ func (s *Service) Decide(ctx context.Context, who access.Actor, id int64, d Deci
 	if d.Version != 0 && d.Version != r.Version {
 		return Request{}, apperr.New(apperr.Conflict, "request.error.conflict")
 	}
-	if r.State != Pending {
-		return Request{}, apperr.InvalidField("state", "request.error.not_pending", r.State)
-	}
-	key, capacity, err := s.decider(ctx, p, who, r, "decide")
+	keys, err := s.keysOf(ctx, s.DB.SQL, p, who)
 	if err != nil {
 		return Request{}, err
-	}
-	kind, _ := approval(p, r.Kind)
-	if isApplicant(who, r) && !kind.SelfApproval {
-		return Request{}, &apperr.Error{Code: apperr.Forbidden, Key: "request.error.self_approval",
-			Fields: []apperr.FieldError{{Field: "decision", Key: "request.error.self_approval"}}}
 	}
 	evs, err := events(ctx, s.DB.SQL, id)
 	if err != nil {
 		return Request{}, err
 	}
-	approved := approvedThisStep(evs, r.Step)
-	if approved[who.StaffID] && who.StaffID != 0 {
-		return Request{}, apperr.InvalidField("decision", "request.error.already_decided")
+	kind, _ := approval(p, r.Kind)
+	key, capacity, err := mayDecide(keys, kind, who, r, evs)
+	if err != nil {
+		return Request{}, err
 	}
 	step := r.Route.Steps[r.Step]
 	now := s.now()
@@ -153,25 +145,6 @@ func summary(r Request) stateSummary { return stateSummary{r.State, r.Step, r.Ve
 
 func isApplicant(who access.Actor, r Request) bool {
 	return (who.StaffID != 0 && who.StaffID == r.ApplicantStaffID) || (who.UserID != 0 && who.UserID == r.ApplicantUserID)
-}
-
-// decider finds the key the actor acts for among those the request waits for (for purpose),
-// and the capacity they act in; an actor who holds none is refused.
-func (s *Service) decider(ctx context.Context, p *policy.Compiled, who access.Actor, r Request, purpose string) (string, string, error) {
-	keys, err := s.keysOf(ctx, s.DB.SQL, p, who)
-	if err != nil {
-		return "", "", err
-	}
-	for _, w := range r.Waits {
-		if w.Purpose != purpose {
-			continue
-		}
-		if c, ok := keys[w.Key]; ok {
-			return w.Key, c, nil
-		}
-	}
-	return "", "", &apperr.Error{Code: apperr.Forbidden, Key: "request.error.not_approver",
-		Fields: []apperr.FieldError{{Field: "decision", Key: "request.error.not_approver"}}}
 }
 
 // approvedThisStep returns who approved the step since the request was last (re)submitted.

@@ -25,15 +25,9 @@ type TakeOut struct {
 // RecordTakeOut records the taking out (or lending) of an approved returnable request's
 // assets and sets them taken_out (or lent) until they are returned.
 func (s *Service) RecordTakeOut(ctx context.Context, who access.Actor, id int64, in TakeOut) (Request, error) {
-	r, a, err := s.forLife(ctx, who, id, in.Version)
+	r, a, err := s.forLife(ctx, who, id, in.Version, mayTakeOut)
 	if err != nil {
 		return r, err
-	}
-	if !a.Returnable {
-		return Request{}, apperr.InvalidField("kind", "request.error.not_returnable", a.Name)
-	}
-	if r.State != Approved {
-		return Request{}, apperr.InvalidField("state", "request.error.not_approved", r.State)
 	}
 	var v apperr.Validation
 	in.On, in.DueOn = strings.TrimSpace(in.On), strings.TrimSpace(in.DueOn)
@@ -66,12 +60,9 @@ type Return struct {
 
 // RecordReturn records that the assets came back; they are in use again.
 func (s *Service) RecordReturn(ctx context.Context, who access.Actor, id int64, in Return) (Request, error) {
-	r, _, err := s.forLife(ctx, who, id, in.Version)
+	r, _, err := s.forLife(ctx, who, id, in.Version, mayReturn)
 	if err != nil {
 		return r, err
-	}
-	if r.State != TakenOut && r.State != Lent {
-		return Request{}, apperr.InvalidField("state", "request.error.not_out", r.State)
 	}
 	var v apperr.Validation
 	in.On = strings.TrimSpace(in.On)
@@ -92,15 +83,9 @@ func (s *Service) RecordReturn(ctx context.Context, who access.Actor, id int64, 
 // RecordDisposal records how an approved disposal was carried out — the day, the person and
 // the method (上毛町 3(2)⑩イ: 日時、担当者及び処理内容) — and sets the assets disposed.
 func (s *Service) RecordDisposal(ctx context.Context, who access.Actor, id int64, d Disposal, version int) (Request, error) {
-	r, a, err := s.forLife(ctx, who, id, version)
+	r, _, err := s.forLife(ctx, who, id, version, mayDispose)
 	if err != nil {
 		return r, err
-	}
-	if a.Effect != "dispose" {
-		return Request{}, apperr.InvalidField("kind", "request.error.not_disposal", a.Name)
-	}
-	if r.State != Approved {
-		return Request{}, apperr.InvalidField("state", "request.error.not_approved", r.State)
 	}
 	var v apperr.Validation
 	d.On, d.Method = strings.TrimSpace(d.On), strings.TrimSpace(d.Method)
@@ -144,7 +129,11 @@ func (s *Service) Acknowledge(ctx context.Context, who access.Actor, id int64, c
 	if err != nil {
 		return Request{}, err
 	}
-	key, capacity, err := s.decider(ctx, p, who, r, "notice")
+	keys, err := s.keysOf(ctx, s.DB.SQL, p, who)
+	if err != nil {
+		return Request{}, err
+	}
+	key, capacity, err := mayAcknowledge(keys, r)
 	if err != nil {
 		return Request{}, err
 	}
@@ -171,9 +160,10 @@ func (s *Service) Acknowledge(ctx context.Context, who access.Actor, id int64, c
 	return s.Get(ctx, who, id)
 }
 
-// forLife reads a request whose life after approval the actor may record: its applicant, an
-// approver of its route, or a holder of a security role over its department.
-func (s *Service) forLife(ctx context.Context, who access.Actor, id int64, version int) (Request, policy.Approval, error) {
+// forLife reads a request whose life after approval the actor may record now, as may (one of
+// mayTakeOut, mayReturn, mayDispose) decides, with the pack's kind of it.
+func (s *Service) forLife(ctx context.Context, who access.Actor, id int64, version int,
+	may func(map[string]string, policy.Approval, access.Actor, Request) error) (Request, policy.Approval, error) {
 	p, err := s.pack(ctx, who.OrgID)
 	if err != nil {
 		return Request{}, policy.Approval{}, err
@@ -189,12 +179,9 @@ func (s *Service) forLife(ctx context.Context, who access.Actor, id int64, versi
 	if err != nil {
 		return r, policy.Approval{}, err
 	}
-	if !isApplicant(who, r) && !onRoute(keys, r) && !officerOf(who, r) {
-		return r, policy.Approval{}, apperr.New(apperr.Forbidden, "error.forbidden")
-	}
-	a, ok := approval(p, r.Kind)
-	if !ok {
-		return r, a, apperr.InvalidField("kind", "request.error.kind", r.Kind)
+	a, _ := approval(p, r.Kind)
+	if err := may(keys, a, who, r); err != nil {
+		return Request{}, a, err
 	}
 	return r, a, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"time"
 
 	"mamori/internal/access"
 	"mamori/internal/apperr"
@@ -145,12 +146,22 @@ type Filter struct {
 	Kind         string
 	Mine         bool  // only the actor's own requests
 	DepartmentID int64 // the applicant's department
+	// Since and Until are the JST days the requests were filed on (YYYY-MM-DD, inclusive;
+	// either may be ""); a day that is not one is refused naming the field "from" or "to".
+	Since, Until string
 	Limit        int
 	Offset       int
 }
 
-// List returns the requests the actor may see, newest first, and how many there are.
+// List returns the requests the actor may see, newest first, and how many there are: with
+// Mine, the actor's own ("my requests").
 func (s *Service) List(ctx context.Context, who access.Actor, f Filter) ([]Request, int, error) {
+	var v apperr.Validation
+	checkDay(&v, "from", f.Since, false)
+	checkDay(&v, "to", f.Until, false)
+	if err := v.Err(); err != nil {
+		return nil, 0, err
+	}
 	var where []string
 	args := []any{who.OrgID}
 	arg := func(v any) string {
@@ -182,6 +193,14 @@ func (s *Service) List(ctx context.Context, who access.Actor, f Filter) ([]Reque
 	}
 	if f.DepartmentID != 0 {
 		where = append(where, "r.department_id = "+arg(f.DepartmentID))
+	}
+	if f.Since != "" {
+		t, _ := time.ParseInLocation(time.DateOnly, f.Since, jst)
+		where = append(where, "r.created_at >= "+arg(t.UTC()))
+	}
+	if f.Until != "" {
+		t, _ := time.ParseInLocation(time.DateOnly, f.Until, jst)
+		where = append(where, "r.created_at < "+arg(t.AddDate(0, 0, 1).UTC()))
 	}
 	cond := strings.Join(where, " AND ")
 	var total int

@@ -9,6 +9,13 @@ import (
 	"mamori/internal/policy"
 )
 
+// Covers reports whether the pack's approval kind applies to an asset as the pack's conditions
+// see it: the kind has no condition, or its condition holds. It is the test Submit makes of
+// each subject asset, for pages that offer only the assets a kind may be filed for.
+func Covers(p *policy.Compiled, kind string, rec policy.AssetRecord) bool {
+	return covers(p, kind, rec)
+}
+
 // covers reports whether the kind applies to the asset: it has no condition, or its condition
 // holds. A condition that cannot be evaluated (a value it reads is missing) does not cover.
 func covers(p *policy.Compiled, kind string, rec policy.AssetRecord) bool {

@@ -19,18 +19,18 @@ type Resubmission struct {
 }
 
 // Resubmit files a sent-back request again with edited fields; it starts again at the first
-// step. Only the applicant resubmits.
+// step. Only the applicant resubmits (mayResubmit).
 func (s *Service) Resubmit(ctx context.Context, who access.Actor, id int64, in Resubmission) (Request, error) {
 	p, err := s.pack(ctx, who.OrgID)
 	if err != nil {
 		return Request{}, err
 	}
-	r, err := s.mine(ctx, who, id, in.Version)
+	r, err := s.current(ctx, who, id, in.Version)
 	if err != nil {
 		return Request{}, err
 	}
-	if r.State != SentBack {
-		return Request{}, apperr.InvalidField("state", "request.error.not_sent_back", r.State)
+	if err := mayResubmit(who, r); err != nil {
+		return Request{}, err
 	}
 	a, ok := approval(p, r.Kind)
 	if !ok {
@@ -105,16 +105,14 @@ func (s *Service) Resubmit(ctx context.Context, who access.Actor, id int64, in R
 }
 
 // Cancel withdraws a request that is waiting, sent back, or approved but not yet acted on.
-// Only the applicant cancels.
+// Only the applicant cancels (mayCancel).
 func (s *Service) Cancel(ctx context.Context, who access.Actor, id int64, comment string, version int) (Request, error) {
-	r, err := s.mine(ctx, who, id, version)
+	r, err := s.current(ctx, who, id, version)
 	if err != nil {
 		return Request{}, err
 	}
-	switch r.State {
-	case Pending, SentBack, Approved:
-	default:
-		return Request{}, apperr.InvalidField("state", "request.error.not_cancellable", r.State)
+	if err := mayCancel(who, r); err != nil {
+		return Request{}, err
 	}
 	var v apperr.Validation
 	checkComment(&v, comment)
@@ -142,28 +140,30 @@ func (s *Service) Cancel(ctx context.Context, who access.Actor, id int64, commen
 	return s.Get(ctx, who, id)
 }
 
-// mine reads a request the actor filed; another's is not found or forbidden, as Get decides.
 // Draft returns a sent-back request to its applicant, to edit and resubmit: the form the
 // edit page fills. Anyone else who may see the request is refused, as Resubmit refuses them,
 // and so is the applicant of a request that was not sent back.
 func (s *Service) Draft(ctx context.Context, who access.Actor, id int64) (Request, error) {
-	r, err := s.mine(ctx, who, id, 0)
+	r, err := s.Get(ctx, who, id)
 	if err != nil {
 		return Request{}, err
 	}
-	if r.State != SentBack {
-		return Request{}, apperr.New(apperr.Conflict, "request.error.not_editable")
+	err = mayResubmit(who, r)
+	if apperr.CodeOf(err) == apperr.Invalid {
+		err = apperr.New(apperr.Conflict, "request.error.not_editable")
+	}
+	if err != nil {
+		return Request{}, err
 	}
 	return r, nil
 }
 
-func (s *Service) mine(ctx context.Context, who access.Actor, id int64, version int) (Request, error) {
+// current reads a request as Get does, refusing it as a conflict when it is no longer at the
+// version the actor saw (0: the one read now).
+func (s *Service) current(ctx context.Context, who access.Actor, id int64, version int) (Request, error) {
 	r, err := s.Get(ctx, who, id)
 	if err != nil {
 		return r, err
-	}
-	if !isApplicant(who, r) {
-		return r, apperr.New(apperr.Forbidden, "request.error.not_applicant")
 	}
 	if version != 0 && version != r.Version {
 		return r, apperr.New(apperr.Conflict, "request.error.conflict")

@@ -116,7 +116,7 @@ func hasStaff(list []org.Staff, id int64) bool {
 
 func (w *Server) assetNewForm(rw http.ResponseWriter, r *http.Request) error {
 	who := stateOf(r).who
-	if !canCreateAsset(who) {
+	if !w.s.Assets.MayCreate(who) {
 		return apperr.New(apperr.Forbidden, "error.forbidden")
 	}
 	r.PostForm = url.Values{"state": {"in_use"}, "quantity": {"1"}}
@@ -213,7 +213,7 @@ func assetInput(r *http.Request, pack *policy.Compiled) (asset.Input, error) {
 }
 
 func (w *Server) assetCreate(rw http.ResponseWriter, r *http.Request) error {
-	if !canCreateAsset(stateOf(r).who) {
+	if !w.s.Assets.MayCreate(stateOf(r).who) {
 		return apperr.New(apperr.Forbidden, "error.forbidden")
 	}
 	pack, err := w.activePack(r)

@@ -63,7 +63,7 @@ func (w *Server) assetImportForm(rw http.ResponseWriter, r *http.Request) error 
 
 func (w *Server) renderImportForm(rw http.ResponseWriter, r *http.Request, status int, err error) error {
 	who := stateOf(r).who
-	if !canCreateAsset(who) {
+	if !w.s.Assets.MayCreate(who) {
 		return apperr.New(apperr.Forbidden, "error.forbidden")
 	}
 	recent, e := w.imports.Recent(r.Context(), who, importRecentJobs)
@@ -99,7 +99,7 @@ func (w *Server) handleUpload(h handlerFunc) http.Handler {
 // assetImportUpload keeps the uploaded file as a new job and goes on to its mapping step. A
 // file that cannot be read is named on the upload form, and nothing is kept.
 func (w *Server) assetImportUpload(rw http.ResponseWriter, r *http.Request) error {
-	if !canCreateAsset(stateOf(r).who) {
+	if !w.s.Assets.MayCreate(stateOf(r).who) {
 		return apperr.New(apperr.Forbidden, "error.forbidden")
 	}
 	if err := r.ParseMultipartForm(importMaxMemory); err != nil {

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"mamori/internal/access"
 	"mamori/internal/apperr"
 	"mamori/internal/asset"
 	"mamori/internal/i18n"
@@ -165,20 +164,6 @@ func viewAsset(p *policy.Compiled, a asset.Asset) assetView {
 	return v
 }
 
-// canCreateAsset tells whether the actor may register an asset in some department: the
-// department's or the organisation's security roles and platform administrators may.
-func canCreateAsset(who access.Actor) bool {
-	if asset.CanChange(who, who.DepartmentID) {
-		return true
-	}
-	for _, g := range who.Roles {
-		if g.DepartmentID != 0 && asset.CanChange(who, g.DepartmentID) {
-			return true
-		}
-	}
-	return false
-}
-
 type link struct {
 	Label, Href string
 	Current     bool
@@ -240,7 +225,7 @@ func (w *Server) assets(rw http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	d := assetListData{Pack: pack, Attrs: attrControls(pack), Tree: tree, Kinds: policy.AssetKinds, States: asset.States,
-		Pager: newPager(r, page, assetPageSize, total), CanCreate: pack != nil && canCreateAsset(who)}
+		Pager: newPager(r, page, assetPageSize, total), CanCreate: pack != nil && w.s.Assets.MayCreate(who)}
 	for _, a := range list {
 		d.Assets = append(d.Assets, viewAsset(pack, a))
 	}

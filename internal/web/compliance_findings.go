@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"mamori/internal/apperr"
 	"mamori/internal/compliance"
 	"mamori/internal/org"
 )
@@ -34,7 +35,14 @@ func (w *Server) complianceFindings(rw http.ResponseWriter, r *http.Request) err
 		f.State = "open"
 	}
 	f.DepartmentID, _ = strconv.ParseInt(q.Get("department_id"), 10, 64)
-	list, total, err := w.s.Compliance.FindingsInState(ctx, who, f)
+	list, total, err := w.s.Compliance.Findings(ctx, who, f)
+	status, invalid := http.StatusOK, err
+	if apperr.CodeOf(err) == apperr.Invalid {
+		// A state or severity the list does not know is named over an empty list.
+		status, err = http.StatusUnprocessableEntity, nil
+	} else {
+		invalid = nil
+	}
 	if err != nil {
 		return err
 	}
@@ -48,7 +56,10 @@ func (w *Server) complianceFindings(rw http.ResponseWriter, r *http.Request) err
 	}
 	p := w.newPage(r, "compliance.findings.title", "compliance")
 	p.Crumbs = []crumb{{p.T("compliance.title"), "/compliance"}}
+	if invalid != nil {
+		p.withErrors(invalid)
+	}
 	p.Data = d
-	w.render(rw, r, http.StatusOK, "compliance_findings", p)
+	w.render(rw, r, status, "compliance_findings", p)
 	return nil
 }

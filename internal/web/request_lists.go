@@ -98,8 +98,8 @@ func (w *Server) requestList(rw http.ResponseWriter, r *http.Request) error {
 	if pack != nil {
 		d.Kinds = pack.Approvals
 		page, offset := pageQuery(r, requestPageSize)
-		list, total, err := w.s.Requests.ListMine(ctx, who, request.Filter{Kind: q.Get("kind"), State: q.Get("state"),
-			Limit: requestPageSize, Offset: offset}, q.Get("from"), q.Get("to"))
+		list, total, err := w.s.Requests.List(ctx, who, request.Filter{Mine: true, Kind: q.Get("kind"), State: q.Get("state"),
+			Since: q.Get("from"), Until: q.Get("to"), Limit: requestPageSize, Offset: offset})
 		if apperr.CodeOf(err) == apperr.Invalid {
 			p.withErrors(err)
 			err = nil

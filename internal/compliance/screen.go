@@ -4,11 +4,8 @@ import (
 	"context"
 
 	"mamori/internal/access"
-	"mamori/internal/apperr"
 	"mamori/internal/asset"
 )
-
-// What the pages and the API may show and do, decided here so that they cannot disagree.
 
 // Shown is a finding as one actor may see it. Of a finding on an asset whose details are not
 // for the actor (an asset of the highest class outside their reach, see asset.Get) only the
@@ -56,27 +53,4 @@ func (s *Service) screen(ctx context.Context, who access.Actor, sight asset.Sigh
 		out = append(out, Shown{Finding: f, Restricted: h})
 	}
 	return out, nil
-}
-
-// CanSweep reports whether the actor may start a full sweep at once: the platform
-// administrators, who keep the pack the rules come from.
-func CanSweep(who access.Actor) bool { return who.CanAdminister() }
-
-// CanSeeBroken reports whether the actor is told of rules that cannot be evaluated, with the
-// error: the administrators, who correct the pack.
-func CanSeeBroken(who access.Actor) bool { return who.CanAdminister() }
-
-// SeesAll reports whether the actor sees every department's findings, the trend and the
-// committee's report.
-func SeesAll(who access.Actor) bool {
-	all, _ := visibility(who)
-	return all
-}
-
-// RunFor sweeps the actor's organisation now, for one who may (CanSweep).
-func (s *Service) RunFor(ctx context.Context, who access.Actor) (Sweep, error) {
-	if !CanSweep(who) {
-		return Sweep{}, apperr.New(apperr.Forbidden, "error.forbidden")
-	}
-	return s.Run(ctx, who.OrgID)
 }
