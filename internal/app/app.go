@@ -72,8 +72,14 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 	a.RoleScope = pol.RoleScope
 	assets := &asset.Service{DB: db, Policy: pol, Now: now}
 	logbooks := &logbook.Service{DB: db, Policy: pol, Now: now}
-	requests := &request.Service{DB: db, Policy: pol, Now: now}
+	requests := &request.Service{DB: db, Policy: pol, Now: now, Assets: assets}
 	incidents := &incident.Service{DB: db, Policy: pol, Now: now}
+	comp := &compliance.Service{DB: db, Policy: pol, Now: now, Assets: assets}
+	// The hooks that keep the compliance findings and the exception register in step with the
+	// register and the requests, in their transactions: set here, on these services only.
+	assets.AfterWrite(comp.RegisterWritten)
+	assets.OnStateChange(compliance.AssetStateChanged)
+	requests.Observe(compliance.ExceptionKind, compliance.ExceptionHook())
 	return &Services{
 		DB:       db,
 		Now:      now,
@@ -86,7 +92,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Requests: requests,
 		Notices:  &notify.Service{DB: db, Now: now, Readers: noticeReaders(requests, incidents)},
 
-		Compliance: compliance.New(db, pol, assets, now),
+		Compliance: comp,
 		Incidents:  incidents,
 	}
 }

@@ -3,7 +3,6 @@ package request
 import (
 	"context"
 	"database/sql"
-	"sync"
 	"time"
 
 	"mamori/internal/access"
@@ -20,36 +19,27 @@ type Hook struct {
 	Approved func(ctx context.Context, tx *sql.Tx, p *policy.Compiled, who access.Actor, r Request, now time.Time) error
 }
 
-var (
-	hooksMu sync.RWMutex
-	hooks   = map[string]Hook{}
-)
-
-// Observe sets the hook of an approval kind (by its id in the packs). A hook is code of
-// Mamori's, the same for every organisation and service, so setting it again replaces it.
-func Observe(kind string, h Hook) {
-	hooksMu.Lock()
-	defer hooksMu.Unlock()
-	hooks[kind] = h
-}
-
-func hookOf(kind string) Hook {
-	hooksMu.RLock()
-	defer hooksMu.RUnlock()
-	return hooks[kind]
+// Observe sets this service's hook of an approval kind (by its id in the packs). It is set up
+// when the services are assembled, before any request is filed; setting it again replaces it.
+// Another Service in the same process has hooks of its own.
+func (s *Service) Observe(kind string, h Hook) {
+	if s.hooks == nil {
+		s.hooks = map[string]Hook{}
+	}
+	s.hooks[kind] = h
 }
 
 // checkHook runs the kind's Check on a request being filed.
-func checkHook(ctx context.Context, tx *sql.Tx, p *policy.Compiled, who access.Actor, r Request, now time.Time) error {
-	if h := hookOf(r.Kind); h.Check != nil {
+func (s *Service) checkHook(ctx context.Context, tx *sql.Tx, p *policy.Compiled, who access.Actor, r Request, now time.Time) error {
+	if h := s.hooks[r.Kind]; h.Check != nil {
 		return h.Check(ctx, tx, p, who, r, now)
 	}
 	return nil
 }
 
 // approvedHook runs the kind's Approved once a decision has left the request approved.
-func approvedHook(ctx context.Context, tx *sql.Tx, p *policy.Compiled, who access.Actor, r Request, now time.Time) error {
-	if h := hookOf(r.Kind); h.Approved != nil && r.State == Approved {
+func (s *Service) approvedHook(ctx context.Context, tx *sql.Tx, p *policy.Compiled, who access.Actor, r Request, now time.Time) error {
+	if h := s.hooks[r.Kind]; h.Approved != nil && r.State == Approved {
 		return h.Approved(ctx, tx, p, who, r, now)
 	}
 	return nil
