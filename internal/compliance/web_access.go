@@ -78,5 +78,5 @@ func (s *Service) RunFor(ctx context.Context, who access.Actor) (Sweep, error) {
 	if !CanSweep(who) {
 		return Sweep{}, apperr.New(apperr.Forbidden, "error.forbidden")
 	}
-	return s.Run(ctx, who.OrgID)
+	return s.Run(ctx, who)
 }
