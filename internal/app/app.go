@@ -19,6 +19,7 @@ import (
 	"mamori/internal/orgpolicy"
 	"mamori/internal/policy"
 	"mamori/internal/request"
+	"mamori/internal/schedule"
 	"mamori/internal/store"
 	"mamori/packs"
 )
@@ -42,6 +43,8 @@ type Services struct {
 	Compliance *compliance.Service
 	// Incidents are 情報セキュリティインシデント: reports, triage, escalation and response.
 	Incidents *incident.Service
+	// Jobs show the runs of the background jobs (Scheduler) to the platform administrators.
+	Jobs *schedule.Service
 }
 
 // shipped returns the packs built into the binary. They are validated by their tests, so a
@@ -94,6 +97,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 
 		Compliance: comp,
 		Incidents:  incidents,
+		Jobs:       &schedule.Service{DB: db},
 	}
 }
 
