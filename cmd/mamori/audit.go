@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -41,46 +40,6 @@ func (a *anchorFlags) anchor(data string) *auditlog.Anchor {
 		an.File = filepath.Join(data, "audit-checkpoints.jsonl")
 	}
 	return an
-}
-
-// checkpointEvery is how often serve signs a checkpoint of each chain that moved on. Each is
-// claimed in the database, so of several server processes one writes it.
-const checkpointEvery = time.Hour
-
-// startCheckpoints signs checkpoints at once, then every checkpointEvery, and once more when
-// serve ends; the returned function stops it and writes that last one.
-func startCheckpoints(ctx context.Context, s *app.Services, an *auditlog.Anchor, log *slog.Logger) func() {
-	write := func(ctx context.Context) {
-		cps, err := an.CheckpointAll(ctx, s.DB.SQL, true, s.Now())
-		if err != nil && ctx.Err() == nil {
-			log.Error("audit checkpoint", "error", err)
-		}
-		for _, c := range cps {
-			log.Info("audit checkpoint", "org", c.Org, "seq", c.Seq, "hash", c.Hash, "key", c.Key, "file", an.File)
-		}
-	}
-	cctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(checkpointEvery)
-		defer t.Stop()
-		for {
-			write(cctx)
-			select {
-			case <-cctx.Done():
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return func() {
-		cancel()
-		<-done
-		sctx, stop := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
-		defer stop()
-		write(sctx)
-	}
 }
 
 // verify walks every organisation's chain and holds it against every signed checkpoint it can

@@ -83,11 +83,11 @@ func checkOrgs(ctx context.Context, s *app.Services, code string) ([]checkedOrg,
 // checkOrg sweeps one organisation and prints what is open; it reports whether anything high,
 // critical or broken is.
 func checkOrg(ctx context.Context, s *app.Services, o checkedOrg, all bool, w io.Writer) (bool, error) {
-	sw, err := s.Compliance.Run(ctx, o.id)
+	sys := access.System(o.id, "check")
+	sw, err := s.Compliance.Run(ctx, sys)
 	if err != nil {
 		return false, fmt.Errorf("%s: %w", o.name, err)
 	}
-	sys := access.System(o.id, "check")
 	f := compliance.Filter{MinSeverity: "medium", Limit: 500}
 	if all {
 		f.MinSeverity = ""

@@ -162,13 +162,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
+	// One scheduler runs the background work: reminders, the end of exceptions, compliance
+	// sweeps, mail, audit checkpoints (app.Services.Scheduler).
+	bg := app.Background{Anchor: an, Log: log}
 	if mailOn {
-		stopMail := startMailer(ctx, s, mailServer, log)
-		defer stopMail()
+		bg.Mailer = mailer(s, mailServer, log)
 	}
-	defer startReminders(ctx, s, log)()
-	defer startCompliance(ctx, s, log)()
-	defer startCheckpoints(ctx, s, an, log)()
+	defer s.Scheduler(bg).Start(ctx)()
 
 	srv := &http.Server{
 		Handler: server.New(s, server.Options{Logger: log, SecureCookies: *secure || tlsConfig != nil, Version: version(),
@@ -244,14 +244,10 @@ func loadDemo(ctx context.Context, s *app.Services, orgID int64, p *policy.Compi
 	return nil
 }
 
-// startMailer sends notices by mail until serve ends; the returned function stops it and waits
-// for the message in hand.
-func startMailer(ctx context.Context, s *app.Services, server notify.SMTP, log *slog.Logger) func() {
+// mailer returns the mailer of the notices, which the scheduler runs.
+func mailer(s *app.Services, server notify.SMTP, log *slog.Logger) *notify.Mailer {
 	m := notify.NewMailer(s.DB, server)
 	m.Now, m.Log = s.Now, log
 	log.Info("mail: notices are sent", "smtp", server.Addr, "from", server.From, "starttls", !server.NoStartTLS, "auth", server.User != "")
-	mctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { defer close(done); m.Run(mctx) }()
-	return func() { cancel(); <-done }
+	return m
 }

@@ -152,6 +152,8 @@ func (a *api) routes() []route {
 
 		{"GET", "/api/v1/audit", a.listAudit, bearer},
 		{"GET", "/api/v1/audit/verify", a.verifyAudit, bearer},
+
+		{"GET", "/api/v1/jobs", a.listJobRuns, bearer},
 	}
 }
 

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -105,6 +106,12 @@ func TestComplianceAPI(t *testing.T) {
 			sw := decodeAs[compliance.Sweep](t, f.do("POST", "/api/v1/compliance/sweeps", f.admin, nil), http.StatusOK)
 			if sw.Assets != 2 || sw.Cause != "manual" {
 				t.Fatalf("sweep: %+v", sw)
+			}
+			// The sweep on demand is the administrator's act in the audit log; the refused ones are not.
+			var n int
+			if err := db.SQL.QueryRowContext(context.Background(), `SELECT count(*) FROM audit_entries WHERE action = 'compliance.sweep'
+				AND entity = 'organization' AND actor_user_id IS NOT NULL AND after_json LIKE '%"assets":2%'`).Scan(&n); err != nil || n != 1 {
+				t.Fatalf("%d audit entries of the sweep, %v", n, err)
 			}
 			trend := decodeAs[complianceTrend](t, f.do("GET", "/api/v1/compliance/trend", f.auditor, nil), http.StatusOK).Days
 			if len(trend) != 1 || trend[0].Assets != 2 || trend[0].Open.Total() == 0 {

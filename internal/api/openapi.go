@@ -21,6 +21,7 @@ import (
 	"mamori/internal/org"
 	"mamori/internal/policy"
 	"mamori/internal/request"
+	"mamori/internal/schedule"
 )
 
 // operation describes one route of the table in api.go for the OpenAPI document. A test fails
@@ -410,6 +411,13 @@ var operations = map[string]operation{
 			"anchor.problems each checkpoint the chain no longer matches (kind shorter, differs, bad_signature, unknown_key, " +
 			"malformed, no_chain). ok is false when either fails.",
 		status: 200, result: "AuditVerification"},
+
+	"GET /api/v1/jobs": {id: "listJobRuns", summary: "The runs of the background jobs, newest first (platform administrators)",
+		desc: "Each run of a background job — reminders, the end of exceptions, compliance sweeps, mail, audit checkpoints — by " +
+			"whichever server process ran it: when it started and finished, its outcome (ok, failed), how many things it did and, " +
+			"when it failed, the error. A mail run that sent nothing is not kept; runs are kept for 90 days.",
+		query:  []param{{"job", "string", "One job only, e.g. request.remind, incident.remind, compliance.expire, compliance.sweep, mail.send, audit.checkpoint"}},
+		status: 200, result: "JobRun", list: true},
 }
 
 // component is a named schema, described from its Go type so that the document says what the
@@ -436,6 +444,7 @@ var components = []component{
 	{name: "Notification", value: notify.Item{}},
 	{name: "AuditEntry", value: auditlog.Entry{}},
 	{name: "AuditVerification", value: verifyResponse{}},
+	{name: "JobRun", value: schedule.Run{}},
 	{name: "APIToken", value: auth.APIToken{}},
 	{name: "CreatedToken", value: createdToken{}},
 	{name: "Asset", value: asset.Asset{}},

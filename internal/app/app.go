@@ -19,6 +19,7 @@ import (
 	"mamori/internal/orgpolicy"
 	"mamori/internal/policy"
 	"mamori/internal/request"
+	"mamori/internal/schedule"
 	"mamori/internal/store"
 	"mamori/packs"
 )
@@ -42,6 +43,8 @@ type Services struct {
 	Compliance *compliance.Service
 	// Incidents are 情報セキュリティインシデント: reports, triage, escalation and response.
 	Incidents *incident.Service
+	// Jobs show the runs of the background jobs (Scheduler) to the platform administrators.
+	Jobs *schedule.Service
 }
 
 // shipped returns the packs built into the binary. They are validated by their tests, so a
@@ -72,8 +75,14 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 	a.RoleScope = pol.RoleScope
 	assets := &asset.Service{DB: db, Policy: pol, Now: now}
 	logbooks := &logbook.Service{DB: db, Policy: pol, Now: now}
-	requests := &request.Service{DB: db, Policy: pol, Now: now}
+	requests := &request.Service{DB: db, Policy: pol, Now: now, Assets: assets}
 	incidents := &incident.Service{DB: db, Policy: pol, Now: now}
+	comp := &compliance.Service{DB: db, Policy: pol, Now: now, Assets: assets}
+	// The hooks that keep the compliance findings and the exception register in step with the
+	// register and the requests, in their transactions: set here, on these services only.
+	assets.AfterWrite(comp.RegisterWritten)
+	assets.OnStateChange(compliance.AssetStateChanged)
+	requests.Observe(policy.MarkException, compliance.ExceptionHook())
 	return &Services{
 		DB:       db,
 		Now:      now,
@@ -86,8 +95,9 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Requests: requests,
 		Notices:  &notify.Service{DB: db, Now: now, Readers: noticeReaders(requests, incidents)},
 
-		Compliance: compliance.New(db, pol, assets, now),
+		Compliance: comp,
 		Incidents:  incidents,
+		Jobs:       &schedule.Service{DB: db},
 	}
 }
 

@@ -3,7 +3,6 @@ package asset
 import (
 	"context"
 	"database/sql"
-	"sync"
 
 	"mamori/internal/access"
 	"mamori/internal/policy"
@@ -19,6 +18,7 @@ type WriteHook func(ctx context.Context, tx *sql.Tx, who access.Actor, p *policy
 // writeHooks are the hooks of one Service.
 type writeHooks struct {
 	afterWrite []WriteHook
+	stateHooks []StateHook
 }
 
 // AfterWrite adds a hook called after every write of the register through this service. It is
@@ -36,27 +36,20 @@ func (s *Service) wrote(ctx context.Context, tx *sql.Tx, who access.Actor, p *po
 }
 
 // StateHook is called inside the transaction of ChangeState, which other services call
-// without the register's Service (a request taken out, returned or disposed of).
+// inside their own transactions (a request taken out, returned or disposed of).
 type StateHook func(ctx context.Context, tx *sql.Tx, who access.Actor, a Asset) error
 
-var (
-	stateMu    sync.RWMutex
-	stateHooks = map[string]StateHook{}
-)
+// OnStateChange adds a hook called by ChangeState through this service. Like AfterWrite it is
+// set up when the services are assembled, before any write; another Service in the same
+// process has hooks of its own.
+func (s *Service) OnStateChange(h StateHook) { s.stateHooks = append(s.stateHooks, h) }
 
-// OnStateChange sets the state hook called name. A hook is code of Mamori's, the same for
-// every organisation and service, so setting it again under the same name replaces it.
-func OnStateChange(name string, h StateHook) {
-	stateMu.Lock()
-	defer stateMu.Unlock()
-	stateHooks[name] = h
-}
-
-// stateChanged runs the state hooks on an asset as ChangeState left it.
-func stateChanged(ctx context.Context, tx *sql.Tx, who access.Actor, a Asset) error {
-	stateMu.RLock()
-	defer stateMu.RUnlock()
-	for _, h := range stateHooks {
+// stateChanged runs the state hooks on an asset as ChangeState left it. A nil service has none.
+func (s *Service) stateChanged(ctx context.Context, tx *sql.Tx, who access.Actor, a Asset) error {
+	if s == nil {
+		return nil
+	}
+	for _, h := range s.stateHooks {
 		if err := h(ctx, tx, who, a); err != nil {
 			return err
 		}

@@ -20,8 +20,9 @@ func Read(ctx context.Context, tx *sql.Tx, orgID, id int64) (Asset, error) {
 // ChangeState moves an asset to another state of its life (taken_out, lent, in_use, disposed
 // with the day) inside another service's transaction — a request taken out, returned or
 // disposed of — with the register's own audit entry, so that the asset's history shows it.
-// The caller has decided that the actor may do it.
-func ChangeState(ctx context.Context, tx *sql.Tx, who access.Actor, at time.Time, id int64, state, disposedOn string) (Asset, error) {
+// The caller has decided that the actor may do it. The service's state hooks run in the same
+// transaction; a nil service (a caller that has no register's service) runs none.
+func (s *Service) ChangeState(ctx context.Context, tx *sql.Tx, who access.Actor, at time.Time, id int64, state, disposedOn string) (Asset, error) {
 	if !slices.Contains(States, state) {
 		return Asset{}, apperr.InvalidField("state", "asset.error.state")
 	}
@@ -45,5 +46,5 @@ func ChangeState(ctx context.Context, tx *sql.Tx, who access.Actor, at time.Time
 	if err != nil {
 		return after, err
 	}
-	return after, stateChanged(ctx, tx, who, after)
+	return after, s.stateChanged(ctx, tx, who, after)
 }

@@ -2,6 +2,7 @@ package compliance_test
 
 import (
 	"context"
+	"mamori/internal/access"
 	"os"
 	"strconv"
 	"testing"
@@ -52,14 +53,14 @@ func BenchmarkSweep(b *testing.B) {
 		if err := demo.FillRegister(ctx, s, orgID, p, 100, n); err != nil {
 			b.Fatal(err)
 		}
-		first, err := s.Compliance.Run(ctx, orgID)
+		first, err := s.Compliance.Run(ctx, access.System(orgID, "test"))
 		if err != nil {
 			b.Fatal(err)
 		}
 		var cel, storage time.Duration
 		b.ResetTimer()
 		for b.Loop() {
-			sw, err := s.Compliance.Run(ctx, orgID)
+			sw, err := s.Compliance.Run(ctx, access.System(orgID, "test"))
 			if err != nil {
 				b.Fatal(err)
 			}

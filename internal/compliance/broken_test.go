@@ -55,7 +55,7 @@ func TestBrokenRuleIsReported(t *testing.T) {
 			WHERE n.kind = $1 AND u.platform_admin`, compliance.NoticeRuleBroken); n != 1 {
 			t.Fatalf("%d notices of the broken rule to administrators", n)
 		}
-		sw, err := e.s.Compliance.Run(ctx, e.admin.OrgID)
+		sw, err := e.s.Compliance.Run(ctx, e.admin)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,7 +83,7 @@ func TestBrokenRuleIsReported(t *testing.T) {
 		if _, ok := e.open(pc.ID)["terminal-mfa-bare"]; !ok {
 			t.Fatal("the rule, now evaluable, opens no finding")
 		}
-		if sw, err = e.s.Compliance.Run(ctx, e.admin.OrgID); err != nil || len(sw.BrokenRules) != 0 {
+		if sw, err = e.s.Compliance.Run(ctx, e.admin); err != nil || len(sw.BrokenRules) != 0 {
 			t.Fatalf("sweep %v %v", sw.BrokenRules, err)
 		}
 		if n := e.count(`SELECT count(*) FROM compliance_rule_status WHERE broken`); n != 0 {

@@ -12,7 +12,6 @@ import (
 	"mamori/internal/asset"
 	"mamori/internal/orgpolicy"
 	"mamori/internal/policy"
-	"mamori/internal/request"
 	"mamori/internal/store"
 )
 
@@ -26,18 +25,11 @@ type Service struct {
 	Assets *asset.Service
 }
 
-// New returns the compliance service and sets it to watch the register and the exception
-// requests: every write of assets through assets is checked in its own transaction, and an
-// approved request of the kind the pack marks `exception: true` enters the exception register.
-func New(db *store.DB, pol *orgpolicy.Service, assets *asset.Service, now func() time.Time) *Service {
-	s := &Service{DB: db, Policy: pol, Now: now, Assets: assets}
-	if assets != nil {
-		assets.AfterWrite(s.afterWrite)
-	}
-	asset.OnStateChange("compliance", stateChanged)
-	request.Observe(policy.MarkException, request.Hook{Check: checkExceptionRequest, Approved: exceptionApproved})
-	return s
-}
+// The service watches the register and the exception requests through hooks that whoever
+// assembles the services sets on them (app.New): RegisterWritten on every write of assets,
+// AssetStateChanged on an asset's change of state, and ExceptionHook on the requests of the
+// pack's exception kind. Nothing is registered for the whole process, so two sets of services in
+// one process do not reach each other.
 
 // DefaultExceptionDays is the longest an exception may last when the pack's exception kind
 // (policy.Pack.ExceptionKind) sets no max_days: a year, the span of the annual review of the policy and its exceptions.

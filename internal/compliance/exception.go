@@ -113,6 +113,13 @@ func checkException(ctx context.Context, tx *sql.Tx, p *policy.Compiled, orgID i
 	return refs, v.Err()
 }
 
+// ExceptionHook is what the request engine does with requests of the exception kind
+// (request.Service.Observe with policy.MarkException): checks them as they are filed and enters them
+// into the exception register when approved.
+func ExceptionHook() request.Hook {
+	return request.Hook{Check: checkExceptionRequest, Approved: exceptionApproved}
+}
+
 // checkExceptionRequest refuses an exception request whose rules, assets or expiry are wrong
 // before it is filed.
 func checkExceptionRequest(ctx context.Context, tx *sql.Tx, p *policy.Compiled, who access.Actor, r request.Request, now time.Time) error {

@@ -2,6 +2,7 @@ package compliance_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 
 	"mamori/internal/apperr"
@@ -149,8 +150,16 @@ func TestExceptionLifecycle(t *testing.T) {
 			WHERE n.kind = $1 AND u.login = 'clerk'`, compliance.NoticeExceptionEnded); n != 1 {
 			t.Fatalf("%d notices of the expiry to the applicant", n)
 		}
+		// The end is in the audit log, under the request, with the exception and what it reopened.
+		if n := e.count(`SELECT count(*) FROM audit_entries WHERE entity = 'request' AND entity_id = $1
+			AND action = 'compliance.exception_expired' AND after_json LIKE '%"reopened":1%'`, strconv.FormatInt(ended[0].RequestID, 10)); n != 1 {
+			t.Fatalf("%d audit entries of the expiry", n)
+		}
 		if again, err := e.s.Compliance.Expire(ctx); err != nil || len(again) != 0 {
 			t.Fatalf("expired twice: %+v %v", again, err)
+		}
+		if n := e.count(`SELECT count(*) FROM audit_entries WHERE action = 'compliance.exception_expired'`); n != 1 {
+			t.Fatalf("%d audit entries after expiring twice", n)
 		}
 		if list, _ := e.s.Compliance.Exceptions(ctx, e.admin, ""); len(list) != 1 || list[0].State != "expired" || list[0].Items[0].Active {
 			t.Fatalf("register after expiry %+v", list)

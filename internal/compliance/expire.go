@@ -7,7 +7,9 @@ import (
 	"strconv"
 	"time"
 
+	"mamori/internal/access"
 	"mamori/internal/apperr"
+	"mamori/internal/auditlog"
 	"mamori/internal/notify"
 )
 
@@ -130,6 +132,12 @@ func endException(ctx context.Context, tx *sql.Tx, orgID, id, requestID int64, e
 			continue
 		}
 		reopened++
+	}
+	// The end is recorded in the request's history, with the findings counted again.
+	if _, err := auditlog.Append(ctx, tx, access.System(orgID, "system"), now, auditlog.Event{Entity: "request", EntityID: requestID,
+		Action: "compliance.exception_" + state, Before: map[string]any{"exception_id": id, "state": "active", "expires_on": expiresOn},
+		After: map[string]any{"exception_id": id, "state": state, "reopened": reopened}}); err != nil {
+		return 0, err
 	}
 	owners, err := exceptionOwners(ctx, tx, orgID, id)
 	if err != nil {

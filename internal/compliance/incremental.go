@@ -13,9 +13,10 @@ import (
 // chunk is how many assets one statement of the incremental check names.
 const chunk = 500
 
-// afterWrite checks the assets a write of the register touched, inside its transaction: the
-// write and its findings commit or roll back together, so no write is left unchecked.
-func (s *Service) afterWrite(ctx context.Context, tx *sql.Tx, who access.Actor, p *policy.Compiled, written []asset.Asset, deleted []int64) error {
+// RegisterWritten checks the assets a write of the register touched, inside its transaction:
+// the write and its findings commit or roll back together, so no write is left unchecked. It is
+// the register's write hook (asset.Service.AfterWrite), set when the services are assembled.
+func (s *Service) RegisterWritten(ctx context.Context, tx *sql.Tx, who access.Actor, p *policy.Compiled, written []asset.Asset, deleted []int64) error {
 	now := s.now()
 	for i := 0; i < len(deleted); i += chunk {
 		ids := deleted[i:min(i+chunk, len(deleted))]
@@ -63,9 +64,10 @@ func (s *Service) afterWrite(ctx context.Context, tx *sql.Tx, who access.Actor, 
 	return nil
 }
 
-// stateChanged closes the findings of an asset disposed of through a request; the rules do not
-// read an asset's state otherwise, so no other change of state alters what they find.
-func stateChanged(ctx context.Context, tx *sql.Tx, who access.Actor, a asset.Asset) error {
+// AssetStateChanged closes the findings of an asset disposed of through a request; the rules
+// do not read an asset's state otherwise, so no other change of state alters what they find.
+// It is the register's state hook (asset.Service.OnStateChange).
+func AssetStateChanged(ctx context.Context, tx *sql.Tx, who access.Actor, a asset.Asset) error {
 	if a.State != "disposed" {
 		return nil
 	}

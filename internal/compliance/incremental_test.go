@@ -137,7 +137,7 @@ func TestRolledBackWriteLeavesNoFinding(t *testing.T) {
 	})
 }
 
-// Disposing of an asset through a request (asset.ChangeState) closes its findings.
+// Disposing of an asset through a request (the register's ChangeState) closes its findings.
 func TestDisposalClosesFindings(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -147,7 +147,7 @@ func TestDisposalClosesFindings(t *testing.T) {
 			t.Fatal(err)
 		}
 		err = e.s.DB.InTx(ctx, func(tx *sql.Tx) error {
-			_, err := asset.ChangeState(ctx, tx, e.admin, e.clock.t, a.ID, "disposed", "2026-04-01")
+			_, err := e.s.Assets.ChangeState(ctx, tx, e.admin, e.clock.t, a.ID, "disposed", "2026-04-01")
 			return err
 		})
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"mamori/internal/access"
 	"mamori/internal/apperr"
 	"mamori/internal/asset"
+	"mamori/internal/auditlog"
 	"mamori/internal/policy"
 )
 
@@ -65,9 +66,11 @@ func (c *Counts) add(rank int, n int64) {
 	}
 }
 
-// Run sweeps an organisation's register now, whatever ran before (mamori check).
-func (s *Service) Run(ctx context.Context, orgID int64) (Sweep, error) {
-	return s.sweep(ctx, orgID, "manual", "")
+// Run sweeps the actor's organisation's register now, whatever ran before (an administrator's
+// sweep on demand, mamori check). The caller has decided that the actor may; the sweep is
+// recorded in the audit log as the actor's, in the transaction that records its totals.
+func (s *Service) Run(ctx context.Context, who access.Actor) (Sweep, error) {
+	return s.sweep(ctx, who, "manual", "")
 }
 
 // Scheduled sweeps every organisation whose register was not yet swept today under its current
@@ -97,7 +100,7 @@ func (s *Service) Scheduled(ctx context.Context) ([]Sweep, error) {
 		if n > 0 {
 			cause = "pack"
 		}
-		sw, err := s.sweep(ctx, orgID, cause, "day:"+day+":"+p.Digest)
+		sw, err := s.sweep(ctx, access.System(orgID, "system"), cause, "day:"+day+":"+p.Digest)
 		if err != nil {
 			return out, err
 		}
@@ -108,7 +111,8 @@ func (s *Service) Scheduled(ctx context.Context) ([]Sweep, error) {
 	return out, nil
 }
 
-func (s *Service) sweep(ctx context.Context, orgID int64, cause, runKey string) (Sweep, error) {
+func (s *Service) sweep(ctx context.Context, who access.Actor, cause, runKey string) (Sweep, error) {
+	orgID := who.OrgID
 	p, err := s.pack(ctx, orgID)
 	if err != nil {
 		return Sweep{}, err
@@ -131,15 +135,16 @@ func (s *Service) sweep(ctx context.Context, orgID int64, cause, runKey string) 
 	if err != nil {
 		return sw, apperr.Wrap(err, "sweep")
 	}
-	if err := s.sweepPages(ctx, p, &sw); err != nil {
+	if err := s.sweepPages(ctx, who, p, &sw); err != nil {
 		_, _ = s.DB.SQL.ExecContext(context.WithoutCancel(ctx), `UPDATE compliance_sweeps SET error = $1 WHERE id = $2`, clip(err.Error(), 1000), sw.ID)
 		return sw, err
 	}
 	return sw, nil
 }
 
-// sweepPages checks the register page by page, then records the sweep's totals.
-func (s *Service) sweepPages(ctx context.Context, p *policy.Compiled, sw *Sweep) error {
+// sweepPages checks the register page by page, then records the sweep's totals — and, for a
+// sweep on demand, the audit entry of whoever asked for it — in one transaction.
+func (s *Service) sweepPages(ctx context.Context, who access.Actor, p *policy.Compiled, sw *Sweep) error {
 	rules := rulesOf(p)
 	var t tally
 	var after int64
@@ -217,6 +222,12 @@ func (s *Service) sweepPages(ctx context.Context, p *policy.Compiled, sw *Sweep)
 			cel_us = $13, storage_us = $14 WHERE id = $15`,
 			now, sw.Assets, sw.Evaluations, sw.Opened, sw.Closed, sw.Open.Total(), sw.Open.Low, sw.Open.Medium, sw.Open.High,
 			sw.Open.Critical, sw.Open.Suppressed, len(sw.BrokenRules), sw.CEL.Microseconds(), sw.Storage.Microseconds(), sw.ID)
+		if err != nil || sw.Cause != "manual" {
+			return err
+		}
+		_, err = auditlog.Append(ctx, tx, who, now, auditlog.Event{Entity: "organization", EntityID: sw.OrgID, Action: "compliance.sweep",
+			After: map[string]any{"sweep_id": sw.ID, "pack_digest": sw.PackDigest, "assets": sw.Assets, "opened": sw.Opened,
+				"closed": sw.Closed, "open": sw.Open.Total(), "suppressed": sw.Open.Suppressed, "broken_rules": len(sw.BrokenRules)}})
 		return err
 	})
 	if err != nil {
@@ -384,5 +395,5 @@ func (s *Service) RunFor(ctx context.Context, who access.Actor) (Sweep, error) {
 	if !CanSweep(who) {
 		return Sweep{}, apperr.New(apperr.Forbidden, "error.forbidden")
 	}
-	return s.Run(ctx, who.OrgID)
+	return s.Run(ctx, who)
 }

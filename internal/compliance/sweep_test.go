@@ -28,7 +28,7 @@ func TestSweep(t *testing.T) {
 		if _, ok := e.open(a.ID)[redundantRule]; ok {
 			t.Fatal("a change behind the register's back was checked")
 		}
-		sw, err := e.s.Compliance.Run(ctx, e.admin.OrgID)
+		sw, err := e.s.Compliance.Run(ctx, e.admin)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -36,7 +36,7 @@ func TestSweep(t *testing.T) {
 			t.Fatalf("sweep %+v, findings %v", sw, e.open(a.ID))
 		}
 		// A second sweep changes nothing.
-		again, err := e.s.Compliance.Run(ctx, e.admin.OrgID)
+		again, err := e.s.Compliance.Run(ctx, e.admin)
 		if err != nil || again.Opened != 0 || again.Closed != 0 || again.Open != sw.Open {
 			t.Fatalf("second sweep %+v %v", again, err)
 		}
@@ -47,7 +47,7 @@ func TestSweep(t *testing.T) {
 		if _, err := db.SQL.ExecContext(ctx, `DELETE FROM assets WHERE id = $1`, a.ID); err != nil {
 			t.Fatal(err)
 		}
-		last, err := e.s.Compliance.Run(ctx, e.admin.OrgID)
+		last, err := e.s.Compliance.Run(ctx, e.admin)
 		if err != nil || last.Closed == 0 || last.Open.Total() != 0 {
 			t.Fatalf("sweep after deletion %+v %v", last, err)
 		}
@@ -67,6 +67,11 @@ func TestSweep(t *testing.T) {
 		if next, err := e.s.Compliance.Scheduled(ctx); err != nil || len(next) != 1 {
 			t.Fatalf("next day %+v %v", next, err)
 		}
+		// Each sweep on demand is in the audit log as the act of whoever asked; scheduled ones are
+		// kept in the sweeps (and the runs of the scheduler), not in the audit log.
+		if n := e.count(`SELECT count(*) FROM audit_entries WHERE action = 'compliance.sweep' AND actor = 'test'`); n != 3 {
+			t.Fatalf("%d audit entries of three sweeps on demand", n)
+		}
 	})
 }
 
@@ -81,7 +86,7 @@ func TestEveryPackRuleOnTheDemoRegister(t *testing.T) {
 				t.Fatal(err)
 			}
 			sys := access.System(orgID, "test")
-			sw, err := s.Compliance.Run(ctx, orgID)
+			sw, err := s.Compliance.Run(ctx, access.System(orgID, "test"))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -22,7 +22,7 @@ var exceptionDays = []int{5, 60, 150}
 
 // compliance sweeps the register and files the demo exceptions.
 func (b *builder) compliance(p *policy.Compiled) error {
-	if _, err := b.s.Compliance.Run(b.ctx, b.sys.OrgID); err != nil {
+	if _, err := b.s.Compliance.Run(b.ctx, b.sys); err != nil {
 		return fmt.Errorf("demo sweep: %w", err)
 	}
 	kind, ok := p.ExceptionKind()

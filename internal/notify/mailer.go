@@ -50,6 +50,9 @@ func (m *Mailer) log() *slog.Logger {
 	return slog.Default()
 }
 
+// Every is how often the outbox is looked at: Interval, or its default.
+func (m *Mailer) Every() time.Duration { return m.interval() }
+
 func (m *Mailer) timeout() time.Duration  { return cmp0(m.Timeout, 60*time.Second) }
 func (m *Mailer) interval() time.Duration { return cmp0(m.Interval, 10*time.Second) }
 func (m *Mailer) maxAge() time.Duration   { return cmp0(m.MaxAge, 72*time.Hour) }

@@ -96,7 +96,7 @@ func (s *Service) Decide(ctx context.Context, who access.Actor, id int64, d Deci
 		if err := apply(ctx, tx, &r, c, now); err != nil {
 			return err
 		}
-		if err := approvedHook(ctx, tx, p, who, r, now); err != nil {
+		if err := s.approvedHook(ctx, tx, p, who, r, now); err != nil {
 			return err
 		}
 		switch {

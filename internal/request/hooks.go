@@ -3,7 +3,6 @@ package request
 import (
 	"context"
 	"database/sql"
-	"sync"
 	"time"
 
 	"mamori/internal/access"
@@ -21,42 +20,36 @@ type Hook struct {
 	Approved func(ctx context.Context, tx *sql.Tx, p *policy.Compiled, who access.Actor, r Request, now time.Time) error
 }
 
-var (
-	hooksMu sync.RWMutex
-	hooks   = map[string]Hook{}
-)
-
-// Observe sets the hook of the approval kinds a pack marks with mark (policy.MarkException). A
-// hook is code of Mamori's, the same for every organisation and service, so setting it again
-// replaces it.
-func Observe(mark string, h Hook) {
-	hooksMu.Lock()
-	defer hooksMu.Unlock()
-	hooks[mark] = h
+// Observe sets this service's hook of the approval kinds a pack marks with mark
+// (policy.MarkException). It is set up when the services are assembled, before any request is
+// filed; setting it again replaces it. Another Service in the same process has hooks of its own.
+func (s *Service) Observe(mark string, h Hook) {
+	if s.hooks == nil {
+		s.hooks = map[string]Hook{}
+	}
+	s.hooks[mark] = h
 }
 
 // hookOf returns the hook of the pack's kind, by the kind's mark; none for an unmarked kind.
-func hookOf(p *policy.Compiled, kind string) Hook {
+func (s *Service) hookOf(p *policy.Compiled, kind string) Hook {
 	a, ok := p.Approval(kind)
 	if !ok || a.Mark() == "" {
 		return Hook{}
 	}
-	hooksMu.RLock()
-	defer hooksMu.RUnlock()
-	return hooks[a.Mark()]
+	return s.hooks[a.Mark()]
 }
 
 // checkHook runs the kind's Check on a request being filed.
-func checkHook(ctx context.Context, tx *sql.Tx, p *policy.Compiled, who access.Actor, r Request, now time.Time) error {
-	if h := hookOf(p, r.Kind); h.Check != nil {
+func (s *Service) checkHook(ctx context.Context, tx *sql.Tx, p *policy.Compiled, who access.Actor, r Request, now time.Time) error {
+	if h := s.hookOf(p, r.Kind); h.Check != nil {
 		return h.Check(ctx, tx, p, who, r, now)
 	}
 	return nil
 }
 
 // approvedHook runs the kind's Approved once a decision has left the request approved.
-func approvedHook(ctx context.Context, tx *sql.Tx, p *policy.Compiled, who access.Actor, r Request, now time.Time) error {
-	if h := hookOf(p, r.Kind); h.Approved != nil && r.State == Approved {
+func (s *Service) approvedHook(ctx context.Context, tx *sql.Tx, p *policy.Compiled, who access.Actor, r Request, now time.Time) error {
+	if h := s.hookOf(p, r.Kind); h.Approved != nil && r.State == Approved {
 		return h.Approved(ctx, tx, p, who, r, now)
 	}
 	return nil

@@ -10,7 +10,6 @@ import (
 
 	"mamori/internal/access"
 	"mamori/internal/apperr"
-	"mamori/internal/asset"
 	"mamori/internal/auditlog"
 	"mamori/internal/policy"
 )
@@ -200,7 +199,7 @@ func (s *Service) life(ctx context.Context, who access.Actor, r Request, action 
 			return err
 		}
 		for _, id := range r.AssetIDs {
-			if _, err := asset.ChangeState(ctx, tx, who, now, id, assetState, disposedOn); err != nil {
+			if _, err := s.Assets.ChangeState(ctx, tx, who, now, id, assetState, disposedOn); err != nil {
 				return err
 			}
 		}

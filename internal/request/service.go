@@ -8,6 +8,7 @@ import (
 
 	"mamori/internal/access"
 	"mamori/internal/apperr"
+	"mamori/internal/asset"
 	"mamori/internal/orgpolicy"
 	"mamori/internal/policy"
 	"mamori/internal/store"
@@ -18,6 +19,11 @@ type Service struct {
 	DB     *store.DB
 	Policy *orgpolicy.Service
 	Now    func() time.Time
+	// Assets is the register whose ChangeState moves a request's assets through their life,
+	// with the register's state hooks; without it the state changes and no hook runs.
+	Assets *asset.Service
+
+	hooks map[string]Hook // by approval kind (Observe)
 }
 
 // jst is the zone the organisations count their days in: a due date is a Japanese day.

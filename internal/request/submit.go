@@ -94,7 +94,7 @@ func (s *Service) Submit(ctx context.Context, who access.Actor, in Input) (Reque
 			return err
 		}
 		r.AssetIDs = uniq(in.AssetIDs)
-		if err := checkHook(ctx, tx, p, who, r, now); err != nil {
+		if err := s.checkHook(ctx, tx, p, who, r, now); err != nil {
 			return err
 		}
 		if err := insert(ctx, tx, &r); err != nil {

@@ -213,6 +213,11 @@ func TestAdministration(t *testing.T) {
 			c.signInAgain(t)
 			visitTokenPages(t, f, c, staffID)
 		})
+		t.Run("background jobs", func(t *testing.T) {
+			c := f.browser()
+			c.signInAgain(t)
+			visitJobsPage(t, f.s, c)
+		})
 		t.Run("every template was rendered", func(t *testing.T) {
 			f.web.pages.mu.Lock()
 			defer f.web.pages.mu.Unlock()

@@ -1,0 +1,86 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"mamori/internal/auditlog"
+	"mamori/internal/notify"
+	"mamori/internal/schedule"
+)
+
+// How often each background job runs. Each run is claimed in the database, so of several server
+// processes one runs it.
+const (
+	// RemindEvery: overdue returns, late reports and incident reports past their deadline are
+	// looked for hourly; each is reminded of at most once a day.
+	RemindEvery = time.Hour
+	// ComplianceEvery: exceptions past their last day end, and a sweep is looked for — the
+	// sweep itself runs once a day, and at once when an organisation's pack changes.
+	ComplianceEvery = 10 * time.Minute
+	// CheckpointEvery: a signed checkpoint of each audit chain that moved on.
+	CheckpointEvery = time.Hour
+)
+
+// Background is what the scheduler needs beyond the services: the mailer when mail is on, the
+// place of the audit checkpoints, and the log its jobs report to.
+type Background struct {
+	Mailer *notify.Mailer   // nil: no mail is sent
+	Anchor *auditlog.Anchor // nil: no checkpoints are signed
+	Log    *slog.Logger
+}
+
+// Scheduler returns the one scheduler of the background jobs, in the order they run when due
+// together: reminders, the end of exceptions before the sweep that counts what they suppressed,
+// mail, audit checkpoints (once more when the scheduler stops).
+func (s *Services) Scheduler(b Background) *schedule.Scheduler {
+	log := b.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	jobs := []schedule.Job{
+		{Name: "request.remind", Every: RemindEvery, Run: func(ctx context.Context) (int, error) {
+			sent, err := s.Requests.Remind(ctx)
+			if len(sent) > 0 {
+				log.Info("reminders sent", "count", len(sent))
+			}
+			return len(sent), err
+		}},
+		{Name: "incident.remind", Every: RemindEvery, Run: func(ctx context.Context) (int, error) {
+			late, err := s.Incidents.Remind(ctx)
+			if len(late) > 0 {
+				log.Info("incident reminders sent", "count", len(late))
+			}
+			return len(late), err
+		}},
+		{Name: "compliance.expire", Every: ComplianceEvery, Run: func(ctx context.Context) (int, error) {
+			ended, err := s.Compliance.Expire(ctx)
+			if len(ended) > 0 {
+				log.Info("exceptions ended", "count", len(ended))
+			}
+			return len(ended), err
+		}},
+		{Name: "compliance.sweep", Every: ComplianceEvery, Run: func(ctx context.Context) (int, error) {
+			sweeps, err := s.Compliance.Scheduled(ctx)
+			for _, sw := range sweeps {
+				log.Info("compliance sweep", "org", sw.OrgID, "cause", sw.Cause, "assets", sw.Assets, "open", sw.Open.Total(),
+					"cel", sw.CEL, "storage", sw.Storage)
+			}
+			return len(sweeps), err
+		}},
+	}
+	if m := b.Mailer; m != nil {
+		jobs = append(jobs, schedule.Job{Name: "mail.send", Every: m.Every(), Quiet: true, Run: m.SendDue})
+	}
+	if an := b.Anchor; an != nil {
+		jobs = append(jobs, schedule.Job{Name: "audit.checkpoint", Every: CheckpointEvery, AtStop: true, Run: func(ctx context.Context) (int, error) {
+			cps, err := an.CheckpointAll(ctx, s.DB.SQL, true, s.Now())
+			for _, c := range cps {
+				log.Info("audit checkpoint", "org", c.Org, "seq", c.Seq, "hash", c.Hash, "key", c.Key, "file", an.File)
+			}
+			return len(cps), err
+		}})
+	}
+	return &schedule.Scheduler{DB: s.DB, Now: s.Now, Log: log, Jobs: jobs}
+}
