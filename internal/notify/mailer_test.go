@@ -284,10 +284,8 @@ func TestMailerStopsWithItsContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { m.Run(ctx); close(done) }()
-	// Run looks at the outbox at once; wait (bounded) for the mail, then stop it.
-	for i := 0; i < 500 && len(sk.Messages()) == 0; i++ {
-		time.Sleep(10 * time.Millisecond)
-	}
+	// Run looks at the outbox at once; wait for the mail to arrive, then stop it.
+	sk.Await(1, 30*time.Second)
 	cancel()
 	select {
 	case <-done:

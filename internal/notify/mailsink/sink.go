@@ -27,6 +27,7 @@ type Sink struct {
 
 	mu       sync.Mutex
 	received []Message
+	arrived  chan struct{} // closed and replaced at each message received
 	refuse   string
 	tls      *tls.Config // offered with STARTTLS when set
 }
@@ -47,7 +48,7 @@ func Start(t testing.TB, addr string) *Sink {
 	if err != nil {
 		t.Fatalf("sink: %v", err)
 	}
-	s := &Sink{ln: ln}
+	s := &Sink{ln: ln, arrived: make(chan struct{})}
 	var wg sync.WaitGroup
 	t.Cleanup(func() { ln.Close(); wg.Wait() })
 	wg.Add(1)
@@ -81,6 +82,25 @@ func (s *Sink) Messages() []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Message(nil), s.received...)
+}
+
+// Await waits until the sink has received at least n messages, or within has passed, and
+// returns what it has received. It waits for the mail itself rather than polling on a clock.
+func (s *Sink) Await(n int, within time.Duration) []Message {
+	deadline := time.After(within)
+	for {
+		s.mu.Lock()
+		got, arrived := append([]Message(nil), s.received...), s.arrived
+		s.mu.Unlock()
+		if len(got) >= n {
+			return got
+		}
+		select {
+		case <-arrived:
+		case <-deadline:
+			return got
+		}
+	}
 }
 
 // WithTLS makes the sink offer STARTTLS with a certificate of its own for 127.0.0.1, and AUTH
@@ -195,6 +215,8 @@ func (s *Sink) serve(c net.Conn) {
 			cur.Data = b.String()
 			s.mu.Lock()
 			s.received = append(s.received, cur)
+			close(s.arrived)
+			s.arrived = make(chan struct{})
 			s.mu.Unlock()
 			cur = Message{}
 			reply("250 queued")
