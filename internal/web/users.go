@@ -75,6 +75,18 @@ func (w *Server) userDetail(rw http.ResponseWriter, r *http.Request) error {
 	return w.renderUserDetail(rw, r, http.StatusOK, nil)
 }
 
+// userDetailData is an account's page: its staff record, a service account's roles and the
+// account's API tokens with the token form's day limits.
+type userDetailData struct {
+	User        auth.User
+	Staff       *org.Staff
+	Self        bool
+	Tokens      []auth.APIToken
+	Roles       []serviceRoleView
+	DefaultDays int
+	MaxDays     int
+}
+
 // renderUserDetail shows an account with its API tokens (and a service account's roles); err
 // holds the token form's errors.
 func (w *Server) renderUserDetail(rw http.ResponseWriter, r *http.Request, status int, err error) error {
@@ -110,8 +122,8 @@ func (w *Server) renderUserDetail(rw http.ResponseWriter, r *http.Request, statu
 	if err != nil {
 		p.withErrors(err)
 	}
-	p.Data = map[string]any{"User": u, "Staff": staff, "Self": u.ID == who.UserID, "Tokens": tokens, "Roles": roles,
-		"DefaultDays": auth.DefaultTokenDays, "MaxDays": auth.MaxTokenDays}
+	p.Data = userDetailData{User: u, Staff: staff, Self: u.ID == who.UserID, Tokens: tokens, Roles: roles,
+		DefaultDays: auth.DefaultTokenDays, MaxDays: auth.MaxTokenDays}
 	w.render(rw, r, status, "user_detail", p)
 	return nil
 }
