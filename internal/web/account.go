@@ -61,6 +61,20 @@ func (w *Server) mfaEnrolForm(rw http.ResponseWriter, r *http.Request) error {
 	return w.renderEnrol(rw, r, http.StatusOK, nil)
 }
 
+// mfaEnrolData is the enrolment page: the secret to scan and whether the session may not go on
+// without it.
+type mfaEnrolData struct {
+	Enrolment auth.Enrolment
+	Required  bool
+}
+
+// mfaCodesData is the page of recovery codes shown once, for printing with the login and date.
+type mfaCodesData struct {
+	Codes []string
+	Login string
+	Date  string
+}
+
 func (w *Server) renderEnrol(rw http.ResponseWriter, r *http.Request, status int, err error) error {
 	st := stateOf(r)
 	en, e := w.s.Auth.BeginMFA(r.Context(), st.who, "Mamori")
@@ -72,7 +86,7 @@ func (w *Server) renderEnrol(rw http.ResponseWriter, r *http.Request, status int
 		p.withErrors(err)
 	}
 	p.Form = nil
-	p.Data = map[string]any{"Enrolment": en, "Required": st.session.MustEnrolMFA}
+	p.Data = mfaEnrolData{Enrolment: en, Required: st.session.MustEnrolMFA}
 	w.render(rw, r, status, "mfa_enrol", p)
 	return nil
 }
@@ -87,13 +101,23 @@ func (w *Server) mfaEnrol(rw http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := w.newPage(r, "mfa.codes.title", "account")
-	p.Data = map[string]any{"Codes": codes, "Login": st.who.Login, "Date": i18n.FormatDate(p.Lang, w.s.Now())}
+	p.Data = mfaCodesData{Codes: codes, Login: st.who.Login, Date: i18n.FormatDate(p.Lang, w.s.Now())}
 	w.render(rw, r, http.StatusOK, "mfa_codes", p)
 	return nil
 }
 
 func (w *Server) account(rw http.ResponseWriter, r *http.Request) error {
 	return w.renderAccount(rw, r, http.StatusOK, nil)
+}
+
+// accountData is the signed-in user's own page: the account, this session and its API tokens
+// with the token form's day limits.
+type accountData struct {
+	User        auth.User
+	Session     auth.Session
+	Tokens      []auth.APIToken
+	DefaultDays int
+	MaxDays     int
 }
 
 // renderAccount shows the account page with its API tokens; err holds the token form's errors.
@@ -111,8 +135,8 @@ func (w *Server) renderAccount(rw http.ResponseWriter, r *http.Request, status i
 	if err != nil {
 		p.withErrors(err)
 	}
-	p.Data = map[string]any{"User": u, "Session": st.session, "Tokens": tokens, "DefaultDays": auth.DefaultTokenDays,
-		"MaxDays": auth.MaxTokenDays}
+	p.Data = accountData{User: u, Session: st.session, Tokens: tokens, DefaultDays: auth.DefaultTokenDays,
+		MaxDays: auth.MaxTokenDays}
 	w.render(rw, r, status, "account", p)
 	return nil
 }

@@ -10,6 +10,16 @@ import (
 
 const auditPageSize = 50
 
+// auditData is a page of the audit log with the chain's status, the actions to filter by and the
+// users that are service accounts (marked in the actor column).
+type auditData struct {
+	Entries  []auditlog.Entry
+	Status   auditlog.Status
+	Actions  []string
+	Pager    pager
+	Services map[int64]bool
+}
+
 func (w *Server) audit(rw http.ResponseWriter, r *http.Request) error {
 	ctx, who := r.Context(), stateOf(r).who
 	q := r.URL.Query()
@@ -40,8 +50,8 @@ func (w *Server) audit(rw http.ResponseWriter, r *http.Request) error {
 	}
 	p := w.newPage(r, "audit.title", "audit")
 	p.Form = q
-	p.Data = map[string]any{"Entries": entries, "Status": status, "Actions": actions, "Pager": newPager(r, page, auditPageSize, total),
-		"Services": services}
+	p.Data = auditData{Entries: entries, Status: status, Actions: actions, Pager: newPager(r, page, auditPageSize, total),
+		Services: services}
 	w.render(rw, r, http.StatusOK, "audit", p)
 	return nil
 }

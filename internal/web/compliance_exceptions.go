@@ -20,6 +20,13 @@ type exceptionRow struct {
 
 const soonDays = 30
 
+// exceptionsData is the register filtered by State, one of States or empty for all.
+type exceptionsData struct {
+	Rows   []exceptionRow
+	State  string
+	States []string
+}
+
 func (w *Server) complianceExceptions(rw http.ResponseWriter, r *http.Request) error {
 	ctx, who := r.Context(), stateOf(r).who
 	state := r.URL.Query().Get("state")
@@ -30,7 +37,7 @@ func (w *Server) complianceExceptions(rw http.ResponseWriter, r *http.Request) e
 	p := w.newPage(r, "compliance.exceptions.title", "compliance")
 	p.Crumbs = []crumb{{p.T("compliance.title"), "/compliance"}}
 	rows := exceptionRows(p, list, w.s.Now())
-	p.Data = map[string]any{"Rows": rows, "State": state, "States": []string{"active", "expired", "withdrawn"}}
+	p.Data = exceptionsData{Rows: rows, State: state, States: []string{"active", "expired", "withdrawn"}}
 	w.render(rw, r, http.StatusOK, "compliance_exceptions", p)
 	return nil
 }

@@ -3,11 +3,25 @@ package web
 import (
 	"net/http"
 
+	"mamori/internal/auditlog"
+	"mamori/internal/compliance"
 	"mamori/internal/i18n"
 )
 
 // The compliance report for the 情報セキュリティ委員会, printed on A4: the totals, each rule with
 // its article, each department, the exceptions in force and the broken rules, with the trend.
+
+// complianceReportData is the report with its dates as the committee reads them, the exceptions
+// with their days left, the trend as chart and table, and the chain's latest checkpoint.
+type complianceReportData struct {
+	Report     compliance.Report
+	Generated  string // in 和暦
+	LastDay    string // the last sweep's day; empty when none ran
+	Exceptions []exceptionRow
+	Chart      trendChart
+	Trend      []trendRow
+	Anchor     *auditlog.AnchorStatus
+}
 
 func (w *Server) complianceReport(rw http.ResponseWriter, r *http.Request) error {
 	ctx, who := r.Context(), stateOf(r).who
@@ -22,12 +36,13 @@ func (w *Server) complianceReport(rw http.ResponseWriter, r *http.Request) error
 	}
 	p := w.newPage(r, "compliance.report.title", "compliance")
 	p.Crumbs = []crumb{{p.T("compliance.title"), "/compliance"}}
-	p.Data = map[string]any{"Report": rep, "Generated": i18n.Wareki(rep.Generated), "Exceptions": exceptionRows(p, rep.Exceptions, w.s.Now()),
-		"Chart": chartOf(rep.Trend), "Trend": trendRows(p, rep.Trend),
-		"Anchor": anchor}
+	d := complianceReportData{Report: rep, Generated: i18n.Wareki(rep.Generated), Exceptions: exceptionRows(p, rep.Exceptions, w.s.Now()),
+		Chart: chartOf(rep.Trend), Trend: trendRows(p, rep.Trend),
+		Anchor: anchor}
 	if rep.LastSweep != nil {
-		p.Data.(map[string]any)["LastDay"] = showDate(p, rep.LastSweep.Day)
+		d.LastDay = showDate(p, rep.LastSweep.Day)
 	}
+	p.Data = d
 	w.render(rw, r, http.StatusOK, "compliance_report", p)
 	return nil
 }

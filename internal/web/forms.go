@@ -43,6 +43,16 @@ func formInt(v *apperr.Validation, r *http.Request, field string) int {
 	return n
 }
 
+// confirmData is the 確認 page: the message key (naming What when set), where the confirmed POST
+// goes and the page to go back to. PackID carries the pack chosen on the policy page.
+type confirmData struct {
+	Action  string
+	Message string
+	What    string
+	Back    string
+	PackID  string
+}
+
 // confirmed reports whether a POST carries the 確認 step's confirmation; when it does not, the
 // handler renders the confirmation page instead of acting.
 func (w *Server) confirmed(rw http.ResponseWriter, r *http.Request, title, message, back string) bool {
@@ -55,7 +65,7 @@ func (w *Server) confirmedNaming(rw http.ResponseWriter, r *http.Request, title,
 		return true
 	}
 	p := w.newPage(r, title, "")
-	p.Data = map[string]string{"Action": r.URL.Path, "Message": message, "What": what, "Back": back}
+	p.Data = confirmData{Action: r.URL.Path, Message: message, What: what, Back: back}
 	w.render(rw, r, http.StatusOK, "confirm", p)
 	return false
 }

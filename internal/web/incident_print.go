@@ -13,6 +13,18 @@ import (
 // and the pack's contacts with its warnings, one incident's report for the 委員会, and the
 // statistics of a period.
 
+// incidentContactsData is the 緊急連絡網 and the day it is printed.
+type incidentContactsData struct {
+	List      incident.ContactList
+	PrintedOn string
+}
+
+// incidentPrintData is one incident's report and the day it is printed.
+type incidentPrintData struct {
+	Incident  incidentDetailData
+	PrintedOn string
+}
+
 func (w *Server) incidentContacts(rw http.ResponseWriter, r *http.Request) error {
 	list, err := w.s.Incidents.Contacts(r.Context(), stateOf(r).who)
 	if err != nil {
@@ -20,7 +32,7 @@ func (w *Server) incidentContacts(rw http.ResponseWriter, r *http.Request) error
 	}
 	p := w.newPage(r, "incidents.contacts.title", "incidents")
 	p.Crumbs = []crumb{{p.T("incidents.title"), "/incidents"}}
-	p.Data = map[string]any{"List": list, "PrintedOn": p.Date(w.s.Now())}
+	p.Data = incidentContactsData{List: list, PrintedOn: p.Date(w.s.Now())}
 	w.render(rw, r, http.StatusOK, "incident_contacts", p)
 	return nil
 }
@@ -32,7 +44,7 @@ func (w *Server) incidentPrint(rw http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.Crumbs = append(p.Crumbs, crumb{p.T("incidents.detail.title"), d.Href})
-	p.Data = map[string]any{"D": d, "PrintedOn": p.Date(w.s.Now())}
+	p.Data = incidentPrintData{Incident: d, PrintedOn: p.Date(w.s.Now())}
 	w.render(rw, r, http.StatusOK, "incident_print", p)
 	return nil
 }

@@ -72,6 +72,12 @@ func (w *Server) logbookOf(r *http.Request) (logbookView, *policy.Compiled, erro
 	return v, p, nil
 }
 
+// logbooksData is the active pack (nil when none is in use) and its logbooks.
+type logbooksData struct {
+	Pack     *policy.Compiled
+	Logbooks []logbookView
+}
+
 // logbooks lists the pack's logbooks with their citations.
 func (w *Server) logbooks(rw http.ResponseWriter, r *http.Request) error {
 	pack, err := w.activePack(r)
@@ -85,7 +91,7 @@ func (w *Server) logbooks(rw http.ResponseWriter, r *http.Request) error {
 			list = append(list, viewLogbook(pack, lb))
 		}
 	}
-	p.Data = map[string]any{"Pack": pack, "Logbooks": list}
+	p.Data = logbooksData{Pack: pack, Logbooks: list}
 	w.render(rw, r, http.StatusOK, "logbooks", p)
 	return nil
 }

@@ -12,6 +12,16 @@ import (
 
 const noticesPageSize = 30
 
+// notificationsData is a page of the user's notices and, for administrators, the mail that
+// could not be delivered.
+type notificationsData struct {
+	Items        []notify.Item
+	UnreadOnly   bool
+	Pager        pager
+	Troubles     []notify.Delivery
+	TroubleTotal int
+}
+
 func (w *Server) notifications(rw http.ResponseWriter, r *http.Request) error {
 	ctx, who := r.Context(), stateOf(r).who
 	page, offset := pageQuery(r, noticesPageSize)
@@ -20,13 +30,13 @@ func (w *Server) notifications(rw http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Items": items, "UnreadOnly": unreadOnly, "Pager": newPager(r, page, noticesPageSize, total)}
+	data := notificationsData{Items: items, UnreadOnly: unreadOnly, Pager: newPager(r, page, noticesPageSize, total)}
 	if who.CanAdminister() {
 		troubles, n, err := w.s.Notices.Troubles(ctx, who, 20)
 		if err != nil {
 			return err
 		}
-		data["Troubles"], data["TroubleTotal"] = troubles, n
+		data.Troubles, data.TroubleTotal = troubles, n
 	}
 	p := w.newPage(r, "notifications.title", "notifications")
 	p.Data = data

@@ -87,7 +87,7 @@ func (w *Server) policyUse(rw http.ResponseWriter, r *http.Request) error {
 	id := r.PostForm.Get("pack_id")
 	if r.PostForm.Get("confirmed") != "yes" {
 		p := w.newPage(r, "policy.use.title", "policy")
-		p.Data = map[string]string{"Action": "/policy/use", "Message": "policy.use.confirm", "Back": "/policy", "PackID": id}
+		p.Data = confirmData{Action: "/policy/use", Message: "policy.use.confirm", Back: "/policy", PackID: id}
 		w.render(rw, r, http.StatusOK, "confirm", p)
 		return nil
 	}

@@ -134,6 +134,15 @@ func (w *Server) requestResubmit(rw http.ResponseWriter, r *http.Request) error 
 		"/requests/"+strconv.FormatInt(rq.ID, 10), "requests.resubmitted")
 }
 
+// requestConfirmData is the 確認 step of an act on a request, with the typed fields it carries
+// on as Hidden inputs.
+type requestConfirmData struct {
+	Action  string
+	Message string
+	Back    string
+	Hidden  map[string]string
+}
+
 // confirmAct shows the 確認 step of an act that cannot be undone, carrying what was typed;
 // it reports whether the POST is already confirmed.
 func (w *Server) confirmAct(rw http.ResponseWriter, r *http.Request, title, message string, keep ...string) bool {
@@ -145,7 +154,7 @@ func (w *Server) confirmAct(rw http.ResponseWriter, r *http.Request, title, mess
 	for _, k := range keep {
 		hidden[k] = r.PostForm.Get(k)
 	}
-	p.Data = map[string]any{"Action": r.URL.Path, "Message": message, "Back": "/requests/" + r.PathValue("id"), "Hidden": hidden}
+	p.Data = requestConfirmData{Action: r.URL.Path, Message: message, Back: "/requests/" + r.PathValue("id"), Hidden: hidden}
 	w.render(rw, r, http.StatusOK, "request_confirm", p)
 	return false
 }

@@ -64,6 +64,13 @@ func groupKinds(p *policy.Compiled, kinds []policy.Approval) []kindGroup {
 	return out
 }
 
+// requestKindsData is the active pack (nil when none is in use) and the kinds the user may file,
+// in groups.
+type requestKindsData struct {
+	Pack   *policy.Compiled
+	Groups []kindGroup
+}
+
 // requestKinds lists what the user may file; with ?kind= it is that kind's form.
 func (w *Server) requestKinds(rw http.ResponseWriter, r *http.Request) error {
 	if r.URL.Query().Has("kind") {
@@ -83,7 +90,7 @@ func (w *Server) requestKinds(rw http.ResponseWriter, r *http.Request) error {
 		}
 		groups = groupKinds(pack, kinds)
 	}
-	p.Data = map[string]any{"Pack": pack, "Groups": groups}
+	p.Data = requestKindsData{Pack: pack, Groups: groups}
 	w.render(rw, r, http.StatusOK, "request_kinds", p)
 	return nil
 }

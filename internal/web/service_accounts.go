@@ -6,8 +6,17 @@ import (
 
 	"mamori/internal/apperr"
 	"mamori/internal/auth"
+	"mamori/internal/org"
 	"mamori/internal/policy"
 )
+
+// serviceAccountFormData is the pack's roles, those already ticked, and the departments a role
+// may be limited to.
+type serviceAccountFormData struct {
+	Roles  []policy.Role
+	Chosen map[string]bool
+	Tree   []org.Department
+}
 
 // serviceAccountForm shows the form for an integration's login: name, the pack roles it holds,
 // and for roles per department or per system the department or system.
@@ -35,7 +44,7 @@ func (w *Server) serviceAccountForm(rw http.ResponseWriter, r *http.Request, sta
 	for _, id := range r.PostForm["role"] {
 		chosen[id] = true
 	}
-	p.Data = map[string]any{"Roles": roles, "Chosen": chosen, "Tree": tree}
+	p.Data = serviceAccountFormData{Roles: roles, Chosen: chosen, Tree: tree}
 	w.render(rw, r, status, "service_account_new", p)
 	return nil
 }

@@ -10,6 +10,20 @@ import (
 
 const staffPageSize = 50
 
+// staffListData is a page of the staff register with the departments to filter by.
+type staffListData struct {
+	Staff []org.Staff
+	Tree  []org.Department
+	Pager pager
+}
+
+// staffFormData is the form for a staff member, new when ID is 0.
+type staffFormData struct {
+	ID         int64
+	Tree       []org.Department
+	Employment []string
+}
+
 func (w *Server) staffList(rw http.ResponseWriter, r *http.Request) error {
 	who := stateOf(r).who
 	q := r.URL.Query()
@@ -25,7 +39,7 @@ func (w *Server) staffList(rw http.ResponseWriter, r *http.Request) error {
 	}
 	p := w.newPage(r, "staff.title", "staff")
 	p.Form = q
-	p.Data = map[string]any{"Staff": list, "Tree": tree, "Pager": newPager(r, page, staffPageSize, total)}
+	p.Data = staffListData{Staff: list, Tree: tree, Pager: newPager(r, page, staffPageSize, total)}
 	w.render(rw, r, http.StatusOK, "staff", p)
 	return nil
 }
@@ -48,7 +62,7 @@ func (w *Server) staffForm(rw http.ResponseWriter, r *http.Request, status int, 
 	if err != nil {
 		p.withErrors(err)
 	}
-	p.Data = map[string]any{"ID": id, "Tree": tree, "Employment": org.EmploymentTypes}
+	p.Data = staffFormData{ID: id, Tree: tree, Employment: org.EmploymentTypes}
 	w.render(rw, r, status, "staff_form", p)
 	return nil
 }

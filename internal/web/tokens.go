@@ -115,10 +115,17 @@ func (w *Server) confirmToken(rw http.ResponseWriter, r *http.Request, owner, id
 	return w.confirmed(rw, r, "tokens.revoke.title", "tokens.revoke.confirm", back)
 }
 
+// tokenCreatedData is a new token with its secret, shown this once, and the page to go back to.
+type tokenCreatedData struct {
+	Token  auth.APIToken
+	Secret string
+	Back   string
+}
+
 // showToken shows a new token's secret, this once; only its hash is kept.
 func (w *Server) showToken(rw http.ResponseWriter, r *http.Request, t auth.APIToken, secret, back, nav string) error {
 	p := w.newPage(r, "tokens.created.title", nav)
-	p.Data = map[string]any{"Token": t, "Secret": secret, "Back": back}
+	p.Data = tokenCreatedData{Token: t, Secret: secret, Back: back}
 	rw.Header().Set("Cache-Control", "no-store")
 	w.render(rw, r, http.StatusOK, "token_created", p)
 	return nil

@@ -19,6 +19,11 @@ func (w *Server) users(rw http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// userNewData is the form for a new account with the staff it may belong to.
+type userNewData struct {
+	Staff []org.Staff
+}
+
 func (w *Server) userForm(rw http.ResponseWriter, r *http.Request, status int, err error) error {
 	who := stateOf(r).who
 	if !who.CanAdminister() {
@@ -33,7 +38,7 @@ func (w *Server) userForm(rw http.ResponseWriter, r *http.Request, status int, e
 	if err != nil {
 		p.withErrors(err)
 	}
-	p.Data = map[string]any{"Staff": staff}
+	p.Data = userNewData{Staff: staff}
 	w.render(rw, r, status, "user_new", p)
 	return nil
 }
@@ -61,11 +66,17 @@ func (w *Server) userCreate(rw http.ResponseWriter, r *http.Request) error {
 	return w.showTemporaryPassword(rw, r, u, pw, "users.created")
 }
 
+// tempPasswordData is an account with its temporary password, shown this once.
+type tempPasswordData struct {
+	User     auth.User
+	Password string
+}
+
 func (w *Server) showTemporaryPassword(rw http.ResponseWriter, r *http.Request, u auth.User, pw, noticeKey string) error {
 	p := w.newPage(r, "users.temp.title", "users")
 	p.Crumbs = []crumb{{p.T("users.title"), "/users"}}
 	p.Flash = noticeKey
-	p.Data = map[string]any{"User": u, "Password": pw}
+	p.Data = tempPasswordData{User: u, Password: pw}
 	rw.Header().Set("Cache-Control", "no-store")
 	w.render(rw, r, http.StatusOK, "temp_password", p)
 	return nil
@@ -73,6 +84,18 @@ func (w *Server) showTemporaryPassword(rw http.ResponseWriter, r *http.Request, 
 
 func (w *Server) userDetail(rw http.ResponseWriter, r *http.Request) error {
 	return w.renderUserDetail(rw, r, http.StatusOK, nil)
+}
+
+// userDetailData is an account's page: its staff record, a service account's roles and the
+// account's API tokens with the token form's day limits.
+type userDetailData struct {
+	User        auth.User
+	Staff       *org.Staff
+	Self        bool
+	Tokens      []auth.APIToken
+	Roles       []serviceRoleView
+	DefaultDays int
+	MaxDays     int
 }
 
 // renderUserDetail shows an account with its API tokens (and a service account's roles); err
@@ -110,8 +133,8 @@ func (w *Server) renderUserDetail(rw http.ResponseWriter, r *http.Request, statu
 	if err != nil {
 		p.withErrors(err)
 	}
-	p.Data = map[string]any{"User": u, "Staff": staff, "Self": u.ID == who.UserID, "Tokens": tokens, "Roles": roles,
-		"DefaultDays": auth.DefaultTokenDays, "MaxDays": auth.MaxTokenDays}
+	p.Data = userDetailData{User: u, Staff: staff, Self: u.ID == who.UserID, Tokens: tokens, Roles: roles,
+		DefaultDays: auth.DefaultTokenDays, MaxDays: auth.MaxTokenDays}
 	w.render(rw, r, status, "user_detail", p)
 	return nil
 }
