@@ -76,14 +76,25 @@ func startCluster() (*pgCluster, error) {
 		"--locale=C.UTF-8", "--no-sync"); err != nil {
 		return nil, fmt.Errorf("initdb: %v: %s", err, out)
 	}
-	port, err := freePort()
-	if err != nil {
-		return nil, err
-	}
-	c.port = port
-	opts := fmt.Sprintf("-h 127.0.0.1 -p %d -k %s -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", port, dir)
-	if out, err := c.run("pg_ctl", "-D", data, "-o", opts, "-l", filepath.Join(dir, "log"), "-w", "-t", "60", "start"); err != nil {
-		log, _ := os.ReadFile(filepath.Join(dir, "log"))
+	// A free port may be taken by another process (another package's cluster, as go test runs
+	// packages side by side) between asking for it and the server binding it: then try another.
+	logFile := filepath.Join(dir, "log")
+	for attempt := 1; ; attempt++ {
+		port, err := freePort()
+		if err != nil {
+			return nil, err
+		}
+		c.port = port
+		opts := fmt.Sprintf("-h 127.0.0.1 -p %d -k %s -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", port, dir)
+		out, err := c.run("pg_ctl", "-D", data, "-o", opts, "-l", logFile, "-w", "-t", "60", "start")
+		if err == nil {
+			break
+		}
+		log, _ := os.ReadFile(logFile)
+		if attempt < 5 && strings.Contains(string(log), "could not create any TCP/IP sockets") {
+			os.Remove(logFile)
+			continue
+		}
 		return nil, fmt.Errorf("pg_ctl start: %v: %s %s", err, out, log)
 	}
 	return c, nil
