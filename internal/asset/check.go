@@ -201,7 +201,7 @@ func (b *batch) add(ctx context.Context, in Input, top int) error {
 		a.ManagerName = *m
 	}
 	attrs, _ := json.Marshal(in.Attrs)
-	err = b.asset.QueryRowContext(ctx, b.who.OrgID, in.Number, in.Name, in.Kind, nullID(in.DepartmentID), nullID(in.ManagerStaffID),
+	err = b.asset.QueryRowContext(ctx, b.who.OrgID, in.Number, in.Name, in.Kind, store.NullID(in.DepartmentID), store.NullID(in.ManagerStaffID),
 		in.Segment, in.Zone, top, string(attrs), in.Location, in.SystemRef, in.Quantity, in.Copies, in.State, in.AcquiredOn,
 		in.DisposedOn, in.Note, b.now, b.now).Scan(&a.ID)
 	if store.IsUniqueViolation(err) {
@@ -230,7 +230,7 @@ func (b *batch) add(ctx context.Context, in Input, top int) error {
 		RemoteAddr: b.remote, UserAgent: b.userAgent, Entity: "asset", EntityID: strconv.FormatInt(a.ID, 10),
 		Action: "asset.create", After: string(after), PrevHash: b.hash}
 	e.Hash = e.ComputeHash()
-	if _, err := b.audit.ExecContext(ctx, e.OrgID, e.Seq, e.At, nullID(e.ActorUserID), e.Actor, e.RemoteAddr, e.UserAgent,
+	if _, err := b.audit.ExecContext(ctx, e.OrgID, e.Seq, e.At, store.NullID(e.ActorUserID), e.Actor, e.RemoteAddr, e.UserAgent,
 		e.Entity, e.EntityID, e.Action, e.Before, e.After, e.PrevHash, e.Hash); err != nil {
 		return apperr.Wrap(err, "audit insert")
 	}
@@ -278,7 +278,7 @@ func validPrefix(s string, n int) string {
 }
 
 // refsExist makes sure the department and manager belong to the organisation.
-func refsExist(ctx context.Context, q querier, orgID int64, in Input) error {
+func refsExist(ctx context.Context, q store.Querier, orgID int64, in Input) error {
 	var n int
 	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM departments WHERE id = $1 AND org_id = $2`, in.DepartmentID, orgID).Scan(&n); err != nil {
 		return apperr.Wrap(err, "department check")

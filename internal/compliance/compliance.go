@@ -51,12 +51,7 @@ func severityRank(s string) int {
 // Japanese day.
 var jst = time.FixedZone("JST", 9*60*60)
 
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now().UTC().Truncate(time.Microsecond)
-	}
-	return time.Now().UTC().Truncate(time.Microsecond)
-}
+func (s *Service) now() time.Time { return store.Now(s.Now) }
 
 func today(now time.Time) string { return now.In(jst).Format(time.DateOnly) }
 

@@ -11,6 +11,7 @@ import (
 	"mamori/internal/access"
 	"mamori/internal/apperr"
 	"mamori/internal/auditlog"
+	"mamori/internal/store"
 )
 
 // The 緊急連絡網 (emergency contact list) is drawn from the pack's contacts, in the pack's order,
@@ -117,7 +118,7 @@ func holdsAnyRole(who access.Actor) bool {
 	return false
 }
 
-func holderLines(ctx context.Context, q querier, orgID int64, role, today string) ([]HolderLine, error) {
+func holderLines(ctx context.Context, q store.Querier, orgID int64, role, today string) ([]HolderLine, error) {
 	rows, err := q.QueryContext(ctx, `SELECT s.id, s.name, COALESCE(d.name, ''), s.phone, s.email, CASE WHEN s.id = ra.acting_staff_id THEN 1 ELSE 0 END
 		FROM role_assignments ra JOIN staff s ON s.id = ra.holder_staff_id OR s.id = ra.acting_staff_id
 		LEFT JOIN departments d ON d.id = s.department_id

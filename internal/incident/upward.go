@@ -11,6 +11,7 @@ import (
 	"mamori/internal/apperr"
 	"mamori/internal/auditlog"
 	"mamori/internal/policy"
+	"mamori/internal/store"
 )
 
 // Upward reporting (山形県 2.1(10)⑦): an organisation with a parent (a municipality under its
@@ -35,7 +36,7 @@ func receiver(pp *policy.Compiled, who access.Actor) bool {
 
 // asParent returns an incident reported upward to the actor's organisation, when the actor
 // receives such reports; not found otherwise.
-func (s *Service) asParent(ctx context.Context, q querier, who access.Actor, id int64) (Incident, error) {
+func (s *Service) asParent(ctx context.Context, q store.Querier, who access.Actor, id int64) (Incident, error) {
 	in, err := readAny(ctx, q, id)
 	if err != nil {
 		return in, err

@@ -28,12 +28,7 @@ type Service struct {
 	cache map[string]*policy.Compiled // organisation-loaded packs by digest
 }
 
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now().UTC().Truncate(time.Microsecond)
-	}
-	return time.Now().UTC().Truncate(time.Microsecond)
-}
+func (s *Service) now() time.Time { return store.Now(s.Now) }
 
 // Binding is the pack an organisation runs.
 type Binding struct {

@@ -2,7 +2,6 @@ package request
 
 import (
 	"context"
-	"database/sql"
 	"strconv"
 	"time"
 
@@ -29,12 +28,7 @@ type Service struct {
 // jst is the zone the organisations count their days in: a due date is a Japanese day.
 var jst = time.FixedZone("JST", 9*60*60)
 
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now().UTC().Truncate(time.Microsecond)
-	}
-	return time.Now().UTC().Truncate(time.Microsecond)
-}
+func (s *Service) now() time.Time { return store.Now(s.Now) }
 
 // today is the JST date, YYYY-MM-DD.
 func (s *Service) today() string { return s.now().In(jst).Format(time.DateOnly) }
@@ -69,19 +63,6 @@ func (s *Service) Kinds(ctx context.Context, who access.Actor) ([]policy.Approva
 		return nil, err
 	}
 	return append([]policy.Approval(nil), p.Approvals...), nil
-}
-
-type querier interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }
 
 func nullTime(t *time.Time) any {
