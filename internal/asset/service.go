@@ -307,7 +307,7 @@ func scan(sc interface{ Scan(...any) error }) (Asset, error) {
 		return a, err
 	}
 	a.CreatedAt, a.UpdatedAt = a.CreatedAt.UTC(), a.UpdatedAt.UTC()
-	a.Attrs = decodeAttrs(attrs)
+	a.Attrs = DecodeAttrs(attrs)
 	a.Class = map[string]string{}
 	return a, nil
 }
@@ -359,9 +359,10 @@ func loadLevels(ctx context.Context, q store.Querier, orgID int64, list []*Asset
 	return rows.Err()
 }
 
-// decodeAttrs reads stored attributes; whole numbers come back as int64, as validate stores
-// them, not as JSON's float64.
-func decodeAttrs(s string) map[string]any {
+// DecodeAttrs reads stored attributes; whole numbers come back as int64, as validate stores
+// them, not as JSON's float64. Whatever reads an asset's attrs_json reads it with this, so a
+// rule check and the register see the same values.
+func DecodeAttrs(s string) map[string]any {
 	out := map[string]any{}
 	dec := json.NewDecoder(strings.NewReader(s))
 	dec.UseNumber()
