@@ -47,7 +47,7 @@ func (s *Service) Check(ctx context.Context, who access.Actor, in Input) error {
 // every row with it and reads the pack once. The function returns the input as Create would
 // store it (numbers and codes folded to half-width, defaults filled).
 func (s *Service) Checker(ctx context.Context, who access.Actor) (func(Input) (Input, error), error) {
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +72,7 @@ func (s *Service) Checker(ctx context.Context, who access.Actor) (func(Input) (I
 // It writes as Create does, with statements prepared once for the whole batch, and moves the
 // head of the audit chain once at the end instead of once per asset (see batch).
 func (s *Service) CreateMany(ctx context.Context, who access.Actor, inputs iter.Seq2[Input, error]) (int, error) {
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return 0, err
 	}

@@ -26,14 +26,6 @@ type Service struct {
 
 func (s *Service) now() time.Time { return store.Now(s.Now) }
 
-func (s *Service) pack(ctx context.Context, orgID int64) (*policy.Compiled, error) {
-	p, _, err := s.Policy.Active(ctx, orgID)
-	if apperr.CodeOf(err) == apperr.NotFound {
-		return nil, apperr.New(apperr.Conflict, "asset.error.no_pack")
-	}
-	return p, err
-}
-
 // topLevels reads the highest levels of the organisation's pack; without a pack no asset is of
 // the highest class.
 func (s *Service) topLevels(ctx context.Context, orgID int64) (topLevels, error) {
@@ -53,7 +45,7 @@ func (s *Service) Create(ctx context.Context, who access.Actor, in Input) (Asset
 	if !s.MayCreate(who) {
 		return Asset{}, apperr.New(apperr.Forbidden, "error.forbidden")
 	}
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return Asset{}, err
 	}
@@ -152,7 +144,7 @@ func (s *Service) checkRefs(ctx context.Context, tx *sql.Tx, orgID int64, in Inp
 // both; an asset whose details the actor may not see is not theirs to change.
 func (s *Service) Update(ctx context.Context, who access.Actor, id int64, in Input) (Asset, error) {
 	r := reachOf(who)
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return Asset{}, err
 	}

@@ -81,7 +81,7 @@ func (s *Service) Scheduled(ctx context.Context) ([]Sweep, error) {
 	}
 	var out []Sweep
 	for _, orgID := range orgs {
-		p, err := s.pack(ctx, orgID)
+		p, err := s.Policy.Optional(ctx, orgID)
 		if err != nil || p == nil {
 			if err != nil {
 				return out, err
@@ -111,7 +111,7 @@ func (s *Service) Scheduled(ctx context.Context) ([]Sweep, error) {
 
 func (s *Service) sweep(ctx context.Context, who access.Actor, cause, runKey string) (Sweep, error) {
 	orgID := who.OrgID
-	p, err := s.pack(ctx, orgID)
+	p, err := s.Policy.Optional(ctx, orgID)
 	if err != nil {
 		return Sweep{}, err
 	}

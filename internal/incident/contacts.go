@@ -63,7 +63,7 @@ func (s *Service) Contacts(ctx context.Context, who access.Actor) (ContactList, 
 	if !who.IsSystem() && !who.PlatformAdmin && !holdsAnyRole(who) {
 		return out, apperr.New(apperr.Forbidden, "incident.error.contacts")
 	}
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return out, err
 	}
@@ -182,7 +182,7 @@ func (s *Service) SetStaffPhone(ctx context.Context, who access.Actor, staffID i
 	now := s.now()
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		if !who.IsSystem() && !who.PlatformAdmin && who.StaffID != staffID {
-			p, err := s.pack(ctx, who.OrgID)
+			p, err := s.Policy.Required(ctx, who.OrgID)
 			if err != nil {
 				return err
 			}
@@ -211,7 +211,7 @@ func (s *Service) SetStaffPhone(ctx context.Context, who access.Actor, staffID i
 // 福岡県の関係部局 or 警察): by a platform administrator or a holder of an organisation-wide
 // security role.
 func (s *Service) SetContactNumber(ctx context.Context, who access.Actor, contactID, phone, note string) error {
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return err
 	}

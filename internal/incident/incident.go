@@ -10,12 +10,9 @@
 package incident
 
 import (
-	"context"
 	"time"
 
-	"mamori/internal/apperr"
 	"mamori/internal/orgpolicy"
-	"mamori/internal/policy"
 	"mamori/internal/store"
 )
 
@@ -185,14 +182,6 @@ type Service struct {
 }
 
 func (s *Service) now() time.Time { return store.Now(s.Now) }
-
-func (s *Service) pack(ctx context.Context, orgID int64) (*policy.Compiled, error) {
-	p, _, err := s.Policy.Active(ctx, orgID)
-	if apperr.CodeOf(err) == apperr.NotFound {
-		return nil, apperr.New(apperr.Conflict, "asset.error.no_pack")
-	}
-	return p, err
-}
 
 func nullTime(t *time.Time) any {
 	if t == nil {

@@ -154,7 +154,7 @@ func (s *Service) place(ctx context.Context, q store.Querier, who access.Actor, 
 	if err != nil {
 		return in, nil, none, err
 	}
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return in, nil, none, err
 	}

@@ -35,7 +35,7 @@ func (s *Service) Report(ctx context.Context, who access.Actor, in ReportInput) 
 	if who.StaffID == 0 {
 		return Incident{}, apperr.New(apperr.Forbidden, "incident.error.not_staff")
 	}
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return Incident{}, err
 	}

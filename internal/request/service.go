@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"mamori/internal/access"
-	"mamori/internal/apperr"
 	"mamori/internal/asset"
 	"mamori/internal/orgpolicy"
 	"mamori/internal/policy"
@@ -33,14 +32,6 @@ func (s *Service) now() time.Time { return store.Now(s.Now) }
 // today is the JST date, YYYY-MM-DD.
 func (s *Service) today() string { return s.now().In(jst).Format(time.DateOnly) }
 
-func (s *Service) pack(ctx context.Context, orgID int64) (*policy.Compiled, error) {
-	p, _, err := s.Policy.Active(ctx, orgID)
-	if apperr.CodeOf(err) == apperr.NotFound {
-		return nil, apperr.New(apperr.Conflict, "asset.error.no_pack")
-	}
-	return p, err
-}
-
 // approval returns the pack's approval kind by id.
 func approval(p *policy.Compiled, id string) (policy.Approval, bool) {
 	for _, a := range p.Approvals {
@@ -58,7 +49,7 @@ func (s *Service) Kinds(ctx context.Context, who access.Actor) ([]policy.Approva
 	if who.StaffID == 0 || who.DepartmentID == 0 {
 		return nil, nil
 	}
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return nil, err
 	}

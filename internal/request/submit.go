@@ -40,7 +40,7 @@ func (s *Service) Submit(ctx context.Context, who access.Actor, in Input) (Reque
 	if who.StaffID == 0 || who.DepartmentID == 0 {
 		return Request{}, apperr.New(apperr.Forbidden, "request.error.not_staff")
 	}
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return Request{}, err
 	}
