@@ -47,7 +47,7 @@ func (s *Service) Check(ctx context.Context, who access.Actor, in Input) error {
 // every row with it and reads the pack once. The function returns the input as Create would
 // store it (numbers and codes folded to half-width, defaults filled).
 func (s *Service) Checker(ctx context.Context, who access.Actor) (func(Input) (Input, error), error) {
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +72,7 @@ func (s *Service) Checker(ctx context.Context, who access.Actor) (func(Input) (I
 // It writes as Create does, with statements prepared once for the whole batch, and moves the
 // head of the audit chain once at the end instead of once per asset (see batch).
 func (s *Service) CreateMany(ctx context.Context, who access.Actor, inputs iter.Seq2[Input, error]) (int, error) {
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return 0, err
 	}
@@ -201,7 +201,7 @@ func (b *batch) add(ctx context.Context, in Input, top int) error {
 		a.ManagerName = *m
 	}
 	attrs, _ := json.Marshal(in.Attrs)
-	err = b.asset.QueryRowContext(ctx, b.who.OrgID, in.Number, in.Name, in.Kind, nullID(in.DepartmentID), nullID(in.ManagerStaffID),
+	err = b.asset.QueryRowContext(ctx, b.who.OrgID, in.Number, in.Name, in.Kind, store.NullID(in.DepartmentID), store.NullID(in.ManagerStaffID),
 		in.Segment, in.Zone, top, string(attrs), in.Location, in.SystemRef, in.Quantity, in.Copies, in.State, in.AcquiredOn,
 		in.DisposedOn, in.Note, b.now, b.now).Scan(&a.ID)
 	if store.IsUniqueViolation(err) {
@@ -230,7 +230,7 @@ func (b *batch) add(ctx context.Context, in Input, top int) error {
 		RemoteAddr: b.remote, UserAgent: b.userAgent, Entity: "asset", EntityID: strconv.FormatInt(a.ID, 10),
 		Action: "asset.create", After: string(after), PrevHash: b.hash}
 	e.Hash = e.ComputeHash()
-	if _, err := b.audit.ExecContext(ctx, e.OrgID, e.Seq, e.At, nullID(e.ActorUserID), e.Actor, e.RemoteAddr, e.UserAgent,
+	if _, err := b.audit.ExecContext(ctx, e.OrgID, e.Seq, e.At, store.NullID(e.ActorUserID), e.Actor, e.RemoteAddr, e.UserAgent,
 		e.Entity, e.EntityID, e.Action, e.Before, e.After, e.PrevHash, e.Hash); err != nil {
 		return apperr.Wrap(err, "audit insert")
 	}
@@ -278,7 +278,7 @@ func validPrefix(s string, n int) string {
 }
 
 // refsExist makes sure the department and manager belong to the organisation.
-func refsExist(ctx context.Context, q querier, orgID int64, in Input) error {
+func refsExist(ctx context.Context, q store.Querier, orgID int64, in Input) error {
 	var n int
 	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM departments WHERE id = $1 AND org_id = $2`, in.DepartmentID, orgID).Scan(&n); err != nil {
 		return apperr.Wrap(err, "department check")

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"mamori/internal/apperr"
+	"mamori/internal/store"
 )
 
 // maxNamedRequests is how many of the requests that name an asset a refusal to delete it lists.
@@ -14,7 +15,7 @@ const maxNamedRequests = 5
 // referenced refuses to delete an asset that a request (申請) or an incident (事案) names: they
 // keep it as their subject, and a deleted asset would leave them pointing at nothing. The
 // refusal names the requests by number; incidents, which may be restricted, only by count.
-func referenced(ctx context.Context, q querier, orgID, id int64) error {
+func referenced(ctx context.Context, q store.Querier, orgID, id int64) error {
 	rows, err := q.QueryContext(ctx, `SELECT request_id FROM request_assets WHERE org_id = $1 AND asset_id = $2
 		ORDER BY request_id LIMIT $3`, orgID, id, maxNamedRequests+1)
 	if err != nil {

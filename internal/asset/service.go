@@ -24,20 +24,7 @@ type Service struct {
 	writeHooks
 }
 
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now().UTC().Truncate(time.Microsecond)
-	}
-	return time.Now().UTC().Truncate(time.Microsecond)
-}
-
-func (s *Service) pack(ctx context.Context, orgID int64) (*policy.Compiled, error) {
-	p, _, err := s.Policy.Active(ctx, orgID)
-	if apperr.CodeOf(err) == apperr.NotFound {
-		return nil, apperr.New(apperr.Conflict, "asset.error.no_pack")
-	}
-	return p, err
-}
+func (s *Service) now() time.Time { return store.Now(s.Now) }
 
 // topLevels reads the highest levels of the organisation's pack; without a pack no asset is of
 // the highest class.
@@ -58,7 +45,7 @@ func (s *Service) Create(ctx context.Context, who access.Actor, in Input) (Asset
 	if !s.MayCreate(who) {
 		return Asset{}, apperr.New(apperr.Forbidden, "error.forbidden")
 	}
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return Asset{}, err
 	}
@@ -92,7 +79,7 @@ func (s *Service) insert(ctx context.Context, tx *sql.Tx, who access.Actor, p *p
 	err := tx.QueryRowContext(ctx, `INSERT INTO assets (org_id, number, name, kind, department_id, manager_staff_id, segment, zone,
 		top_rank, attrs_json, location, system_ref, quantity, copies, state, acquired_on, disposed_on, note, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id`,
-		who.OrgID, in.Number, in.Name, in.Kind, nullID(in.DepartmentID), nullID(in.ManagerStaffID), in.Segment, in.Zone,
+		who.OrgID, in.Number, in.Name, in.Kind, store.NullID(in.DepartmentID), store.NullID(in.ManagerStaffID), in.Segment, in.Zone,
 		top, string(attrs), in.Location, in.SystemRef, in.Quantity, in.Copies, in.State, in.AcquiredOn, in.DisposedOn, in.Note,
 		now, now).Scan(&id)
 	if store.IsUniqueViolation(err) {
@@ -157,7 +144,7 @@ func (s *Service) checkRefs(ctx context.Context, tx *sql.Tx, orgID int64, in Inp
 // both; an asset whose details the actor may not see is not theirs to change.
 func (s *Service) Update(ctx context.Context, who access.Actor, id int64, in Input) (Asset, error) {
 	r := reachOf(who)
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return Asset{}, err
 	}
@@ -194,7 +181,7 @@ func (s *Service) Update(ctx context.Context, who access.Actor, id int64, in Inp
 		_, err = tx.ExecContext(ctx, `UPDATE assets SET number = $1, name = $2, kind = $3, department_id = $4, manager_staff_id = $5,
 			segment = $6, zone = $7, top_rank = $8, attrs_json = $9, location = $10, system_ref = $11, quantity = $12, copies = $13,
 			state = $14, acquired_on = $15, disposed_on = $16, note = $17, updated_at = $18 WHERE id = $19 AND org_id = $20`,
-			in.Number, in.Name, in.Kind, nullID(in.DepartmentID), nullID(in.ManagerStaffID), in.Segment, in.Zone, rank, string(attrs),
+			in.Number, in.Name, in.Kind, store.NullID(in.DepartmentID), store.NullID(in.ManagerStaffID), in.Segment, in.Zone, rank, string(attrs),
 			in.Location, in.SystemRef, in.Quantity, in.Copies, in.State, in.AcquiredOn, in.DisposedOn, in.Note, now, id, who.OrgID)
 		if store.IsUniqueViolation(err) {
 			return apperr.InvalidField("number", "asset.error.number_taken", in.Number)
@@ -296,11 +283,6 @@ func CanRead(who access.Actor, departmentID int64) bool { return reachOf(who).ca
 // CanChange reports whether the actor may change an asset of the department.
 func CanChange(who access.Actor, departmentID int64) bool { return reachOf(who).canWrite(departmentID) }
 
-type querier interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
 const columns = `a.id, a.org_id, a.number, a.name, a.kind, COALESCE(a.department_id, 0), COALESCE(d.name, ''),
 	COALESCE(a.manager_staff_id, 0), COALESCE(m.name, ''), a.segment, a.zone, a.top_rank, a.attrs_json, a.location,
 	a.system_ref, a.quantity, a.copies, a.state, a.acquired_on, a.disposed_on, a.note, a.created_at, a.updated_at`
@@ -317,12 +299,12 @@ func scan(sc interface{ Scan(...any) error }) (Asset, error) {
 		return a, err
 	}
 	a.CreatedAt, a.UpdatedAt = a.CreatedAt.UTC(), a.UpdatedAt.UTC()
-	a.Attrs = decodeAttrs(attrs)
+	a.Attrs = DecodeAttrs(attrs)
 	a.Class = map[string]string{}
 	return a, nil
 }
 
-func get(ctx context.Context, q querier, orgID, id int64) (Asset, error) {
+func get(ctx context.Context, q store.Querier, orgID, id int64) (Asset, error) {
 	a, err := scan(q.QueryRowContext(ctx, `SELECT `+columns+from+`WHERE a.id = $1 AND a.org_id = $2`, id, orgID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, apperr.New(apperr.NotFound, "error.not_found")
@@ -337,7 +319,7 @@ func get(ctx context.Context, q querier, orgID, id int64) (Asset, error) {
 }
 
 // loadLevels fills the classification of the given assets.
-func loadLevels(ctx context.Context, q querier, orgID int64, list []*Asset) error {
+func loadLevels(ctx context.Context, q store.Querier, orgID int64, list []*Asset) error {
 	if len(list) == 0 {
 		return nil
 	}
@@ -369,9 +351,10 @@ func loadLevels(ctx context.Context, q querier, orgID int64, list []*Asset) erro
 	return rows.Err()
 }
 
-// decodeAttrs reads stored attributes; whole numbers come back as int64, as validate stores
-// them, not as JSON's float64.
-func decodeAttrs(s string) map[string]any {
+// DecodeAttrs reads stored attributes; whole numbers come back as int64, as validate stores
+// them, not as JSON's float64. Whatever reads an asset's attrs_json reads it with this, so a
+// rule check and the register see the same values.
+func DecodeAttrs(s string) map[string]any {
 	out := map[string]any{}
 	dec := json.NewDecoder(strings.NewReader(s))
 	dec.UseNumber()
@@ -388,11 +371,4 @@ func decodeAttrs(s string) map[string]any {
 		}
 	}
 	return out
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }

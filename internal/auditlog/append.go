@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"mamori/internal/access"
+	"mamori/internal/store"
 )
 
 // Event is what a service records: which entity, what happened, and its state before and after
@@ -64,7 +65,7 @@ func Append(ctx context.Context, tx *sql.Tx, who access.Actor, at time.Time, ev 
 		(org_id, seq, at, actor_user_id, actor, remote_addr, user_agent, entity, entity_id, action,
 		 before_json, after_json, prev_hash, hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
-		e.OrgID, e.Seq, e.At, nullID(e.ActorUserID), e.Actor, e.RemoteAddr, e.UserAgent,
+		e.OrgID, e.Seq, e.At, store.NullID(e.ActorUserID), e.Actor, e.RemoteAddr, e.UserAgent,
 		e.Entity, e.EntityID, e.Action, e.Before, e.After, e.PrevHash, e.Hash).Scan(&e.ID)
 	if err != nil {
 		return e, fmt.Errorf("audit insert: %w", err)
@@ -102,13 +103,6 @@ func idString(v any) string {
 	default:
 		return fmt.Sprint(x)
 	}
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }
 
 // truncate returns s as valid UTF-8 of at most n bytes, cut at a character boundary. Text from

@@ -56,12 +56,7 @@ type Client struct {
 	UserAgent  string
 }
 
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now().UTC().Truncate(time.Microsecond)
-	}
-	return time.Now().UTC().Truncate(time.Microsecond)
-}
+func (s *Service) now() time.Time { return store.Now(s.Now) }
 
 func (s *Service) idle() time.Duration {
 	if s.IdleTimeout > 0 {

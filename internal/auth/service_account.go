@@ -67,7 +67,7 @@ func (s *Service) CreateServiceAccount(ctx context.Context, who access.Actor, in
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO service_account_roles (org_id, user_id, role_id, scope, department_id, system_ref, created_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7)`, u.OrgID, u.ID, r.RoleID, r.Scope, nullID(r.DepartmentID), r.SystemRef, now); err != nil {
+				VALUES ($1, $2, $3, $4, $5, $6, $7)`, u.OrgID, u.ID, r.RoleID, r.Scope, store.NullID(r.DepartmentID), r.SystemRef, now); err != nil {
 				return apperr.Wrap(err, "service account role")
 			}
 		}
@@ -109,7 +109,7 @@ func (s *Service) ServiceAccountIDs(ctx context.Context, who access.Actor) (map[
 	return out, rows.Err()
 }
 
-func serviceRoles(ctx context.Context, q querier, orgID, userID int64) ([]ServiceRole, error) {
+func serviceRoles(ctx context.Context, q store.Querier, orgID, userID int64) ([]ServiceRole, error) {
 	rows, err := q.QueryContext(ctx, `SELECT role_id, scope, COALESCE(department_id, 0), system_ref FROM service_account_roles
 		WHERE org_id = $1 AND user_id = $2 ORDER BY role_id, id`, orgID, userID)
 	if err != nil {
@@ -194,7 +194,7 @@ func checkRoleDepartment(ctx context.Context, tx *sql.Tx, orgID, id int64) error
 }
 
 // serviceGrants returns a service account's roles as grants.
-func serviceGrants(ctx context.Context, q querier, orgID, userID int64) ([]access.Grant, error) {
+func serviceGrants(ctx context.Context, q store.Querier, orgID, userID int64) ([]access.Grant, error) {
 	roles, err := serviceRoles(ctx, q, orgID, userID)
 	if err != nil {
 		return nil, err

@@ -59,11 +59,6 @@ func userCols(p string) string {
 
 var userColumns = userCols("")
 
-type querier interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
 // scanUser reads the user columns after any leading columns the query selected into pre.
 func scanUser(sc interface{ Scan(...any) error }, pre ...any) (User, error) {
 	var u User
@@ -79,7 +74,7 @@ func scanUser(sc interface{ Scan(...any) error }, pre ...any) (User, error) {
 	return u, err
 }
 
-func userWhere(ctx context.Context, q querier, where string, args ...any) (User, error) {
+func userWhere(ctx context.Context, q store.Querier, where string, args ...any) (User, error) {
 	u, err := scanUser(q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+where, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, apperr.New(apperr.NotFound, "error.not_found")
@@ -153,7 +148,7 @@ func (s *Service) CreateUser(ctx context.Context, who access.Actor, in NewUser) 
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO users (org_id, staff_id, login, display_name, password_hash, must_change_password,
 			platform_admin, lang, password_changed_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-			u.OrgID, nullID(u.StaffID), u.Login, u.DisplayName, u.passwordHash, true, u.PlatformAdmin, u.Lang, now, now).Scan(&u.ID)
+			u.OrgID, store.NullID(u.StaffID), u.Login, u.DisplayName, u.passwordHash, true, u.PlatformAdmin, u.Lang, now, now).Scan(&u.ID)
 		if store.IsUniqueViolation(err) {
 			return apperr.InvalidField("login", "auth.error.login_taken")
 		}
@@ -363,11 +358,4 @@ func addHistory(ctx context.Context, tx *sql.Tx, orgID, userID int64, hash strin
 		return apperr.Wrap(err, "password history")
 	}
 	return nil
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }

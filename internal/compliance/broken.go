@@ -10,6 +10,7 @@ import (
 	"mamori/internal/access"
 	"mamori/internal/apperr"
 	"mamori/internal/notify"
+	"mamori/internal/store"
 )
 
 // NoticeRuleBroken tells administrators that a rule of the pack could not be evaluated.
@@ -36,7 +37,7 @@ func markBroken(ctx context.Context, tx *sql.Tx, orgID int64, digest string, bro
 					THEN compliance_rule_status.failures + excluded.failures ELSE excluded.failures END,
 				pack_digest = excluded.pack_digest, broken = TRUE, error = excluded.error, asset_id = excluded.asset_id,
 				checked_at = excluded.checked_at
-			RETURNING id`, orgID, ruleID, digest, clip(b.err, 1000), nullID(b.assetID), b.count, now).Scan(&id)
+			RETURNING id`, orgID, ruleID, digest, clip(b.err, 1000), store.NullID(b.assetID), b.count, now).Scan(&id)
 		if err != nil {
 			return apperr.Wrap(err, "rule status")
 		}

@@ -11,7 +11,6 @@ import (
 	"mamori/internal/apperr"
 	"mamori/internal/asset"
 	"mamori/internal/orgpolicy"
-	"mamori/internal/policy"
 	"mamori/internal/store"
 )
 
@@ -51,23 +50,9 @@ func severityRank(s string) int {
 // Japanese day.
 var jst = time.FixedZone("JST", 9*60*60)
 
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now().UTC().Truncate(time.Microsecond)
-	}
-	return time.Now().UTC().Truncate(time.Microsecond)
-}
+func (s *Service) now() time.Time { return store.Now(s.Now) }
 
 func today(now time.Time) string { return now.In(jst).Format(time.DateOnly) }
-
-// pack returns the organisation's pack; nil without error when it has none yet.
-func (s *Service) pack(ctx context.Context, orgID int64) (*policy.Compiled, error) {
-	p, _, err := s.Policy.Active(ctx, orgID)
-	if apperr.CodeOf(err) == apperr.NotFound {
-		return nil, nil
-	}
-	return p, err
-}
 
 // orgIDs lists every organisation.
 func (s *Service) orgIDs(ctx context.Context) ([]int64, error) {

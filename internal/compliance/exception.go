@@ -12,6 +12,7 @@ import (
 	"mamori/internal/apperr"
 	"mamori/internal/policy"
 	"mamori/internal/request"
+	"mamori/internal/store"
 )
 
 // The fields of an exception request the register reads: the rules and assets it covers and its
@@ -142,7 +143,7 @@ func exceptionApproved(ctx context.Context, tx *sql.Tx, p *policy.Compiled, who 
 	err = tx.QueryRowContext(ctx, `INSERT INTO compliance_exceptions (org_id, request_id, applicant_staff_id, department_id, provision,
 		reason, measures, rules_json, expires_on, post_hoc, cite, state, approved_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12) RETURNING id`,
-		r.OrgID, r.ID, nullID(r.ApplicantStaffID), nullID(r.DepartmentID), in.provision, in.reason, in.measures, string(rulesJSON),
+		r.OrgID, r.ID, store.NullID(r.ApplicantStaffID), store.NullID(r.DepartmentID), in.provision, in.reason, in.measures, string(rulesJSON),
 		in.expiresOn, r.PostHoc, r.Cite, now).Scan(&id)
 	if err != nil {
 		return apperr.Wrap(err, "exception")

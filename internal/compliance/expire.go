@@ -11,6 +11,7 @@ import (
 	"mamori/internal/apperr"
 	"mamori/internal/auditlog"
 	"mamori/internal/notify"
+	"mamori/internal/store"
 )
 
 // NoticeExceptionEnded tells the owners of the assets an exception covered that it has ended
@@ -119,7 +120,7 @@ func endException(ctx context.Context, tx *sql.Tx, orgID, id, requestID int64, e
 			return 0, apperr.Wrap(err, "other exception")
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE compliance_findings SET suppressed_by = $1 WHERE id = $2 AND org_id = $3`,
-			nullID(other.Int64), f.id, orgID); err != nil {
+			store.NullID(other.Int64), f.id, orgID); err != nil {
 			return 0, apperr.Wrap(err, "unsuppress finding")
 		}
 		if err := findingEvent(ctx, tx, orgID, f.id, "unsuppressed", "", id, now); err != nil {

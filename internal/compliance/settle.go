@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"mamori/internal/apperr"
+	"mamori/internal/store"
 )
 
 // checked is one asset as the rules found it.
@@ -224,7 +225,7 @@ func insertFinding(ctx context.Context, tx *sql.Tx, orgID int64, digest string, 
 	err := tx.QueryRowContext(ctx, `INSERT INTO compliance_findings (org_id, rule_id, pack_digest, asset_id, asset_number,
 		department_id, severity, severity_rank, values_json, first_seen, last_seen, suppressed_by)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) RETURNING id`,
-		orgID, o.rule.ID, digest, c.id, c.number, nullID(c.department), o.rule.Severity, o.rule.rank, vals, now, nullID(exception)).Scan(&id)
+		orgID, o.rule.ID, digest, c.id, c.number, store.NullID(c.department), o.rule.Severity, o.rule.rank, vals, now, store.NullID(exception)).Scan(&id)
 	if err != nil {
 		return apperr.Wrap(err, "open finding")
 	}
@@ -240,7 +241,7 @@ func insertFinding(ctx context.Context, tx *sql.Tx, orgID int64, digest string, 
 func changeFinding(ctx context.Context, tx *sql.Tx, orgID, id int64, digest string, department int64, r *rule, vals string, now time.Time) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE compliance_findings SET values_json = $1, department_id = $2, severity = $3,
 		severity_rank = $4, pack_digest = $5, last_seen = $6 WHERE id = $7 AND org_id = $8`,
-		vals, nullID(department), r.Severity, r.rank, digest, now, id, orgID); err != nil {
+		vals, store.NullID(department), r.Severity, r.rank, digest, now, id, orgID); err != nil {
 		return apperr.Wrap(err, "change finding")
 	}
 	return findingEvent(ctx, tx, orgID, id, "changed", vals, 0, now)
@@ -256,15 +257,8 @@ func closeFinding(ctx context.Context, tx *sql.Tx, orgID, id int64, reason strin
 
 func findingEvent(ctx context.Context, tx *sql.Tx, orgID, findingID int64, action, vals string, exception int64, now time.Time) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO compliance_finding_events (org_id, finding_id, action, values_json, exception_id, at)
-		VALUES ($1, $2, $3, $4, $5, $6)`, orgID, findingID, action, vals, nullID(exception), now); err != nil {
+		VALUES ($1, $2, $3, $4, $5, $6)`, orgID, findingID, action, vals, store.NullID(exception), now); err != nil {
 		return apperr.Wrap(err, "finding event")
 	}
 	return nil
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }

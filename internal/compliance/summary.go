@@ -97,7 +97,7 @@ func (s *Service) ByDepartment(ctx context.Context, who access.Actor) ([]Departm
 // ByRule lists every rule of the pack on assets, in the pack's order, with its open findings
 // among the departments the actor sees and whether it is broken.
 func (s *Service) ByRule(ctx context.Context, who access.Actor) ([]RuleCompliance, error) {
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Optional(ctx, who.OrgID)
 	if err != nil || p == nil {
 		return nil, err
 	}
@@ -210,7 +210,7 @@ func (s *Service) Report(ctx context.Context, who access.Actor) (Report, error) 
 	if all, _ := visibility(who); !all {
 		return Report{}, apperr.New(apperr.Forbidden, "error.forbidden")
 	}
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Optional(ctx, who.OrgID)
 	if err != nil {
 		return Report{}, err
 	}

@@ -3,10 +3,8 @@ package compliance
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"math"
-	"strings"
 	"time"
 
 	"mamori/internal/access"
@@ -83,7 +81,7 @@ func (s *Service) Scheduled(ctx context.Context) ([]Sweep, error) {
 	}
 	var out []Sweep
 	for _, orgID := range orgs {
-		p, err := s.pack(ctx, orgID)
+		p, err := s.Policy.Optional(ctx, orgID)
 		if err != nil || p == nil {
 			if err != nil {
 				return out, err
@@ -113,7 +111,7 @@ func (s *Service) Scheduled(ctx context.Context) ([]Sweep, error) {
 
 func (s *Service) sweep(ctx context.Context, who access.Actor, cause, runKey string) (Sweep, error) {
 	orgID := who.OrgID
-	p, err := s.pack(ctx, orgID)
+	p, err := s.Policy.Optional(ctx, orgID)
 	if err != nil {
 		return Sweep{}, err
 	}
@@ -287,7 +285,7 @@ func (s *Service) readPage(ctx context.Context, orgID, after int64) ([]pageAsset
 			rows.Close()
 			return nil, apperr.Wrap(err, "sweep read")
 		}
-		a.Attrs, a.Class = decodeAttrs(attrs), map[string]string{}
+		a.Attrs, a.Class = asset.DecodeAttrs(attrs), map[string]string{}
 		page = append(page, a)
 	}
 	rows.Close()
@@ -364,26 +362,6 @@ func recheckChanged(ctx context.Context, tx *sql.Tx, orgID int64, rules *packRul
 		out = append(out, c)
 	}
 	return out, nil
-}
-
-// decodeAttrs reads stored attributes as the register does: whole numbers as int64.
-func decodeAttrs(s string) map[string]any {
-	out := map[string]any{}
-	dec := json.NewDecoder(strings.NewReader(s))
-	dec.UseNumber()
-	if dec.Decode(&out) != nil {
-		return map[string]any{}
-	}
-	for k, v := range out {
-		if n, ok := v.(json.Number); ok {
-			if i, err := n.Int64(); err == nil {
-				out[k] = i
-			} else if f, err := n.Float64(); err == nil {
-				out[k] = f
-			}
-		}
-	}
-	return out
 }
 
 // CanSweep reports whether the actor may start a full sweep at once: the platform

@@ -178,7 +178,7 @@ func (s *Service) Findings(ctx context.Context, who access.Actor, f Filter) ([]S
 	if err := v.Err(); err != nil {
 		return nil, 0, err
 	}
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Optional(ctx, who.OrgID)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -215,7 +215,7 @@ func (s *Service) AssetFindings(ctx context.Context, who access.Actor, assetID i
 	if err != nil {
 		return nil, apperr.Wrap(err, "asset")
 	}
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Optional(ctx, who.OrgID)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"mamori/internal/apperr"
 	"mamori/internal/policy"
+	"mamori/internal/store"
 )
 
 // The escalation checklist is drawn from the pack when an incident is triaged and kept with the
@@ -96,7 +97,7 @@ func storeChecklist(ctx context.Context, tx *sql.Tx, p *policy.Compiled, in Inci
 			to_name, external, action, within_words, within_minutes, cite, state, done_at, means, done_by_staff_id, recorded_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
 			in.OrgID, in.ID, i+1, l.source, l.from, l.to, c.Name, c.External, l.action, l.within, l.minutes, l.cite, state, doneAt, means,
-			nullID(func() int64 {
+			store.NullID(func() int64 {
 				if state == "done" {
 					return in.ReporterID
 				}
@@ -110,11 +111,11 @@ func storeChecklist(ctx context.Context, tx *sql.Tx, p *policy.Compiled, in Inci
 }
 
 // checklist returns an incident's notifications in order, with what is overdue at now.
-func checklist(ctx context.Context, q querier, id int64, now time.Time) ([]Notification, error) {
+func checklist(ctx context.Context, q store.Querier, id int64, now time.Time) ([]Notification, error) {
 	return queryNotifications(ctx, q, now, `WHERE n.incident_id = $1 ORDER BY n.seq`, id)
 }
 
-func queryNotifications(ctx context.Context, q querier, now time.Time, where string, args ...any) ([]Notification, error) {
+func queryNotifications(ctx context.Context, q store.Querier, now time.Time, where string, args ...any) ([]Notification, error) {
 	rows, err := q.QueryContext(ctx, `SELECT n.id, n.incident_id, i.title, n.seq, n.source, n.from_contact, n.to_contact, n.to_name,
 		n.external, n.action, n.within_words, n.within_minutes, n.cite, n.due_at, n.state, n.done_at, n.means,
 		COALESCE(n.done_by_staff_id, 0), n.note FROM incident_notifications n JOIN incidents i ON i.id = n.incident_id `+where, args...)

@@ -11,6 +11,7 @@ import (
 	"mamori/internal/access"
 	"mamori/internal/apperr"
 	"mamori/internal/auditlog"
+	"mamori/internal/store"
 )
 
 // The 緊急連絡網 (emergency contact list) is drawn from the pack's contacts, in the pack's order,
@@ -62,7 +63,7 @@ func (s *Service) Contacts(ctx context.Context, who access.Actor) (ContactList, 
 	if !who.IsSystem() && !who.PlatformAdmin && !holdsAnyRole(who) {
 		return out, apperr.New(apperr.Forbidden, "incident.error.contacts")
 	}
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return out, err
 	}
@@ -117,7 +118,7 @@ func holdsAnyRole(who access.Actor) bool {
 	return false
 }
 
-func holderLines(ctx context.Context, q querier, orgID int64, role, today string) ([]HolderLine, error) {
+func holderLines(ctx context.Context, q store.Querier, orgID int64, role, today string) ([]HolderLine, error) {
 	rows, err := q.QueryContext(ctx, `SELECT s.id, s.name, COALESCE(d.name, ''), s.phone, s.email, CASE WHEN s.id = ra.acting_staff_id THEN 1 ELSE 0 END
 		FROM role_assignments ra JOIN staff s ON s.id = ra.holder_staff_id OR s.id = ra.acting_staff_id
 		LEFT JOIN departments d ON d.id = s.department_id
@@ -181,7 +182,7 @@ func (s *Service) SetStaffPhone(ctx context.Context, who access.Actor, staffID i
 	now := s.now()
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		if !who.IsSystem() && !who.PlatformAdmin && who.StaffID != staffID {
-			p, err := s.pack(ctx, who.OrgID)
+			p, err := s.Policy.Required(ctx, who.OrgID)
 			if err != nil {
 				return err
 			}
@@ -210,7 +211,7 @@ func (s *Service) SetStaffPhone(ctx context.Context, who access.Actor, staffID i
 // 福岡県の関係部局 or 警察): by a platform administrator or a holder of an organisation-wide
 // security role.
 func (s *Service) SetContactNumber(ctx context.Context, who access.Actor, contactID, phone, note string) error {
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 	"mamori/internal/access"
 	"mamori/internal/apperr"
 	"mamori/internal/auditlog"
+	"mamori/internal/store"
 )
 
 // MaxEvidenceSize is the largest evidence file Mamori keeps (a log extract, a screenshot, a
@@ -158,7 +159,7 @@ func (s *Service) storeEvidence(ctx context.Context, tx *sql.Tx, who access.Acto
 		CollectedAt: e.CollectedAt.UTC().Truncate(time.Microsecond), RecordedAt: now}
 	err := tx.QueryRowContext(ctx, `INSERT INTO incident_evidence (org_id, incident_id, name, declared_type, sniffed_type, size, sha256,
 		body, description, collected_by_staff_id, collected_at, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-		in.OrgID, in.ID, ev.Name, ev.DeclaredType, ev.SniffedType, ev.Size, ev.SHA256, e.Body, ev.Description, nullID(ev.CollectedByID),
+		in.OrgID, in.ID, ev.Name, ev.DeclaredType, ev.SniffedType, ev.Size, ev.SHA256, e.Body, ev.Description, store.NullID(ev.CollectedByID),
 		ev.CollectedAt, now).Scan(&ev.ID)
 	if err != nil {
 		return ev, apperr.Wrap(err, "insert evidence")
@@ -272,7 +273,7 @@ func (s *Service) EvidenceBody(ctx context.Context, who access.Actor, id, eviden
 	return ev, body, err
 }
 
-func evidenceOf(ctx context.Context, q querier, incidentID, id int64) (Evidence, error) {
+func evidenceOf(ctx context.Context, q store.Querier, incidentID, id int64) (Evidence, error) {
 	list, err := evidenceList(ctx, q, `WHERE incident_id = $1 AND id = $2`, incidentID, id)
 	if err != nil {
 		return Evidence{}, err
@@ -283,7 +284,7 @@ func evidenceOf(ctx context.Context, q querier, incidentID, id int64) (Evidence,
 	return list[0], nil
 }
 
-func evidenceList(ctx context.Context, q querier, where string, args ...any) ([]Evidence, error) {
+func evidenceList(ctx context.Context, q store.Querier, where string, args ...any) ([]Evidence, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, incident_id, name, declared_type, sniffed_type, size, sha256, description,
 		COALESCE(collected_by_staff_id, 0), collected_at, recorded_at FROM incident_evidence `+where+` ORDER BY id`, args...)
 	if err != nil {

@@ -10,13 +10,9 @@
 package incident
 
 import (
-	"context"
-	"database/sql"
 	"time"
 
-	"mamori/internal/apperr"
 	"mamori/internal/orgpolicy"
-	"mamori/internal/policy"
 	"mamori/internal/store"
 )
 
@@ -185,33 +181,7 @@ type Service struct {
 	Now    func() time.Time
 }
 
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now().UTC().Truncate(time.Microsecond)
-	}
-	return time.Now().UTC().Truncate(time.Microsecond)
-}
-
-func (s *Service) pack(ctx context.Context, orgID int64) (*policy.Compiled, error) {
-	p, _, err := s.Policy.Active(ctx, orgID)
-	if apperr.CodeOf(err) == apperr.NotFound {
-		return nil, apperr.New(apperr.Conflict, "asset.error.no_pack")
-	}
-	return p, err
-}
-
-type querier interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
+func (s *Service) now() time.Time { return store.Now(s.Now) }
 
 func nullTime(t *time.Time) any {
 	if t == nil {

@@ -7,12 +7,13 @@ import (
 	"mamori/internal/access"
 	"mamori/internal/apperr"
 	"mamori/internal/policy"
+	"mamori/internal/store"
 )
 
 // roleHolders returns the staff who hold (or act for) role today over the incident: for a
 // department role those of its department, for a system role those of its systems (all while
 // none is named). The role every member of staff holds is nobody's in particular.
-func roleHolders(ctx context.Context, q querier, p *policy.Compiled, orgID int64, role string, in Incident, day string) ([]int64, error) {
+func roleHolders(ctx context.Context, q store.Querier, p *policy.Compiled, orgID int64, role string, in Incident, day string) ([]int64, error) {
 	r, ok := p.Role(role)
 	if !ok || r.AllStaff {
 		return nil, nil
@@ -52,7 +53,7 @@ func roleHolders(ctx context.Context, q querier, p *policy.Compiled, orgID int64
 }
 
 // contactHolders returns the staff behind a pack contact (none for an outside body).
-func contactHolders(ctx context.Context, q querier, p *policy.Compiled, in Incident, contact, day string) ([]int64, error) {
+func contactHolders(ctx context.Context, q store.Querier, p *policy.Compiled, in Incident, contact, day string) ([]int64, error) {
 	c, ok := p.Contact(contact)
 	if !ok || c.Role == "" {
 		return nil, nil
@@ -61,7 +62,7 @@ func contactHolders(ctx context.Context, q querier, p *policy.Compiled, in Incid
 }
 
 // recipientHolders returns the holders of the pack's first recipients over the incident.
-func recipientHolders(ctx context.Context, q querier, p *policy.Compiled, in Incident, day string) ([]int64, error) {
+func recipientHolders(ctx context.Context, q store.Querier, p *policy.Compiled, in Incident, day string) ([]int64, error) {
 	var out []int64
 	for _, c := range p.Incident.Recipients() {
 		ids, err := contactHolders(ctx, q, p, in, c, day)
@@ -74,7 +75,7 @@ func recipientHolders(ctx context.Context, q querier, p *policy.Compiled, in Inc
 }
 
 // staffIn reports whether a staff member belongs to the organisation.
-func staffIn(ctx context.Context, q querier, orgID, staffID int64) (bool, error) {
+func staffIn(ctx context.Context, q store.Querier, orgID, staffID int64) (bool, error) {
 	var n int
 	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM staff WHERE id = $1 AND org_id = $2`, staffID, orgID).Scan(&n); err != nil {
 		return false, apperr.Wrap(err, "staff")

@@ -7,6 +7,7 @@ import (
 	"mamori/internal/access"
 	"mamori/internal/apperr"
 	"mamori/internal/policy"
+	"mamori/internal/store"
 )
 
 // What an actor may do with an incident they see (their standing, reach.go). Each act asks one
@@ -142,7 +143,7 @@ func triaged(in Incident) error {
 }
 
 // parentOf returns the organisation's parent, 0 when it has none.
-func parentOf(ctx context.Context, q querier, orgID int64) (int64, error) {
+func parentOf(ctx context.Context, q store.Querier, orgID int64) (int64, error) {
 	var parent sql.NullInt64
 	if err := q.QueryRowContext(ctx, `SELECT parent_id FROM organizations WHERE id = $1`, orgID).Scan(&parent); err != nil {
 		return 0, apperr.Wrap(err, "parent organisation")

@@ -8,6 +8,7 @@ import (
 	"mamori/internal/access"
 	"mamori/internal/apperr"
 	"mamori/internal/policy"
+	"mamori/internal/store"
 )
 
 // The 再発防止計画 is drafted by a handler, approved step by step by the roles the pack names and
@@ -94,7 +95,7 @@ func (s *Service) tellPlan(ctx context.Context, tx *sql.Tx, p *policy.Compiled, 
 		text("notice.incident.plan", in.Title), text("notice.incident.plan_body", in.Title, clip(in.Plan.Text, 1000)))
 }
 
-func activeStaff(ctx context.Context, q querier, orgID int64) ([]int64, error) {
+func activeStaff(ctx context.Context, q store.Querier, orgID int64) ([]int64, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id FROM staff WHERE org_id = $1 AND active ORDER BY id`, orgID)
 	if err != nil {
 		return nil, apperr.Wrap(err, "staff")

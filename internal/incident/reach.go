@@ -7,6 +7,7 @@ import (
 	"mamori/internal/access"
 	"mamori/internal/apperr"
 	"mamori/internal/policy"
+	"mamori/internal/store"
 )
 
 // Who sees an incident, and what they may do with it.
@@ -148,12 +149,12 @@ func standingOf(p *policy.Compiled, who access.Actor, in Incident, checklist []N
 
 // place loads what deciding the actor's standing needs and returns it with the incident; an
 // incident the actor may not see is not found.
-func (s *Service) place(ctx context.Context, q querier, who access.Actor, id int64) (Incident, *policy.Compiled, standing, error) {
+func (s *Service) place(ctx context.Context, q store.Querier, who access.Actor, id int64) (Incident, *policy.Compiled, standing, error) {
 	in, err := read(ctx, q, who.OrgID, id)
 	if err != nil {
 		return in, nil, none, err
 	}
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return in, nil, none, err
 	}
@@ -174,7 +175,7 @@ func (s *Service) place(ctx context.Context, q querier, who access.Actor, id int
 }
 
 // mustHandle returns the incident to an actor who handles it; one who only sees it is refused.
-func (s *Service) mustHandle(ctx context.Context, q querier, who access.Actor, id int64) (Incident, *policy.Compiled, error) {
+func (s *Service) mustHandle(ctx context.Context, q store.Querier, who access.Actor, id int64) (Incident, *policy.Compiled, error) {
 	in, p, st, err := s.place(ctx, q, who, id)
 	if err != nil {
 		return in, p, err
@@ -182,7 +183,7 @@ func (s *Service) mustHandle(ctx context.Context, q querier, who access.Actor, i
 	return in, p, mayRespond(st)
 }
 
-func handlers(ctx context.Context, q querier, id int64) ([]int64, error) {
+func handlers(ctx context.Context, q store.Querier, id int64) ([]int64, error) {
 	rows, err := q.QueryContext(ctx, `SELECT staff_id FROM incident_handlers WHERE incident_id = $1 ORDER BY staff_id`, id)
 	if err != nil {
 		return nil, apperr.Wrap(err, "incident handlers")

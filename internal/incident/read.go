@@ -125,7 +125,7 @@ func (s *Service) visible(ctx context.Context, who access.Actor, list []Incident
 		return out, nil
 	}
 	if upward {
-		pp, err := s.pack(ctx, who.OrgID)
+		pp, err := s.Policy.Required(ctx, who.OrgID)
 		if err != nil {
 			return nil, err
 		}
@@ -134,7 +134,7 @@ func (s *Service) visible(ctx context.Context, who access.Actor, list []Incident
 		}
 		return list, nil
 	}
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +184,7 @@ func (s *Service) Overdue(ctx context.Context, who access.Actor) ([]Notification
 
 // Pack returns how the organisation's pack handles incidents: report items, categories, routes, measures.
 func (s *Service) Pack(ctx context.Context, who access.Actor) (policy.Incident, error) {
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return policy.Incident{}, err
 	}

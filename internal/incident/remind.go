@@ -42,7 +42,7 @@ func (s *Service) Remind(ctx context.Context) ([]Reminder, error) {
 			if err != nil {
 				return err
 			}
-			p, err := s.pack(ctx, orgID)
+			p, err := s.Policy.Required(ctx, orgID)
 			if err != nil {
 				return err
 			}

@@ -14,6 +14,7 @@ import (
 	"mamori/internal/asset"
 	"mamori/internal/auditlog"
 	"mamori/internal/policy"
+	"mamori/internal/store"
 )
 
 // ReportInput is a report as a member of staff makes it: the pack's report items, when the
@@ -34,7 +35,7 @@ func (s *Service) Report(ctx context.Context, who access.Actor, in ReportInput) 
 	if who.StaffID == 0 {
 		return Incident{}, apperr.New(apperr.Forbidden, "incident.error.not_staff")
 	}
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return Incident{}, err
 	}
@@ -214,7 +215,7 @@ func checkItems(v *apperr.Validation, p *policy.Compiled, who access.Actor, give
 	return out
 }
 
-func checkDepartment(ctx context.Context, q querier, orgID, id int64) error {
+func checkDepartment(ctx context.Context, q store.Querier, orgID, id int64) error {
 	var n int
 	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM departments WHERE id = $1 AND org_id = $2`, id, orgID).Scan(&n); err != nil {
 		return apperr.Wrap(err, "department")

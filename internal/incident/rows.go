@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"mamori/internal/apperr"
+	"mamori/internal/store"
 )
 
 const columns = `i.id, i.org_id, i.title, i.state, COALESCE(i.department_id, 0), COALESCE(i.reporter_staff_id, 0),
@@ -69,7 +70,7 @@ func ptr(t sql.NullTime) *time.Time {
 }
 
 // read returns an incident of the organisation, or not found. It does not decide visibility.
-func read(ctx context.Context, q querier, orgID, id int64) (Incident, error) {
+func read(ctx context.Context, q store.Querier, orgID, id int64) (Incident, error) {
 	in, err := scan(q.QueryRowContext(ctx, `SELECT `+columns+from+`WHERE i.id = $1 AND i.org_id = $2`, id, orgID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return in, apperr.New(apperr.NotFound, "error.not_found")
@@ -85,7 +86,7 @@ func read(ctx context.Context, q querier, orgID, id int64) (Incident, error) {
 
 // readAny returns an incident by id whichever organisation it belongs to: for the parent
 // organisation's CSIRT, who sees incidents reported upward to it.
-func readAny(ctx context.Context, q querier, id int64) (Incident, error) {
+func readAny(ctx context.Context, q store.Querier, id int64) (Incident, error) {
 	var orgID int64
 	err := q.QueryRowContext(ctx, `SELECT org_id FROM incidents WHERE id = $1`, id).Scan(&orgID)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -97,7 +98,7 @@ func readAny(ctx context.Context, q querier, id int64) (Incident, error) {
 	return read(ctx, q, orgID, id)
 }
 
-func assetIDs(ctx context.Context, q querier, id int64) ([]int64, error) {
+func assetIDs(ctx context.Context, q store.Querier, id int64) ([]int64, error) {
 	rows, err := q.QueryContext(ctx, `SELECT asset_id FROM incident_assets WHERE incident_id = $1 ORDER BY asset_id`, id)
 	if err != nil {
 		return nil, apperr.Wrap(err, "incident assets")
@@ -123,7 +124,7 @@ func insert(ctx context.Context, tx *sql.Tx, in *Incident) error {
 	err := tx.QueryRowContext(ctx, `INSERT INTO incidents (org_id, title, state, department_id, reporter_staff_id, outside_reporter,
 		outside_contact, report_json, detected_at, reported_at, version, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11) RETURNING id`,
-		in.OrgID, in.Title, in.State, nullID(in.DepartmentID), nullID(in.ReporterID), outsider, contact, string(report),
+		in.OrgID, in.Title, in.State, store.NullID(in.DepartmentID), store.NullID(in.ReporterID), outsider, contact, string(report),
 		in.DetectedAt, in.ReportedAt, in.CreatedAt).Scan(&in.ID)
 	if err != nil {
 		return apperr.Wrap(err, "insert incident")
@@ -153,10 +154,10 @@ func save(ctx context.Context, tx *sql.Tx, in *Incident, version int, now time.T
 		contained_at = $12, recovered_at = $13, monitoring_until = $14, closed_at = $15, root_cause = $16, plan_json = $17,
 		publication_json = $18, crime_json = $19, upward_org_id = $20, upward_at = $21, version = version + 1, updated_at = $22
 		WHERE id = $23 AND org_id = $24 AND version = $25`,
-		in.Title, in.State, nullID(in.DepartmentID), isInc, in.Category, in.Severity, enc(nonNil(in.Routes)), enc(nonNil(in.Systems)),
-		in.Restricted, nullTime(in.TriagedAt), nullID(in.TriagedByID), nullTime(in.ContainedAt), nullTime(in.RecoveredAt),
+		in.Title, in.State, store.NullID(in.DepartmentID), isInc, in.Category, in.Severity, enc(nonNil(in.Routes)), enc(nonNil(in.Systems)),
+		in.Restricted, nullTime(in.TriagedAt), store.NullID(in.TriagedByID), nullTime(in.ContainedAt), nullTime(in.RecoveredAt),
 		nullTime(in.MonitoringUntil), nullTime(in.ClosedAt), in.RootCause, opt(in.Plan != nil, in.Plan),
-		opt(in.Publication != nil, in.Publication), opt(in.Crime != nil, in.Crime), nullID(in.UpwardOrgID), nullTime(in.UpwardAt),
+		opt(in.Publication != nil, in.Publication), opt(in.Crime != nil, in.Crime), store.NullID(in.UpwardOrgID), nullTime(in.UpwardAt),
 		now, in.ID, in.OrgID, version)
 	if err != nil {
 		return apperr.Wrap(err, "save incident")
@@ -185,7 +186,7 @@ func addEvent(ctx context.Context, tx *sql.Tx, in Incident, actorOrg, staffID in
 	ev.ActorOrgID, ev.StaffID, ev.Actor = actorOrg, staffID, actor
 	err := tx.QueryRowContext(ctx, `INSERT INTO incident_events (org_id, incident_id, kind, at, recorded_at, actor_org_id, staff_id,
 		actor, evidence_id, text, data_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-		in.OrgID, in.ID, ev.Kind, ev.At.UTC(), ev.RecordedAt.UTC(), actorOrg, nullID(staffID), actor, nullID(ev.EvidenceID),
+		in.OrgID, in.ID, ev.Kind, ev.At.UTC(), ev.RecordedAt.UTC(), actorOrg, store.NullID(staffID), actor, store.NullID(ev.EvidenceID),
 		ev.Text, data).Scan(&ev.ID)
 	if err != nil {
 		return ev, apperr.Wrap(err, "incident event")
@@ -193,7 +194,7 @@ func addEvent(ctx context.Context, tx *sql.Tx, in Incident, actorOrg, staffID in
 	return ev, nil
 }
 
-func events(ctx context.Context, q querier, id int64) ([]Event, error) {
+func events(ctx context.Context, q store.Querier, id int64) ([]Event, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, kind, at, recorded_at, actor_org_id, COALESCE(staff_id, 0), actor,
 		COALESCE(evidence_id, 0), text, data_json FROM incident_events WHERE incident_id = $1 ORDER BY at, id`, id)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"mamori/internal/apperr"
 	"mamori/internal/auditlog"
 	"mamori/internal/policy"
+	"mamori/internal/store"
 )
 
 // Tick is a report made: when, by what means, and a note (who was reached, what was said).
@@ -80,7 +81,7 @@ func (s *Service) settle(ctx context.Context, who access.Actor, id, nid int64, s
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE incident_notifications SET state = $1, done_at = $2, means = $3, done_by_staff_id = $4,
-			note = $5, recorded_at = $6 WHERE id = $7 AND state = 'open'`, state, at, t.Means, nullID(who.StaffID), t.Note, now, nid)
+			note = $5, recorded_at = $6 WHERE id = $7 AND state = 'open'`, state, at, t.Means, store.NullID(who.StaffID), t.Note, now, nid)
 		if err != nil {
 			return apperr.Wrap(err, "tick")
 		}

@@ -11,6 +11,7 @@ import (
 	"mamori/internal/apperr"
 	"mamori/internal/auditlog"
 	"mamori/internal/policy"
+	"mamori/internal/store"
 )
 
 // Upward reporting (山形県 2.1(10)⑦): an organisation with a parent (a municipality under its
@@ -35,7 +36,7 @@ func receiver(pp *policy.Compiled, who access.Actor) bool {
 
 // asParent returns an incident reported upward to the actor's organisation, when the actor
 // receives such reports; not found otherwise.
-func (s *Service) asParent(ctx context.Context, q querier, who access.Actor, id int64) (Incident, error) {
+func (s *Service) asParent(ctx context.Context, q store.Querier, who access.Actor, id int64) (Incident, error) {
 	in, err := readAny(ctx, q, id)
 	if err != nil {
 		return in, err
@@ -43,7 +44,7 @@ func (s *Service) asParent(ctx context.Context, q querier, who access.Actor, id 
 	if in.UpwardOrgID == 0 || in.UpwardOrgID != who.OrgID {
 		return Incident{}, apperr.New(apperr.NotFound, "error.not_found")
 	}
-	pp, err := s.pack(ctx, who.OrgID)
+	pp, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil || !receiver(pp, who) {
 		return Incident{}, apperr.New(apperr.NotFound, "error.not_found")
 	}
@@ -94,7 +95,7 @@ func (s *Service) ReportUpward(ctx context.Context, who access.Actor, id int64, 
 
 // tellParent tells the parent's receivers of an incident reported to them.
 func (s *Service) tellParent(ctx context.Context, tx *sql.Tx, in Incident, now time.Time) error {
-	pp, err := s.pack(ctx, in.UpwardOrgID)
+	pp, err := s.Policy.Required(ctx, in.UpwardOrgID)
 	if apperr.CodeOf(err) == apperr.Conflict {
 		return nil // a parent without a pack has nobody to tell yet; its CSIRT finds the report listed
 	}
@@ -147,7 +148,7 @@ func (s *Service) Support(ctx context.Context, who access.Actor, id int64, at ti
 		if _, err := auditlog.Append(ctx, tx, who, now, auditlog.Event{Entity: "incident", EntityID: in.ID, Action: "incident.support", After: out}); err != nil {
 			return err
 		}
-		p, err := s.pack(ctx, in.OrgID)
+		p, err := s.Policy.Required(ctx, in.OrgID)
 		if err != nil {
 			return err
 		}

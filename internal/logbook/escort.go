@@ -8,6 +8,7 @@ import (
 
 	"mamori/internal/apperr"
 	"mamori/internal/i18n"
+	"mamori/internal/store"
 )
 
 // checkEscort applies the rule for visitors of a room access log: a person who is not staff
@@ -20,7 +21,7 @@ import (
 // who either belongs to the department that keeps the area (the entry's department) or holds,
 // on the day, the role that keeps the logbook (ネットワーク管理者 for 上毛町, 情報システム管理者
 // for 山形県).
-func (c *checked) checkEscort(ctx context.Context, q querier, orgID int64, in Input, v *apperr.Validation) error {
+func (c *checked) checkEscort(ctx context.Context, q store.Querier, orgID int64, in Input, v *apperr.Validation) error {
 	field := "escort_staff_id"
 	escort := in.EscortStaffID
 	label := i18n.T(i18n.Ja, "logbooks.escort")

@@ -27,12 +27,7 @@ type Service struct {
 	Now    func() time.Time
 }
 
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now().UTC().Truncate(time.Microsecond)
-	}
-	return time.Now().UTC().Truncate(time.Microsecond)
-}
+func (s *Service) now() time.Time { return store.Now(s.Now) }
 
 // Pack returns the organisation's active pack.
 func (s *Service) Pack(ctx context.Context, orgID int64) (*policy.Compiled, error) {
@@ -160,8 +155,8 @@ func (s *Service) insert(ctx context.Context, tx *sql.Tx, who access.Actor, c ch
 		search_text, public_text, visitor, escort_staff_id, status, written_by_user_id, written_by_staff_id, written_by, written_by_name,
 		created_at, supersedes_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
-		who.OrgID, c.lb.ID, c.dept, at.UTC(), string(fields), string(display), text, public, c.visitor, nullID(c.escort), status,
-		nullID(who.UserID), nullID(who.StaffID), login(who), who.Name, now, nullID(supersedes)).Scan(&id)
+		who.OrgID, c.lb.ID, c.dept, at.UTC(), string(fields), string(display), text, public, c.visitor, store.NullID(c.escort), status,
+		store.NullID(who.UserID), store.NullID(who.StaffID), login(who), who.Name, now, store.NullID(supersedes)).Scan(&id)
 	if store.IsUniqueViolation(err) {
 		return 0, apperr.New(apperr.Conflict, "logbook.error.superseded")
 	}
@@ -238,7 +233,7 @@ func (s *Service) Confirm(ctx context.Context, who access.Actor, id int64) (Entr
 		now := s.now()
 		res, err := tx.ExecContext(ctx, `UPDATE logbook_entries SET status = $1, confirmed_by_user_id = $2, confirmed_by = $3,
 			confirmed_by_name = $4, confirmed_at = $5 WHERE id = $6 AND org_id = $7 AND status = $8`,
-			Confirmed, nullID(who.UserID), login(who), who.Name, now, id, who.OrgID, Pending)
+			Confirmed, store.NullID(who.UserID), login(who), who.Name, now, id, who.OrgID, Pending)
 		if err != nil {
 			return apperr.Wrap(err, "confirm entry")
 		}
@@ -302,7 +297,7 @@ func scan(sc interface{ Scan(...any) error }) (Entry, error) {
 	return e, nil
 }
 
-func get(ctx context.Context, q querier, orgID, id int64) (Entry, error) {
+func get(ctx context.Context, q store.Querier, orgID, id int64) (Entry, error) {
 	e, err := scan(q.QueryRowContext(ctx, `SELECT `+columns+from+`WHERE e.id = $1 AND e.org_id = $2`, id, orgID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, apperr.New(apperr.NotFound, "error.not_found")
@@ -311,11 +306,4 @@ func get(ctx context.Context, q querier, orgID, id int64) (Entry, error) {
 		return e, apperr.Wrap(err, "logbook entry")
 	}
 	return e, nil
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }

@@ -16,6 +16,7 @@ import (
 	"mamori/internal/asset"
 	"mamori/internal/i18n"
 	"mamori/internal/policy"
+	"mamori/internal/store"
 )
 
 // checked is an input that passed validation, in the form it is stored.
@@ -45,7 +46,7 @@ func fieldKey(id string) string { return "fields." + id }
 // required ones filled, each value of its type, enum values among the pack's, and staff, assets
 // and departments that exist in the organisation — assets that the writer may read, details
 // included (v). Errors name the field and, in the message, the pack's name for it.
-func check(ctx context.Context, q querier, orgID int64, sight asset.Sight, lb policy.Logbook, in Input) (checked, error) {
+func check(ctx context.Context, q store.Querier, orgID int64, sight asset.Sight, lb policy.Logbook, in Input) (checked, error) {
 	c := checked{lb: lb, dept: in.DepartmentID, fields: map[string]any{}, display: map[string]string{},
 		numbers: map[string]string{}, visitor: in.Visitor}
 	var v apperr.Validation
@@ -218,17 +219,12 @@ func parseDateTime(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-type querier interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
 // resolve checks that the entry's department and every staff, asset and department it names
 // exist in the organisation, and keeps their names as the entry shows them. An asset the
 // writer may not read, or whose details they may not see (sight), is refused exactly as one
 // that does not exist: naming it must not tell that it exists, or what it is called. Staff and
 // departments are known to everyone of the organisation.
-func (c *checked) resolve(ctx context.Context, q querier, orgID int64, sight asset.Sight, v *apperr.Validation) error {
+func (c *checked) resolve(ctx context.Context, q store.Querier, orgID int64, sight asset.Sight, v *apperr.Validation) error {
 	var number string // the number of the asset name found last
 	name := func(table string, id int64) (string, bool, error) {
 		var n string

@@ -36,12 +36,7 @@ func NewMailer(db *store.DB, server SMTP) *Mailer {
 	return &Mailer{DB: db, Server: server}
 }
 
-func (m *Mailer) now() time.Time {
-	if m.Now != nil {
-		return m.Now().UTC().Truncate(time.Microsecond)
-	}
-	return time.Now().UTC().Truncate(time.Microsecond)
-}
+func (m *Mailer) now() time.Time { return store.Now(m.Now) }
 
 func (m *Mailer) log() *slog.Logger {
 	if m.Log != nil {

@@ -21,12 +21,7 @@ type Service struct {
 	Readers Readers
 }
 
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now().UTC()
-	}
-	return time.Now().UTC()
-}
+func (s *Service) now() time.Time { return store.Now(s.Now) }
 
 // Item is one notice as its reader sees it, in the reader's language.
 type Item struct {

@@ -71,7 +71,7 @@ func (s *Service) CreateDepartment(ctx context.Context, who access.Actor, in Dep
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO departments (org_id, parent_id, code, name, kind, sort_order, active, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-			d.OrgID, nullID(d.ParentID), d.Code, d.Name, d.Kind, d.SortOrder, d.Active, d.CreatedAt).Scan(&d.ID)
+			d.OrgID, store.NullID(d.ParentID), d.Code, d.Name, d.Kind, d.SortOrder, d.Active, d.CreatedAt).Scan(&d.ID)
 		if store.IsUniqueViolation(err) {
 			return apperr.InvalidField("code", "org.error.code_taken")
 		}
@@ -104,7 +104,7 @@ func (s *Service) UpdateDepartment(ctx context.Context, who access.Actor, id int
 		d = before
 		d.ParentID, d.Code, d.Name, d.Kind, d.SortOrder, d.Active = in.ParentID, in.Code, in.Name, in.Kind, in.SortOrder, in.Active
 		_, err = tx.ExecContext(ctx, `UPDATE departments SET parent_id = $1, code = $2, name = $3, kind = $4, sort_order = $5, active = $6
-			WHERE id = $7 AND org_id = $8`, nullID(d.ParentID), d.Code, d.Name, d.Kind, d.SortOrder, d.Active, id, who.OrgID)
+			WHERE id = $7 AND org_id = $8`, store.NullID(d.ParentID), d.Code, d.Name, d.Kind, d.SortOrder, d.Active, id, who.OrgID)
 		if store.IsUniqueViolation(err) {
 			return apperr.InvalidField("code", "org.error.code_taken")
 		}
@@ -136,11 +136,6 @@ func (s *Service) checkParent(ctx context.Context, tx *sql.Tx, orgID, id, parent
 	return nil
 }
 
-type querier interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
 const departmentColumns = `id, org_id, COALESCE(parent_id, 0), code, name, kind, sort_order, active, created_at`
 
 func scanDepartment(s interface{ Scan(...any) error }) (Department, error) {
@@ -150,7 +145,7 @@ func scanDepartment(s interface{ Scan(...any) error }) (Department, error) {
 	return d, err
 }
 
-func departmentByID(ctx context.Context, q querier, orgID, id int64) (Department, error) {
+func departmentByID(ctx context.Context, q store.Querier, orgID, id int64) (Department, error) {
 	d, err := scanDepartment(q.QueryRowContext(ctx, `SELECT `+departmentColumns+` FROM departments WHERE id = $1 AND org_id = $2`, id, orgID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, apperr.New(apperr.NotFound, "error.not_found")
@@ -198,11 +193,4 @@ func (s *Service) Tree(ctx context.Context, who access.Actor) ([]Department, err
 	}
 	walk(0, 0, nil)
 	return out, nil
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }

@@ -51,12 +51,7 @@ type RoleCatalog interface {
 	RoleScope(ctx context.Context, orgID int64, id string) (scope string, ok bool, err error)
 }
 
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now().UTC().Truncate(time.Microsecond)
-	}
-	return time.Now().UTC().Truncate(time.Microsecond)
-}
+func (s *Service) now() time.Time { return store.Now(s.Now) }
 
 // NewOrganization is the input for creating an organisation.
 type NewOrganization struct {

@@ -10,6 +10,7 @@ import (
 	"mamori/internal/access"
 	"mamori/internal/apperr"
 	"mamori/internal/auditlog"
+	"mamori/internal/store"
 )
 
 // RoleAssignment says who holds a pack role (and who acts for them, 代行), over which scope and
@@ -97,8 +98,8 @@ func (s *Service) AssignRole(ctx context.Context, who access.Actor, in RoleAssig
 		err := tx.QueryRowContext(ctx, `INSERT INTO role_assignments (org_id, role_id, scope, department_id, system_ref,
 			holder_staff_id, acting_staff_id, valid_from, valid_to, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-			in.OrgID, in.RoleID, in.Scope, nullID(in.DepartmentID), in.SystemRef, nullID(in.HolderStaffID),
-			nullID(in.ActingStaffID), in.ValidFrom, in.ValidTo, in.CreatedAt).Scan(&in.ID)
+			in.OrgID, in.RoleID, in.Scope, store.NullID(in.DepartmentID), in.SystemRef, store.NullID(in.HolderStaffID),
+			store.NullID(in.ActingStaffID), in.ValidFrom, in.ValidTo, in.CreatedAt).Scan(&in.ID)
 		if err != nil {
 			return apperr.Wrap(err, "insert role assignment")
 		}
@@ -110,7 +111,7 @@ func (s *Service) AssignRole(ctx context.Context, who access.Actor, in RoleAssig
 
 // GrantsOf returns the roles a staff member holds or acts for on the given day (JST date
 // YYYY-MM-DD).
-func GrantsOf(ctx context.Context, q querier, orgID, staffID int64, day string) ([]access.Grant, error) {
+func GrantsOf(ctx context.Context, q store.Querier, orgID, staffID int64, day string) ([]access.Grant, error) {
 	if staffID == 0 {
 		return nil, nil
 	}

@@ -84,7 +84,7 @@ func (s *Service) CreateStaff(ctx context.Context, who access.Actor, in StaffInp
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO staff (org_id, department_id, employee_no, name, kana, title, employment, email, active, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-			st.OrgID, nullID(st.DepartmentID), st.EmployeeNo, st.Name, st.Kana, st.Title, st.Employment, st.Email, st.Active, st.CreatedAt).Scan(&st.ID)
+			st.OrgID, store.NullID(st.DepartmentID), st.EmployeeNo, st.Name, st.Kana, st.Title, st.Employment, st.Email, st.Active, st.CreatedAt).Scan(&st.ID)
 		if store.IsUniqueViolation(err) {
 			return apperr.InvalidField("employee_no", "org.error.employee_no_taken")
 		}
@@ -119,7 +119,7 @@ func (s *Service) UpdateStaff(ctx context.Context, who access.Actor, id int64, i
 			in.DepartmentID, in.EmployeeNo, in.Name, in.Kana, in.Title, in.Employment, in.Email, in.Active
 		_, err = tx.ExecContext(ctx, `UPDATE staff SET department_id = $1, employee_no = $2, name = $3, kana = $4, title = $5,
 			employment = $6, email = $7, active = $8 WHERE id = $9 AND org_id = $10`,
-			nullID(st.DepartmentID), st.EmployeeNo, st.Name, st.Kana, st.Title, st.Employment, st.Email, st.Active, id, who.OrgID)
+			store.NullID(st.DepartmentID), st.EmployeeNo, st.Name, st.Kana, st.Title, st.Employment, st.Email, st.Active, id, who.OrgID)
 		if store.IsUniqueViolation(err) {
 			return apperr.InvalidField("employee_no", "org.error.employee_no_taken")
 		}
@@ -132,7 +132,7 @@ func (s *Service) UpdateStaff(ctx context.Context, who access.Actor, id int64, i
 	return st, err
 }
 
-func checkDepartment(ctx context.Context, q querier, orgID, id int64) error {
+func checkDepartment(ctx context.Context, q store.Querier, orgID, id int64) error {
 	if id == 0 {
 		return nil
 	}
@@ -158,7 +158,7 @@ func scanStaff(sc interface{ Scan(...any) error }) (Staff, error) {
 	return st, err
 }
 
-func staffByID(ctx context.Context, q querier, orgID, id int64) (Staff, error) {
+func staffByID(ctx context.Context, q store.Querier, orgID, id int64) (Staff, error) {
 	st, err := scanStaff(q.QueryRowContext(ctx, `SELECT `+staffColumns+staffFrom+`WHERE s.id = $1 AND s.org_id = $2`, id, orgID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, apperr.New(apperr.NotFound, "error.not_found")

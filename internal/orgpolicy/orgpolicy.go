@@ -28,12 +28,7 @@ type Service struct {
 	cache map[string]*policy.Compiled // organisation-loaded packs by digest
 }
 
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now().UTC().Truncate(time.Microsecond)
-	}
-	return time.Now().UTC().Truncate(time.Microsecond)
-}
+func (s *Service) now() time.Time { return store.Now(s.Now) }
 
 // Binding is the pack an organisation runs.
 type Binding struct {
@@ -60,6 +55,25 @@ func (s *Service) Active(ctx context.Context, orgID int64) (*policy.Compiled, Bi
 	b.Own = true
 	p, err := s.own(ctx, orgID, b.Digest)
 	return p, b, err
+}
+
+// Required returns the organisation's pack, or a conflict ("no pack yet") when it has none:
+// for the work that cannot be done without one.
+func (s *Service) Required(ctx context.Context, orgID int64) (*policy.Compiled, error) {
+	p, _, err := s.Active(ctx, orgID)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return nil, apperr.New(apperr.Conflict, "asset.error.no_pack")
+	}
+	return p, err
+}
+
+// Optional returns the organisation's pack; nil without error when it has none yet.
+func (s *Service) Optional(ctx context.Context, orgID int64) (*policy.Compiled, error) {
+	p, _, err := s.Active(ctx, orgID)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return nil, nil
+	}
+	return p, err
 }
 
 func (s *Service) own(ctx context.Context, orgID int64, digest string) (*policy.Compiled, error) {

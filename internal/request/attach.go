@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"mamori/internal/apperr"
+	"mamori/internal/store"
 )
 
 // MaxAttachmentSize is the largest attachment a request takes (a scanned signed form, a plan
@@ -147,7 +148,7 @@ func insertAttachment(ctx context.Context, tx *sql.Tx, orgID, requestID, staffID
 		SHA256: hex.EncodeToString(sum[:]), StaffID: staffID, CreatedAt: at}
 	err := tx.QueryRowContext(ctx, `INSERT INTO request_attachments (org_id, request_id, field, name, content_type, size, sha256, body, staff_id, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-		orgID, requestID, a.Field, a.Name, a.ContentType, out.Size, out.SHA256, a.Body, nullID(staffID), at).Scan(&out.ID)
+		orgID, requestID, a.Field, a.Name, a.ContentType, out.Size, out.SHA256, a.Body, store.NullID(staffID), at).Scan(&out.ID)
 	if err != nil {
 		return out, apperr.Wrap(err, "insert attachment")
 	}

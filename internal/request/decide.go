@@ -39,7 +39,7 @@ func (s *Service) Decide(ctx context.Context, who access.Actor, id int64, d Deci
 	if err := v.Err(); err != nil {
 		return Request{}, err
 	}
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return Request{}, err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"mamori/internal/apperr"
 	"mamori/internal/policy"
+	"mamori/internal/store"
 )
 
 // maxText is the longest text a form field takes.
@@ -149,7 +150,7 @@ func number(raw any) (float64, bool) {
 
 // checkRefs makes sure the staff, assets and departments the fields name belong to the
 // organisation.
-func checkRefs(ctx context.Context, q querier, orgID int64, a policy.Approval, vals map[string]any) error {
+func checkRefs(ctx context.Context, q store.Querier, orgID int64, a policy.Approval, vals map[string]any) error {
 	tables := map[string]string{"staff": "staff", "asset": "assets", "department": "departments"}
 	for _, f := range a.Fields {
 		table, ok := tables[f.Type]

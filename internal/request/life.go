@@ -120,7 +120,7 @@ func (s *Service) RecordDisposal(ctx context.Context, who access.Actor, id int64
 // Acknowledge records that the holder of a role a report was addressed to after approval
 // (安平町 様式第1号 to 情報ネットワーク管理者) has received it.
 func (s *Service) Acknowledge(ctx context.Context, who access.Actor, id int64, comment string) (Request, error) {
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return Request{}, err
 	}
@@ -163,7 +163,7 @@ func (s *Service) Acknowledge(ctx context.Context, who access.Actor, id int64, c
 // mayTakeOut, mayReturn, mayDispose) decides, with the pack's kind of it.
 func (s *Service) forLife(ctx context.Context, who access.Actor, id int64, version int,
 	may func(map[string]string, policy.Approval, access.Actor, Request) error) (Request, policy.Approval, error) {
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return Request{}, policy.Approval{}, err
 	}

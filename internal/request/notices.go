@@ -13,6 +13,7 @@ import (
 	"mamori/internal/i18n"
 	"mamori/internal/notify"
 	"mamori/internal/policy"
+	"mamori/internal/store"
 )
 
 // The notices of a request's life (お知らせ), written with notify.Notify in the transaction of the
@@ -92,7 +93,7 @@ func clipText(s string, n int) string {
 	return strings.TrimSpace(s)
 }
 
-func applicantName(ctx context.Context, q querier, r Request) (string, error) {
+func applicantName(ctx context.Context, q store.Querier, r Request) (string, error) {
 	if r.ApplicantName != "" {
 		return r.ApplicantName, nil
 	}
@@ -106,7 +107,7 @@ func applicantName(ctx context.Context, q querier, r Request) (string, error) {
 
 // deciders returns the staff who act today for any of ds, leaving out the applicant unless the
 // kind lets an applicant decide their own request (as Inbox does).
-func (s *Service) deciders(ctx context.Context, q querier, p *policy.Compiled, r Request, ds []Decider) ([]int64, error) {
+func (s *Service) deciders(ctx context.Context, q store.Querier, p *policy.Compiled, r Request, ds []Decider) ([]int64, error) {
 	day := s.today()
 	var out []int64
 	for _, d := range ds {
@@ -126,7 +127,7 @@ func (s *Service) deciders(ctx context.Context, q querier, p *policy.Compiled, r
 // holdersOf returns the staff who act on day for a wait key: the holders and acting holders of
 // its role assignments and, while the role has no holder, those of the roles the pack names to
 // act for it (Role.Acting). It is the inverse of keysOf.
-func holdersOf(ctx context.Context, q querier, p *policy.Compiled, orgID int64, key, day string) ([]int64, error) {
+func holdersOf(ctx context.Context, q store.Querier, p *policy.Compiled, orgID int64, key, day string) ([]int64, error) {
 	role, where, _ := strings.Cut(key, "@")
 	var dept int64
 	cond, arg := "scope NOT IN ('department', 'system')", any(nil)
@@ -165,7 +166,7 @@ func holdersOf(ctx context.Context, q querier, p *policy.Compiled, orgID int64, 
 
 // assignees returns the holders and acting holders of a role's assignments valid on day that
 // meet cond (which may use $4, given as arg).
-func assignees(ctx context.Context, q querier, orgID int64, role, day, cond string, arg any) ([]int64, error) {
+func assignees(ctx context.Context, q store.Querier, orgID int64, role, day, cond string, arg any) ([]int64, error) {
 	args := []any{orgID, role, day}
 	if arg != nil {
 		args = append(args, arg)

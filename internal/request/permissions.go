@@ -156,7 +156,7 @@ func (a Actions) Any() bool {
 // the answers of the may… functions the acts themselves ask.
 func (s *Service) ActionsFor(ctx context.Context, who access.Actor, r Request) (Actions, error) {
 	var out Actions
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return out, err
 	}

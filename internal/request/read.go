@@ -21,7 +21,7 @@ func (s *Service) Get(ctx context.Context, who access.Actor, id int64) (Request,
 	if err != nil {
 		return r, err
 	}
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return Request{}, err
 	}
@@ -47,7 +47,7 @@ func (s *Service) Get(ctx context.Context, who access.Actor, id int64) (Request,
 // its words for those who may see the request now (Get's rule, mayRead).
 func (s *Service) Readable(ctx context.Context, who access.Actor, ids []int64) ([]bool, error) {
 	out := make([]bool, len(ids))
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if apperr.CodeOf(err) == apperr.Conflict || apperr.CodeOf(err) == apperr.NotFound {
 		return out, nil // no pack: no request can be judged
 	}
@@ -259,7 +259,7 @@ func (s *Service) InboxCount(ctx context.Context, who access.Actor, limit int) (
 // inboxWhere is the condition on request_waits w joined to requests r that selects what waits
 // for the actor, or "" when nothing can.
 func (s *Service) inboxWhere(ctx context.Context, who access.Actor) (string, []any, error) {
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return "", nil, err
 	}

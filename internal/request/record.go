@@ -7,6 +7,7 @@ import (
 	"mamori/internal/apperr"
 	"mamori/internal/asset"
 	"mamori/internal/policy"
+	"mamori/internal/store"
 )
 
 // Covers reports whether the pack's approval kind applies to an asset as the pack's conditions
@@ -52,7 +53,7 @@ func snapshot(ctx context.Context, tx *sql.Tx, orgID int64, ids []int64) ([]asse
 	return out, nil
 }
 
-func departmentCode(ctx context.Context, q querier, id int64) (string, error) {
+func departmentCode(ctx context.Context, q store.Querier, id int64) (string, error) {
 	var code string
 	err := q.QueryRowContext(ctx, `SELECT code FROM departments WHERE id = $1`, id).Scan(&code)
 	if err != nil && err != sql.ErrNoRows {

@@ -62,7 +62,7 @@ func (s *Service) orgIDs(ctx context.Context) ([]int64, error) {
 // remindOrg sends the reminders of one organisation. An organisation without a pack has no
 // requests to remind of.
 func (s *Service) remindOrg(ctx context.Context, orgID int64) ([]Reminder, error) {
-	p, err := s.pack(ctx, orgID)
+	p, err := s.Policy.Required(ctx, orgID)
 	if apperr.CodeOf(err) == apperr.Conflict {
 		return nil, nil
 	}

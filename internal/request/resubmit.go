@@ -21,7 +21,7 @@ type Resubmission struct {
 // Resubmit files a sent-back request again with edited fields; it starts again at the first
 // step. Only the applicant resubmits (mayResubmit).
 func (s *Service) Resubmit(ctx context.Context, who access.Actor, id int64, in Resubmission) (Request, error) {
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return Request{}, err
 	}

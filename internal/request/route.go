@@ -7,6 +7,7 @@ import (
 	"mamori/internal/access"
 	"mamori/internal/apperr"
 	"mamori/internal/policy"
+	"mamori/internal/store"
 )
 
 // scope is where a request sits: the applicant's department, its subject's department and
@@ -82,7 +83,7 @@ func grantKey(g access.Grant) string {
 // keysOf returns the keys the actor may act for today and the capacity of each: their own
 // grants (as holder, or as the acting holder an assignment names), and the roles the pack says
 // they act for (Role.Acting) while those have no current holder.
-func (s *Service) keysOf(ctx context.Context, q querier, p *policy.Compiled, who access.Actor) (map[string]string, error) {
+func (s *Service) keysOf(ctx context.Context, q store.Querier, p *policy.Compiled, who access.Actor) (map[string]string, error) {
 	keys := map[string]string{}
 	for _, g := range who.Roles {
 		k := grantKey(g)
@@ -128,7 +129,7 @@ func (s *Service) keysOf(ctx context.Context, q querier, p *policy.Compiled, who
 }
 
 // vacant reports whether a role (of a department, when dept is not 0) has no holder today.
-func vacant(ctx context.Context, q querier, orgID int64, role string, dept int64, day string) (bool, error) {
+func vacant(ctx context.Context, q store.Querier, orgID int64, role string, dept int64, day string) (bool, error) {
 	var n int
 	err := q.QueryRowContext(ctx, `SELECT count(*) FROM role_assignments
 		WHERE org_id = $1 AND role_id = $2 AND holder_staff_id IS NOT NULL AND ($3 = 0 OR department_id = $3)

@@ -10,6 +10,7 @@ import (
 
 	"mamori/internal/access"
 	"mamori/internal/apperr"
+	"mamori/internal/store"
 )
 
 const columns = `r.id, r.org_id, r.kind, r.kind_name, r.applicant_staff_id, COALESCE(r.applicant_user_id, 0), COALESCE(s.name, ''),
@@ -57,7 +58,7 @@ func timePtr(t sql.NullTime) *time.Time {
 }
 
 // get reads one request with its subject assets and what it waits for.
-func get(ctx context.Context, q querier, orgID, id int64) (Request, error) {
+func get(ctx context.Context, q store.Querier, orgID, id int64) (Request, error) {
 	r, err := scan(q.QueryRowContext(ctx, `SELECT `+columns+from+`WHERE r.id = $1 AND r.org_id = $2`, id, orgID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, apperr.New(apperr.NotFound, "error.not_found")
@@ -84,7 +85,7 @@ func get(ctx context.Context, q querier, orgID, id int64) (Request, error) {
 	return r, err
 }
 
-func waits(ctx context.Context, q querier, id int64) ([]Wait, error) {
+func waits(ctx context.Context, q store.Querier, id int64) ([]Wait, error) {
 	rows, err := q.QueryContext(ctx, `SELECT wait_key, role_id, purpose FROM request_waits WHERE request_id = $1 ORDER BY wait_key`, id)
 	if err != nil {
 		return nil, apperr.Wrap(err, "request waits")
@@ -101,7 +102,7 @@ func waits(ctx context.Context, q querier, id int64) ([]Wait, error) {
 	return out, rows.Err()
 }
 
-func events(ctx context.Context, q querier, id int64) ([]Event, error) {
+func events(ctx context.Context, q store.Querier, id int64) ([]Event, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, step, action, role_id, wait_key, capacity, COALESCE(staff_id, 0), COALESCE(user_id, 0),
 		actor_name, comment, snapshot_json, at FROM request_events WHERE request_id = $1 ORDER BY id`, id)
 	if err != nil {
@@ -121,7 +122,7 @@ func events(ctx context.Context, q querier, id int64) ([]Event, error) {
 	return out, rows.Err()
 }
 
-func attachments(ctx context.Context, q querier, id int64) ([]Attachment, error) {
+func attachments(ctx context.Context, q store.Querier, id int64) ([]Attachment, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, field, name, content_type, size, sha256, COALESCE(staff_id, 0), created_at
 		FROM request_attachments WHERE request_id = $1 ORDER BY id`, id)
 	if err != nil {
@@ -175,7 +176,7 @@ func addEvent(ctx context.Context, tx *sql.Tx, who access.Actor, requestID int64
 	}
 	err := tx.QueryRowContext(ctx, `INSERT INTO request_events (request_id, org_id, step, action, role_id, wait_key, capacity,
 		staff_id, user_id, actor_name, comment, snapshot_json, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-		requestID, who.OrgID, e.Step, e.Action, e.Role, e.Key, e.Capacity, nullID(e.StaffID), nullID(e.UserID), e.ActorName,
+		requestID, who.OrgID, e.Step, e.Action, e.Role, e.Key, e.Capacity, store.NullID(e.StaffID), store.NullID(e.UserID), e.ActorName,
 		e.Comment, e.Snapshot, e.At).Scan(&e.ID)
 	if err != nil {
 		return e, apperr.Wrap(err, "request event")

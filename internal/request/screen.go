@@ -122,7 +122,7 @@ func (s *Service) screenList(ctx context.Context, who access.Actor, list []Reque
 	if len(list) == 0 {
 		return nil
 	}
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return err
 	}
@@ -187,7 +187,7 @@ func (s *Service) screenList(ctx context.Context, who access.Actor, list []Reque
 // when.
 func (s *Service) AuditReadable(ctx context.Context, who access.Actor, entries []auditlog.Entry) ([]bool, error) {
 	out := make([]bool, len(entries))
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.Conflict || apperr.CodeOf(err) == apperr.NotFound {
 			return out, nil // no pack: no request can be judged, so none is shown

@@ -2,12 +2,10 @@ package request
 
 import (
 	"context"
-	"database/sql"
 	"strconv"
 	"time"
 
 	"mamori/internal/access"
-	"mamori/internal/apperr"
 	"mamori/internal/asset"
 	"mamori/internal/orgpolicy"
 	"mamori/internal/policy"
@@ -29,23 +27,10 @@ type Service struct {
 // jst is the zone the organisations count their days in: a due date is a Japanese day.
 var jst = time.FixedZone("JST", 9*60*60)
 
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now().UTC().Truncate(time.Microsecond)
-	}
-	return time.Now().UTC().Truncate(time.Microsecond)
-}
+func (s *Service) now() time.Time { return store.Now(s.Now) }
 
 // today is the JST date, YYYY-MM-DD.
 func (s *Service) today() string { return s.now().In(jst).Format(time.DateOnly) }
-
-func (s *Service) pack(ctx context.Context, orgID int64) (*policy.Compiled, error) {
-	p, _, err := s.Policy.Active(ctx, orgID)
-	if apperr.CodeOf(err) == apperr.NotFound {
-		return nil, apperr.New(apperr.Conflict, "asset.error.no_pack")
-	}
-	return p, err
-}
 
 // approval returns the pack's approval kind by id.
 func approval(p *policy.Compiled, id string) (policy.Approval, bool) {
@@ -64,24 +49,11 @@ func (s *Service) Kinds(ctx context.Context, who access.Actor) ([]policy.Approva
 	if who.StaffID == 0 || who.DepartmentID == 0 {
 		return nil, nil
 	}
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return nil, err
 	}
 	return append([]policy.Approval(nil), p.Approvals...), nil
-}
-
-type querier interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }
 
 func nullTime(t *time.Time) any {

@@ -14,6 +14,7 @@ import (
 	"mamori/internal/asset"
 	"mamori/internal/auditlog"
 	"mamori/internal/policy"
+	"mamori/internal/store"
 )
 
 // Input is a request as the applicant files it.
@@ -39,7 +40,7 @@ func (s *Service) Submit(ctx context.Context, who access.Actor, in Input) (Reque
 	if who.StaffID == 0 || who.DepartmentID == 0 {
 		return Request{}, apperr.New(apperr.Forbidden, "request.error.not_staff")
 	}
-	p, err := s.pack(ctx, who.OrgID)
+	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return Request{}, err
 	}
@@ -204,7 +205,7 @@ func insert(ctx context.Context, tx *sql.Tx, r *Request) error {
 		subject_department_id, system_ref, state, step, route_json, fields_json, post_hoc, acted_at, report_due_at, reported_late,
 		due_on, cite, version, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id`,
-		r.OrgID, r.Kind, r.KindName, r.ApplicantStaffID, nullID(r.ApplicantUserID), r.DepartmentID, nullID(r.SubjectDepartmentID),
+		r.OrgID, r.Kind, r.KindName, r.ApplicantStaffID, store.NullID(r.ApplicantUserID), r.DepartmentID, store.NullID(r.SubjectDepartmentID),
 		r.SystemRef, r.State, r.Step, string(route), string(fields), r.PostHoc, nullTime(r.ActedAt), nullTime(r.ReportDueAt),
 		r.ReportedLate, r.DueOn, r.Cite, r.Version, r.CreatedAt, r.UpdatedAt).Scan(&r.ID)
 	if err != nil {

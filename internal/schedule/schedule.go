@@ -47,12 +47,7 @@ const (
 // keep is how long the runs are kept.
 const keep = 90 * 24 * time.Hour
 
-func (s *Scheduler) now() time.Time {
-	if s.Now != nil {
-		return s.Now().UTC().Truncate(time.Microsecond)
-	}
-	return time.Now().UTC().Truncate(time.Microsecond)
-}
+func (s *Scheduler) now() time.Time { return store.Now(s.Now) }
 
 func (s *Scheduler) tick() time.Duration {
 	if s.Tick > 0 {

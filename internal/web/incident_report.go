@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -24,6 +23,10 @@ import (
 // maxReportFiles is how many files one report takes.
 const maxReportFiles = 5
 
+// maxReportBody is how large the body of a form with evidence files may be: maxReportFiles
+// files of the largest evidence, and 1 MiB for the rest of the form.
+const maxReportBody = maxReportFiles*incident.MaxEvidenceSize + 1<<20
+
 type incidentFormData struct {
 	Items      []requestField
 	Outside    bool
@@ -34,31 +37,6 @@ type incidentFormData struct {
 	MaxMB      int
 	MaxFiles   int
 	FilesLost  bool
-}
-
-// handleEvidence is handle for a form that carries evidence files.
-func (w *Server) handleEvidence(h handlerFunc) http.Handler {
-	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(rw, r.Body, maxReportFiles*incident.MaxEvidenceSize+1<<20)
-		err := r.ParseMultipartForm(8 << 20)
-		if errors.Is(err, http.ErrNotMultipart) {
-			err = r.ParseForm()
-		}
-		if err != nil {
-			w.fail(rw, r, apperr.New(apperr.TooLarge, "error.too_large"))
-			return
-		}
-		if r.MultipartForm != nil {
-			defer r.MultipartForm.RemoveAll()
-		}
-		if err := formText(r); err != nil {
-			w.fail(rw, r, err)
-			return
-		}
-		if err := h(rw, r); err != nil {
-			w.fail(rw, r, err)
-		}
-	})
 }
 
 func (w *Server) incidentForm(rw http.ResponseWriter, r *http.Request, status int, err error) error {

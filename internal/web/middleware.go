@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net"
 	"net/http"
 	"net/url"
@@ -167,6 +168,34 @@ func (w *Server) setCookie(rw http.ResponseWriter, r *http.Request, name, value 
 func (w *Server) clearCookie(rw http.ResponseWriter, r *http.Request, name string) {
 	http.SetCookie(rw, &http.Cookie{Name: name, Value: "", Path: "/", HttpOnly: true, Secure: w.secure(r),
 		SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+// handleMultipart is handle for a form that carries files: its body may be as large as limit
+// instead of the 1 MiB of a form, is read as multipart (or as a plain form when it is not one)
+// with at most 8 MiB kept in memory, and the files kept on disk are removed when the handler
+// returns.
+func (w *Server) handleMultipart(limit int64, h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(rw, r.Body, limit)
+		err := r.ParseMultipartForm(8 << 20)
+		if errors.Is(err, http.ErrNotMultipart) {
+			err = r.ParseForm()
+		}
+		if err != nil {
+			w.fail(rw, r, apperr.New(apperr.TooLarge, "error.too_large"))
+			return
+		}
+		if r.MultipartForm != nil {
+			defer r.MultipartForm.RemoveAll()
+		}
+		if err := formText(r); err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+		if err := h(rw, r); err != nil {
+			w.fail(rw, r, err)
+		}
+	})
 }
 
 // handle runs a handler and renders any error it returns. Form bodies are limited to 1 MiB and

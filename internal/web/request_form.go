@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -22,6 +21,10 @@ import (
 
 // maxRequestFiles is how many files one submission takes.
 const maxRequestFiles = 5
+
+// maxRequestBody is how large the body of a form with attachments may be: maxRequestFiles files
+// of the largest size a request takes, and 1 MiB for the rest of the form.
+const maxRequestBody = maxRequestFiles*request.MaxAttachmentSize + 1<<20
 
 // requestField is a pack field as the form shows it: posted as fields.<id> (files as
 // files.<id>), with the element id f-fields-<id> that the error summary links to.
@@ -45,32 +48,6 @@ type requestFormData struct {
 	MaxFiles    int
 	MaxMB       int
 	FilesLost   bool // the submission had files that the redisplayed form no longer holds
-}
-
-// handleFiles is handle for a form with attachments: its body may hold maxRequestFiles files
-// of the largest size a request takes.
-func (w *Server) handleFiles(h handlerFunc) http.Handler {
-	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(rw, r.Body, maxRequestFiles*request.MaxAttachmentSize+1<<20)
-		err := r.ParseMultipartForm(8 << 20)
-		if errors.Is(err, http.ErrNotMultipart) {
-			err = r.ParseForm()
-		}
-		if err != nil {
-			w.fail(rw, r, apperr.New(apperr.TooLarge, "error.too_large"))
-			return
-		}
-		if r.MultipartForm != nil {
-			defer r.MultipartForm.RemoveAll()
-		}
-		if err := formText(r); err != nil {
-			w.fail(rw, r, err)
-			return
-		}
-		if err := h(rw, r); err != nil {
-			w.fail(rw, r, err)
-		}
-	})
 }
 
 // kindOf reads the ?kind= of the address against the organisation's pack.

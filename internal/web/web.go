@@ -161,7 +161,9 @@ func (w *Server) routes() []Route {
 	m.Handle("POST /logbooks/{logbook}/{id}/correct", full(w.logbookCorrect))
 	m.Handle("POST /logbooks/{logbook}/{id}/confirm", full(w.logbookConfirm))
 
-	files := func(h handlerFunc) http.Handler { return w.withSession(w.signedIn(w.handleFiles(h))) }
+	files := func(h handlerFunc) http.Handler {
+		return w.withSession(w.signedIn(w.handleMultipart(maxRequestBody, h)))
+	}
 	m.Handle("GET /requests", full(w.requestList))
 	m.Handle("GET /requests/inbox", full(w.requestInbox))
 	m.Handle("GET /requests/new", full(w.requestKinds))
@@ -178,7 +180,9 @@ func (w *Server) routes() []Route {
 	m.Handle("POST /requests/{id}/dispose", full(w.requestDispose))
 	m.Handle("POST /requests/{id}/acknowledge", full(w.requestAcknowledge))
 
-	evidence := func(h handlerFunc) http.Handler { return w.withSession(w.signedIn(w.handleEvidence(h))) }
+	evidence := func(h handlerFunc) http.Handler {
+		return w.withSession(w.signedIn(w.handleMultipart(maxReportBody, h)))
+	}
 	m.Handle("GET /incidents", full(w.incidents))
 	m.Handle("GET /incidents/new", full(w.incidentNewForm))
 	m.Handle("POST /incidents/new", evidence(w.incidentCreate))
