@@ -35,35 +35,35 @@ type reqAct struct {
 
 var reqActs = []reqAct{
 	{"decide", func(a request.Actions) bool { return a.Decide }, func(ctx context.Context, e *env, who access.Actor, id int64) error {
-		_, err := e.s.Requests.Decide(ctx, who, id, request.Decision{Decision: request.Approve})
+		_, err := e.S.Requests.Decide(ctx, who, id, request.Decision{Decision: request.Approve})
 		return err
 	}},
 	{"acknowledge", func(a request.Actions) bool { return a.Acknowledge }, func(ctx context.Context, e *env, who access.Actor, id int64) error {
-		_, err := e.s.Requests.Acknowledge(ctx, who, id, "受領しました")
+		_, err := e.S.Requests.Acknowledge(ctx, who, id, "受領しました")
 		return err
 	}},
 	{"resubmit", func(a request.Actions) bool { return a.Resubmit }, func(ctx context.Context, e *env, who access.Actor, id int64) error {
-		r, err := e.s.Requests.Get(ctx, e.admin, id)
+		r, err := e.S.Requests.Get(ctx, e.Admin, id)
 		if err != nil {
 			return err
 		}
-		_, err = e.s.Requests.Resubmit(ctx, who, id, request.Resubmission{Fields: r.Fields, Comment: "直しました"})
+		_, err = e.S.Requests.Resubmit(ctx, who, id, request.Resubmission{Fields: r.Fields, Comment: "直しました"})
 		return err
 	}},
 	{"cancel", func(a request.Actions) bool { return a.Cancel }, func(ctx context.Context, e *env, who access.Actor, id int64) error {
-		_, err := e.s.Requests.Cancel(ctx, who, id, "取り下げます", 0)
+		_, err := e.S.Requests.Cancel(ctx, who, id, "取り下げます", 0)
 		return err
 	}},
 	{"take out", func(a request.Actions) bool { return a.TakeOut }, func(ctx context.Context, e *env, who access.Actor, id int64) error {
-		_, err := e.s.Requests.RecordTakeOut(ctx, who, id, request.TakeOut{On: "2026-04-01"})
+		_, err := e.S.Requests.RecordTakeOut(ctx, who, id, request.TakeOut{On: "2026-04-01"})
 		return err
 	}},
 	{"return", func(a request.Actions) bool { return a.Return }, func(ctx context.Context, e *env, who access.Actor, id int64) error {
-		_, err := e.s.Requests.RecordReturn(ctx, who, id, request.Return{On: "2026-04-01"})
+		_, err := e.S.Requests.RecordReturn(ctx, who, id, request.Return{On: "2026-04-01"})
 		return err
 	}},
 	{"dispose", func(a request.Actions) bool { return a.Dispose }, func(ctx context.Context, e *env, who access.Actor, id int64) error {
-		_, err := e.s.Requests.RecordDisposal(ctx, who, id, request.Disposal{On: "2026-04-01", Method: "破砕機で物理的に破壊"}, 0)
+		_, err := e.S.Requests.RecordDisposal(ctx, who, id, request.Disposal{On: "2026-04-01", Method: "破砕機で物理的に破壊"}, 0)
 		return err
 	}},
 }
@@ -71,15 +71,15 @@ var reqActs = []reqAct{
 // submitted files a request of the clerk and moves it on by the acts given, each by the
 // holder of the step it waits at.
 func submitted(e *env, in request.Input, then ...func(r request.Request) (request.Request, error)) request.Request {
-	e.t.Helper()
+	e.T.Helper()
 	ctx := context.Background()
-	r, err := e.s.Requests.Submit(ctx, e.clerk, in)
+	r, err := e.S.Requests.Submit(ctx, e.clerk, in)
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	for _, f := range then {
 		if r, err = f(r); err != nil {
-			e.t.Fatal(err)
+			e.T.Fatal(err)
 		}
 	}
 	return r
@@ -87,7 +87,7 @@ func submitted(e *env, in request.Input, then ...func(r request.Request) (reques
 
 func decided(e *env, key, decision string) func(request.Request) (request.Request, error) {
 	return func(r request.Request) (request.Request, error) {
-		return e.s.Requests.Decide(context.Background(), e.holder(key), r.ID, request.Decision{Decision: decision, Comment: "確認"})
+		return e.S.Requests.Decide(context.Background(), e.Holder(key), r.ID, request.Decision{Decision: decision, Comment: "確認"})
 	}
 }
 
@@ -112,7 +112,7 @@ func TestOfferedActsAreAllowed(t *testing.T) {
 			{"take-out approved", func(e *env) request.Request { return submitted(e, takeOut(e), decided(e, sm, request.Approve)) }, sm},
 			{"take-out taken out", func(e *env) request.Request {
 				return submitted(e, takeOut(e), decided(e, sm, request.Approve), func(r request.Request) (request.Request, error) {
-					return e.s.Requests.RecordTakeOut(context.Background(), e.clerk, r.ID, request.TakeOut{On: "2026-04-01"})
+					return e.S.Requests.RecordTakeOut(context.Background(), e.clerk, r.ID, request.TakeOut{On: "2026-04-01"})
 				})
 			}, sm},
 			{"take-out rejected", func(e *env) request.Request { return submitted(e, takeOut(e), decided(e, sm, request.Reject)) }, sm},
@@ -128,7 +128,7 @@ func TestOfferedActsAreAllowedAfterApproval(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		abira := newEnv(t, db, "abira-kyoiku")
 		device := request.Input{Kind: "personal_device", Fields: map[string]any{"reason": "校外学習の引率", "measures": "暗号化"}}
-		smA := "security_manager@d:" + strconv.FormatInt(abira.deptA, 10)
+		smA := "security_manager@d:" + strconv.FormatInt(abira.DeptA, 10)
 		checkActs(t, abira, []reqRecord{
 			{"personal device pending", func(e *env) request.Request { return submitted(e, device) }, smA},
 			{"personal device reported", func(e *env) request.Request { return submitted(e, device, decided(e, smA, request.Approve)) }, "network_admin@org"},
@@ -147,34 +147,34 @@ func checkActs(t *testing.T, e *env, records []reqRecord, want ...string) {
 		actors := []reqActor{
 			{"applicant", e.clerk},
 			{"other staff", e.clerkB},
-			{"platform admin", access.Actor{OrgID: e.admin.OrgID, UserID: 9000, Login: "admin", Name: "管理者", PlatformAdmin: true}},
+			{"platform admin", access.Actor{OrgID: e.Admin.OrgID, UserID: 9000, Login: "admin", Name: "管理者", PlatformAdmin: true}},
 		}
 		if rec.step != "" {
-			actors = append(actors, reqActor{"holder of " + rec.step, e.holder(rec.step)})
+			actors = append(actors, reqActor{"holder of " + rec.step, e.Holder(rec.step)})
 		}
-		for _, r := range e.p.Roles {
+		for _, r := range e.P.Roles {
 			k := r.ID + "@org"
-			if _, ok := e.holders[k]; !ok || k == rec.step || r.Scope != "organization" {
+			if _, ok := e.Holders[k]; !ok || k == rec.step || r.Scope != "organization" {
 				continue
 			}
 			switch {
 			case r.Security:
-				actors = append(actors, reqActor{"security role " + r.ID, e.holder(k)})
+				actors = append(actors, reqActor{"security role " + r.ID, e.Holder(k)})
 			case strings.Contains(r.ID, "audit"):
-				actors = append(actors, reqActor{"auditor " + r.ID, e.holder(k)})
+				actors = append(actors, reqActor{"auditor " + r.ID, e.Holder(k)})
 			}
 		}
 		cur := rec.make(e)
 		for _, a := range actors {
 			for _, act := range reqActs {
 				var acts request.Actions
-				r, err := e.s.Requests.Get(ctx, a.who, cur.ID)
+				r, err := e.S.Requests.Get(ctx, a.who, cur.ID)
 				switch {
 				case apperr.CodeOf(err) == apperr.NotFound: // not seen: nothing is offered
 				case err != nil:
 					t.Fatalf("%s × %s: read: %v", a.name, rec.name, err)
 				default:
-					if acts, err = e.s.Requests.ActionsFor(ctx, a.who, r); err != nil {
+					if acts, err = e.S.Requests.ActionsFor(ctx, a.who, r); err != nil {
 						t.Fatalf("%s × %s: actions: %v", a.name, rec.name, err)
 					}
 				}

@@ -40,7 +40,7 @@ func fill(e *env, a policy.Approval, subject int64) (map[string]any, []request.N
 		case "asset":
 			fields[f.ID] = subject
 		case "department":
-			fields[f.ID] = e.deptA
+			fields[f.ID] = e.DeptA
 		case "file":
 			files = append(files, request.NewAttachment{Field: f.ID, Name: f.ID + ".pdf", ContentType: "application/pdf", Body: samplePDF})
 		}
@@ -53,21 +53,21 @@ func fill(e *env, a policy.Approval, subject int64) (map[string]any, []request.N
 func subjectFor(e *env, a policy.Approval, pool []asset.Asset) int64 {
 	for _, as := range pool {
 		rec := recordOf(e, as)
-		if prg := e.p.ApprovalWhen[a.ID]; prg == nil {
+		if prg := e.P.ApprovalWhen[a.ID]; prg == nil {
 			return as.ID
 		} else if ok, err := prg.Eval(rec); err == nil && ok {
 			return as.ID
 		}
 	}
-	e.t.Fatalf("%s: no asset of the pool is covered by %q", a.ID, a.When)
+	e.T.Fatalf("%s: no asset of the pool is covered by %q", a.ID, a.When)
 	return 0
 }
 
 func recordOf(e *env, a asset.Asset) policy.AssetRecord {
 	rec := policy.AssetRecord{Number: a.Number, Kind: a.Kind, Name: a.Name, Segment: a.Segment, Department: "A",
-		Class: map[string]policy.LevelRef{}, Attrs: a.Attrs, Zone: policy.LevelRef{ID: a.Zone}, Now: e.clock.t}
+		Class: map[string]policy.LevelRef{}, Attrs: a.Attrs, Zone: policy.LevelRef{ID: a.Zone}, Now: e.Clock.T}
 	for axis, level := range a.Class {
-		ax, _ := e.p.Axis(axis)
+		ax, _ := e.P.Axis(axis)
 		for _, l := range ax.Levels {
 			if l.ID == level {
 				rec.Class[axis] = policy.LevelRef{ID: level, Rank: int64(l.Rank)}
@@ -91,17 +91,17 @@ func TestEveryKindOfEveryPack(t *testing.T) {
 					db = storetest.SQLite(t)
 				}
 				e := newEnv(t, db, packID)
-				if got := len(e.p.Approvals); got != kindCounts[packID] {
+				if got := len(e.P.Approvals); got != kindCounts[packID] {
 					t.Fatalf("%s has %d kinds, want %d", packID, got, kindCounts[packID])
 				}
 				var pool []asset.Asset
 				for _, k := range policy.AssetKinds {
 					pool = append(pool, e.asset(k, e.topClass(), ""))
 				}
-				for _, a := range e.p.Approvals {
+				for _, a := range e.P.Approvals {
 					t.Run(a.ID, func(t *testing.T) { walk(t, e, a, pool) })
 				}
-				e.verifyAudit()
+				e.VerifyAudit()
 			})
 		}
 	})
@@ -116,7 +116,7 @@ func walk(t *testing.T, e *env, a policy.Approval, pool []asset.Asset) {
 		in.AssetIDs = []int64{subject}
 	}
 	in.Fields, in.Attachments = fill(e, a, subject)
-	r, err := e.s.Requests.Submit(ctx, e.clerk, in)
+	r, err := e.S.Requests.Submit(ctx, e.clerk, in)
 	if err != nil {
 		t.Fatalf("submit: %v", err)
 	}
@@ -128,7 +128,7 @@ func walk(t *testing.T, e *env, a policy.Approval, pool []asset.Asset) {
 			t.Fatalf("before step %d: state %s step %d", i, r.State, r.Step)
 		}
 		for _, d := range st.Deciders {
-			if !e.inboxHas(e.holder(d.Key), r.ID) {
+			if !e.inboxHas(e.Holder(d.Key), r.ID) {
 				t.Fatalf("step %d: %s (%s) does not find the request in the inbox", i, d.Role, d.Key)
 			}
 		}
@@ -140,14 +140,14 @@ func walk(t *testing.T, e *env, a policy.Approval, pool []asset.Asset) {
 			deciders = deciders[:1]
 		}
 		for j, d := range deciders {
-			r, err = e.s.Requests.Decide(ctx, e.holder(d.Key), r.ID, request.Decision{Decision: request.Approve, Comment: "承認します"})
+			r, err = e.S.Requests.Decide(ctx, e.Holder(d.Key), r.ID, request.Decision{Decision: request.Approve, Comment: "承認します"})
 			if err != nil {
 				t.Fatalf("step %d: %s approves: %v", i, d.Role, err)
 			}
 			if st.Joint && j < len(deciders)-1 && (r.Step != i || r.State != request.Pending) {
 				t.Fatalf("joint step %d moved on after %d of %d approvals", i, j+1, len(deciders))
 			}
-			if st.Joint && j < len(deciders)-1 && e.inboxHas(e.holder(d.Key), r.ID) {
+			if st.Joint && j < len(deciders)-1 && e.inboxHas(e.Holder(d.Key), r.ID) {
 				t.Fatalf("joint step %d: %s still finds the request after approving", i, d.Role)
 			}
 		}
@@ -171,11 +171,11 @@ func walk(t *testing.T, e *env, a policy.Approval, pool []asset.Asset) {
 		t.Fatalf("notices %+v", r.Route.Notices)
 	}
 	for _, n := range r.Route.Notices {
-		to := e.holder(n.Key)
+		to := e.Holder(n.Key)
 		if !e.inboxHas(to, r.ID) {
 			t.Fatalf("the report to %s is not in their inbox", n.Role)
 		}
-		if _, err := e.s.Requests.Acknowledge(ctx, to, r.ID, "受領しました"); err != nil {
+		if _, err := e.S.Requests.Acknowledge(ctx, to, r.ID, "受領しました"); err != nil {
 			t.Fatalf("acknowledge: %v", err)
 		}
 		if e.inboxHas(to, r.ID) {
@@ -183,7 +183,7 @@ func walk(t *testing.T, e *env, a policy.Approval, pool []asset.Asset) {
 		}
 	}
 	for _, d := range r.Route.Steps[len(r.Route.Steps)-1].Deciders {
-		if e.inboxHas(e.holder(d.Key), r.ID) {
+		if e.inboxHas(e.Holder(d.Key), r.ID) {
 			t.Fatalf("an approved request stays in the inbox of %s", d.Role)
 		}
 	}

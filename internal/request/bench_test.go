@@ -35,14 +35,14 @@ func BenchmarkSubmitAndApprove(b *testing.B) {
 		ctx := context.Background()
 		e := newEnv(b, db, "koge")
 		pc := e.asset("terminal", map[string]string{"importance": "I"}, "").ID
-		sm := e.holder("security_manager@org")
+		sm := e.Holder("security_manager@org")
 		b.ResetTimer()
 		for b.Loop() {
-			r, err := e.s.Requests.Submit(ctx, e.clerk, sendInput(pc))
+			r, err := e.S.Requests.Submit(ctx, e.clerk, sendInput(pc))
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, err := e.s.Requests.Decide(ctx, sm, r.ID, request.Decision{Decision: request.Approve}); err != nil {
+			if _, err := e.S.Requests.Decide(ctx, sm, r.ID, request.Decision{Decision: request.Approve}); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -55,10 +55,10 @@ func BenchmarkInbox(b *testing.B) {
 		ctx := context.Background()
 		e := newEnv(b, db, "koge")
 		fillRequests(b, e, benchRequests())
-		sm := e.holder("security_manager@org")
+		sm := e.Holder("security_manager@org")
 		b.ResetTimer()
 		for b.Loop() {
-			list, err := e.s.Requests.Inbox(ctx, sm)
+			list, err := e.S.Requests.Inbox(ctx, sm)
 			if err != nil || len(list) == 0 {
 				b.Fatalf("%d %v", len(list), err)
 			}
@@ -72,10 +72,10 @@ func BenchmarkOverdue(b *testing.B) {
 		ctx := context.Background()
 		e := newEnv(b, db, "koge")
 		fillRequests(b, e, benchRequests())
-		sm := e.holder("security_manager@org")
+		sm := e.Holder("security_manager@org")
 		b.ResetTimer()
 		for b.Loop() {
-			list, err := e.s.Requests.Overdue(ctx, sm)
+			list, err := e.S.Requests.Overdue(ctx, sm)
 			if err != nil || len(list) == 0 {
 				b.Fatalf("%d %v", len(list), err)
 			}
@@ -91,9 +91,9 @@ func BenchmarkOverdue(b *testing.B) {
 func fillRequests(b *testing.B, e *env, n int) {
 	b.Helper()
 	ctx := context.Background()
-	db := e.s.DB
-	org, staff, dept := e.admin.OrgID, e.clerk.StaffID, e.deptA
-	now := e.clock.t
+	db := e.S.DB
+	org, staff, dept := e.Admin.OrgID, e.clerk.StaffID, e.DeptA
+	now := e.Clock.T
 	route := `{"steps":[{"deciders":[{"role":"security_manager","of":"organization","key":"security_manager@org"}]}]}`
 	var start int64
 	if err := db.SQL.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM requests`).Scan(&start); err != nil {

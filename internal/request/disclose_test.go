@@ -21,7 +21,7 @@ var canaries = []string{"極秘端末", "地下金庫", "秘密のメモ", "SYS-
 
 // marked gives an actor's grants the marks the pack gives their roles, as signing in does.
 func (e *env) marked(a access.Actor) access.Actor {
-	marks, roles := orgpolicy.MarksOf(e.p), make([]access.Grant, len(a.Roles))
+	marks, roles := orgpolicy.MarksOf(e.P), make([]access.Grant, len(a.Roles))
 	for i, g := range a.Roles {
 		roles[i] = g.Marked(marks[g.RoleID])
 	}
@@ -53,24 +53,24 @@ func TestSubjectAssetsOfTheHighestClassAreWithheld(t *testing.T) {
 		ctx := context.Background()
 		e, _ := koge(t, db) // the role holders are staff of department A; the asset is B's
 
-		secret, err := e.s.Assets.Create(ctx, e.admin, asset.Input{Number: "SEC-1", Name: "極秘端末", Kind: "terminal",
-			DepartmentID: e.deptB, Class: map[string]string{"importance": "I"}, Segment: "lgwan", SystemRef: "SYS-SECRET",
+		secret, err := e.S.Assets.Create(ctx, e.Admin, asset.Input{Number: "SEC-1", Name: "極秘端末", Kind: "terminal",
+			DepartmentID: e.DeptB, Class: map[string]string{"importance": "I"}, Segment: "lgwan", SystemRef: "SYS-SECRET",
 			Location: "地下金庫", Note: "秘密のメモ"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := e.s.Requests.Submit(ctx, e.clerkB, request.Input{Kind: "take_out", AssetIDs: []int64{secret.ID}, Fields: map[string]any{
+		r, err := e.S.Requests.Submit(ctx, e.clerkB, request.Input{Kind: "take_out", AssetIDs: []int64{secret.ID}, Fields: map[string]any{
 			"destination": "県庁", "out_date": "2026-04-02", "return_date": "2026-04-03"}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.s.Requests.Decide(ctx, e.marked(e.holder("security_manager@org")), r.ID, request.Decision{Decision: request.Approve}); err != nil {
+		if _, err := e.S.Requests.Decide(ctx, e.marked(e.Holder("security_manager@org")), r.ID, request.Decision{Decision: request.Approve}); err != nil {
 			t.Fatal(err)
 		}
-		platformAdmin := access.Actor{OrgID: e.admin.OrgID, UserID: 90, Login: "admin", PlatformAdmin: true}
-		for name, who := range map[string]access.Actor{"the ネットワーク管理者": e.marked(e.holder("network_admin@org")),
-			"the 委員会": e.marked(e.holder("committee@org")), "a platform administrator": platformAdmin} {
-			got, err := e.s.Requests.Get(ctx, who, r.ID)
+		platformAdmin := access.Actor{OrgID: e.Admin.OrgID, UserID: 90, Login: "admin", PlatformAdmin: true}
+		for name, who := range map[string]access.Actor{"the ネットワーク管理者": e.marked(e.Holder("network_admin@org")),
+			"the 委員会": e.marked(e.Holder("committee@org")), "a platform administrator": platformAdmin} {
+			got, err := e.S.Requests.Get(ctx, who, r.ID)
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
@@ -91,7 +91,7 @@ func TestSubjectAssetsOfTheHighestClassAreWithheld(t *testing.T) {
 			if frozen != 2 {
 				t.Errorf("%s reads %d frozen copies, want the submission's and the decision's", name, frozen)
 			}
-			list, _, err := e.s.Requests.List(ctx, who, request.Filter{})
+			list, _, err := e.S.Requests.List(ctx, who, request.Filter{})
 			if err != nil || len(list) != 1 {
 				t.Fatalf("%s lists %d (%v)", name, len(list), err)
 			}
@@ -99,9 +99,9 @@ func TestSubjectAssetsOfTheHighestClassAreWithheld(t *testing.T) {
 				t.Errorf("%s reads %q in the list", name, c)
 			}
 		}
-		for name, who := range map[string]access.Actor{"the applicant": e.clerkB, "the security manager": e.marked(e.holder("security_manager@org")),
-			"the auditor": e.marked(e.holder("chief_auditor@org"))} {
-			got, err := e.s.Requests.Get(ctx, who, r.ID)
+		for name, who := range map[string]access.Actor{"the applicant": e.clerkB, "the security manager": e.marked(e.Holder("security_manager@org")),
+			"the auditor": e.marked(e.Holder("chief_auditor@org"))} {
+			got, err := e.S.Requests.Get(ctx, who, r.ID)
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
@@ -111,7 +111,7 @@ func TestSubjectAssetsOfTheHighestClassAreWithheld(t *testing.T) {
 		}
 
 		entries := func(who access.Actor) []auditlog.Entry {
-			list, _, err := e.s.Audit.List(ctx, who, auditlog.Filter{Entity: "request", EntityID: strconv.FormatInt(r.ID, 10)})
+			list, _, err := e.S.Audit.List(ctx, who, auditlog.Filter{Entity: "request", EntityID: strconv.FormatInt(r.ID, 10)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -126,7 +126,7 @@ func TestSubjectAssetsOfTheHighestClassAreWithheld(t *testing.T) {
 			}
 		}
 		decided := false
-		for _, en := range entries(e.marked(e.holder("chief_auditor@org"))) {
+		for _, en := range entries(e.marked(e.Holder("chief_auditor@org"))) {
 			if en.Withheld {
 				t.Errorf("the auditor does not read %s", en.Action)
 			}
@@ -135,6 +135,6 @@ func TestSubjectAssetsOfTheHighestClassAreWithheld(t *testing.T) {
 		if !decided {
 			t.Error("the auditor does not read the decision's frozen asset")
 		}
-		e.verifyAudit()
+		e.VerifyAudit()
 	})
 }

@@ -40,28 +40,28 @@ func TestSendBackResubmitReject(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e, pc := koge(t, db)
-		sm := e.holder("security_manager@org")
-		r, err := e.s.Requests.Submit(ctx, e.clerk, sendInput(pc))
+		sm := e.Holder("security_manager@org")
+		r, err := e.S.Requests.Submit(ctx, e.clerk, sendInput(pc))
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = e.s.Requests.Decide(ctx, sm, r.ID, request.Decision{Decision: request.SendBack})
+		_, err = e.S.Requests.Decide(ctx, sm, r.ID, request.Decision{Decision: request.SendBack})
 		mustCode(t, err, apperr.Invalid, "comment")
-		r, err = e.s.Requests.Decide(ctx, sm, r.ID, request.Decision{Decision: request.SendBack, Comment: "送信先を具体的に"})
+		r, err = e.S.Requests.Decide(ctx, sm, r.ID, request.Decision{Decision: request.SendBack, Comment: "送信先を具体的に"})
 		if err != nil || r.State != request.SentBack || e.inboxHas(sm, r.ID) {
 			t.Fatalf("send back: %+v %v", r.State, err)
 		}
-		_, err = e.s.Requests.Resubmit(ctx, sm, r.ID, request.Resubmission{Fields: map[string]any{"destination": "x"}})
+		_, err = e.S.Requests.Resubmit(ctx, sm, r.ID, request.Resubmission{Fields: map[string]any{"destination": "x"}})
 		mustCode(t, err, apperr.Forbidden, "")
-		r, err = e.s.Requests.Resubmit(ctx, e.clerk, r.ID, request.Resubmission{Fields: map[string]any{"destination": "福岡県庁 情報政策課", "protection": "暗号化"}, Comment: "修正しました"})
+		r, err = e.S.Requests.Resubmit(ctx, e.clerk, r.ID, request.Resubmission{Fields: map[string]any{"destination": "福岡県庁 情報政策課", "protection": "暗号化"}, Comment: "修正しました"})
 		if err != nil || r.State != request.Pending || r.Step != 0 || r.Fields["destination"] != "福岡県庁 情報政策課" || !e.inboxHas(sm, r.ID) {
 			t.Fatalf("resubmit: %+v %v", r, err)
 		}
-		r, err = e.s.Requests.Decide(ctx, sm, r.ID, request.Decision{Decision: request.Reject, Comment: "必要性が認められない"})
+		r, err = e.S.Requests.Decide(ctx, sm, r.ID, request.Decision{Decision: request.Reject, Comment: "必要性が認められない"})
 		if err != nil || r.State != request.Rejected || r.DecidedAt == nil {
 			t.Fatalf("reject: %+v %v", r.State, err)
 		}
-		_, err = e.s.Requests.Decide(ctx, sm, r.ID, request.Decision{Decision: request.Approve})
+		_, err = e.S.Requests.Decide(ctx, sm, r.ID, request.Decision{Decision: request.Approve})
 		mustCode(t, err, apperr.Invalid, "state")
 		var actions []string
 		for _, ev := range r.Events {
@@ -71,11 +71,11 @@ func TestSendBackResubmitReject(t *testing.T) {
 			t.Fatalf("events %v", actions)
 		}
 		for _, a := range []string{"request.submit", "request.send_back", "request.resubmit", "request.reject"} {
-			if e.auditCount(a) != 1 {
-				t.Fatalf("audit %s: %d entries", a, e.auditCount(a))
+			if e.AuditCount(a) != 1 {
+				t.Fatalf("audit %s: %d entries", a, e.AuditCount(a))
 			}
 		}
-		e.verifyAudit()
+		e.VerifyAudit()
 	})
 }
 
@@ -83,23 +83,23 @@ func TestWhoDecides(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e, pc := koge(t, db)
-		sm := e.holder("security_manager@org")
+		sm := e.Holder("security_manager@org")
 
 		t.Run("an acting holder decides, recorded as 代理", func(t *testing.T) {
-			deputy := e.person("代理者", e.deptA)
-			if _, err := e.s.Org.AssignRole(ctx, e.admin, org.RoleAssignment{RoleID: "security_manager", Scope: "organization",
+			deputy := e.Person("代理者", e.DeptA)
+			if _, err := e.S.Org.AssignRole(ctx, e.Admin, org.RoleAssignment{RoleID: "security_manager", Scope: "organization",
 				HolderStaffID: sm.StaffID, ActingStaffID: deputy.StaffID}); err != nil {
 				t.Fatal(err)
 			}
-			deputy = e.actor(deputy)
-			r, err := e.s.Requests.Submit(ctx, e.clerk, sendInput(pc))
+			deputy = e.Actor(deputy)
+			r, err := e.S.Requests.Submit(ctx, e.clerk, sendInput(pc))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !e.inboxHas(deputy, r.ID) {
 				t.Fatal("the acting holder does not find the request")
 			}
-			r, err = e.s.Requests.Decide(ctx, deputy, r.ID, request.Decision{Decision: request.Approve})
+			r, err = e.S.Requests.Decide(ctx, deputy, r.ID, request.Decision{Decision: request.Approve})
 			if err != nil || r.State != request.Approved {
 				t.Fatalf("%v %v", r.State, err)
 			}
@@ -110,17 +110,17 @@ func TestWhoDecides(t *testing.T) {
 
 		t.Run("the pack's acting role decides while the role is vacant", func(t *testing.T) {
 			in := request.Input{Kind: "exception", Fields: map[string]any{"rule": "3(2)⑦", "measure": "平文で送信", "reason": "相手方の環境"}}
-			r, err := e.s.Requests.Submit(ctx, e.clerk, in)
+			r, err := e.S.Requests.Submit(ctx, e.clerk, in)
 			if err != nil {
 				t.Fatal(err)
 			}
-			chief := e.holder("chief@org")
-			_, err = e.s.Requests.Decide(ctx, chief, r.ID, request.Decision{Decision: request.Approve})
+			chief := e.Holder("chief@org")
+			_, err = e.S.Requests.Decide(ctx, chief, r.ID, request.Decision{Decision: request.Approve})
 			mustCode(t, err, apperr.Forbidden, "decision")
-			roles, _ := e.s.Org.Roles(ctx, e.admin)
+			roles, _ := e.S.Org.Roles(ctx, e.Admin)
 			for _, ra := range roles {
 				if ra.RoleID == "ciso" {
-					if err := e.s.Org.EndRole(ctx, e.admin, ra.ID, "2026-03-31"); err != nil {
+					if err := e.S.Org.EndRole(ctx, e.Admin, ra.ID, "2026-03-31"); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -128,41 +128,41 @@ func TestWhoDecides(t *testing.T) {
 			if !e.inboxHas(chief, r.ID) {
 				t.Fatal("統括 does not find the request while CISO is vacant")
 			}
-			r, err = e.s.Requests.Decide(ctx, chief, r.ID, request.Decision{Decision: request.Approve})
+			r, err = e.S.Requests.Decide(ctx, chief, r.ID, request.Decision{Decision: request.Approve})
 			if err != nil || r.Events[len(r.Events)-1].Capacity != request.AsActing {
 				t.Fatalf("%+v %v", r.Events, err)
 			}
 		})
 
 		t.Run("the applicant never approves their own request", func(t *testing.T) {
-			r, err := e.s.Requests.Submit(ctx, sm, sendInput(pc))
+			r, err := e.S.Requests.Submit(ctx, sm, sendInput(pc))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if e.inboxHas(sm, r.ID) {
 				t.Fatal("own request in the inbox")
 			}
-			_, err = e.s.Requests.Decide(ctx, sm, r.ID, request.Decision{Decision: request.Approve})
+			_, err = e.S.Requests.Decide(ctx, sm, r.ID, request.Decision{Decision: request.Approve})
 			mustCode(t, err, apperr.Forbidden, "decision")
 		})
 
 		t.Run("someone without the role cannot decide or see it", func(t *testing.T) {
-			r, err := e.s.Requests.Submit(ctx, e.clerk, sendInput(pc))
+			r, err := e.S.Requests.Submit(ctx, e.clerk, sendInput(pc))
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = e.s.Requests.Decide(ctx, e.holder("network_admin@org"), r.ID, request.Decision{Decision: request.Approve})
+			_, err = e.S.Requests.Decide(ctx, e.Holder("network_admin@org"), r.ID, request.Decision{Decision: request.Approve})
 			mustCode(t, err, apperr.Forbidden, "decision")
-			_, err = e.s.Requests.Get(ctx, e.clerkB, r.ID)
+			_, err = e.S.Requests.Get(ctx, e.clerkB, r.ID)
 			mustCode(t, err, apperr.NotFound, "")
-			r, err = e.s.Requests.Cancel(ctx, e.clerk, r.ID, "不要になった", 0)
+			r, err = e.S.Requests.Cancel(ctx, e.clerk, r.ID, "不要になった", 0)
 			if err != nil || r.State != request.Cancelled {
 				t.Fatal(err)
 			}
-			_, err = e.s.Requests.Decide(ctx, sm, r.ID, request.Decision{Decision: request.Approve})
+			_, err = e.S.Requests.Decide(ctx, sm, r.ID, request.Decision{Decision: request.Approve})
 			mustCode(t, err, apperr.Invalid, "state")
 		})
-		e.verifyAudit()
+		e.VerifyAudit()
 	})
 }
 
@@ -173,11 +173,11 @@ func TestConcurrentDecisions(t *testing.T) {
 		ctx := context.Background()
 		h1, h2 := storetest.TwoHandles(t, db)
 		e, pc := koge(t, h1)
-		s2 := app.New(h2, auth.Params{MemoryKiB: 64, Time: 1, Threads: 1}, e.clock.now)
+		s2 := app.New(h2, auth.Params{MemoryKiB: 64, Time: 1, Threads: 1}, e.Clock.Now)
 		in := request.Input{Kind: "external_network", AssetIDs: []int64{pc}, Fields: map[string]any{
 			"external_network": "県域ネットワーク", "survey": "調査済み", "no_impact": true}}
 		for round := 0; round < 5; round++ {
-			r, err := e.s.Requests.Submit(ctx, e.clerk, in)
+			r, err := e.S.Requests.Submit(ctx, e.clerk, in)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -186,7 +186,7 @@ func TestConcurrentDecisions(t *testing.T) {
 			for i, who := range []struct {
 				svc *request.Service
 				a   access.Actor
-			}{{e.s.Requests, e.holder("ciso@org")}, {s2.Requests, e.holder("chief@org")}} {
+			}{{e.S.Requests, e.Holder("ciso@org")}, {s2.Requests, e.Holder("chief@org")}} {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
@@ -208,12 +208,12 @@ func TestConcurrentDecisions(t *testing.T) {
 			if ok != 1 || conflicts != 1 {
 				t.Fatalf("round %d: %d won, %d conflicts (%v)", round, ok, conflicts, errs)
 			}
-			got, _ := e.s.Requests.Get(ctx, e.admin, r.ID)
+			got, _ := e.S.Requests.Get(ctx, e.Admin, r.ID)
 			if n := len(got.Events); n != 2 || got.Version != r.Version+1 {
 				t.Fatalf("events %d version %d", n, got.Version)
 			}
 		}
-		e.verifyAudit()
+		e.VerifyAudit()
 	})
 }
 
@@ -222,27 +222,27 @@ func TestPostHoc(t *testing.T) {
 		ctx := context.Background()
 		e, pc := koge(t, db)
 		fields := map[string]any{"rule": "3(2)⑦", "measure": "平文で送信", "reason": "災害対応"}
-		acted := e.clock.t.Add(-3 * time.Hour)
-		r, err := e.s.Requests.Submit(ctx, e.clerk, request.Input{Kind: "exception", Fields: fields, PostHoc: true, ActedAt: acted})
+		acted := e.Clock.T.Add(-3 * time.Hour)
+		r, err := e.S.Requests.Submit(ctx, e.clerk, request.Input{Kind: "exception", Fields: fields, PostHoc: true, ActedAt: acted})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !r.PostHoc || r.ReportDueAt == nil || !r.ReportDueAt.Equal(acted.AddDate(0, 0, 1)) || r.ReportedLate {
 			t.Fatalf("post-hoc request %+v", r)
 		}
-		late, err := e.s.Requests.Submit(ctx, e.clerk, request.Input{Kind: "exception", Fields: fields, PostHoc: true, ActedAt: e.clock.t.AddDate(0, 0, -2)})
+		late, err := e.S.Requests.Submit(ctx, e.clerk, request.Input{Kind: "exception", Fields: fields, PostHoc: true, ActedAt: e.Clock.T.AddDate(0, 0, -2)})
 		if err != nil || !late.ReportedLate {
 			t.Fatalf("a report two days after the measure is late: %+v %v", late.ReportedLate, err)
 		}
-		if r, err = e.s.Requests.Decide(ctx, e.holder("ciso@org"), r.ID, request.Decision{Decision: request.Approve}); err != nil || r.State != request.Approved {
+		if r, err = e.S.Requests.Decide(ctx, e.Holder("ciso@org"), r.ID, request.Decision{Decision: request.Approve}); err != nil || r.State != request.Approved {
 			t.Fatal(err)
 		}
-		_, err = e.s.Requests.Submit(ctx, e.clerk, request.Input{Kind: "send", AssetIDs: []int64{pc}, PostHoc: true, ActedAt: acted,
+		_, err = e.S.Requests.Submit(ctx, e.clerk, request.Input{Kind: "send", AssetIDs: []int64{pc}, PostHoc: true, ActedAt: acted,
 			Fields: map[string]any{"destination": "x"}})
 		mustCode(t, err, apperr.Invalid, "post_hoc")
-		_, err = e.s.Requests.Submit(ctx, e.clerk, request.Input{Kind: "exception", Fields: fields, PostHoc: true})
+		_, err = e.S.Requests.Submit(ctx, e.clerk, request.Input{Kind: "exception", Fields: fields, PostHoc: true})
 		mustCode(t, err, apperr.Invalid, "acted_at")
-		_, err = e.s.Requests.Submit(ctx, e.clerk, request.Input{Kind: "exception", Fields: fields, PostHoc: true, ActedAt: e.clock.t.Add(time.Hour)})
+		_, err = e.S.Requests.Submit(ctx, e.clerk, request.Input{Kind: "exception", Fields: fields, PostHoc: true, ActedAt: e.Clock.T.Add(time.Hour)})
 		mustCode(t, err, apperr.Invalid, "acted_at")
 	})
 }

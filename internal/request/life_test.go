@@ -15,64 +15,64 @@ func TestTakeOutAndReturn(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e, pc := koge(t, db)
-		sm := e.holder("security_manager@org")
+		sm := e.Holder("security_manager@org")
 		in := request.Input{Kind: "take_out", AssetIDs: []int64{pc}, Fields: map[string]any{
 			"destination": "県庁", "out_date": "2026-04-02", "return_date": "2026-04-03"}}
-		r, err := e.s.Requests.Submit(ctx, e.clerk, in)
+		r, err := e.S.Requests.Submit(ctx, e.clerk, in)
 		if err != nil || r.DueOn != "2026-04-03" {
 			t.Fatalf("%+v %v", r.DueOn, err)
 		}
-		_, err = e.s.Requests.RecordTakeOut(ctx, e.clerk, r.ID, request.TakeOut{On: "2026-04-01"})
+		_, err = e.S.Requests.RecordTakeOut(ctx, e.clerk, r.ID, request.TakeOut{On: "2026-04-01"})
 		mustCode(t, err, apperr.Invalid, "state")
-		if r, err = e.s.Requests.Decide(ctx, sm, r.ID, request.Decision{Decision: request.Approve}); err != nil {
+		if r, err = e.S.Requests.Decide(ctx, sm, r.ID, request.Decision{Decision: request.Approve}); err != nil {
 			t.Fatal(err)
 		}
-		_, err = e.s.Requests.RecordTakeOut(ctx, e.clerk, r.ID, request.TakeOut{On: "2026-04-01", DueOn: "2026-03-31"})
+		_, err = e.S.Requests.RecordTakeOut(ctx, e.clerk, r.ID, request.TakeOut{On: "2026-04-01", DueOn: "2026-03-31"})
 		mustCode(t, err, apperr.Invalid, "due_on")
-		_, err = e.s.Requests.RecordTakeOut(ctx, e.clerkB, r.ID, request.TakeOut{On: "2026-04-01"})
+		_, err = e.S.Requests.RecordTakeOut(ctx, e.clerkB, r.ID, request.TakeOut{On: "2026-04-01"})
 		mustCode(t, err, apperr.NotFound, "")
-		if r, err = e.s.Requests.RecordTakeOut(ctx, e.clerk, r.ID, request.TakeOut{On: "2026-04-01"}); err != nil || r.State != request.TakenOut {
+		if r, err = e.S.Requests.RecordTakeOut(ctx, e.clerk, r.ID, request.TakeOut{On: "2026-04-01"}); err != nil || r.State != request.TakenOut {
 			t.Fatalf("%v %v", r.State, err)
 		}
-		if a, _ := e.s.Assets.Get(ctx, e.admin, pc); a.State != "taken_out" {
+		if a, _ := e.S.Assets.Get(ctx, e.Admin, pc); a.State != "taken_out" {
 			t.Fatalf("asset state %s", a.State)
 		}
-		if list, _ := e.s.Requests.Overdue(ctx, sm); len(list) != 0 {
+		if list, _ := e.S.Requests.Overdue(ctx, sm); len(list) != 0 {
 			t.Fatalf("overdue before the due date: %d", len(list))
 		}
-		e.clock.t = e.clock.t.AddDate(0, 0, 3) // 2026-04-04
-		if list, err := e.s.Requests.Overdue(ctx, e.clerk); err != nil || len(list) != 1 || list[0].ID != r.ID {
+		e.Clock.T = e.Clock.T.AddDate(0, 0, 3) // 2026-04-04
+		if list, err := e.S.Requests.Overdue(ctx, e.clerk); err != nil || len(list) != 1 || list[0].ID != r.ID {
 			t.Fatalf("the applicant's overdue list: %d %v", len(list), err)
 		}
-		if list, _ := e.s.Requests.Overdue(ctx, sm); len(list) != 1 {
+		if list, _ := e.S.Requests.Overdue(ctx, sm); len(list) != 1 {
 			t.Fatalf("the security manager's overdue list: %d", len(list))
 		}
-		if list, _ := e.s.Requests.Overdue(ctx, e.clerkB); len(list) != 0 {
+		if list, _ := e.S.Requests.Overdue(ctx, e.clerkB); len(list) != 0 {
 			t.Fatalf("another department's clerk sees %d overdue", len(list))
 		}
-		_, err = e.s.Requests.RecordReturn(ctx, e.clerk, r.ID, request.Return{On: "2026-03-31"})
+		_, err = e.S.Requests.RecordReturn(ctx, e.clerk, r.ID, request.Return{On: "2026-03-31"})
 		mustCode(t, err, apperr.Invalid, "returned_on")
-		if a, _ := e.s.Assets.Get(ctx, e.admin, pc); a.State != "taken_out" {
+		if a, _ := e.S.Assets.Get(ctx, e.Admin, pc); a.State != "taken_out" {
 			t.Fatal("a refused return changed the asset")
 		}
-		if r, err = e.s.Requests.RecordReturn(ctx, e.clerk, r.ID, request.Return{On: "2026-04-04"}); err != nil || r.State != request.Returned {
+		if r, err = e.S.Requests.RecordReturn(ctx, e.clerk, r.ID, request.Return{On: "2026-04-04"}); err != nil || r.State != request.Returned {
 			t.Fatalf("%v %v", r.State, err)
 		}
-		if a, _ := e.s.Assets.Get(ctx, e.admin, pc); a.State != "in_use" {
+		if a, _ := e.S.Assets.Get(ctx, e.Admin, pc); a.State != "in_use" {
 			t.Fatalf("asset state after return %s", a.State)
 		}
-		if list, _ := e.s.Requests.Overdue(ctx, sm); len(list) != 0 {
+		if list, _ := e.S.Requests.Overdue(ctx, sm); len(list) != 0 {
 			t.Fatal("a returned request is overdue")
 		}
 		for _, a := range []string{"request.take_out", "request.return"} {
-			if e.auditCount(a) != 1 {
-				t.Fatalf("audit %s: %d", a, e.auditCount(a))
+			if e.AuditCount(a) != 1 {
+				t.Fatalf("audit %s: %d", a, e.AuditCount(a))
 			}
 		}
-		if e.auditCount("asset.state") != 2 {
-			t.Fatalf("asset.state entries %d", e.auditCount("asset.state"))
+		if e.AuditCount("asset.state") != 2 {
+			t.Fatalf("asset.state entries %d", e.AuditCount("asset.state"))
 		}
-		e.verifyAudit()
+		e.VerifyAudit()
 	})
 }
 
@@ -82,26 +82,26 @@ func TestDisposal(t *testing.T) {
 		e, pc := koge(t, db)
 		in := request.Input{Kind: "dispose", AssetIDs: []int64{pc}, Fields: map[string]any{
 			"processed_at": "2026-04-01T10:00", "operator": e.clerk.StaffID, "method": "物理破壊"}}
-		r, err := e.s.Requests.Submit(ctx, e.clerk, in)
+		r, err := e.S.Requests.Submit(ctx, e.clerk, in)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r, err = e.s.Requests.Decide(ctx, e.holder("system_admin@s:SYS1"), r.ID, request.Decision{Decision: request.Approve}); err != nil {
+		if r, err = e.S.Requests.Decide(ctx, e.Holder("system_admin@s:SYS1"), r.ID, request.Decision{Decision: request.Approve}); err != nil {
 			t.Fatal(err)
 		}
-		_, err = e.s.Requests.RecordDisposal(ctx, e.clerk, r.ID, request.Disposal{On: "2026-04-01"}, 0)
+		_, err = e.S.Requests.RecordDisposal(ctx, e.clerk, r.ID, request.Disposal{On: "2026-04-01"}, 0)
 		mustCode(t, err, apperr.Invalid, "method")
-		r, err = e.s.Requests.RecordDisposal(ctx, e.clerk, r.ID, request.Disposal{On: "2026-04-01", Method: "破砕機で物理的に破壊"}, 0)
+		r, err = e.S.Requests.RecordDisposal(ctx, e.clerk, r.ID, request.Disposal{On: "2026-04-01", Method: "破砕機で物理的に破壊"}, 0)
 		if err != nil || r.State != request.Disposed || r.Disposal.OperatorStaffID != e.clerk.StaffID {
 			t.Fatalf("%+v %v", r.Disposal, err)
 		}
-		a, _ := e.s.Assets.Get(ctx, e.admin, pc)
+		a, _ := e.S.Assets.Get(ctx, e.Admin, pc)
 		if a.State != "disposed" || a.DisposedOn != "2026-04-01" {
 			t.Fatalf("asset %s %s", a.State, a.DisposedOn)
 		}
-		_, err = e.s.Requests.Submit(ctx, e.clerk, sendInput(pc))
+		_, err = e.S.Requests.Submit(ctx, e.clerk, sendInput(pc))
 		mustCode(t, err, apperr.Invalid, "asset_ids")
-		e.verifyAudit()
+		e.VerifyAudit()
 	})
 }
 
@@ -141,34 +141,34 @@ func TestBadInput(t *testing.T) {
 			{"text declared as a PDF", plan("plan.pdf", "application/pdf", []byte("just text")), "attachments[0]"},
 		} {
 			t.Run(c.name, func(t *testing.T) {
-				_, err := e.s.Requests.Submit(ctx, e.clerk, c.in)
+				_, err := e.S.Requests.Submit(ctx, e.clerk, c.in)
 				mustCode(t, err, apperr.Invalid, c.field)
 			})
 		}
-		if list, total, _ := e.s.Requests.List(ctx, e.admin, request.Filter{}); total != 0 || len(list) != 0 {
+		if list, total, _ := e.S.Requests.List(ctx, e.Admin, request.Filter{}); total != 0 || len(list) != 0 {
 			t.Fatalf("refused requests were written: %d", total)
 		}
-		if e.auditCount("request.submit") != 0 {
+		if e.AuditCount("request.submit") != 0 {
 			t.Fatal("refused requests were audited")
 		}
-		r, err := e.s.Requests.Submit(ctx, e.clerk, plan("監査実施計画.pdf", "application/pdf", samplePDF))
+		r, err := e.S.Requests.Submit(ctx, e.clerk, plan("監査実施計画.pdf", "application/pdf", samplePDF))
 		if err != nil || len(r.Attachments) != 1 || r.Attachments[0].SHA256 == "" || r.Attachments[0].Size != int64(len(samplePDF)) {
 			t.Fatalf("%+v %v", r.Attachments, err)
 		}
-		_, body, err := e.s.Requests.AttachmentBody(ctx, e.clerk, r.ID, r.Attachments[0].ID)
+		_, body, err := e.S.Requests.AttachmentBody(ctx, e.clerk, r.ID, r.Attachments[0].ID)
 		if err != nil || !bytes.Equal(body, samplePDF) {
 			t.Fatalf("attachment body: %v", err)
 		}
-		if _, _, err := e.s.Requests.AttachmentBody(ctx, e.clerkB, r.ID, r.Attachments[0].ID); apperr.CodeOf(err) != apperr.NotFound {
+		if _, _, err := e.S.Requests.AttachmentBody(ctx, e.clerkB, r.ID, r.Attachments[0].ID); apperr.CodeOf(err) != apperr.NotFound {
 			t.Fatalf("another department's clerk reads the attachment: %v", err)
 		}
-		if kinds, _ := e.s.Requests.Kinds(ctx, e.admin); len(kinds) != 0 {
+		if kinds, _ := e.S.Requests.Kinds(ctx, e.Admin); len(kinds) != 0 {
 			t.Fatal("the system files requests")
 		}
-		if list, total, _ := e.s.Requests.List(ctx, e.clerkB, request.Filter{}); total != 0 || len(list) != 0 {
+		if list, total, _ := e.S.Requests.List(ctx, e.clerkB, request.Filter{}); total != 0 || len(list) != 0 {
 			t.Fatal("another department's clerk lists the request")
 		}
-		if list, total, _ := e.s.Requests.List(ctx, e.clerk, request.Filter{Mine: true}); total != 1 || len(list) != 1 {
+		if list, total, _ := e.S.Requests.List(ctx, e.clerk, request.Filter{Mine: true}); total != 1 || len(list) != 1 {
 			t.Fatal("the applicant does not list their request")
 		}
 	})

@@ -24,19 +24,19 @@ type mailbox struct {
 }
 
 func newMailbox(e *env, people ...access.Actor) *mailbox {
-	e.t.Helper()
+	e.T.Helper()
 	m := &mailbox{e: e, users: map[int64]int64{}}
-	for _, a := range e.holders {
+	for _, a := range e.Holders {
 		people = append(people, a)
 	}
 	for _, a := range append(people, e.clerk, e.clerkB) {
 		if _, ok := m.users[a.StaffID]; ok {
 			continue
 		}
-		u, _, err := e.s.Auth.CreateUser(context.Background(), e.admin, auth.NewUser{Login: fmt.Sprintf("s%d", a.StaffID),
+		u, _, err := e.S.Auth.CreateUser(context.Background(), e.Admin, auth.NewUser{Login: fmt.Sprintf("s%d", a.StaffID),
 			DisplayName: a.Name, StaffID: a.StaffID})
 		if err != nil {
-			e.t.Fatal(err)
+			e.T.Fatal(err)
 		}
 		m.users[a.StaffID] = u.ID
 	}
@@ -51,18 +51,18 @@ type received struct {
 
 // of returns the notices a person received about request id (0 for every request), oldest first.
 func (m *mailbox) of(a access.Actor, id int64) []received {
-	m.e.t.Helper()
-	rows, err := m.e.s.DB.SQL.QueryContext(context.Background(), `SELECT n.kind, n.ref_id, n.subject_ja FROM notice_recipients r
+	m.e.T.Helper()
+	rows, err := m.e.S.DB.SQL.QueryContext(context.Background(), `SELECT n.kind, n.ref_id, n.subject_ja FROM notice_recipients r
 		JOIN notices n ON n.id = r.notice_id WHERE r.user_id = $1 AND ($2 = 0 OR n.ref_id = $2) ORDER BY r.id`, m.users[a.StaffID], id)
 	if err != nil {
-		m.e.t.Fatal(err)
+		m.e.T.Fatal(err)
 	}
 	defer rows.Close()
 	var out []received
 	for rows.Next() {
 		var r received
 		if err := rows.Scan(&r.kind, &r.ref, &r.subject); err != nil {
-			m.e.t.Fatal(err)
+			m.e.T.Fatal(err)
 		}
 		out = append(out, r)
 	}
@@ -71,26 +71,26 @@ func (m *mailbox) of(a access.Actor, id int64) []received {
 
 // want fails unless a person received exactly the notices of the kinds given about request id.
 func (m *mailbox) want(who string, a access.Actor, id int64, kinds ...string) []received {
-	m.e.t.Helper()
+	m.e.T.Helper()
 	got := m.of(a, id)
 	var gotKinds []string
 	for _, r := range got {
 		gotKinds = append(gotKinds, r.kind)
 	}
 	if strings.Join(gotKinds, ",") != strings.Join(kinds, ",") {
-		m.e.t.Fatalf("%s received %v about request %d, want %v", who, gotKinds, id, kinds)
+		m.e.T.Fatalf("%s received %v about request %d, want %v", who, gotKinds, id, kinds)
 	}
 	return got
 }
 
 func kindOf(e *env, id string) policy.Approval {
-	e.t.Helper()
-	for _, a := range e.p.Approvals {
+	e.T.Helper()
+	for _, a := range e.P.Approvals {
 		if a.ID == id {
 			return a
 		}
 	}
-	e.t.Fatalf("no kind %s", id)
+	e.T.Fatalf("no kind %s", id)
 	return policy.Approval{}
 }
 
@@ -99,14 +99,14 @@ func TestNoticesOfEachTransition(t *testing.T) {
 		ctx := context.Background()
 		e := newEnv(t, db, "abira-kyoiku")
 		box := newMailbox(e)
-		sm, na := e.holder(fmt.Sprintf("security_manager@d:%d", e.deptA)), e.holder("network_admin@org")
-		smB := e.holder(fmt.Sprintf("security_manager@d:%d", e.deptB))
+		sm, na := e.Holder(fmt.Sprintf("security_manager@d:%d", e.DeptA)), e.Holder("network_admin@org")
+		smB := e.Holder(fmt.Sprintf("security_manager@d:%d", e.DeptB))
 		pc := e.asset("terminal", e.topClass(), "")
 		kind := kindOf(e, "software_install")
 		fields, _ := fill(e, kind, pc.ID)
 		const waiting, decided = notify.RequestWaiting, notify.RequestDecided
 
-		r, err := e.s.Requests.Submit(ctx, e.clerk, request.Input{Kind: kind.ID, AssetIDs: []int64{pc.ID}, Fields: fields})
+		r, err := e.S.Requests.Submit(ctx, e.clerk, request.Input{Kind: kind.ID, AssetIDs: []int64{pc.ID}, Fields: fields})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -118,34 +118,34 @@ func TestNoticesOfEachTransition(t *testing.T) {
 		box.want("another department's manager", smB, r.ID)
 		box.want("the applicant", e.clerk, r.ID)
 
-		_, err = e.s.Requests.Decide(ctx, e.clerkB, r.ID, request.Decision{Decision: request.Approve})
+		_, err = e.S.Requests.Decide(ctx, e.clerkB, r.ID, request.Decision{Decision: request.Approve})
 		mustCode(t, err, apperr.Forbidden, "")
-		_, err = e.s.Requests.Decide(ctx, na, r.ID, request.Decision{Decision: request.Approve})
+		_, err = e.S.Requests.Decide(ctx, na, r.ID, request.Decision{Decision: request.Approve})
 		mustCode(t, err, apperr.Forbidden, "")
 		box.want("after refused decisions, the applicant", e.clerk, r.ID)
 		box.want("after refused decisions, the second step", na, r.ID)
 
-		if r, err = e.s.Requests.Decide(ctx, sm, r.ID, request.Decision{Decision: request.Approve}); err != nil {
+		if r, err = e.S.Requests.Decide(ctx, sm, r.ID, request.Decision{Decision: request.Approve}); err != nil {
 			t.Fatal(err)
 		}
 		box.want("the second step's decider", na, r.ID, waiting)
 		box.want("the applicant after the first of two steps", e.clerk, r.ID)
 
-		if r, err = e.s.Requests.Decide(ctx, na, r.ID, request.Decision{Decision: request.SendBack, Comment: "理由を詳しく"}); err != nil {
+		if r, err = e.S.Requests.Decide(ctx, na, r.ID, request.Decision{Decision: request.SendBack, Comment: "理由を詳しく"}); err != nil {
 			t.Fatal(err)
 		}
 		got = box.want("the applicant, sent back", e.clerk, r.ID, decided)
 		if !strings.Contains(got[0].subject, "差し戻されました") {
 			t.Fatalf("subject %q", got[0].subject)
 		}
-		if r, err = e.s.Requests.Resubmit(ctx, e.clerk, r.ID, request.Resubmission{Fields: fields, Version: r.Version}); err != nil {
+		if r, err = e.S.Requests.Resubmit(ctx, e.clerk, r.ID, request.Resubmission{Fields: fields, Version: r.Version}); err != nil {
 			t.Fatal(err)
 		}
 		box.want("the first step's decider after resubmission", sm, r.ID, waiting, waiting)
-		if r, err = e.s.Requests.Decide(ctx, sm, r.ID, request.Decision{Decision: request.Approve}); err != nil {
+		if r, err = e.S.Requests.Decide(ctx, sm, r.ID, request.Decision{Decision: request.Approve}); err != nil {
 			t.Fatal(err)
 		}
-		if r, err = e.s.Requests.Decide(ctx, na, r.ID, request.Decision{Decision: request.Approve}); err != nil || r.State != request.Approved {
+		if r, err = e.S.Requests.Decide(ctx, na, r.ID, request.Decision{Decision: request.Approve}); err != nil || r.State != request.Approved {
 			t.Fatalf("%v %v", r.State, err)
 		}
 		got = box.want("the applicant, approved", e.clerk, r.ID, decided, decided)
@@ -154,11 +154,11 @@ func TestNoticesOfEachTransition(t *testing.T) {
 		}
 
 		t.Run("rejected", func(t *testing.T) {
-			r, err := e.s.Requests.Submit(ctx, e.clerk, request.Input{Kind: kind.ID, AssetIDs: []int64{pc.ID}, Fields: fields})
+			r, err := e.S.Requests.Submit(ctx, e.clerk, request.Input{Kind: kind.ID, AssetIDs: []int64{pc.ID}, Fields: fields})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := e.s.Requests.Decide(ctx, sm, r.ID, request.Decision{Decision: request.Reject, Comment: "不要です"}); err != nil {
+			if _, err := e.S.Requests.Decide(ctx, sm, r.ID, request.Decision{Decision: request.Reject, Comment: "不要です"}); err != nil {
 				t.Fatal(err)
 			}
 			got := box.want("the applicant, rejected", e.clerk, r.ID, decided)
@@ -171,12 +171,12 @@ func TestNoticesOfEachTransition(t *testing.T) {
 		t.Run("reports after approval reach their addressee", func(t *testing.T) {
 			k := kindOf(e, "personal_device")
 			f, _ := fill(e, k, 0)
-			r, err := e.s.Requests.Submit(ctx, e.clerk, request.Input{Kind: k.ID, Fields: f})
+			r, err := e.S.Requests.Submit(ctx, e.clerk, request.Input{Kind: k.ID, Fields: f})
 			if err != nil {
 				t.Fatal(err)
 			}
 			box.want("the addressee before approval", na, r.ID)
-			if _, err := e.s.Requests.Decide(ctx, sm, r.ID, request.Decision{Decision: request.Approve}); err != nil {
+			if _, err := e.S.Requests.Decide(ctx, sm, r.ID, request.Decision{Decision: request.Approve}); err != nil {
 				t.Fatal(err)
 			}
 			box.want("the addressee of the report", na, r.ID, request.NoticeReport)
@@ -184,13 +184,13 @@ func TestNoticesOfEachTransition(t *testing.T) {
 		})
 
 		t.Run("an acting holder is told while the role is vacant", func(t *testing.T) {
-			roles, err := e.s.Org.Roles(ctx, e.admin)
+			roles, err := e.S.Org.Roles(ctx, e.Admin)
 			if err != nil {
 				t.Fatal(err)
 			}
 			for _, ra := range roles {
 				if ra.RoleID == "cio" {
-					if err := e.s.Org.EndRole(ctx, e.admin, ra.ID, "2026-03-31"); err != nil {
+					if err := e.S.Org.EndRole(ctx, e.Admin, ra.ID, "2026-03-31"); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -198,12 +198,12 @@ func TestNoticesOfEachTransition(t *testing.T) {
 			srv := e.asset("server", e.topClass(), "")
 			k := kindOf(e, "server_outside_room")
 			f, _ := fill(e, k, srv.ID)
-			r, err := e.s.Requests.Submit(ctx, e.clerk, request.Input{Kind: k.ID, AssetIDs: []int64{srv.ID}, Fields: f})
+			r, err := e.S.Requests.Submit(ctx, e.clerk, request.Input{Kind: k.ID, AssetIDs: []int64{srv.ID}, Fields: f})
 			if err != nil {
 				t.Fatal(err)
 			}
 			box.want("the network administrator acting for the vacant CIO", na, r.ID, waiting)
-			box.want("the former CIO", e.holder("cio@org"), r.ID)
+			box.want("the former CIO", e.Holder("cio@org"), r.ID)
 		})
 	})
 }

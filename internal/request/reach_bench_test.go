@@ -51,7 +51,7 @@ func BenchmarkListReach(b *testing.B) {
 			for i := from; i < min(from+batch, n); i++ {
 				p := len(args)
 				rows = append(rows, fmt.Sprintf("($%d, $%d, $%d)", p+1, p+2, p+3))
-				args = append(args, first+int64(i), e.admin.OrgID, secret)
+				args = append(args, first+int64(i), e.Admin.OrgID, secret)
 			}
 			if _, err := db.SQL.ExecContext(ctx, `INSERT INTO request_assets (request_id, org_id, asset_id) VALUES `+strings.Join(rows, ", "), args...); err != nil {
 				b.Fatal(err)
@@ -62,8 +62,8 @@ func BenchmarkListReach(b *testing.B) {
 		}
 		// The readers are staff of department B: the asset is not their department's.
 		mark := func(a access.Actor) access.Actor {
-			a.DepartmentID = e.deptB
-			marks := orgpolicy.MarksOf(e.p)
+			a.DepartmentID = e.DeptB
+			marks := orgpolicy.MarksOf(e.P)
 			for i, g := range a.Roles {
 				a.Roles[i] = g.Marked(marks[g.RoleID])
 			}
@@ -73,10 +73,10 @@ func BenchmarkListReach(b *testing.B) {
 			name   string
 			who    access.Actor
 			hidden bool
-		}{{"details_hidden", mark(e.holder("network_admin@org")), true}, {"details_seen", mark(e.holder("security_manager@org")), false}} {
+		}{{"details_hidden", mark(e.Holder("network_admin@org")), true}, {"details_seen", mark(e.Holder("security_manager@org")), false}} {
 			b.Run(c.name, func(b *testing.B) {
 				for b.Loop() {
-					list, total, err := e.s.Requests.List(ctx, c.who, request.Filter{Limit: 100})
+					list, total, err := e.S.Requests.List(ctx, c.who, request.Filter{Limit: 100})
 					if err != nil || total != n || len(list) != 100 || (list[0].SystemRef == "") != c.hidden {
 						b.Fatalf("%d of %d, system %q: %v", len(list), total, list[0].SystemRef, err)
 					}

@@ -17,26 +17,26 @@ func TestRemindOncePerDay(t *testing.T) {
 		ctx := context.Background()
 		e, pc := koge(t, db)
 		box := newMailbox(e)
-		sm, ciso := e.holder("security_manager@org"), e.holder("ciso@org")
-		r, err := e.s.Requests.Submit(ctx, e.clerk, request.Input{Kind: "take_out", AssetIDs: []int64{pc}, Fields: map[string]any{
+		sm, ciso := e.Holder("security_manager@org"), e.Holder("ciso@org")
+		r, err := e.S.Requests.Submit(ctx, e.clerk, request.Input{Kind: "take_out", AssetIDs: []int64{pc}, Fields: map[string]any{
 			"destination": "県庁", "out_date": "2026-04-01", "return_date": "2026-04-03"}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.s.Requests.Decide(ctx, sm, r.ID, request.Decision{Decision: request.Approve}); err != nil {
+		if _, err := e.S.Requests.Decide(ctx, sm, r.ID, request.Decision{Decision: request.Approve}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.s.Requests.RecordTakeOut(ctx, e.clerk, r.ID, request.TakeOut{On: "2026-04-01"}); err != nil {
+		if _, err := e.S.Requests.RecordTakeOut(ctx, e.clerk, r.ID, request.TakeOut{On: "2026-04-01"}); err != nil {
 			t.Fatal(err)
 		}
-		late, err := e.s.Requests.Submit(ctx, e.clerk, request.Input{Kind: "exception", PostHoc: true, ActedAt: e.clock.t.AddDate(0, 0, -3),
+		late, err := e.S.Requests.Submit(ctx, e.clerk, request.Input{Kind: "exception", PostHoc: true, ActedAt: e.Clock.T.AddDate(0, 0, -3),
 			Fields: exceptionFields(e)})
 		if err != nil || !late.ReportedLate {
 			t.Fatalf("%v %v", late.ReportedLate, err)
 		}
 		remind := func() []request.Reminder {
 			t.Helper()
-			sent, err := e.s.Requests.Remind(ctx)
+			sent, err := e.S.Requests.Remind(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -49,7 +49,7 @@ func TestRemindOncePerDay(t *testing.T) {
 		box.want("the CISO", ciso, late.ID, notify.RequestWaiting, request.NoticePostHocLate)
 		box.want("the applicant", e.clerk, late.ID, request.NoticePostHocLate)
 
-		e.clock.t = e.clock.t.AddDate(0, 0, 3) // 2026-04-04: the return is a day late
+		e.Clock.T = e.Clock.T.AddDate(0, 0, 3) // 2026-04-04: the return is a day late
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		var all []request.Reminder
@@ -57,7 +57,7 @@ func TestRemindOncePerDay(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				sent, err := e.s.Requests.Remind(ctx)
+				sent, err := e.S.Requests.Remind(ctx)
 				if err != nil {
 					t.Error(err)
 				}
@@ -77,19 +77,19 @@ func TestRemindOncePerDay(t *testing.T) {
 		box.want("the security manager", sm, r.ID, notify.RequestWaiting, notify.ReturnOverdue)
 		box.want("another clerk", e.clerkB, r.ID)
 
-		e.clock.t = e.clock.t.Add(24 * time.Hour)
+		e.Clock.T = e.Clock.T.Add(24 * time.Hour)
 		if sent := remind(); len(sent) != 2 {
 			t.Fatalf("the next day: %+v", sent)
 		}
 		box.want("the applicant the next day", e.clerk, r.ID, notify.RequestDecided, notify.ReturnOverdue, notify.ReturnOverdue)
 
-		if _, err := e.s.Requests.RecordReturn(ctx, e.clerk, r.ID, request.Return{On: "2026-04-05"}); err != nil {
+		if _, err := e.S.Requests.RecordReturn(ctx, e.clerk, r.ID, request.Return{On: "2026-04-05"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.s.Requests.Decide(ctx, ciso, late.ID, request.Decision{Decision: request.Approve}); err != nil {
+		if _, err := e.S.Requests.Decide(ctx, ciso, late.ID, request.Decision{Decision: request.Approve}); err != nil {
 			t.Fatal(err)
 		}
-		e.clock.t = e.clock.t.Add(24 * time.Hour)
+		e.Clock.T = e.Clock.T.Add(24 * time.Hour)
 		if sent := remind(); len(sent) != 0 {
 			t.Fatalf("after the return and the decision: %+v", sent)
 		}

@@ -23,23 +23,23 @@ func TestAnotherDepartmentsAssetIsWithheldFromTheApplicantsOfficer(t *testing.T)
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newEnv(t, db, "base")
-		secret, err := e.s.Assets.Create(ctx, e.admin, asset.Input{Number: "SEC-B", Name: "極秘端末", Kind: "server",
-			DepartmentID: e.deptB, Class: map[string]string{"importance": "A"}, Segment: "lgwan", SystemRef: "SYS-SECRET",
+		secret, err := e.S.Assets.Create(ctx, e.Admin, asset.Input{Number: "SEC-B", Name: "極秘端末", Kind: "server",
+			DepartmentID: e.DeptB, Class: map[string]string{"importance": "A"}, Segment: "lgwan", SystemRef: "SYS-SECRET",
 			Location: "地下金庫", Note: "秘密のメモ", Quantity: 1, State: "in_use"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		netAdmin := e.marked(e.holder("network_admin@org"))
-		r, err := e.s.Requests.Submit(ctx, netAdmin, request.Input{Kind: "take_out", AssetIDs: []int64{secret.ID}, Fields: map[string]any{
+		netAdmin := e.marked(e.Holder("network_admin@org"))
+		r, err := e.S.Requests.Submit(ctx, netAdmin, request.Input{Kind: "take_out", AssetIDs: []int64{secret.ID}, Fields: map[string]any{
 			"asset": float64(secret.ID), "purpose": "保守", "destination": "データセンター", "taken_out_on": "2026-04-02", "return_due": "2026-04-10"}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		officerA := e.marked(e.holder("security_officer@d:" + strconv.FormatInt(e.deptA, 10)))
-		if _, err := e.s.Assets.Get(ctx, officerA, secret.ID); apperr.CodeOf(err) != apperr.NotFound {
+		officerA := e.marked(e.Holder("security_officer@d:" + strconv.FormatInt(e.DeptA, 10)))
+		if _, err := e.S.Assets.Get(ctx, officerA, secret.ID); apperr.CodeOf(err) != apperr.NotFound {
 			t.Fatalf("the register shows A's officer B's asset: %v", err)
 		}
-		got, err := e.s.Requests.Get(ctx, officerA, r.ID)
+		got, err := e.S.Requests.Get(ctx, officerA, r.ID)
 		if err != nil {
 			t.Fatalf("A's officer does not read the request of A's member: %v", err)
 		}
@@ -52,15 +52,15 @@ func TestAnotherDepartmentsAssetIsWithheldFromTheApplicantsOfficer(t *testing.T)
 				t.Errorf("A's officer reads the frozen asset of %s as %s (%v)", ev.Action, ev.Snapshot, err)
 			}
 		}
-		list, _, err := e.s.Requests.List(ctx, officerA, request.Filter{})
+		list, _, err := e.S.Requests.List(ctx, officerA, request.Filter{})
 		if err != nil || len(list) != 1 {
 			t.Fatalf("A's officer lists %d requests (%v)", len(list), err)
 		}
 		if c := leaks(t, list); c != "" {
 			t.Errorf("A's officer reads %q in the list", c)
 		}
-		officerB := e.marked(e.holder("security_officer@d:" + strconv.FormatInt(e.deptB, 10)))
-		whole, err := e.s.Requests.Get(ctx, officerB, r.ID)
+		officerB := e.marked(e.Holder("security_officer@d:" + strconv.FormatInt(e.DeptB, 10)))
+		whole, err := e.S.Requests.Get(ctx, officerB, r.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

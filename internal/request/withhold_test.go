@@ -37,25 +37,25 @@ func TestExceptionWordsFollowTheRegister(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newEnv(t, db, "base")
-		_, err := e.s.Assets.Create(ctx, e.admin, asset.Input{Number: "TOP-A", Name: "住基端末", Kind: "terminal", DepartmentID: e.deptB,
+		_, err := e.S.Assets.Create(ctx, e.Admin, asset.Input{Number: "TOP-A", Name: "住基端末", Kind: "terminal", DepartmentID: e.DeptB,
 			Class: map[string]string{"importance": "A"}, Segment: "mynumber", Quantity: 1, State: "in_use"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := e.s.Requests.Submit(ctx, e.clerk, request.Input{Kind: "exception", Fields: map[string]any{
+		r, err := e.S.Requests.Submit(ctx, e.clerk, request.Input{Kind: "exception", Fields: map[string]any{
 			"provision": "多要素認証の規定", "reason": "端末が旧式のため", "measure": "別室で施錠して運用", "rules": []any{"mynumber-mfa"},
 			"assets": []any{"TOP-A"}, "expires_on": "2026-09-30"},
 			Attachments: []request.NewAttachment{{Name: "手順書.txt", ContentType: "text/plain", Body: []byte("手順")}}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		ciso := e.marked(e.holder("ciso@org"))
-		if _, err := e.s.Requests.Decide(ctx, ciso, r.ID, request.Decision{Decision: request.Approve, Comment: "理由を確認しました"}); err != nil {
+		ciso := e.marked(e.Holder("ciso@org"))
+		if _, err := e.S.Requests.Decide(ctx, ciso, r.ID, request.Decision{Decision: request.Approve, Comment: "理由を確認しました"}); err != nil {
 			t.Fatal(err)
 		}
-		platformAdmin := access.Actor{OrgID: e.admin.OrgID, UserID: 90, Login: "admin", PlatformAdmin: true}
-		for name, who := range map[string]access.Actor{"the ネットワーク管理者": e.marked(e.holder("network_admin@org")), "a platform administrator": platformAdmin} {
-			got, err := e.s.Requests.Get(ctx, who, r.ID)
+		platformAdmin := access.Actor{OrgID: e.Admin.OrgID, UserID: 90, Login: "admin", PlatformAdmin: true}
+		for name, who := range map[string]access.Actor{"the ネットワーク管理者": e.marked(e.Holder("network_admin@org")), "a platform administrator": platformAdmin} {
+			got, err := e.S.Requests.Get(ctx, who, r.ID)
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
@@ -78,17 +78,17 @@ func TestExceptionWordsFollowTheRegister(t *testing.T) {
 					t.Errorf("%s reads the decision without its comment withheld: %+v", name, ev)
 				}
 			}
-			list, _, err := e.s.Requests.List(ctx, who, request.Filter{})
+			list, _, err := e.S.Requests.List(ctx, who, request.Filter{})
 			if err != nil || len(list) != 1 {
 				t.Fatalf("%s lists %d (%v)", name, len(list), err)
 			}
 			if w := saysAny(t, list); w != "" || !list[0].Withheld {
 				t.Errorf("%s reads %q in the list", name, w)
 			}
-			_, err = e.s.Requests.Draft(ctx, who, r.ID)
+			_, err = e.S.Requests.Draft(ctx, who, r.ID)
 			mustCode(t, err, apperr.Forbidden, "")
 		}
-		audit, _, err := e.s.Audit.List(ctx, platformAdmin, auditlog.Filter{Entity: "request", EntityID: strconv.FormatInt(r.ID, 10)})
+		audit, _, err := e.S.Audit.List(ctx, platformAdmin, auditlog.Filter{Entity: "request", EntityID: strconv.FormatInt(r.ID, 10)})
 		if err != nil || len(audit) != 2 {
 			t.Fatalf("%d audit entries of the request (%v), want its submission and decision", len(audit), err)
 		}
@@ -98,22 +98,22 @@ func TestExceptionWordsFollowTheRegister(t *testing.T) {
 			}
 		}
 		for name, who := range map[string]access.Actor{"the applicant": e.clerk, "the CISO": ciso} {
-			got, err := e.s.Requests.Get(ctx, who, r.ID)
+			got, err := e.S.Requests.Get(ctx, who, r.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if got.Withheld || got.Fields["reason"] != "端末が旧式のため" || len(got.Attachments) != 1 || !strings.Contains(got.Events[1].Comment, "理由") {
 				t.Errorf("%s does not read the request whole: %+v", name, got)
 			}
-			if _, _, err := e.s.Requests.AttachmentBody(ctx, who, r.ID, got.Attachments[0].ID); err != nil {
+			if _, _, err := e.S.Requests.AttachmentBody(ctx, who, r.ID, got.Attachments[0].ID); err != nil {
 				t.Errorf("%s cannot download the attachment: %v", name, err)
 			}
 		}
-		whole, _ := e.s.Requests.Get(ctx, e.clerk, r.ID)
-		_, _, err = e.s.Requests.AttachmentBody(ctx, platformAdmin, r.ID, whole.Attachments[0].ID)
+		whole, _ := e.S.Requests.Get(ctx, e.clerk, r.ID)
+		_, _, err = e.S.Requests.AttachmentBody(ctx, platformAdmin, r.ID, whole.Attachments[0].ID)
 		mustCode(t, err, apperr.NotFound, "")
 		// The applicant edits only a request sent back.
-		_, err = e.s.Requests.Draft(ctx, e.clerk, r.ID)
+		_, err = e.S.Requests.Draft(ctx, e.clerk, r.ID)
 		mustCode(t, err, apperr.Conflict, "")
 	})
 }
