@@ -29,11 +29,11 @@ func TestOfferedIncidentActsAreAllowed(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newEnv(t, db, "koge")
-		na := e.holder("network_admin@org")
-		ago := func(d time.Duration) time.Time { return e.clock.t.Add(-d) }
+		na := e.Holder("network_admin@org")
+		ago := func(d time.Duration) time.Time { return e.Clock.T.Add(-d) }
 		triage := func(restricted bool) func(incident.Incident) incident.Incident {
 			return func(in incident.Incident) incident.Incident {
-				out, err := e.s.Incidents.Triage(ctx, na, in.ID, incident.TriageInput{Version: in.Version, IsIncident: true,
+				out, err := e.S.Incidents.Triage(ctx, na, in.ID, incident.TriageInput{Version: in.Version, IsIncident: true,
 					Category: "serious_damage", Severity: "high", Systems: []string{"SYS1"}, Restricted: restricted})
 				if err != nil {
 					t.Fatal(err)
@@ -42,14 +42,14 @@ func TestOfferedIncidentActsAreAllowed(t *testing.T) {
 			}
 		}
 		plan := func(in incident.Incident) incident.Incident {
-			out, err := e.s.Incidents.DraftPlan(ctx, na, in.ID, in.Version, "アクセス制御を見直す")
+			out, err := e.S.Incidents.DraftPlan(ctx, na, in.ID, in.Version, "アクセス制御を見直す")
 			if err != nil {
 				t.Fatal(err)
 			}
 			return out
 		}
 		approve := func(in incident.Incident) incident.Incident {
-			out, err := e.s.Incidents.ApprovePlan(ctx, e.holder("ciso@org"), in.ID, in.Version, "承認")
+			out, err := e.S.Incidents.ApprovePlan(ctx, e.Holder("ciso@org"), in.ID, in.Version, "承認")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -67,15 +67,15 @@ func TestOfferedIncidentActsAreAllowed(t *testing.T) {
 		}
 		acts := []incAct{
 			{"note", func(a incident.Actions, _ incident.Incident) bool { return a.Note }, func(ctx context.Context, e *env, who access.Actor, in incident.Incident) error {
-				_, err := e.s.Incidents.AddNote(ctx, who, in.ID, ago(30*time.Minute), "経過を記録")
+				_, err := e.S.Incidents.AddNote(ctx, who, in.ID, ago(30*time.Minute), "経過を記録")
 				return err
 			}},
 			{"respond", func(a incident.Actions, _ incident.Incident) bool { return a.Respond }, func(ctx context.Context, e *env, who access.Actor, in incident.Incident) error {
-				_, err := e.s.Incidents.MarkCrime(ctx, who, in.ID, in.Version, "アクセスログ")
+				_, err := e.S.Incidents.MarkCrime(ctx, who, in.ID, in.Version, "アクセスログ")
 				return err
 			}},
 			{"triage", func(a incident.Actions, _ incident.Incident) bool { return a.Triage }, func(ctx context.Context, e *env, who access.Actor, in incident.Incident) error {
-				_, err := e.s.Incidents.Triage(ctx, who, in.ID, incident.TriageInput{Version: in.Version, IsIncident: true,
+				_, err := e.S.Incidents.Triage(ctx, who, in.ID, incident.TriageInput{Version: in.Version, IsIncident: true,
 					Category: "serious_damage", Severity: "high", Systems: []string{"SYS1"}})
 				return err
 			}},
@@ -86,41 +86,41 @@ func TestOfferedIncidentActsAreAllowed(t *testing.T) {
 					if len(in.Checklist) == 0 {
 						return apperr.New(apperr.NotFound, "error.not_found") // no line to tick
 					}
-					_, err := e.s.Incidents.TickOff(ctx, who, in.ID, in.Checklist[0].ID, incident.Tick{At: ago(10 * time.Minute), Means: "phone"})
+					_, err := e.S.Incidents.TickOff(ctx, who, in.ID, in.Checklist[0].ID, incident.Tick{At: ago(10 * time.Minute), Means: "phone"})
 					return err
 				}},
 			{"approve plan", func(a incident.Actions, _ incident.Incident) bool { return a.Approve }, func(ctx context.Context, e *env, who access.Actor, in incident.Incident) error {
-				_, err := e.s.Incidents.ApprovePlan(ctx, who, in.ID, in.Version, "承認")
+				_, err := e.S.Incidents.ApprovePlan(ctx, who, in.ID, in.Version, "承認")
 				return err
 			}},
 			{"announce plan", func(a incident.Actions, _ incident.Incident) bool { return a.Announce }, func(ctx context.Context, e *env, who access.Actor, in incident.Incident) error {
-				_, err := e.s.Incidents.AnnouncePlan(ctx, who, in.ID, in.Version, "事案の概要")
+				_, err := e.S.Incidents.AnnouncePlan(ctx, who, in.ID, in.Version, "事案の概要")
 				return err
 			}},
 			{"publish", func(a incident.Actions, _ incident.Incident) bool { return a.Publish }, func(ctx context.Context, e *env, who access.Actor, in incident.Incident) error {
-				_, err := e.s.Incidents.DecidePublication(ctx, who, in.ID, incident.PublicationInput{Version: in.Version, Reason: "影響は庁内に留まる"})
+				_, err := e.S.Incidents.DecidePublication(ctx, who, in.ID, incident.PublicationInput{Version: in.Version, Reason: "影響は庁内に留まる"})
 				return err
 			}},
 			{"report upward", func(a incident.Actions, _ incident.Incident) bool { return a.Upward }, func(ctx context.Context, e *env, who access.Actor, in incident.Incident) error {
-				_, err := e.s.Incidents.ReportUpward(ctx, who, in.ID, in.Version, "")
+				_, err := e.S.Incidents.ReportUpward(ctx, who, in.ID, in.Version, "")
 				return err
 			}},
 			{"support", func(a incident.Actions, _ incident.Incident) bool { return a.Support }, func(ctx context.Context, e *env, who access.Actor, in incident.Incident) error {
-				_, err := e.s.Incidents.Support(ctx, who, in.ID, ago(10*time.Minute), "支援")
+				_, err := e.S.Incidents.Support(ctx, who, in.ID, ago(10*time.Minute), "支援")
 				return err
 			}},
 			{"add handler", func(a incident.Actions, _ incident.Incident) bool { return a.AddHandler }, func(ctx context.Context, e *env, who access.Actor, in incident.Incident) error {
-				return e.s.Incidents.AddHandler(ctx, who, in.ID, e.clerkB.StaffID)
+				return e.S.Incidents.AddHandler(ctx, who, in.ID, e.clerkB.StaffID)
 			}},
 		}
-		for _, m := range e.p.Incident.Measures {
+		for _, m := range e.P.Incident.Measures {
 			acts = append(acts, incAct{"measure " + m.ID, func(a incident.Actions, _ incident.Incident) bool { return a.Measures[m.ID] },
 				func(ctx context.Context, e *env, who access.Actor, in incident.Incident) error {
-					_, err := e.s.Incidents.TakeMeasure(ctx, who, in.ID, incident.MeasureInput{Measure: m.ID, Conditions: []int{0}, At: ago(10 * time.Minute)})
+					_, err := e.S.Incidents.TakeMeasure(ctx, who, in.ID, incident.MeasureInput{Measure: m.ID, Conditions: []int{0}, At: ago(10 * time.Minute)})
 					return err
 				}})
 		}
-		reporter := e.person("通報者", e.deptA)
+		reporter := e.Person("通報者", e.DeptA)
 		actors := []struct {
 			name string
 			who  access.Actor
@@ -128,11 +128,11 @@ func TestOfferedIncidentActsAreAllowed(t *testing.T) {
 			{"reporter", reporter},
 			{"first recipient network_admin", na},
 			{"other staff", e.clerkB},
-			{"security role ciso (the plan's approver)", e.holder("ciso@org")},
-			{"security role chief", e.holder("chief@org")},
-			{"security role security_manager", e.holder("security_manager@org")},
-			{"auditor", e.holder("chief_auditor@org")},
-			{"platform admin", access.Actor{OrgID: e.org, UserID: 9000, Login: "admin", Name: "管理者", PlatformAdmin: true}},
+			{"security role ciso (the plan's approver)", e.Holder("ciso@org")},
+			{"security role chief", e.Holder("chief@org")},
+			{"security role security_manager", e.Holder("security_manager@org")},
+			{"auditor", e.Holder("chief_auditor@org")},
+			{"platform admin", access.Actor{OrgID: e.Org, UserID: 9000, Login: "admin", Name: "管理者", PlatformAdmin: true}},
 		}
 		offered := map[string]int{}
 		for _, rec := range records {
@@ -146,11 +146,11 @@ func TestOfferedIncidentActsAreAllowed(t *testing.T) {
 			cur := fresh()
 			for _, a := range actors {
 				for _, act := range acts {
-					in, err := e.s.Incidents.Get(ctx, e.admin, cur.ID)
+					in, err := e.S.Incidents.Get(ctx, e.Admin, cur.ID)
 					if err != nil {
 						t.Fatal(err)
 					}
-					got, err := e.s.Incidents.ActionsFor(ctx, a.who, cur.ID)
+					got, err := e.S.Incidents.ActionsFor(ctx, a.who, cur.ID)
 					if err != nil && apperr.CodeOf(err) != apperr.NotFound {
 						t.Fatalf("%s × %s: actions: %v", a.name, rec.name, err)
 					}

@@ -23,16 +23,16 @@ func TestAuditLogKeepsTheIncidentRule(t *testing.T) {
 		ctx := context.Background()
 		e := newEnv(t, db, "kishiwada")
 		in := e.report(e.clerk, "職員による個人情報の持ち出しの疑い")
-		if _, err := e.s.Incidents.AddEvidence(ctx, e.clerk, in.ID, incident.NewEvidence{Name: "目撃メモ.txt", ContentType: "text/plain", Body: []byte("15時ごろ")}); err != nil {
+		if _, err := e.S.Incidents.AddEvidence(ctx, e.clerk, in.ID, incident.NewEvidence{Name: "目撃メモ.txt", ContentType: "text/plain", Body: []byte("15時ごろ")}); err != nil {
 			t.Fatal(err)
 		}
-		auditor, lead := e.holder("audit_chief@org"), e.holder("csirt_lead@org")
-		admin := access.Actor{OrgID: e.org, UserID: 1, Login: "admin", PlatformAdmin: true}
+		auditor, lead := e.Holder("audit_chief@org"), e.Holder("csirt_lead@org")
+		admin := access.Actor{OrgID: e.Org, UserID: 1, Login: "admin", PlatformAdmin: true}
 		// about returns the entries about the incident and its evidence, by whether their values
 		// are shown.
 		about := func(who access.Actor) (shown, withheld []auditlog.Entry) {
 			t.Helper()
-			list, _, err := e.s.Audit.List(ctx, who, auditlog.Filter{Limit: 500})
+			list, _, err := e.S.Audit.List(ctx, who, auditlog.Filter{Limit: 500})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -69,11 +69,11 @@ func TestAuditLogKeepsTheIncidentRule(t *testing.T) {
 			t.Fatalf("the auditor of an open incident: %d shown, %d withheld", len(shown), len(withheld))
 		}
 
-		if _, err := e.s.Incidents.Triage(ctx, lead, in.ID, incident.TriageInput{Version: in.Version, IsIncident: true, Category: "incident",
+		if _, err := e.S.Incidents.Triage(ctx, lead, in.ID, incident.TriageInput{Version: in.Version, IsIncident: true, Category: "incident",
 			Severity: "high", Restricted: true}); err != nil {
 			t.Fatal(err)
 		}
-		e.clock.t = e.clock.t.Add(time.Minute)
+		e.Clock.T = e.Clock.T.Add(time.Minute)
 		shown, withheld = about(auditor)
 		if len(shown) != 0 || len(withheld) < 3 {
 			t.Fatalf("the auditor reads %d entries of the restricted incident and has %d withheld", len(shown), len(withheld))
@@ -84,10 +84,10 @@ func TestAuditLogKeepsTheIncidentRule(t *testing.T) {
 			}
 		}
 		// The CSIRT handles it: the organisation-wide security roles read it all.
-		if shown, withheld := about(access.Actor{OrgID: e.org, UserID: lead.UserID, StaffID: lead.StaffID, Login: lead.Login,
+		if shown, withheld := about(access.Actor{OrgID: e.Org, UserID: lead.UserID, StaffID: lead.StaffID, Login: lead.Login,
 			Roles: append(lead.Roles, access.Grant{RoleID: "audit_chief", Scope: "organization", Auditor: true})}); len(withheld) != 0 || len(shown) < 3 {
 			t.Fatalf("the CSIRT lead, reading the audit log: %d shown, %d withheld", len(shown), len(withheld))
 		}
-		e.verifyAudit()
+		e.VerifyAudit()
 	})
 }

@@ -33,15 +33,15 @@ func BenchmarkTimelineAppend(b *testing.B) {
 		ctx := context.Background()
 		e := newEnv(b, db, "koge")
 		in := e.report(e.clerk, "経過記録のベンチマーク")
-		na := e.holder("network_admin@org")
+		na := e.Holder("network_admin@org")
 		b.ResetTimer()
 		for b.Loop() {
-			if _, err := e.s.Incidents.AddNote(ctx, na, in.ID, time.Time{}, "ログを確認した"); err != nil {
+			if _, err := e.S.Incidents.AddNote(ctx, na, in.ID, time.Time{}, "ログを確認した"); err != nil {
 				b.Fatal(err)
 			}
 		}
 		b.StopTimer()
-		full, err := e.s.Incidents.Get(ctx, na, in.ID)
+		full, err := e.S.Incidents.Get(ctx, na, in.ID)
 		if err != nil || len(full.Timeline) < b.N {
 			b.Fatalf("timeline %d entries after %d appends: %v", len(full.Timeline), b.N, err)
 		}

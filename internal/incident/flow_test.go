@@ -24,18 +24,18 @@ func TestKogeReportTriageChecklist(t *testing.T) {
 			t.Fatal("the first recipients were not told of the report")
 		}
 		// 3(1): the report goes to ネットワーク管理者 and 情報システム管理者; a clerk does not triage.
-		_, err := e.s.Incidents.Triage(ctx, e.clerkB, in.ID, incident.TriageInput{Version: in.Version, IsIncident: true})
+		_, err := e.S.Incidents.Triage(ctx, e.clerkB, in.ID, incident.TriageInput{Version: in.Version, IsIncident: true})
 		mustCode(t, err, apperr.NotFound, "")
-		na := e.holder("network_admin@org")
+		na := e.Holder("network_admin@org")
 		tri := incident.TriageInput{Version: in.Version, IsIncident: true, Category: "serious_damage", Severity: "critical", Systems: []string{"SYS1"}}
-		in, err = e.s.Incidents.Triage(ctx, na, in.ID, tri)
+		in, err = e.S.Incidents.Triage(ctx, na, in.ID, tri)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if in.State != incident.Open || in.Category != "serious_damage" || in.Routes[0] != "internal_report" {
 			t.Fatalf("triaged: %+v", in)
 		}
-		_, err = e.s.Incidents.Triage(ctx, na, in.ID, tri)
+		_, err = e.S.Incidents.Triage(ctx, na, in.ID, tri)
 		mustCode(t, err, apperr.Invalid, "state")
 		// 4(1)①: 町長, CISO, 福岡県, 警察 and those affected, after the route's own reports.
 		got := tos(in.Checklist)
@@ -65,39 +65,39 @@ func TestKogeReportTriageChecklist(t *testing.T) {
 				name string
 				err  apperr.Code
 			}{{"CISO", apperr.Forbidden}, {"clerk", apperr.Forbidden}} {
-				actor := e.holder("ciso@org")
+				actor := e.Holder("ciso@org")
 				if who.name == "clerk" {
 					actor = e.clerk // the reporter sees it but is not ネットワーク管理者
 				}
-				_, err := e.s.Incidents.TickOff(ctx, actor, in.ID, toChief.ID, incident.Tick{Means: "phone"})
+				_, err := e.S.Incidents.TickOff(ctx, actor, in.ID, toChief.ID, incident.Tick{Means: "phone"})
 				mustCode(t, err, who.err, "notification")
 			}
-			cur, _ := e.s.Incidents.Get(ctx, na, in.ID)
+			cur, _ := e.S.Incidents.Get(ctx, na, in.ID)
 			if find(t, cur.Checklist, "network_admin", "chief").State != "open" {
 				t.Fatal("a refused tick changed the checklist")
 			}
 		})
 
 		t.Run("bad ticks", func(t *testing.T) {
-			_, err := e.s.Incidents.TickOff(ctx, na, in.ID, toChief.ID, incident.Tick{Means: "phone", At: e.clock.t.Add(time.Hour)})
+			_, err := e.S.Incidents.TickOff(ctx, na, in.ID, toChief.ID, incident.Tick{Means: "phone", At: e.Clock.T.Add(time.Hour)})
 			mustCode(t, err, apperr.Invalid, "at")
-			_, err = e.s.Incidents.TickOff(ctx, na, in.ID, toChief.ID, incident.Tick{Means: "phone", At: in.DetectedAt.Add(-time.Minute)})
+			_, err = e.S.Incidents.TickOff(ctx, na, in.ID, toChief.ID, incident.Tick{Means: "phone", At: in.DetectedAt.Add(-time.Minute)})
 			mustCode(t, err, apperr.Invalid, "at")
-			_, err = e.s.Incidents.TickOff(ctx, na, in.ID, toChief.ID, incident.Tick{Means: "pigeon"})
+			_, err = e.S.Incidents.TickOff(ctx, na, in.ID, toChief.ID, incident.Tick{Means: "pigeon"})
 			mustCode(t, err, apperr.Invalid, "means")
 		})
 
-		e.clock.t = e.clock.t.Add(10 * time.Minute)
-		n, err := e.s.Incidents.TickOff(ctx, na, in.ID, toChief.ID, incident.Tick{Means: "phone", Note: "企画開発課長へ電話"})
+		e.Clock.T = e.Clock.T.Add(10 * time.Minute)
+		n, err := e.S.Incidents.TickOff(ctx, na, in.ID, toChief.ID, incident.Tick{Means: "phone", Note: "企画開発課長へ電話"})
 		if err != nil || n.State != "done" || n.DoneByID != na.StaffID || n.Means != "phone" {
 			t.Fatalf("tick: %+v %v", n, err)
 		}
-		_, err = e.s.Incidents.TickOff(ctx, na, in.ID, toChief.ID, incident.Tick{Means: "phone"})
+		_, err = e.S.Incidents.TickOff(ctx, na, in.ID, toChief.ID, incident.Tick{Means: "phone"})
 		mustCode(t, err, apperr.Invalid, "notification")
 
 		t.Run("overdue after the deadline, reminded once a day", func(t *testing.T) {
-			e.clock.t = in.ReportedAt.Add(25 * time.Hour)
-			over, err := e.s.Incidents.Overdue(ctx, e.holder("ciso@org"))
+			e.Clock.T = in.ReportedAt.Add(25 * time.Hour)
+			over, err := e.S.Incidents.Overdue(ctx, e.Holder("ciso@org"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -108,41 +108,41 @@ func TestKogeReportTriageChecklist(t *testing.T) {
 			if !slices.Contains(late, "network_admin>security_manager") || slices.Contains(late, "network_admin>chief") {
 				t.Fatalf("overdue %v", late)
 			}
-			if list, _ := e.s.Incidents.Overdue(ctx, e.clerkB); len(list) != 0 {
+			if list, _ := e.S.Incidents.Overdue(ctx, e.clerkB); len(list) != 0 {
 				t.Fatalf("a clerk of another department sees overdue reports: %v", list)
 			}
-			sent, err := e.s.Incidents.Remind(ctx)
+			sent, err := e.S.Incidents.Remind(ctx)
 			if err != nil || len(sent) != len(over) {
 				t.Fatalf("remind %v %v (overdue %d)", sent, err, len(over))
 			}
-			again, err := e.s.Incidents.Remind(ctx)
+			again, err := e.S.Incidents.Remind(ctx)
 			if err != nil || len(again) != 0 {
 				t.Fatalf("second sweep the same day: %v %v", again, err)
 			}
 			if e.notices(incident.NoticeOverdue, in.ID) != len(over) {
 				t.Fatalf("overdue notices %d", e.notices(incident.NoticeOverdue, in.ID))
 			}
-			got, _ := e.s.Incidents.Get(ctx, na, in.ID)
+			got, _ := e.S.Incidents.Get(ctx, na, in.ID)
 			if !find(t, got.Checklist, "network_admin", "poc").Overdue {
 				t.Fatal("an overdue report is not flagged")
 			}
 		})
 
 		t.Run("skipping needs a reason", func(t *testing.T) {
-			cur, _ := e.s.Incidents.Get(ctx, na, in.ID)
+			cur, _ := e.S.Incidents.Get(ctx, na, in.ID)
 			aff := find(t, cur.Checklist, "network_admin", "affected")
-			_, err := e.s.Incidents.Skip(ctx, na, in.ID, aff.ID, "")
+			_, err := e.S.Incidents.Skip(ctx, na, in.ID, aff.ID, "")
 			mustCode(t, err, apperr.Invalid, "note")
-			if n, err := e.s.Incidents.Skip(ctx, na, in.ID, aff.ID, "被害を受けるおそれのある者はいない"); err != nil || n.State != "skipped" {
+			if n, err := e.S.Incidents.Skip(ctx, na, in.ID, aff.ID, "被害を受けるおそれのある者はいない"); err != nil || n.State != "skipped" {
 				t.Fatalf("skip %+v %v", n, err)
 			}
 		})
 		for _, a := range []string{"incident.report", "incident.triage", "incident.notified", "incident.notification_skipped", "incident.evidence"} {
-			if e.auditCount(a) == 0 {
+			if e.AuditCount(a) == 0 {
 				t.Fatalf("no audit entry %s", a)
 			}
 		}
-		e.verifyAudit()
+		e.VerifyAudit()
 	})
 }
 
@@ -151,8 +151,8 @@ func TestKishiwadaChecklist(t *testing.T) {
 		ctx := context.Background()
 		e := newEnv(t, db, "kishiwada")
 		in := e.report(e.clerk, "標的型メールの添付ファイルを開封")
-		csirt := e.holder("csirt_lead@org")
-		in, err := e.s.Incidents.Triage(ctx, csirt, in.ID, incident.TriageInput{Version: in.Version, IsIncident: true, Category: "incident", Severity: "high"})
+		csirt := e.Holder("csirt_lead@org")
+		in, err := e.S.Incidents.Triage(ctx, csirt, in.ID, incident.TriageInput{Version: in.Version, IsIncident: true, Category: "incident", Severity: "high"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -179,9 +179,9 @@ func TestKishiwadaChecklist(t *testing.T) {
 		if n := find(t, in.Checklist, "security_manager", "csirt"); n.DueAt != nil {
 			t.Fatalf("⑦ has a deadline %+v", n)
 		}
-		_, err = e.s.Incidents.TickOff(ctx, e.holder("ciso@org"), in.ID, find(t, in.Checklist, "csirt", "osaka").ID, incident.Tick{Means: "mail"})
+		_, err = e.S.Incidents.TickOff(ctx, e.Holder("ciso@org"), in.ID, find(t, in.Checklist, "csirt", "osaka").ID, incident.Tick{Means: "mail"})
 		mustCode(t, err, apperr.Forbidden, "notification")
-		if _, err := e.s.Incidents.TickOff(ctx, csirt, in.ID, find(t, in.Checklist, "csirt", "osaka").ID, incident.Tick{Means: "mail"}); err != nil {
+		if _, err := e.S.Incidents.TickOff(ctx, csirt, in.ID, find(t, in.Checklist, "csirt", "osaka").ID, incident.Tick{Means: "mail"}); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -193,10 +193,10 @@ func TestYamagataChecklist(t *testing.T) {
 		e := newEnv(t, db, "yamagata")
 		in := e.report(e.clerk, "USBメモリの紛失")
 		// 6.6(1)①: the 所属's 情報セキュリティ管理者 triages — of department A, not B.
-		_, err := e.s.Incidents.Triage(ctx, e.holder("security_manager@d:"+itoa(e.deptB)), in.ID, incident.TriageInput{Version: in.Version, IsIncident: true, Category: "major", Severity: "medium"})
+		_, err := e.S.Incidents.Triage(ctx, e.Holder("security_manager@d:"+itoa(e.DeptB)), in.ID, incident.TriageInput{Version: in.Version, IsIncident: true, Category: "major", Severity: "medium"})
 		mustCode(t, err, apperr.NotFound, "")
-		sm := e.holder("security_manager@d:" + itoa(e.deptA))
-		in, err = e.s.Incidents.Triage(ctx, sm, in.ID, incident.TriageInput{Version: in.Version, IsIncident: true, Category: "major", Severity: "medium"})
+		sm := e.Holder("security_manager@d:" + itoa(e.DeptA))
+		in, err = e.S.Incidents.Triage(ctx, sm, in.ID, incident.TriageInput{Version: in.Version, IsIncident: true, Category: "major", Severity: "medium"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -215,17 +215,17 @@ func TestYamagataChecklist(t *testing.T) {
 		if n := find(t, in.Checklist, "it_director", "chief"); n.DueAt != nil {
 			t.Fatalf("統括's report runs before 情報主管課長 was told: %+v", n)
 		}
-		e.clock.t = e.clock.t.Add(30 * time.Minute)
-		if _, err := e.s.Incidents.TickOff(ctx, sm, in.ID, find(t, in.Checklist, "security_manager", "it_director").ID, incident.Tick{Means: "phone"}); err != nil {
+		e.Clock.T = e.Clock.T.Add(30 * time.Minute)
+		if _, err := e.S.Incidents.TickOff(ctx, sm, in.ID, find(t, in.Checklist, "security_manager", "it_director").ID, incident.Tick{Means: "phone"}); err != nil {
 			t.Fatal(err)
 		}
-		got2, _ := e.s.Incidents.Get(ctx, sm, in.ID)
+		got2, _ := e.S.Incidents.Get(ctx, sm, in.ID)
 		// 緊急性及び重要性に応じて: listed, never overdue.
 		if n := find(t, got2.Checklist, "it_director", "chief"); n.DueAt != nil {
 			t.Fatalf("緊急性及び重要性に応じて got a deadline: %+v", n)
 		}
 		// The 情報主管課長 is no security role, but the checklist makes them one who handles it.
-		if _, err := e.s.Incidents.Get(ctx, e.holder("it_director@org"), in.ID); err != nil {
+		if _, err := e.S.Incidents.Get(ctx, e.Holder("it_director@org"), in.ID); err != nil {
 			t.Fatalf("情報主管課長 does not see the incident: %v", err)
 		}
 	})

@@ -25,20 +25,20 @@ func TestNoticesFollowTheIncidentRule(t *testing.T) {
 		e := newEnv(t, db, "toki")
 		account := func(a access.Actor, lang string) access.Actor {
 			t.Helper()
-			u, _, err := e.s.Auth.CreateUser(ctx, e.admin, auth.NewUser{Login: a.Login, DisplayName: a.Name, StaffID: a.StaffID, Lang: lang})
+			u, _, err := e.S.Auth.CreateUser(ctx, e.Admin, auth.NewUser{Login: a.Login, DisplayName: a.Name, StaffID: a.StaffID, Lang: lang})
 			if err != nil {
 				t.Fatal(err)
 			}
 			a.UserID, a.Lang = u.ID, lang
 			return a
 		}
-		smA := account(e.holder("security_officer@d:"+itoa(e.deptA)), "ja")
-		csirt := account(e.holder("csirt@org"), "en")
+		smA := account(e.Holder("security_officer@d:"+itoa(e.DeptA)), "ja")
+		csirt := account(e.Holder("csirt@org"), "en")
 		const title = "職員による個人情報の持ち出しの疑い"
 		in := e.report(e.clerk, title)
 		about := func(who access.Actor) []notify.Item {
 			t.Helper()
-			list, _, err := e.s.Notices.List(ctx, who, notify.Filter{})
+			list, _, err := e.S.Notices.List(ctx, who, notify.Filter{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -59,7 +59,7 @@ func TestNoticesFollowTheIncidentRule(t *testing.T) {
 			}
 		}
 
-		if _, err := e.s.Incidents.Triage(ctx, e.holder("csirt@org"), in.ID, incident.TriageInput{Version: in.Version, IsIncident: true,
+		if _, err := e.S.Incidents.Triage(ctx, e.Holder("csirt@org"), in.ID, incident.TriageInput{Version: in.Version, IsIncident: true,
 			Severity: "high", Restricted: true}); err != nil {
 			t.Fatal(err)
 		}
@@ -70,11 +70,11 @@ func TestNoticesFollowTheIncidentRule(t *testing.T) {
 			if it.Subject != "閲覧できなくなった記録についてのお知らせです" {
 				t.Errorf("the withheld notice's subject is %q", it.Subject)
 			}
-			opened, err := e.s.Notices.Get(ctx, smA, it.ID)
+			opened, err := e.S.Notices.Get(ctx, smA, it.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			read, err := e.s.Notices.MarkRead(ctx, smA, it.ID)
+			read, err := e.S.Notices.MarkRead(ctx, smA, it.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
