@@ -81,20 +81,20 @@ func BenchmarkWrite(b *testing.B) {
 	benchEngines(b, func(b *testing.B, db *store.DB) {
 		ctx := context.Background()
 		e := newEnv(b, db, rulePack)
-		a, err := e.s.Assets.Create(ctx, e.admin, e.server("SV-BENCH", false))
+		a, err := e.S.Assets.Create(ctx, e.Admin, e.server("SV-BENCH", false))
 		if err != nil {
 			b.Fatal(err)
 		}
-		plain := &asset.Service{DB: e.s.DB, Policy: e.s.Policy, Now: e.s.Now}
+		plain := &asset.Service{DB: e.S.DB, Policy: e.S.Policy, Now: e.S.Now}
 		for _, c := range []struct {
 			name string
 			svc  *asset.Service
-		}{{"checked", e.s.Assets}, {"unchecked", plain}} {
+		}{{"checked", e.S.Assets}, {"unchecked", plain}} {
 			b.Run(c.name, func(b *testing.B) {
 				i := 0
 				for b.Loop() {
 					i++
-					if _, err := c.svc.Update(ctx, e.admin, a.ID, e.server("SV-BENCH", i%2 == 0)); err != nil {
+					if _, err := c.svc.Update(ctx, e.Admin, a.ID, e.server("SV-BENCH", i%2 == 0)); err != nil {
 						b.Fatal(err)
 					}
 				}

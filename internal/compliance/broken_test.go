@@ -36,10 +36,10 @@ func TestBrokenRuleIsReported(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newEnv(t, db, "base")
-		if _, err := e.s.Policy.Load(ctx, e.admin, "testtown.yaml", []byte(brokenPack)); err != nil {
+		if _, err := e.S.Policy.Load(ctx, e.Admin, "testtown.yaml", []byte(brokenPack)); err != nil {
 			t.Fatal(err)
 		}
-		pc, err := e.s.Assets.Create(ctx, e.admin, asset.Input{Number: "PC-001", Name: "端末", Kind: "terminal", DepartmentID: e.deptA, Class: map[string]string{"importance": "C"}})
+		pc, err := e.S.Assets.Create(ctx, e.Admin, asset.Input{Number: "PC-001", Name: "端末", Kind: "terminal", DepartmentID: e.DeptA, Class: map[string]string{"importance": "C"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -55,14 +55,14 @@ func TestBrokenRuleIsReported(t *testing.T) {
 			WHERE n.kind = $1 AND u.platform_admin`, compliance.NoticeRuleBroken); n != 1 {
 			t.Fatalf("%d notices of the broken rule to administrators", n)
 		}
-		sw, err := e.s.Compliance.Run(ctx, e.admin)
+		sw, err := e.S.Compliance.Run(ctx, e.Admin)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(sw.BrokenRules) != 1 || sw.BrokenRules[0] != "terminal-mfa-bare" {
 			t.Fatalf("sweep broken rules %v", sw.BrokenRules)
 		}
-		rules, err := e.s.Compliance.ByRule(ctx, e.admin)
+		rules, err := e.S.Compliance.ByRule(ctx, e.Admin)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -76,14 +76,14 @@ func TestBrokenRuleIsReported(t *testing.T) {
 			t.Fatalf("%d notices", n)
 		}
 		// With the attribute set the rule evaluates everywhere: the next sweep clears it.
-		if _, err := e.s.Assets.Update(ctx, e.admin, pc.ID, asset.Input{Number: "PC-001", Name: "端末", Kind: "terminal",
-			DepartmentID: e.deptA, Class: map[string]string{"importance": "C"}, Attrs: map[string]any{"mfa": false}}); err != nil {
+		if _, err := e.S.Assets.Update(ctx, e.Admin, pc.ID, asset.Input{Number: "PC-001", Name: "端末", Kind: "terminal",
+			DepartmentID: e.DeptA, Class: map[string]string{"importance": "C"}, Attrs: map[string]any{"mfa": false}}); err != nil {
 			t.Fatal(err)
 		}
 		if _, ok := e.open(pc.ID)["terminal-mfa-bare"]; !ok {
 			t.Fatal("the rule, now evaluable, opens no finding")
 		}
-		if sw, err = e.s.Compliance.Run(ctx, e.admin); err != nil || len(sw.BrokenRules) != 0 {
+		if sw, err = e.S.Compliance.Run(ctx, e.Admin); err != nil || len(sw.BrokenRules) != 0 {
 			t.Fatalf("sweep %v %v", sw.BrokenRules, err)
 		}
 		if n := e.count(`SELECT count(*) FROM compliance_rule_status WHERE broken`); n != 0 {

@@ -46,10 +46,10 @@ func TestExceptionLifecycle(t *testing.T) {
 		ctx := context.Background()
 		e := newEnv(t, db, "koge")
 		// The clerk signs in, so that notices reach them.
-		if _, _, err := e.s.Auth.CreateUser(ctx, e.admin, auth.NewUser{Login: "clerk", DisplayName: "職員A", StaffID: e.clerk.StaffID, Lang: "ja"}); err != nil {
+		if _, _, err := e.S.Auth.CreateUser(ctx, e.Admin, auth.NewUser{Login: "clerk", DisplayName: "職員A", StaffID: e.clerk.StaffID, Lang: "ja"}); err != nil {
 			t.Fatal(err)
 		}
-		sv, err := e.s.Assets.Create(ctx, e.admin, e.server("SV-300", false))
+		sv, err := e.S.Assets.Create(ctx, e.Admin, e.server("SV-300", false))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,7 +58,7 @@ func TestExceptionLifecycle(t *testing.T) {
 			t.Fatal("no finding to except")
 		}
 		submit := func(fields map[string]any) (request.Request, error) {
-			return e.s.Requests.Submit(ctx, e.clerk, request.Input{Kind: exceptionKind, Fields: fields})
+			return e.S.Requests.Submit(ctx, e.clerk, request.Input{Kind: exceptionKind, Fields: fields})
 		}
 
 		t.Run("bad input is refused naming the field", func(t *testing.T) {
@@ -90,15 +90,15 @@ func TestExceptionLifecycle(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Approved by someone without the CISO's role: refused.
-		_, err = e.s.Requests.Decide(ctx, e.holders["chief"], r.ID, request.Decision{Decision: request.Approve})
+		_, err = e.S.Requests.Decide(ctx, e.holders["chief"], r.ID, request.Decision{Decision: request.Approve})
 		mustCode(t, err, apperr.Forbidden, "decision")
 		if e.open(sv.ID)[redundantRule].SuppressedBy != 0 {
 			t.Fatal("suppressed before approval")
 		}
-		if r, err = e.s.Requests.Decide(ctx, e.holders["ciso"], r.ID, request.Decision{Decision: request.Approve}); err != nil || r.State != request.Approved {
+		if r, err = e.S.Requests.Decide(ctx, e.holders["ciso"], r.ID, request.Decision{Decision: request.Approve}); err != nil || r.State != request.Approved {
 			t.Fatalf("%v %v", r.State, err)
 		}
-		list, err := e.s.Compliance.Exceptions(ctx, e.admin, "active")
+		list, err := e.S.Compliance.Exceptions(ctx, e.Admin, "active")
 		if err != nil || len(list) != 1 {
 			t.Fatalf("register %+v %v", list, err)
 		}
@@ -110,12 +110,12 @@ func TestExceptionLifecycle(t *testing.T) {
 		if g := e.open(sv.ID)[redundantRule]; g.ID != f.ID || g.SuppressedBy != x.ID {
 			t.Fatalf("finding %+v not suppressed by %d", g, x.ID)
 		}
-		open, _, err := e.s.Compliance.Findings(ctx, e.admin, compliance.Filter{RuleID: redundantRule})
+		open, _, err := e.S.Compliance.Findings(ctx, e.Admin, compliance.Filter{RuleID: redundantRule})
 		if err != nil || len(open) != 0 {
 			t.Fatalf("a suppressed finding is listed as open: %+v %v", open, err)
 		}
 		// Exactly those findings: another server failing the same rule is not covered.
-		other, err := e.s.Assets.Create(ctx, e.admin, e.server("SV-301", false))
+		other, err := e.S.Assets.Create(ctx, e.Admin, e.server("SV-301", false))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -123,10 +123,10 @@ func TestExceptionLifecycle(t *testing.T) {
 			t.Fatalf("another asset's finding %+v", g)
 		}
 		// A finding that opens again while the exception holds is suppressed at once.
-		if _, err := e.s.Assets.Update(ctx, e.admin, sv.ID, e.server("SV-300", true)); err != nil {
+		if _, err := e.S.Assets.Update(ctx, e.Admin, sv.ID, e.server("SV-300", true)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.s.Assets.Update(ctx, e.admin, sv.ID, e.server("SV-300", false)); err != nil {
+		if _, err := e.S.Assets.Update(ctx, e.Admin, sv.ID, e.server("SV-300", false)); err != nil {
 			t.Fatal(err)
 		}
 		if g := e.open(sv.ID)[redundantRule]; g.ID == f.ID || g.SuppressedBy != x.ID {
@@ -134,12 +134,12 @@ func TestExceptionLifecycle(t *testing.T) {
 		}
 
 		// Nothing ends on its last day; the day after, the findings count again and the owner is told.
-		e.clock.t = e.clock.t.AddDate(0, 0, 29) // 2026-04-30 JST
-		if ended, err := e.s.Compliance.Expire(ctx); err != nil || len(ended) != 0 {
+		e.Clock.T = e.Clock.T.AddDate(0, 0, 29) // 2026-04-30 JST
+		if ended, err := e.S.Compliance.Expire(ctx); err != nil || len(ended) != 0 {
 			t.Fatalf("ended on its last day: %+v %v", ended, err)
 		}
-		e.clock.t = e.clock.t.AddDate(0, 0, 1)
-		ended, err := e.s.Compliance.Expire(ctx)
+		e.Clock.T = e.Clock.T.AddDate(0, 0, 1)
+		ended, err := e.S.Compliance.Expire(ctx)
 		if err != nil || len(ended) != 1 || ended[0].State != "expired" || ended[0].Reopened != 1 {
 			t.Fatalf("expire %+v %v", ended, err)
 		}
@@ -155,13 +155,13 @@ func TestExceptionLifecycle(t *testing.T) {
 			AND action = 'compliance.exception_expired' AND after_json LIKE '%"reopened":1%'`, strconv.FormatInt(ended[0].RequestID, 10)); n != 1 {
 			t.Fatalf("%d audit entries of the expiry", n)
 		}
-		if again, err := e.s.Compliance.Expire(ctx); err != nil || len(again) != 0 {
+		if again, err := e.S.Compliance.Expire(ctx); err != nil || len(again) != 0 {
 			t.Fatalf("expired twice: %+v %v", again, err)
 		}
 		if n := e.count(`SELECT count(*) FROM audit_entries WHERE action = 'compliance.exception_expired'`); n != 1 {
 			t.Fatalf("%d audit entries after expiring twice", n)
 		}
-		if list, _ := e.s.Compliance.Exceptions(ctx, e.admin, ""); len(list) != 1 || list[0].State != "expired" || list[0].Items[0].Active {
+		if list, _ := e.S.Compliance.Exceptions(ctx, e.Admin, ""); len(list) != 1 || list[0].State != "expired" || list[0].Items[0].Active {
 			t.Fatalf("register after expiry %+v", list)
 		}
 	})
@@ -173,27 +173,27 @@ func TestUnlinkedAndStaleExceptions(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newEnv(t, db, "koge")
-		r, err := e.s.Requests.Submit(ctx, e.clerk, request.Input{Kind: exceptionKind, Fields: exceptionFields("", "", "")})
+		r, err := e.S.Requests.Submit(ctx, e.clerk, request.Input{Kind: exceptionKind, Fields: exceptionFields("", "", "")})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.s.Requests.Decide(ctx, e.holders["ciso"], r.ID, request.Decision{Decision: request.Approve}); err != nil {
+		if _, err := e.S.Requests.Decide(ctx, e.holders["ciso"], r.ID, request.Decision{Decision: request.Approve}); err != nil {
 			t.Fatal(err)
 		}
-		if list, _ := e.s.Compliance.Exceptions(ctx, e.admin, "active"); len(list) != 1 || len(list[0].Items) != 0 {
+		if list, _ := e.S.Compliance.Exceptions(ctx, e.Admin, "active"); len(list) != 1 || len(list[0].Items) != 0 {
 			t.Fatalf("register %+v", list)
 		}
-		if _, err := e.s.Assets.Create(ctx, e.admin, e.server("SV-400", false)); err != nil {
+		if _, err := e.S.Assets.Create(ctx, e.Admin, e.server("SV-400", false)); err != nil {
 			t.Fatal(err)
 		}
-		stale, err := e.s.Requests.Submit(ctx, e.clerk, request.Input{Kind: exceptionKind, Fields: exceptionFields(redundantRule, "SV-400", "2026-04-02")})
+		stale, err := e.S.Requests.Submit(ctx, e.clerk, request.Input{Kind: exceptionKind, Fields: exceptionFields(redundantRule, "SV-400", "2026-04-02")})
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.clock.t = e.clock.t.AddDate(0, 0, 2)
-		_, err = e.s.Requests.Decide(ctx, e.holders["ciso"], stale.ID, request.Decision{Decision: request.Approve})
+		e.Clock.T = e.Clock.T.AddDate(0, 0, 2)
+		_, err = e.S.Requests.Decide(ctx, e.holders["ciso"], stale.ID, request.Decision{Decision: request.Approve})
 		mustCode(t, err, apperr.Invalid, "fields.expires_on")
-		if got, _ := e.s.Requests.Get(ctx, e.holders["ciso"], stale.ID); got.State != request.Pending {
+		if got, _ := e.S.Requests.Get(ctx, e.holders["ciso"], stale.ID); got.State != request.Pending {
 			t.Fatalf("the refused approval left the request %s", got.State)
 		}
 	})

@@ -20,7 +20,7 @@ func TestWriteOpensAndClosesFindings(t *testing.T) {
 		ctx := context.Background()
 		e := newEnv(t, db, "koge")
 
-		a, err := e.s.Assets.Create(ctx, e.admin, e.server("SV-001", false))
+		a, err := e.S.Assets.Create(ctx, e.Admin, e.server("SV-001", false))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -29,36 +29,36 @@ func TestWriteOpensAndClosesFindings(t *testing.T) {
 			t.Fatalf("a critical server without redundancy has no finding: %v", e.open(a.ID))
 		}
 		if f.Severity != "high" || f.Article != "第2章 4(1)②" || f.Quote == "" || f.AssetNumber != "SV-001" ||
-			f.DepartmentID != e.deptA || f.DepartmentName != "総務課" || f.Values["attrs.redundant"] != false ||
-			f.Values["attrs.critical_server"] != true || f.Values["kind"] != "server" || !f.FirstSeen.Equal(e.clock.t) {
+			f.DepartmentID != e.DeptA || f.DepartmentName != "総務課" || f.Values["attrs.redundant"] != false ||
+			f.Values["attrs.critical_server"] != true || f.Values["kind"] != "server" || !f.FirstSeen.Equal(e.Clock.T) {
 			t.Fatalf("finding %+v", f)
 		}
 
 		// Moving it to another department moves the finding with it; it stays one finding.
 		in := e.server("SV-001", false)
-		in.DepartmentID = e.deptB
-		if _, err := e.s.Assets.Update(ctx, e.admin, a.ID, in); err != nil {
+		in.DepartmentID = e.DeptB
+		if _, err := e.S.Assets.Update(ctx, e.Admin, a.ID, in); err != nil {
 			t.Fatal(err)
 		}
-		if g := e.open(a.ID)[redundantRule]; g.ID != f.ID || g.DepartmentID != e.deptB {
+		if g := e.open(a.ID)[redundantRule]; g.ID != f.ID || g.DepartmentID != e.DeptB {
 			t.Fatalf("after the move %+v", g)
 		}
 
-		e.clock.t = e.clock.t.Add(time.Hour)
-		if _, err := e.s.Assets.Update(ctx, e.admin, a.ID, e.server("SV-001", true)); err != nil {
+		e.Clock.T = e.Clock.T.Add(time.Hour)
+		if _, err := e.S.Assets.Update(ctx, e.Admin, a.ID, e.server("SV-001", true)); err != nil {
 			t.Fatal(err)
 		}
 		if _, still := e.open(a.ID)[redundantRule]; still {
 			t.Fatal("the finding stays open after the server was made redundant")
 		}
-		all, err := e.s.Compliance.AssetFindings(ctx, e.admin, a.ID)
+		all, err := e.S.Compliance.AssetFindings(ctx, e.Admin, a.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var closed bool
 		for _, g := range all {
 			if g.ID == f.ID {
-				closed = g.ClosedAt != nil && g.ClosedAt.Equal(e.clock.t) && g.CloseReason == "passed" && len(g.Events) >= 2 &&
+				closed = g.ClosedAt != nil && g.ClosedAt.Equal(e.Clock.T) && g.CloseReason == "passed" && len(g.Events) >= 2 &&
 					g.Events[0].Action == "opened" && g.Events[len(g.Events)-1].Action == "closed"
 			}
 		}
@@ -67,7 +67,7 @@ func TestWriteOpensAndClosesFindings(t *testing.T) {
 		}
 
 		// Breaking it again opens a new finding; the old one stays closed.
-		if _, err := e.s.Assets.Update(ctx, e.admin, a.ID, e.server("SV-001", false)); err != nil {
+		if _, err := e.S.Assets.Update(ctx, e.Admin, a.ID, e.server("SV-001", false)); err != nil {
 			t.Fatal(err)
 		}
 		if g := e.open(a.ID)[redundantRule]; g.ID == 0 || g.ID == f.ID {
@@ -75,7 +75,7 @@ func TestWriteOpensAndClosesFindings(t *testing.T) {
 		}
 
 		// Deleting the asset closes its findings.
-		if err := e.s.Assets.Delete(ctx, e.admin, a.ID); err != nil {
+		if err := e.S.Assets.Delete(ctx, e.Admin, a.ID); err != nil {
 			t.Fatal(err)
 		}
 		if n := e.count(`SELECT count(*) FROM compliance_findings WHERE asset_id = $1 AND closed_at IS NULL`, a.ID); n != 0 {
@@ -100,18 +100,18 @@ func TestRolledBackWriteLeavesNoFinding(t *testing.T) {
 			}
 			yield(asset.Input{}, errors.New("the sheet ends badly"))
 		})
-		if _, err := e.s.Assets.CreateMany(ctx, e.admin, rows); err == nil {
+		if _, err := e.S.Assets.CreateMany(ctx, e.Admin, rows); err == nil {
 			t.Fatal("the import went through")
 		}
 		if n := e.count(`SELECT count(*) FROM compliance_findings`); n != 0 {
 			t.Fatalf("%d findings left by a rolled-back import", n)
 		}
 		// A duplicate number is refused after the asset row was tried: nothing either.
-		if _, err := e.s.Assets.Create(ctx, e.admin, e.server("SV-011", false)); err != nil {
+		if _, err := e.S.Assets.Create(ctx, e.Admin, e.server("SV-011", false)); err != nil {
 			t.Fatal(err)
 		}
 		before := e.count(`SELECT count(*) FROM compliance_findings`)
-		if _, err := e.s.Assets.Create(ctx, e.admin, e.server("SV-011", false)); err == nil {
+		if _, err := e.S.Assets.Create(ctx, e.Admin, e.server("SV-011", false)); err == nil {
 			t.Fatal("a duplicate number was taken")
 		}
 		if n := e.count(`SELECT count(*) FROM compliance_findings`); n != before {
@@ -125,7 +125,7 @@ func TestRolledBackWriteLeavesNoFinding(t *testing.T) {
 				}
 			}
 		})
-		if _, err := e.s.Assets.CreateMany(ctx, e.admin, good); err != nil {
+		if _, err := e.S.Assets.CreateMany(ctx, e.Admin, good); err != nil {
 			t.Fatal(err)
 		}
 		if n := e.count(`SELECT count(*) FROM compliance_findings WHERE asset_number = 'SV-020' AND rule_id = $1 AND closed_at IS NULL`, redundantRule); n != 1 {
@@ -142,12 +142,12 @@ func TestDisposalClosesFindings(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newEnv(t, db, "koge")
-		a, err := e.s.Assets.Create(ctx, e.admin, e.server("SV-030", false))
+		a, err := e.S.Assets.Create(ctx, e.Admin, e.server("SV-030", false))
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = e.s.DB.InTx(ctx, func(tx *sql.Tx) error {
-			_, err := e.s.Assets.ChangeState(ctx, tx, e.admin, e.clock.t, a.ID, "disposed", "2026-04-01")
+		err = e.S.DB.InTx(ctx, func(tx *sql.Tx) error {
+			_, err := e.S.Assets.ChangeState(ctx, tx, e.Admin, e.Clock.T, a.ID, "disposed", "2026-04-01")
 			return err
 		})
 		if err != nil {

@@ -16,7 +16,7 @@ import (
 
 // marked gives an actor's grants the marks the pack gives their roles, as signing in does.
 func (e *env) marked(a access.Actor) access.Actor {
-	marks, roles := orgpolicy.MarksOf(e.p), make([]access.Grant, len(a.Roles))
+	marks, roles := orgpolicy.MarksOf(e.P), make([]access.Grant, len(a.Roles))
 	for i, g := range a.Roles {
 		roles[i] = g.Marked(marks[g.RoleID])
 	}
@@ -33,18 +33,18 @@ func TestServiceWithholdsFindings(t *testing.T) {
 		ctx := context.Background()
 		e := newEnv(t, db, "koge") // the role holders are staff of department A
 		in := e.server("SV-900", false)
-		in.DepartmentID, in.Class, in.Name = e.deptB, map[string]string{"importance": "I"}, "極秘サーバ"
-		secret, err := e.s.Assets.Create(ctx, e.admin, in)
+		in.DepartmentID, in.Class, in.Name = e.DeptB, map[string]string{"importance": "I"}, "極秘サーバ"
+		secret, err := e.S.Assets.Create(ctx, e.Admin, in)
 		if err != nil {
 			t.Fatal(err)
 		}
 		plain := e.server("SV-100", false)
-		plain.DepartmentID = e.deptB
-		if _, err := e.s.Assets.Create(ctx, e.admin, plain); err != nil {
+		plain.DepartmentID = e.DeptB
+		if _, err := e.S.Assets.Create(ctx, e.Admin, plain); err != nil {
 			t.Fatal(err)
 		}
 		var rule policy.Rule
-		for _, r := range e.p.Rules {
+		for _, r := range e.P.Rules {
 			if r.ID == redundantRule {
 				rule = r
 			}
@@ -53,9 +53,9 @@ func TestServiceWithholdsFindings(t *testing.T) {
 			t.Fatal("no rule", redundantRule)
 		}
 		netAdmin := e.marked(e.holders["network_admin"])
-		platformAdmin := access.Actor{OrgID: e.admin.OrgID, UserID: 90, Login: "admin", PlatformAdmin: true}
+		platformAdmin := access.Actor{OrgID: e.Admin.OrgID, UserID: 90, Login: "admin", PlatformAdmin: true}
 		for name, who := range map[string]access.Actor{"the ネットワーク管理者": netAdmin, "a platform administrator": platformAdmin} {
-			list, _, err := e.s.Compliance.Findings(ctx, who, compliance.Filter{Limit: 500})
+			list, _, err := e.S.Compliance.Findings(ctx, who, compliance.Filter{Limit: 500})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -80,7 +80,7 @@ func TestServiceWithholdsFindings(t *testing.T) {
 				t.Errorf("%s reads the name", name)
 			}
 			for _, f := range []compliance.Filter{{RuleID: redundantRule}, {MinSeverity: rule.Severity}, {RuleID: redundantRule, State: "suppressed"}} {
-				list, total, err := e.s.Compliance.Findings(ctx, who, f)
+				list, total, err := e.S.Compliance.Findings(ctx, who, f)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -93,7 +93,7 @@ func TestServiceWithholdsFindings(t *testing.T) {
 					t.Errorf("%s: %+v counts %d and lists %d", name, f, total, len(list))
 				}
 			}
-			own, err := e.s.Compliance.AssetFindings(ctx, who, secret.ID)
+			own, err := e.S.Compliance.AssetFindings(ctx, who, secret.ID)
 			if err != nil || len(own) == 0 {
 				t.Fatalf("%s: %v", name, err)
 			}
@@ -103,8 +103,8 @@ func TestServiceWithholdsFindings(t *testing.T) {
 				}
 			}
 		}
-		for name, who := range map[string]access.Actor{"the CISO": e.marked(e.holders["ciso"]), "the system": e.admin} {
-			list, err := e.s.Compliance.AssetFindings(ctx, who, secret.ID)
+		for name, who := range map[string]access.Actor{"the CISO": e.marked(e.holders["ciso"]), "the system": e.Admin} {
+			list, err := e.S.Compliance.AssetFindings(ctx, who, secret.ID)
 			if err != nil {
 				t.Fatal(err)
 			}

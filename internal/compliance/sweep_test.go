@@ -17,7 +17,7 @@ func TestSweep(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newEnv(t, db, "koge")
-		a, err := e.s.Assets.Create(ctx, e.admin, e.server("SV-200", true))
+		a, err := e.S.Assets.Create(ctx, e.Admin, e.server("SV-200", true))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -28,7 +28,7 @@ func TestSweep(t *testing.T) {
 		if _, ok := e.open(a.ID)[redundantRule]; ok {
 			t.Fatal("a change behind the register's back was checked")
 		}
-		sw, err := e.s.Compliance.Run(ctx, e.admin)
+		sw, err := e.S.Compliance.Run(ctx, e.Admin)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -36,7 +36,7 @@ func TestSweep(t *testing.T) {
 			t.Fatalf("sweep %+v, findings %v", sw, e.open(a.ID))
 		}
 		// A second sweep changes nothing.
-		again, err := e.s.Compliance.Run(ctx, e.admin)
+		again, err := e.S.Compliance.Run(ctx, e.Admin)
 		if err != nil || again.Opened != 0 || again.Closed != 0 || again.Open != sw.Open {
 			t.Fatalf("second sweep %+v %v", again, err)
 		}
@@ -47,24 +47,24 @@ func TestSweep(t *testing.T) {
 		if _, err := db.SQL.ExecContext(ctx, `DELETE FROM assets WHERE id = $1`, a.ID); err != nil {
 			t.Fatal(err)
 		}
-		last, err := e.s.Compliance.Run(ctx, e.admin)
+		last, err := e.S.Compliance.Run(ctx, e.Admin)
 		if err != nil || last.Closed == 0 || last.Open.Total() != 0 {
 			t.Fatalf("sweep after deletion %+v %v", last, err)
 		}
-		trend, err := e.s.Compliance.Trend(ctx, e.admin, 30)
+		trend, err := e.S.Compliance.Trend(ctx, e.Admin, 30)
 		if err != nil || len(trend) != 1 || trend[0].Day != "2026-04-01" || trend[0].Open.Total() != 0 {
 			t.Fatalf("trend %+v %v", trend, err)
 		}
 		// Scheduled sweeps run once a day per pack version, whichever process asks.
-		first, err := e.s.Compliance.Scheduled(ctx)
+		first, err := e.S.Compliance.Scheduled(ctx)
 		if err != nil || len(first) != 1 || first[0].Cause != "daily" {
 			t.Fatalf("scheduled %+v %v", first, err)
 		}
-		if again, err := e.s.Compliance.Scheduled(ctx); err != nil || len(again) != 0 {
+		if again, err := e.S.Compliance.Scheduled(ctx); err != nil || len(again) != 0 {
 			t.Fatalf("scheduled twice in a day: %+v %v", again, err)
 		}
-		e.clock.t = e.clock.t.AddDate(0, 0, 1)
-		if next, err := e.s.Compliance.Scheduled(ctx); err != nil || len(next) != 1 {
+		e.Clock.T = e.Clock.T.AddDate(0, 0, 1)
+		if next, err := e.S.Compliance.Scheduled(ctx); err != nil || len(next) != 1 {
 			t.Fatalf("next day %+v %v", next, err)
 		}
 		// Each sweep on demand is in the audit log as the act of whoever asked; scheduled ones are

@@ -20,23 +20,23 @@ func TestExceptionRegisterWithholdsTheHighestClass(t *testing.T) {
 		e := newEnv(t, db, "koge")
 		in := e.server("SV-900", false)
 		in.Class = map[string]string{"importance": "I"}
-		sv, err := e.s.Assets.Create(ctx, e.admin, in)
+		sv, err := e.S.Assets.Create(ctx, e.Admin, in)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if e.open(sv.ID)[redundantRule].ID == 0 {
 			t.Fatal("no finding to except")
 		}
-		r, err := e.s.Requests.Submit(ctx, e.clerk, request.Input{Kind: exceptionKind,
+		r, err := e.S.Requests.Submit(ctx, e.clerk, request.Input{Kind: exceptionKind,
 			Fields: exceptionFields(redundantRule, "SV-900", "2026-04-30")})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.s.Requests.Decide(ctx, e.holders["ciso"], r.ID, request.Decision{Decision: request.Approve}); err != nil {
+		if _, err := e.S.Requests.Decide(ctx, e.holders["ciso"], r.ID, request.Decision{Decision: request.Approve}); err != nil {
 			t.Fatal(err)
 		}
-		platformAdmin := access.Actor{OrgID: e.admin.OrgID, UserID: 90, Login: "admin", PlatformAdmin: true}
-		list, err := e.s.Compliance.Exceptions(ctx, platformAdmin, "")
+		platformAdmin := access.Actor{OrgID: e.Admin.OrgID, UserID: 90, Login: "admin", PlatformAdmin: true}
+		list, err := e.S.Compliance.Exceptions(ctx, platformAdmin, "")
 		if err != nil || len(list) != 1 {
 			t.Fatalf("register %+v %v", list, err)
 		}
@@ -44,8 +44,8 @@ func TestExceptionRegisterWithholdsTheHighestClass(t *testing.T) {
 		if !x.Withheld || len(x.Rules) != 0 || x.Reason != "" || x.Measures != "" || x.Items[0].RuleID != "" || x.Items[0].AssetNumber != "SV-900" {
 			t.Fatalf("the platform administrator reads %+v", x)
 		}
-		for name, who := range map[string]access.Actor{"the system": e.admin, "the CISO": e.holders["ciso"]} {
-			list, err := e.s.Compliance.Exceptions(ctx, who, "")
+		for name, who := range map[string]access.Actor{"the system": e.Admin, "the CISO": e.holders["ciso"]} {
+			list, err := e.S.Compliance.Exceptions(ctx, who, "")
 			if err != nil || len(list) != 1 || list[0].Withheld || list[0].Items[0].RuleID != redundantRule || list[0].Reason == "" {
 				t.Fatalf("%s reads %+v %v", name, list, err)
 			}
