@@ -17,6 +17,7 @@ import (
 
 	"mamori/internal/auditlog"
 	"mamori/internal/store"
+	"mamori/internal/store/storetest"
 )
 
 // TestKillNineLosesNothingAcknowledged runs mamori as a real process on SQLite, writes through
@@ -25,6 +26,9 @@ import (
 // acknowledged is in the database and that the audit chain still verifies.
 func TestKillNineLosesNothingAcknowledged(t *testing.T) {
 	if testing.Short() {
+		if storetest.InCI() {
+			t.Fatal("the crash test runs in CI: do not pass -short there")
+		}
 		t.Skip("builds and kills a real process")
 	}
 	bin := filepath.Join(t.TempDir(), "mamori")
