@@ -32,7 +32,7 @@ func (s *Service) tellLocked(ctx context.Context, tx *sql.Tx, u User, c Client, 
 	if err != nil {
 		return apperr.Wrap(err, "notice")
 	}
-	admins, err := administrators(ctx, tx, u.OrgID, u.ID)
+	admins, err := notify.Administrators(ctx, tx, u.OrgID, u.ID)
 	if err != nil {
 		return err
 	}
@@ -43,25 +43,6 @@ func (s *Service) tellLocked(ctx context.Context, tx *sql.Tx, u User, c Client, 
 		return apperr.Wrap(err, "notice")
 	}
 	return nil
-}
-
-// administrators lists the organisation's enabled platform administrators other than except.
-func administrators(ctx context.Context, tx *sql.Tx, orgID, except int64) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM users WHERE org_id = $1 AND platform_admin AND NOT disabled AND id <> $2 ORDER BY id`,
-		orgID, except)
-	if err != nil {
-		return nil, apperr.Wrap(err, "administrators")
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, apperr.Wrap(err, "administrators")
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 // text is a notice's words from the catalogs, in Japanese and English.

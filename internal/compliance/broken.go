@@ -41,7 +41,7 @@ func markBroken(ctx context.Context, tx *sql.Tx, orgID int64, digest string, bro
 		if err != nil {
 			return apperr.Wrap(err, "rule status")
 		}
-		admins, err := administrators(ctx, tx, orgID)
+		admins, err := notify.Administrators(ctx, tx, orgID, 0)
 		if err != nil {
 			return err
 		}
@@ -89,24 +89,6 @@ func clearBroken(ctx context.Context, tx *sql.Tx, orgID int64, digest string, br
 		}
 	}
 	return nil
-}
-
-// administrators are the organisation's platform administrators, who correct its pack.
-func administrators(ctx context.Context, tx *sql.Tx, orgID int64) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM users WHERE org_id = $1 AND platform_admin AND NOT disabled ORDER BY id`, orgID)
-	if err != nil {
-		return nil, apperr.Wrap(err, "administrators")
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, apperr.Wrap(err, "administrators")
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 func clip(s string, n int) string {

@@ -129,3 +129,23 @@ func inList(from int, ids []int64) (string, []any) {
 	}
 	return strings.Join(marks, ", "), args
 }
+
+// Administrators lists the organisation's enabled platform administrators, but except (0 for
+// none): those told when an account locks or a rule of the pack cannot be evaluated.
+func Administrators(ctx context.Context, tx *sql.Tx, orgID, except int64) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM users WHERE org_id = $1 AND platform_admin AND NOT disabled AND id <> $2 ORDER BY id`,
+		orgID, except)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
