@@ -71,11 +71,10 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer closeDB()
-	o, err := s.Org.First(ctx)
+	sys, err := firstOrgActor(ctx, s)
 	if err != nil {
-		return fmt.Errorf("no organisation yet: start `mamori serve` once first")
+		return err
 	}
-	sys := access.System(o.ID, "cli")
 	switch sub {
 	case "create":
 		in := auth.NewUser{Login: *login, DisplayName: *name, PlatformAdmin: *admin}

@@ -38,11 +38,10 @@ func roleCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer closeDB()
-	o, err := s.Org.First(ctx)
+	sys, err := firstOrgActor(ctx, s)
 	if err != nil {
-		return fmt.Errorf("no organisation yet: start `mamori serve` once first")
+		return err
 	}
-	sys := access.System(o.ID, "cli")
 	today := time.Now().In(i18n.Tokyo).Format(time.DateOnly)
 	switch sub {
 	case "list":
@@ -65,7 +64,7 @@ func roleCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return tw.Flush()
 	case "assign":
 		in := org.RoleAssignment{RoleID: *roleID, SystemRef: *system, ValidFrom: *from, ValidTo: *to}
-		if p, _, err := s.Policy.Active(ctx, o.ID); err == nil {
+		if p, _, err := s.Policy.Active(ctx, sys.OrgID); err == nil {
 			if r, ok := p.Role(*roleID); ok {
 				in.Scope = r.Scope
 			}

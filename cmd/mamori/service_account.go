@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 
-	"mamori/internal/access"
 	"mamori/internal/auth"
 )
 
@@ -28,11 +27,10 @@ func createServiceAccount(ctx context.Context, args []string, stdout, stderr io.
 		return err
 	}
 	defer closeDB()
-	o, err := s.Org.First(ctx)
+	sys, err := firstOrgActor(ctx, s)
 	if err != nil {
-		return fmt.Errorf("no organisation yet: start `mamori serve` once first")
+		return err
 	}
-	sys := access.System(o.ID, "cli")
 	var dept int64
 	if *deptCode != "" {
 		if dept, err = departmentByCode(ctx, s.Org, sys, *deptCode); err != nil {
@@ -42,7 +40,7 @@ func createServiceAccount(ctx context.Context, args []string, stdout, stderr io.
 	in := auth.NewServiceAccount{Login: *login, DisplayName: *name, PlatformAdmin: *admin}
 	for _, id := range roles {
 		r := auth.ServiceRole{RoleID: id}
-		if p, _, err := s.Policy.Active(ctx, o.ID); err == nil {
+		if p, _, err := s.Policy.Active(ctx, sys.OrgID); err == nil {
 			if pr, ok := p.Role(id); ok {
 				r.Scope = pr.Scope
 			}

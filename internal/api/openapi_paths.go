@@ -1,0 +1,397 @@
+package api
+
+// operation describes one route of the table in api.go for the OpenAPI document. A test fails
+// when the two disagree.
+type operation struct {
+	id      string
+	summary string
+	desc    string
+	query   []param // query parameters; a list adds limit and offset itself
+	body    string  // component name of the JSON request body, "" for none
+	status  int     // status of success
+	result  string  // component name of the answer (of each item for a list), "" for none
+	list    bool    // the answer is a page: {items, total, next}
+	public  bool    // needs no bearer token
+	// upload describes a multipart/form-data request body (a file and its form fields) instead
+	// of a JSON one; its 422 answers the result as well as an Error.
+	upload []param
+	also   []int // further statuses of success that answer the result
+}
+
+type param struct {
+	name, typ, desc string
+}
+
+// operations are keyed like the route table: "METHOD path".
+var operations = map[string]operation{
+	"GET /api/v1/openapi.json": {id: "getOpenAPI", summary: "This OpenAPI document", status: 200, public: true},
+	"GET /api/v1/policy": {id: "getPolicy", summary: "The organisation's active policy pack and its roles, with citations",
+		status: 200, result: "Policy"},
+	"GET /api/v1/me": {id: "getMe", summary: "The token holder: account, department and today's roles", status: 200, result: "Me"},
+	"GET /api/v1/me/tokens": {id: "listMyTokens", summary: "The token holder's API tokens that are not revoked, newest first, expired ones included",
+		desc:   "Each with its scope, expiry and last use (time and address, written at most once a minute). Never the secret.",
+		status: 200, result: "APIToken", list: true},
+	"POST /api/v1/me/tokens": {id: "createMyToken", summary: "Issue an API token to the token holder; the secret is shown only in this answer",
+		desc: "Only a hash is kept. scope is read (the default: GET and HEAD only, anything else is refused with 403) or read-write; " +
+			"expires_in_days is 1 to 365, 90 when absent. Nobody issues a token for another person: integrations use service " +
+			"accounts. Tokens are refused while their holder must change a temporary password or enrol in MFA, and are revoked by " +
+			"a password reset, by disabling the account and by signing out everywhere with revoke_tokens.",
+		body: "NewToken", status: 201, result: "CreatedToken"},
+	"DELETE /api/v1/me/tokens/{id}": {id: "revokeMyToken", summary: "Revoke one of the token holder's API tokens", status: 204},
+
+	"GET /api/v1/users": {id: "listUsers", summary: "Accounts of the organisation, by login (administrators)",
+		status: 200, result: "User", list: true},
+	"POST /api/v1/users": {id: "createUser", summary: "Create an account with a one-time temporary password (administrators)",
+		desc: "The temporary password is returned only in this answer and must be changed at first login.",
+		body: "NewUser", status: 201, result: "CreatedUser"},
+	"GET /api/v1/users/{id}": {id: "getUser", summary: "One account (administrators, or the holder's own)",
+		status: 200, result: "User"},
+	"POST /api/v1/users/{id}/unlock": {id: "unlockUser", summary: "Lift a lockout after repeated failed logins",
+		status: 204},
+	"POST /api/v1/users/{id}/reset-password": {id: "resetPassword", summary: "Issue a new temporary password; unlocks and ends sessions",
+		status: 200, result: "TemporaryPassword"},
+	"POST /api/v1/users/{id}/disable": {id: "disableUser", summary: "Disable an account and end its sessions", status: 204},
+	"POST /api/v1/users/{id}/enable":  {id: "enableUser", summary: "Enable a disabled account", status: 204},
+	"GET /api/v1/users/{id}/tokens": {id: "listUserTokens", summary: "An account's API tokens that are not revoked (administrators, or the holder's own)",
+		status: 200, result: "APIToken", list: true},
+	"POST /api/v1/users/{id}/tokens": {id: "createServiceToken", summary: "Issue an API token to a service account (administrators); the secret is shown once",
+		desc: "Refused (403) for a person's account: people issue their own tokens.",
+		body: "NewToken", status: 201, result: "CreatedToken"},
+	"DELETE /api/v1/users/{id}/tokens/{token}": {id: "revokeUserToken", summary: "Revoke an API token of an account (administrators, or the holder's own)",
+		status: 204},
+	"POST /api/v1/service-accounts": {id: "createServiceAccount", summary: "Create a service account for an integration (administrators)",
+		desc: "A service account has no password and no staff record, cannot sign in to the web and holds only the pack roles given " +
+			"here (scope taken from the pack when absent). Its tokens are issued with POST /api/v1/users/{id}/tokens.",
+		body: "NewServiceAccount", status: 201, result: "User"},
+
+	"GET /api/v1/departments": {id: "listDepartments", summary: "The department tree (所属) in order, with depth and path",
+		desc:   "Parents come before their children; siblings by sort order, then code.",
+		status: 200, result: "Department", list: true},
+	"POST /api/v1/departments": {id: "createDepartment", summary: "Add a department (administrators)",
+		body: "NewDepartment", status: 201, result: "Department"},
+	"GET /api/v1/departments/{id}": {id: "getDepartment", summary: "One department", status: 200, result: "Department"},
+	"PUT /api/v1/departments/{id}": {id: "updateDepartment", summary: "Replace a department: rename, move, reorder, (de)activate (administrators)",
+		desc: "Every field is replaced; an absent parent_id moves the department to the top level. active is required.",
+		body: "DepartmentUpdate", status: 200, result: "Department"},
+
+	"GET /api/v1/staff": {id: "listStaff", summary: "Staff (職員等), by employee number",
+		query: []param{
+			{"department_id", "integer", "Only staff of this department"},
+			{"q", "string", "Part of the name, kana or employee number"},
+		},
+		status: 200, result: "Staff", list: true},
+	"POST /api/v1/staff": {id: "createStaff", summary: "Register a staff member (administrators)",
+		body: "NewStaff", status: 201, result: "Staff"},
+	"GET /api/v1/staff/{id}": {id: "getStaff", summary: "One staff member", status: 200, result: "Staff"},
+	"PUT /api/v1/staff/{id}": {id: "updateStaff", summary: "Replace a staff member's details (administrators)",
+		desc: "Every field is replaced. active is required.",
+		body: "StaffUpdate", status: 200, result: "Staff"},
+
+	"GET /api/v1/role-assignments": {id: "listRoleAssignments", summary: "Who holds which policy-pack role",
+		status: 200, result: "RoleAssignment", list: true},
+	"POST /api/v1/role-assignments": {id: "createRoleAssignment", summary: "Assign a role (administrators)",
+		body: "NewRoleAssignment", status: 201, result: "RoleAssignment"},
+
+	"GET /api/v1/assets": {id: "listAssets", summary: "The information asset register (情報資産管理台帳): the assets the token holder may read",
+		desc: "Staff read their own department's assets, holders of a department role that department's too, auditors and " +
+			"organisation-wide roles every asset. An asset of the highest class (the top level of any axis of the pack) shows its " +
+			"details only to its department's staff, the security roles and auditors; anyone else gets it with restricted: true and " +
+			"only its number, kind, class, department and state. Filters combine; levels, zones and segments must be the pack's " +
+			"(422 otherwise); q finds every word (two characters suffice, e.g. 端末) in the number, name, location, system or note, " +
+			"ignoring case and full-/half-width — in a restricted asset, in the number only.",
+		query: []param{
+			{"kind", "string", "Kind: information, system, server, terminal, mobile, media, network, document"},
+			{"segment", "string", "Network segment id of the pack, e.g. lgwan"},
+			{"zone", "string", "Security zone id of the pack, e.g. L3"},
+			{"department_id", "integer", "Owning department"},
+			{"state", "string", "Lifecycle state: in_use, lent, taken_out, in_repair, stored, disposed"},
+			{"level.{axis}", "string", "Level on a classification axis of the pack: write the axis id for {axis}, e.g. level.importance=A; once per axis"},
+			{"attr.{id}", "string", "Value of an attribute of the pack (attrs), once per attribute: bool true or false (false also finds assets " +
+				"with no value); enum and string exactly; int and date exactly or as a range A..B with either end open, e.g. " +
+				"attr.support_end=..2026-03-31 for what is out of support by then. An unknown attribute or a bad value is refused (422) naming attr.{id}"},
+			{"q", "string", "Words to find"},
+			{"sort", "string", "number (default), name, updated (newest first) or rank (highest class first)"},
+		},
+		status: 200, result: "Asset", list: true},
+	"POST /api/v1/assets": {id: "createAsset", summary: "Register an asset (holders of a role over its department)",
+		desc: "The classification must name a level on every axis of the pack; segment, zone and attrs must be the pack's. " +
+			"The number, zone, levels and dates are NFKC-folded (全角 digits and letters become half-width).",
+		body: "AssetInput", status: 201, result: "Asset"},
+	"GET /api/v1/assets/{id}": {id: "getAsset", summary: "One asset; 404 for an asset beyond the token holder's reach",
+		status: 200, result: "Asset"},
+	"PUT /api/v1/assets/{id}": {id: "updateAsset", summary: "Replace an asset (holders of a role over its department)",
+		desc: "Every field is replaced; absent fields become empty. Moving an asset to another department needs a role over both. " +
+			"An asset restricted for the token holder cannot be replaced or deleted (403).",
+		body: "AssetInput", status: 200, result: "Asset"},
+	"POST /api/v1/assets/import": {id: "importAssets", summary: "Import a register sheet (.xlsx or .csv) into the register, in one transaction (holders of a role over a department)",
+		desc: "Every row is checked against the pack; the report names each bad row by its row number and column, in Japanese " +
+			"(message) and English (message_en). With dry_run nothing is written and the answer is 200. Otherwise all rows are " +
+			"registered in one transaction (201), or none when a row is bad (422 with the report); with valid_only the valid " +
+			"rows are registered (201) and the bad ones reported. A file that cannot be read (empty, not a workbook, too large, " +
+			"columns missing) is an Error and changes nothing. Columns are mapped from their Japanese headers and the " +
+			"organisation's last applied mapping; mapping overrides them. dry_run and valid_only may also be query parameters.",
+		query: []param{
+			{"dry_run", "boolean", "Check every row and write nothing"},
+			{"valid_only", "boolean", "Register the valid rows and skip the bad ones"},
+		},
+		upload: []param{
+			{"file", "file", "The sheet: .xlsx, or .csv in UTF-8 (with or without BOM) or Shift_JIS; at most 50 MB and 200,000 rows"},
+			{"dry_run", "boolean", "Check every row and write nothing"},
+			{"valid_only", "boolean", "Register the valid rows and skip the bad ones"},
+			{"mapping", "string", "A JSON object of header → field id (number, name, kind, department, class.<axis>, attrs.<id> …); \"\" leaves a column out"},
+		},
+		status: 201, also: []int{200}, result: "ImportReport"},
+	"DELETE /api/v1/assets/{id}": {id: "deleteAsset", summary: "Delete an asset entered by mistake (holders of a role over its department)",
+		desc: "For an entry made in error. An asset that existed should be disposed of instead (PUT with state disposed and " +
+			"disposed_on), so that it stays in the register. The audit log keeps the deleted record.",
+		status: 204},
+
+	"GET /api/v1/logbooks": {id: "listLogbooks", summary: "The logbooks (記録簿) of the organisation's pack, with their fields and citations",
+		status: 200, result: "Logbook", list: true},
+	"GET /api/v1/logbooks/{logbook}/entries": {id: "listLogbookEntries", summary: "A logbook's entries the token holder may read, newest first",
+		desc: "Staff read their own department's entries, holders of the logbook's kept_by role and of a department role theirs, " +
+			"holders of an organisation-wide role and auditors all. Corrected entries are left out unless history=true.",
+		query: []param{
+			{"from", "string", "Earliest date (YYYY-MM-DD, Asia/Tokyo) of the entry's own date and time"},
+			{"to", "string", "Latest date (YYYY-MM-DD, Asia/Tokyo), inclusive"},
+			{"department_id", "integer", "Department of the entries"},
+			{"unconfirmed", "boolean", "Only entries waiting for their second person (未確認)"},
+			{"history", "boolean", "Include entries superseded by a correction"},
+			{"q", "string", "Words found in the entry's values and names; two characters suffice. " +
+				"An asset shown to the token holder by number only is found by its number, not its name"},
+		},
+		status: 200, result: "LogbookEntry", list: true},
+	"POST /api/v1/logbooks/{logbook}/entries": {id: "createLogbookEntry", summary: "Write an entry, or correct one (supersedes_id)",
+		desc: "Fields are checked against the pack: staff, asset and department fields take ids, dates YYYY-MM-DD, date-times " +
+			"RFC 3339 (without an offset: Asia/Tokyo). Entries are never changed: a correction is a new entry that supersedes " +
+			"the old one. In a room access log a visitor needs an escort authorised for the area. Auditors never write.",
+		body: "LogbookEntryInput", status: 201, result: "LogbookEntry"},
+	"GET /api/v1/logbooks/{logbook}/entries/{id}": {id: "getLogbookEntry", summary: "One entry; 404 beyond the token holder's reach",
+		status: 200, result: "LogbookEntry"},
+	"POST /api/v1/logbooks/{logbook}/entries/{id}/confirm": {id: "confirmLogbookEntry",
+		summary: "Confirm an entry as its second person (someone who may write it and did not)",
+		desc:    "For logbooks that require two people (上毛町 6(1)④ウ). The writer is refused (403), as is an entry that is not pending (409).",
+		status:  200, result: "LogbookEntry"},
+
+	"GET /api/v1/request-kinds": {id: "listRequestKinds", summary: "The approval kinds (申請の種類) of the pack the token holder may file, with their forms, steps and articles",
+		desc:   "Staff with a department may file every kind of the pack; anyone else none.",
+		status: 200, result: "RequestKind", list: true},
+	"GET /api/v1/requests": {id: "listRequests", summary: "Requests (申請) the token holder may see, newest first",
+		desc: "Applicants see their own, holders of a department role those of their departments, holders of an organisation-wide " +
+			"role, auditors and administrators all.",
+		query: []param{
+			{"state", "string", "pending, sent_back, approved, rejected, cancelled, taken_out, lent, returned or disposed"},
+			{"kind", "string", "Approval kind id of the pack"},
+			{"mine", "boolean", "Only the token holder's own requests"},
+			{"department_id", "integer", "The applicant's department"},
+			{"from", "string", "Filed on or after this day (JST, YYYY-MM-DD)"},
+			{"to", "string", "Filed on or before this day (JST, YYYY-MM-DD)"},
+		},
+		status: 200, result: "Request", list: true},
+	"POST /api/v1/requests": {id: "createRequest", summary: "File a request of a kind of the pack, with its subject assets and form",
+		desc: "Fields are checked against the kind's form (dates YYYY-MM-DD, date-times RFC 3339, staff, asset and department " +
+			"fields as ids); subject assets must be ones the kind's condition covers, of one department and system. post_hoc " +
+			"with acted_at files a report after the fact where the kind allows it. With attachments, send multipart/form-data " +
+			"instead: a part \"request\" holding this JSON and file parts \"file\" (a general attachment) or \"file.<field>\" " +
+			"(the answer to a file field); at most 8 files of 10 MB each, PDF, images, text, CSV or Office documents whose " +
+			"content matches their name and type. The request then waits for the deciders of its first step, who are notified.",
+		body: "RequestInput", status: 201, result: "Request"},
+	"GET /api/v1/requests/{id}": {id: "getRequest", summary: "One request with its decisions, attachments and what it waits for; 404 beyond the token holder's reach",
+		desc: "A request that names an asset whose details the token holder may not see (the highest class outside their " +
+			"reach) shows that asset by number, kind, class, department and state only, and withholds its own words: withheld " +
+			"is true, each freely written field reads {\"withheld\": true}, and attachments, comments and a disposal's method are " +
+			"left out. Its applicant reads it whole.",
+		status: 200, result: "Request"},
+	"POST /api/v1/requests/{id}/decisions": {id: "decideRequest", summary: "Approve, reject or send back the current step (its deciders)",
+		desc: "Only a holder or acting holder of a role the step waits for decides, and not of their own request unless the kind " +
+			"allows it (403). Rejecting and sending back need a comment. version is the request's version the approver saw: " +
+			"a request changed since is a conflict (409). The applicant is notified of the decision, the next step's deciders " +
+			"of the request.",
+		body: "DecisionInput", status: 200, result: "Request"},
+	"POST /api/v1/requests/{id}/resubmit": {id: "resubmitRequest", summary: "File a sent-back request again with edited fields (its applicant)",
+		desc: "It starts again at the first step. Attachments may be added with multipart/form-data as on filing.",
+		body: "ResubmissionInput", status: 200, result: "Request"},
+	"POST /api/v1/requests/{id}/cancel": {id: "cancelRequest", summary: "Withdraw a request that waits, was sent back or is approved but not acted on (its applicant)",
+		body: "CommentInput", status: 200, result: "Request"},
+	"POST /api/v1/requests/{id}/take-out": {id: "takeOutRequest", summary: "Record that an approved returnable request's assets went out (持ち出し, 貸出)",
+		desc: "By the applicant, an approver of its route or a department security role. due_on defaults to the request's own " +
+			"return due date.",
+		body: "TakeOutInput", status: 200, result: "Request"},
+	"POST /api/v1/requests/{id}/return": {id: "returnRequest", summary: "Record the return of what a request took out",
+		body: "ReturnInput", status: 200, result: "Request"},
+	"POST /api/v1/requests/{id}/disposal": {id: "disposeRequest", summary: "Record how an approved disposal was carried out (日時、担当者及び処理内容)",
+		desc: "The subject assets are set disposed. operator_staff_id defaults to the token holder.",
+		body: "DisposalInput", status: 200, result: "Request"},
+	"POST /api/v1/requests/{id}/acknowledge": {id: "acknowledgeRequest", summary: "Acknowledge a report made after approval to a role the token holder holds",
+		body: "CommentInput", status: 200, result: "Request"},
+	"GET /api/v1/requests/{id}/attachments/{aid}": {id: "getRequestAttachment", summary: "Download an attachment of a request",
+		desc: "Sent as a download (Content-Disposition: attachment, X-Content-Type-Options: nosniff) under its checked type, " +
+			"to whoever may see the request.",
+		status: 200},
+	"GET /api/v1/inbox": {id: "inbox", summary: "What waits for the token holder: requests at a step they decide and reports addressed to them",
+		status: 200, result: "Request", list: true},
+	"GET /api/v1/overdue": {id: "overdue", summary: "Returnable requests the token holder may see whose assets are still out after their due date, most overdue first",
+		status: 200, result: "Request", list: true},
+
+	"GET /api/v1/incidents": {id: "listIncidents", summary: "Incidents (情報セキュリティインシデント) the token holder sees, newest first",
+		desc: "Seen by the reporter, the named handlers, the organisation-wide security roles (CISO, CSIRT …) and, unless restricted, " +
+			"the department's security roles, the pack's first recipients, the roles on its checklist and auditors. A restricted " +
+			"incident (an insider case) is seen by its reporter, its handlers and the organisation-wide security roles only. " +
+			"With upward=true: the incidents organisations below reported to the token holder's, for the roles that receive them.",
+		query: []param{
+			{"state", "string", "active (every state before the end), reported, not_incident, open, contained, recovered or closed"},
+			{"category", "string", "Incident category id of the pack"},
+			{"severity", "string", "low, medium, high or critical"},
+			{"restricted", "boolean", "Only restricted (true) or unrestricted (false) incidents"},
+			{"upward", "boolean", "The incidents reported upward to the token holder's organisation"},
+		},
+		status: 200, result: "Incident", list: true},
+	"POST /api/v1/incidents": {id: "reportIncident", summary: "Report an incident with the pack's report items (any member of staff)",
+		desc: "items are the pack's report items by id (dates YYYY-MM-DD, date-times RFC 3339, staff, asset and department items " +
+			"as ids; a staff item left out is the reporter). detected_at may be neither in the future nor missing. outside records " +
+			"a report from outside (住民等) with its reporter's contact, taken by the token holder. With evidence, send " +
+			"multipart/form-data instead: a part \"report\" holding this JSON and file parts \"file\" (evidence) or \"file.<item>\" " +
+			"(the answer to a file item, such as 記録); at most 8 files of 20 MB. Programs, scripts, HTML and SVG, dangerous or " +
+			"double extensions and content that does not match its type are refused (422). The pack's first recipients are told.",
+		body: "IncidentReportInput", status: 201, result: "Incident"},
+	"GET /api/v1/incidents/{id}": {id: "getIncident", summary: "One incident with its checklist, timeline, evidence and handlers; 404 beyond the token holder's reach",
+		status: 200, result: "Incident"},
+	"POST /api/v1/incidents/{id}/triage": {id: "triageIncident", summary: "Decide whether a report is an incident: category, severity, routes, assets, systems, restriction",
+		desc: "By the pack's first recipients or an organisation-wide security role. The escalation checklist is drawn from the " +
+			"pack's routes (the first when none is named) and the category, with deadlines from the source's words (直ちに 1 hour, " +
+			"速やかに 24 hours). A stale version is a conflict (409).",
+		body: "IncidentTriageInput", status: 200, result: "Incident"},
+	"POST /api/v1/incidents/{id}/notifications/{n}/tick": {id: "tickIncidentNotification", summary: "Record that a report of the checklist was made: when, by what means, a note",
+		desc: "Only whoever must make the report (the holder of its From's role; the reporter for the finder) ticks it (403 " +
+			"otherwise). at may be neither in the future nor before detection; means is phone, mail, in_person, fax, system or other.",
+		body: "IncidentTick", status: 200, result: "IncidentNotification"},
+	"POST /api/v1/incidents/{id}/notifications/{n}/skip": {id: "skipIncidentNotification", summary: "Record that a report of the checklist is not needed for this incident, with the reason",
+		body: "IncidentSkip", status: 200, result: "IncidentNotification"},
+	"POST /api/v1/incidents/{id}/measures": {id: "takeIncidentMeasure", summary: "Record an emergency measure (network cut, system stop …) under the pack's conditions",
+		desc: "measure is a measure id of the pack, conditions the indexes of its conditions that are met (at least one). Only " +
+			"the holder of the role the pack gives it decides it (403).",
+		body: "IncidentMeasureInput", status: 201, result: "IncidentEvent"},
+	"POST /api/v1/incidents/{id}/evidence": {id: "addIncidentEvidence", summary: "Keep a file as evidence, with its SHA-256 and who collected it when",
+		desc: "Handlers and the reporter add evidence. Evidence is never changed or deleted; its chain of custody is the timeline.",
+		upload: []param{
+			{"file", "file", "The evidence: text, CSV, JSON, mail (.eml), PDF, PNG, JPEG, GIF, zip or pcap, at most 20 MB, content matching its type"},
+			{"description", "string", "What the file is"},
+			{"collected_at", "string", "When it was collected (RFC 3339); now when absent"},
+			{"collected_by_staff_id", "integer", "Who collected it; the token holder when absent"},
+		},
+		status: 201, result: "IncidentEvidence"},
+	"GET /api/v1/incidents/{id}/evidence/{e}": {id: "getIncidentEvidence", summary: "Download an evidence file after checking its SHA-256",
+		desc: "Sent as a download that never runs as a page: Content-Disposition: attachment, X-Content-Type-Options: nosniff, " +
+			"Content-Security-Policy: sandbox. The reading is recorded in the chain of custody. The parent organisation's CSIRT " +
+			"does not read evidence files.",
+		status: 200},
+	"POST /api/v1/incidents/{id}/evidence/{e}/custody": {id: "handOverIncidentEvidence", summary: "Record that an evidence item passed into someone's custody (証拠保全の引継ぎ)",
+		body: "IncidentCustodyInput", status: 201, result: "IncidentEvent"},
+	"POST /api/v1/incidents/{id}/timeline": {id: "addIncidentTimelineEntry", summary: "Add an entry to the timeline: what happened when (handlers and the reporter)",
+		body: "IncidentEntryInput", status: 201, result: "IncidentEvent"},
+	"POST /api/v1/incidents/{id}/handlers": {id: "addIncidentHandler", summary: "Name a member of staff to handle an incident",
+		desc: "By the first recipients or an organisation-wide security role; for a restricted incident by an organisation-wide security role only.",
+		body: "IncidentHandlerInput", status: 200, result: "Incident"},
+	"POST /api/v1/incidents/{id}/recovery": {id: "advanceIncident", summary: "Move the response on: contained, recovered (with the monitoring period after it) or closed",
+		desc: "to is contained, recovered or closed. Closing needs the root cause and the end of the monitoring period (上毛町 4(8)). " +
+			"A stale version is a conflict (409).",
+		body: "IncidentProgress", status: 200, result: "Incident"},
+	"POST /api/v1/incidents/{id}/root-cause": {id: "setIncidentRootCause", summary: "Record the root cause found (原因究明)",
+		body: "IncidentRootCauseInput", status: 200, result: "Incident"},
+	"POST /api/v1/incidents/{id}/plan": {id: "actOnIncidentPlan", summary: "The 再発防止計画: draft it, approve its next step, announce it to staff",
+		desc: "action draft (text) by a handler; approve (comment) by a holder of the role of the plan's next step, not its drafter; " +
+			"announce (summary) by the holder of its last approving role, which tells every member of staff.",
+		body: "IncidentPlanInput", status: 200, result: "Incident"},
+	"POST /api/v1/incidents/{id}/publication": {id: "decideIncidentPublication", summary: "Decide whether to make the incident public, and record its publication (山形県 6.6(2))",
+		body: "IncidentPublicationInput", status: 200, result: "Incident"},
+	"POST /api/v1/incidents/{id}/police": {id: "recordIncidentPolice", summary: "Mark a possible crime with the records kept, and log contacts with the police (山形県 6.6(3))",
+		desc: "records_kept marks the incident as a possible crime; contact logs a contact with the police or another agency, " +
+			"which needs the mark (given now or before).",
+		body: "IncidentPoliceInput", status: 200, result: "Incident"},
+	"POST /api/v1/incidents/{id}/upward": {id: "reportIncidentUpward", summary: "Report the incident to the parent organisation's CSIRT (山形県 2.1(10)⑦)",
+		desc: "By an organisation-wide security role; an organisation without a parent cannot (422). The parent's receiving roles " +
+			"then see the incident and add support.",
+		body: "IncidentUpwardInput", status: 200, result: "Incident"},
+	"POST /api/v1/incidents/{id}/support": {id: "supportIncident", summary: "Add the parent organisation's support to an incident reported upward to it",
+		desc: "By the parent's receiving roles (its member_reports_to roles, else its organisation-wide security roles).",
+		body: "IncidentEntryInput", status: 201, result: "IncidentEvent"},
+	"GET /api/v1/incidents-overdue": {id: "listIncidentsOverdue", summary: "Reports of the checklists the token holder sees that are past their deadline, most overdue first",
+		status: 200, result: "IncidentNotification", list: true},
+	"GET /api/v1/incident-stats": {id: "getIncidentStats", summary: "Incidents detected in a period by state, category and severity, with time to report and to containment (for the 委員会)",
+		query: []param{
+			{"from", "string", "Earliest detection, inclusive: RFC 3339 or YYYY-MM-DD (Asia/Tokyo); a year before to by default"},
+			{"to", "string", "Latest detection, exclusive: RFC 3339, or YYYY-MM-DD meaning the whole of that day; now by default"},
+		},
+		status: 200, result: "IncidentStats"},
+	"GET /api/v1/emergency-contacts": {id: "getEmergencyContacts", summary: "The 緊急連絡網: the pack's contacts with today's holders and their numbers, and warnings",
+		desc: "Warnings: no_holder (a contact's role is held by nobody today), no_number (a holder or an outside body without a " +
+			"number). For holders of the pack's roles and administrators.",
+		status: 200, result: "EmergencyContacts"},
+	"PUT /api/v1/emergency-contacts/{contact}": {id: "setEmergencyContactNumber", summary: "Record the number of one of the pack's contacts (an outside body such as 警察)",
+		desc: "By administrators and organisation-wide security roles.",
+		body: "PhoneInput", status: 204},
+	"GET /api/v1/compliance/findings": {id: "listFindings", summary: "Findings (指摘事項) of the pack's rules on the register the token holder sees, most severe and newest first",
+		desc: "Each with the rule's article and the source's words, the values that failed, the asset and its department. Department " +
+			"staff see their departments' findings; auditors and organisation-wide roles every department's. A finding on an asset " +
+			"of the highest class whose details are not for the token holder is restricted: its rule and values are withheld, and it " +
+			"is left out of a listing by rule.",
+		query: []param{
+			{"rule", "string", "Rule id of the pack"},
+			{"severity", "string", "low, medium, high or critical: that severity and above"},
+			{"department_id", "integer", "Owning department"},
+			{"state", "string", "open (default; not covered by an exception), suppressed (covered by an exception), closed or all"},
+		},
+		status: 200, result: "Finding", list: true},
+	"GET /api/v1/compliance/summary": {id: "getComplianceSummary", summary: "Open findings by department and by rule, with each rule's article and whether it is broken",
+		desc:   "A broken rule's error is given to administrators only.",
+		status: 200, result: "ComplianceSummary"},
+	"GET /api/v1/compliance/trend": {id: "getComplianceTrend", summary: "The state at the end of each day with a finished sweep, oldest first (those who see every department)",
+		query:  []param{{"days", "integer", "How many days back; 90 by default"}},
+		status: 200, result: "ComplianceTrend"},
+	"GET /api/v1/compliance/exceptions": {id: "listExceptions", summary: "The exception register (例外措置の記録): approved exceptions with their rules, assets, reason, measures and expiry, newest first",
+		query:  []param{{"state", "string", "active, expired or withdrawn; all by default"}},
+		status: 200, result: "Exception", list: true},
+	"POST /api/v1/compliance/sweeps": {id: "sweepNow", summary: "Check the whole register against the pack's rules now (administrators)",
+		desc: "The body is an empty object, or none. The answer gives the totals, the rules that could not be evaluated and the " +
+			"time spent in rule evaluation and in storage (nanoseconds).",
+		body: "SweepInput", status: 200, result: "Sweep"},
+	"GET /api/v1/assets/{id}/findings": {id: "listAssetFindings", summary: "Every finding of one asset with its history, open ones first; 404 beyond the token holder's reach",
+		status: 200, result: "Finding", list: true},
+	"PUT /api/v1/staff/{id}/phone": {id: "setStaffPhone", summary: "Record the number a member of staff is reached on in an emergency",
+		desc: "By the person themself, administrators and organisation-wide security roles. Full-width digits are folded.",
+		body: "PhoneInput", status: 204},
+
+	"GET /api/v1/notifications": {id: "listNotifications", summary: "The token holder's notices (お知らせ), newest first",
+		desc: "Each account sees only its own notices, in its own language. link is a path inside Mamori. A notice about a " +
+			"request or an incident its reader may no longer see is withheld: withheld is true, subject and body are neutral and " +
+			"there is no link.",
+		query:  []param{{"unread", "boolean", "true for the unread ones only"}},
+		status: 200, result: "Notification", list: true},
+	"POST /api/v1/notifications/{id}/read": {id: "readNotification", summary: "Mark one of the token holder's notices read",
+		desc:   "Marking it again keeps the first time. Another account's notice is not found.",
+		status: 200, result: "Notification"},
+
+	"GET /api/v1/audit": {id: "listAudit", summary: "The audit log, newest first (administrators and auditors)",
+		query: []param{
+			{"entity", "string", "Entity kind, e.g. department"},
+			{"entity_id", "string", "Entity id"},
+			{"action", "string", "Action, e.g. department.create"},
+			{"actor", "string", "Part of the actor's login"},
+			{"from", "string", "Earliest time, inclusive: RFC 3339, or YYYY-MM-DD meaning 00:00 in Asia/Tokyo"},
+			{"to", "string", "Latest time, exclusive: RFC 3339, or YYYY-MM-DD meaning the whole of that day in Asia/Tokyo"},
+		},
+		status: 200, result: "AuditEntry", list: true},
+	"GET /api/v1/audit/verify": {id: "verifyAudit", summary: "Verify the organisation's hash-chained audit log (administrators and auditors)",
+		desc: "Walks the whole chain, and holds it against every signed checkpoint of it that the server keeps outside the " +
+			"database: anchor.latest is the newest checkpoint that holds (seq, hash, time, key fingerprint: keep it on paper), " +
+			"anchor.problems each checkpoint the chain no longer matches (kind shorter, differs, bad_signature, unknown_key, " +
+			"malformed, no_chain). ok is false when either fails.",
+		status: 200, result: "AuditVerification"},
+
+	"GET /api/v1/jobs": {id: "listJobRuns", summary: "The runs of the background jobs, newest first (platform administrators)",
+		desc: "Each run of a background job — reminders, the end of exceptions, compliance sweeps, mail, audit checkpoints — by " +
+			"whichever server process ran it: when it started and finished, its outcome (ok, failed), how many things it did and, " +
+			"when it failed, the error. A mail run that sent nothing is not kept; runs are kept for 90 days.",
+		query:  []param{{"job", "string", "One job only, e.g. request.remind, incident.remind, compliance.expire, compliance.sweep, mail.send, audit.checkpoint"}},
+		status: 200, result: "JobRun", list: true},
+}

@@ -1,0 +1,184 @@
+package api
+
+import (
+	"reflect"
+	"strings"
+	"time"
+
+	"mamori/internal/apperr"
+	"mamori/internal/asset"
+	"mamori/internal/assetio"
+	"mamori/internal/auditlog"
+	"mamori/internal/auth"
+	"mamori/internal/compliance"
+	"mamori/internal/incident"
+	"mamori/internal/logbook"
+	"mamori/internal/notify"
+	"mamori/internal/org"
+	"mamori/internal/policy"
+	"mamori/internal/request"
+	"mamori/internal/schedule"
+)
+
+// component is a named schema, described from its Go type so that the document says what the
+// handlers really write. Request bodies (input) name their required fields and allow no others;
+// for answers, every field without omitempty is required.
+type component struct {
+	name     string
+	value    any
+	input    bool
+	required []string
+}
+
+var components = []component{
+	{name: "Error", value: errorBody{}},
+	{name: "Me", value: meResponse{}},
+	{name: "Grant", value: grant{}},
+	{name: "Policy", value: policyResponse{}},
+	{name: "User", value: auth.User{}},
+	{name: "CreatedUser", value: createdUser{}},
+	{name: "TemporaryPassword", value: temporaryPassword{}},
+	{name: "Department", value: org.Department{}},
+	{name: "Staff", value: org.Staff{}},
+	{name: "RoleAssignment", value: org.RoleAssignment{}},
+	{name: "Notification", value: notify.Item{}},
+	{name: "AuditEntry", value: auditlog.Entry{}},
+	{name: "AuditVerification", value: verifyResponse{}},
+	{name: "JobRun", value: schedule.Run{}},
+	{name: "APIToken", value: auth.APIToken{}},
+	{name: "CreatedToken", value: createdToken{}},
+	{name: "Asset", value: asset.Asset{}},
+	{name: "ImportReport", value: assetio.Report{}},
+	{name: "Logbook", value: logbookInfo{}},
+	{name: "LogbookEntry", value: logbook.Entry{}},
+	{name: "RequestKind", value: policy.Approval{}},
+	{name: "Request", value: request.Request{}},
+	{name: "Incident", value: incident.Incident{}},
+	{name: "IncidentNotification", value: incident.Notification{}},
+	{name: "IncidentEvent", value: incident.Event{}},
+	{name: "IncidentEvidence", value: incident.Evidence{}},
+	{name: "EmergencyContacts", value: incident.ContactList{}},
+	{name: "IncidentStats", value: incident.Stats{}},
+	{name: "Finding", value: compliance.Shown{}},
+	{name: "ComplianceSummary", value: complianceSummary{}},
+	{name: "ComplianceTrend", value: complianceTrend{}},
+	{name: "Exception", value: compliance.Exception{}},
+	{name: "Sweep", value: compliance.Sweep{}},
+	{name: "SweepInput", value: sweepInput{}, input: true},
+
+	{name: "NewUser", value: newUserRequest{}, input: true, required: []string{"login", "display_name"}},
+	{name: "NewDepartment", value: newDepartmentRequest{}, input: true, required: []string{"code", "name", "kind"}},
+	{name: "DepartmentUpdate", value: departmentRequest{}, input: true, required: []string{"code", "name", "kind", "active"}},
+	{name: "NewStaff", value: newStaffRequest{}, input: true, required: []string{"employee_no", "name", "employment"}},
+	{name: "StaffUpdate", value: staffRequest{}, input: true, required: []string{"employee_no", "name", "employment", "active"}},
+	{name: "NewRoleAssignment", value: roleAssignmentRequest{}, input: true, required: []string{"role_id", "scope", "holder_staff_id"}},
+	{name: "NewToken", value: tokenRequest{}, input: true},
+	{name: "NewServiceAccount", value: newServiceAccountRequest{}, input: true, required: []string{"login", "display_name"}},
+	{name: "ServiceRole", value: auth.ServiceRole{}, input: true, required: []string{"role_id"}},
+	{name: "RequestInput", value: requestInput{}, input: true, required: []string{"kind"}},
+	{name: "DecisionInput", value: decisionInput{}, input: true, required: []string{"decision"}},
+	{name: "ResubmissionInput", value: resubmissionInput{}, input: true, required: []string{"fields"}},
+	{name: "CommentInput", value: commentInput{}, input: true},
+	{name: "TakeOutInput", value: request.TakeOut{}, input: true, required: []string{"taken_out_on"}},
+	{name: "ReturnInput", value: request.Return{}, input: true, required: []string{"returned_on"}},
+	{name: "DisposalInput", value: disposalInput{}, input: true, required: []string{"disposed_on", "method"}},
+	{name: "LogbookEntryInput", value: logbookEntryRequest{}, input: true, required: []string{"fields"}},
+	{name: "AssetInput", value: asset.Input{}, input: true, required: []string{"number", "name", "kind", "department_id", "class"}},
+	{name: "IncidentReportInput", value: incident.ReportInput{}, input: true, required: []string{"title", "items", "detected_at"}},
+	{name: "IncidentTriageInput", value: incident.TriageInput{}, input: true, required: []string{"version", "is_incident"}},
+	{name: "IncidentTick", value: incident.Tick{}, input: true, required: []string{"means"}},
+	{name: "IncidentSkip", value: skipInput{}, input: true, required: []string{"reason"}},
+	{name: "IncidentMeasureInput", value: incident.MeasureInput{}, input: true, required: []string{"measure", "conditions"}},
+	{name: "IncidentCustodyInput", value: custodyInput{}, input: true, required: []string{"to_staff_id", "purpose"}},
+	{name: "IncidentEntryInput", value: entryInput{}, input: true, required: []string{"text"}},
+	{name: "IncidentHandlerInput", value: handlerInput{}, input: true, required: []string{"staff_id"}},
+	{name: "IncidentProgress", value: incident.Progress{}, input: true, required: []string{"version", "to"}},
+	{name: "IncidentRootCauseInput", value: rootCauseInput{}, input: true, required: []string{"version", "root_cause"}},
+	{name: "IncidentPlanInput", value: planInput{}, input: true, required: []string{"action", "version"}},
+	{name: "IncidentPublicationInput", value: incident.PublicationInput{}, input: true, required: []string{"version", "publish", "reason"}},
+	{name: "IncidentPoliceInput", value: policeInput{}, input: true, required: []string{"version"}},
+	{name: "IncidentUpwardInput", value: upwardInput{}, input: true, required: []string{"version"}},
+	{name: "PhoneInput", value: phoneInput{}, input: true, required: []string{"phone"}},
+}
+
+// schemaGen describes Go types as JSON Schema by their json tags; types with a component name
+// become references.
+type schemaGen struct {
+	names map[reflect.Type]string
+}
+
+var (
+	timeType = reflect.TypeFor[time.Time]()
+	codeType = reflect.TypeFor[apperr.Code]()
+)
+
+func (g schemaGen) of(t reflect.Type) obj {
+	if name, ok := g.names[t]; ok {
+		return ref(name)
+	}
+	switch t {
+	case timeType:
+		return obj{"type": "string", "format": "date-time"}
+	case codeType:
+		codes := apperr.Codes()
+		return obj{"type": "string", "enum": codes}
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return g.of(t.Elem())
+	case reflect.String:
+		return obj{"type": "string"}
+	case reflect.Bool:
+		return obj{"type": "boolean"}
+	case reflect.Int64:
+		return obj{"type": "integer", "format": "int64"}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return obj{"type": "integer"}
+	case reflect.Float32, reflect.Float64:
+		return obj{"type": "number"}
+	case reflect.Slice, reflect.Array:
+		return obj{"type": "array", "items": g.of(t.Elem())}
+	case reflect.Map:
+		return obj{"type": "object", "additionalProperties": g.of(t.Elem())}
+	case reflect.Struct:
+		return g.object(t)
+	}
+	return obj{}
+}
+
+// object describes a struct the way encoding/json writes it: tagged names, embedded structs
+// flattened, omitempty fields optional.
+func (g schemaGen) object(t reflect.Type) obj {
+	props := obj{}
+	var required []string
+	g.fields(t, props, &required)
+	s := obj{"type": "object", "properties": props}
+	if len(required) > 0 {
+		s["required"] = required
+	}
+	return s
+}
+
+func (g schemaGen) fields(t reflect.Type, props obj, required *[]string) {
+	for f := range t.Fields() {
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			g.fields(f.Type, props, required)
+			continue
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		props[name] = g.of(f.Type)
+		if !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero") {
+			*required = append(*required, name)
+		}
+	}
+}
