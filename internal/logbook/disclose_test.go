@@ -81,6 +81,21 @@ func (f *fixture) withheldEntries(t *testing.T, db *store.DB) (lb policy.Logbook
 	return lb, platformAdmin, write(f.zeimu, secret), write(f.soumu, other)
 }
 
+// listed returns the ids of the logbook's entries the reader finds by the query, in the
+// ledger's order, and the total the ledger reports.
+func (f *fixture) listed(t *testing.T, who access.Actor, lb policy.Logbook, query string) ([]int64, int) {
+	t.Helper()
+	list, total, err := f.s.Logbooks.List(context.Background(), who, logbook.Filter{Logbook: lb.ID, Query: query, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, e := range list {
+		ids = append(ids, e.ID)
+	}
+	return ids, total
+}
+
 // TestReferencesToAssetsOutOfSight: an entry may name only an asset its writer may read, details
 // included; any other is refused exactly as one that does not exist, so that the answer tells
 // neither that it exists nor what it is called. An entry already naming such an asset shows
@@ -187,14 +202,7 @@ func TestSearchFindsNoWithheldName(t *testing.T) {
 
 				found := func(who access.Actor, query string) []int64 {
 					t.Helper()
-					list, total, err := f.s.Logbooks.List(ctx, who, logbook.Filter{Logbook: lb.ID, Query: query, Limit: 100})
-					if err != nil {
-						t.Fatal(err)
-					}
-					var ids []int64
-					for _, e := range list {
-						ids = append(ids, e.ID)
-					}
+					ids, total := f.listed(t, who, lb, query)
 					if total != len(ids) {
 						t.Fatalf("%q: total %d, listed %v", query, total, ids)
 					}

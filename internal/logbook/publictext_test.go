@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"mamori/internal/access"
-	"mamori/internal/logbook"
 	"mamori/internal/store"
 	"mamori/internal/store/storetest"
 )
@@ -75,14 +74,7 @@ func TestFillPublicText(t *testing.T) {
 
 				found := func(who access.Actor, query string) []int64 {
 					t.Helper()
-					list, _, err := f.s.Logbooks.List(ctx, who, logbook.Filter{Logbook: lb.ID, Query: query, Limit: 100})
-					if err != nil {
-						t.Fatal(err)
-					}
-					var ids []int64
-					for _, e := range list {
-						ids = append(ids, e.ID)
-					}
+					ids, _ := f.listed(t, who, lb, query)
 					return ids
 				}
 				if got := found(platformAdmin, "sec-1"); got != nil {
