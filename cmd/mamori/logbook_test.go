@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"mamori/internal/access"
-	"mamori/internal/app"
 	"mamori/internal/asset"
 	"mamori/internal/auth"
 	"mamori/internal/org"
@@ -22,23 +21,8 @@ import (
 // read, and the export writes a workbook.
 func TestLogbookCommands(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		dir := t.TempDir()
-		cfg := store.Config{DataDir: dir}
-		flags := []string{"--data", dir}
-		if db.Engine == store.Postgres {
-			dsn := storetest.PostgresDSN(t)
-			cfg, flags = store.Config{DSN: dsn}, []string{"--db", dsn}
-		}
-		data := openData(t, cfg)
-		if err := data.Migrate(t.Context()); err != nil {
-			t.Fatal(err)
-		}
-		s := app.New(data, auth.Params{MemoryKiB: 64, Time: 1, Threads: 1}, nil)
-		first, err := s.Bootstrap(t.Context(), app.Setup{OrgCode: "koge", OrgName: "上毛町", PackID: "koge"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx, sys := t.Context(), access.System(first.Org.ID, "test")
+		_, s, orgID, flags := kogeStarted(t, db)
+		ctx, sys := t.Context(), access.System(orgID, "test")
 		dept := map[string]int64{}
 		for _, d := range [][2]string{{"100", "総務課"}, {"200", "税務課"}} {
 			made, err := s.Org.CreateDepartment(ctx, sys, org.DepartmentInput{Code: d[0], Name: d[1], Kind: "section", Active: true})

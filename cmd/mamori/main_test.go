@@ -171,6 +171,30 @@ func openData(t *testing.T, cfg store.Config) *store.DB {
 	return db
 }
 
+// kogeStarted is a migrated store started with 上毛町 on the koge pack: in a data folder of the
+// test's own, or in the engine's PostgreSQL database with that folder beside it for the
+// checkpoint key. flags point the program at the same store.
+func kogeStarted(t *testing.T, db *store.DB) (data *store.DB, s *app.Services, orgID int64, flags []string) {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := store.Config{DataDir: dir}
+	flags = []string{"--data", dir}
+	if db.Engine == store.Postgres {
+		dsn := storetest.PostgresDSN(t)
+		cfg, flags = store.Config{DSN: dsn}, []string{"--db", dsn, "--data", dir}
+	}
+	data = openData(t, cfg)
+	if err := data.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	s = app.New(data, auth.Params{MemoryKiB: 64, Time: 1, Threads: 1}, nil)
+	first, err := s.Bootstrap(t.Context(), app.Setup{OrgCode: "koge", OrgName: "上毛町", PackID: "koge"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data, s, first.Org.ID, flags
+}
+
 func services(t *testing.T, cfg store.Config) *app.Services {
 	t.Helper()
 	return app.New(openData(t, cfg), auth.DefaultParams, nil)

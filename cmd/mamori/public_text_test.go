@@ -7,9 +7,7 @@ import (
 	"time"
 
 	"mamori/internal/access"
-	"mamori/internal/app"
 	"mamori/internal/asset"
-	"mamori/internal/auth"
 	"mamori/internal/logbook"
 	"mamori/internal/org"
 	"mamori/internal/store"
@@ -20,23 +18,8 @@ import (
 // the one a new entry gets by `mamori migrate`, and by `mamori serve` once it listens.
 func TestPublicTextOfOlderEntries(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		dir := t.TempDir()
-		cfg := store.Config{DataDir: dir}
-		flags := []string{"--data", dir}
-		if db.Engine == store.Postgres {
-			dsn := storetest.PostgresDSN(t)
-			cfg, flags = store.Config{DSN: dsn}, []string{"--db", dsn, "--data", dir} // the folder keeps the checkpoint key
-		}
-		data := openData(t, cfg)
-		if err := data.Migrate(t.Context()); err != nil {
-			t.Fatal(err)
-		}
-		s := app.New(data, auth.Params{MemoryKiB: 64, Time: 1, Threads: 1}, nil)
-		first, err := s.Bootstrap(t.Context(), app.Setup{OrgCode: "koge", OrgName: "上毛町", PackID: "koge"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx, sys := t.Context(), access.System(first.Org.ID, "記録係")
+		data, s, orgID, flags := kogeStarted(t, db)
+		ctx, sys := t.Context(), access.System(orgID, "記録係")
 		dept, err := s.Org.CreateDepartment(ctx, sys, org.DepartmentInput{Code: "100", Name: "総務課", Kind: "section", Active: true})
 		if err != nil {
 			t.Fatal(err)

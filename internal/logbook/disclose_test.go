@@ -56,6 +56,46 @@ func (f *fixture) addAsset(t *testing.T, db *store.DB, number, name string, dept
 	return id
 }
 
+// withheldEntries registers 税務課's asset of the highest class (SEC-1 極秘サーバ) and an
+// ordinary one of it (ZM-1 税務課の窓口端末), and has the program itself (an import, as 記録係)
+// write in the pack's asset logbook 税務課's entry naming the secret and an entry of 総務課
+// naming the ordinary asset. It returns the logbook, a platform administrator (from whom the
+// secret is withheld) and the two entries.
+func (f *fixture) withheldEntries(t *testing.T, db *store.DB) (lb policy.Logbook, platformAdmin access.Actor, secretEntry, otherEntry int64) {
+	t.Helper()
+	lb, field := assetLogbook(t, f.pack)
+	secret := f.addAsset(t, db, "SEC-1", "極秘サーバ", f.zeimu, true)
+	other := f.addAsset(t, db, "ZM-1", "税務課の窓口端末", f.zeimu, false)
+	platformAdmin = access.Actor{OrgID: f.org, UserID: 90, Login: "admin", PlatformAdmin: true}
+	writer := access.System(f.org, "記録係")
+	write := func(dept, id int64) int64 {
+		t.Helper()
+		in := f.entry(lb)
+		in.DepartmentID, in.Fields[field] = dept, id
+		e, err := f.s.Logbooks.Create(context.Background(), writer, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e.ID
+	}
+	return lb, platformAdmin, write(f.zeimu, secret), write(f.soumu, other)
+}
+
+// listed returns the ids of the logbook's entries the reader finds by the query, in the
+// ledger's order, and the total the ledger reports.
+func (f *fixture) listed(t *testing.T, who access.Actor, lb policy.Logbook, query string) ([]int64, int) {
+	t.Helper()
+	list, total, err := f.s.Logbooks.List(context.Background(), who, logbook.Filter{Logbook: lb.ID, Query: query, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, e := range list {
+		ids = append(ids, e.ID)
+	}
+	return ids, total
+}
+
 // TestReferencesToAssetsOutOfSight: an entry may name only an asset its writer may read, details
 // included; any other is refused exactly as one that does not exist, so that the answer tells
 // neither that it exists nor what it is called. An entry already naming such an asset shows
@@ -158,35 +198,11 @@ func TestSearchFindsNoWithheldName(t *testing.T) {
 			storetest.Each(t, func(t *testing.T, db *store.DB) {
 				ctx := context.Background()
 				f := newFixture(t, db, packID)
-				lb, field := assetLogbook(t, f.pack)
-				secret := f.addAsset(t, db, "SEC-1", "極秘サーバ", f.zeimu, true)
-				other := f.addAsset(t, db, "ZM-1", "税務課の窓口端末", f.zeimu, false)
-				platformAdmin := access.Actor{OrgID: f.org, UserID: 90, Login: "admin", PlatformAdmin: true}
-				// The program itself (an import) writes 税務課's entry naming its secret, and an
-				// entry of 総務課 naming 税務課's ordinary asset.
-				writer := access.System(f.org, "記録係")
-				write := func(dept, id int64) int64 {
-					t.Helper()
-					in := f.entry(lb)
-					in.DepartmentID, in.Fields[field] = dept, id
-					e, err := f.s.Logbooks.Create(ctx, writer, in)
-					if err != nil {
-						t.Fatal(err)
-					}
-					return e.ID
-				}
-				secretEntry, otherEntry := write(f.zeimu, secret), write(f.soumu, other)
+				lb, platformAdmin, secretEntry, otherEntry := f.withheldEntries(t, db)
 
 				found := func(who access.Actor, query string) []int64 {
 					t.Helper()
-					list, total, err := f.s.Logbooks.List(ctx, who, logbook.Filter{Logbook: lb.ID, Query: query, Limit: 100})
-					if err != nil {
-						t.Fatal(err)
-					}
-					var ids []int64
-					for _, e := range list {
-						ids = append(ids, e.ID)
-					}
+					ids, total := f.listed(t, who, lb, query)
 					if total != len(ids) {
 						t.Fatalf("%q: total %d, listed %v", query, total, ids)
 					}

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"mamori/internal/access"
-	"mamori/internal/logbook"
 	"mamori/internal/store"
 	"mamori/internal/store/storetest"
 )
@@ -23,22 +22,7 @@ func TestFillPublicText(t *testing.T) {
 			storetest.Each(t, func(t *testing.T, db *store.DB) {
 				ctx := context.Background()
 				f := newFixture(t, db, packID)
-				lb, field := assetLogbook(t, f.pack)
-				secret := f.addAsset(t, db, "SEC-1", "極秘サーバ", f.zeimu, true)
-				other := f.addAsset(t, db, "ZM-1", "税務課の窓口端末", f.zeimu, false)
-				platformAdmin := access.Actor{OrgID: f.org, UserID: 90, Login: "admin", PlatformAdmin: true}
-				writer := access.System(f.org, "記録係")
-				write := func(dept, id int64) int64 {
-					t.Helper()
-					in := f.entry(lb)
-					in.DepartmentID, in.Fields[field] = dept, id
-					e, err := f.s.Logbooks.Create(ctx, writer, in)
-					if err != nil {
-						t.Fatal(err)
-					}
-					return e.ID
-				}
-				secretEntry, otherEntry := write(f.zeimu, secret), write(f.soumu, other)
+				lb, platformAdmin, secretEntry, otherEntry := f.withheldEntries(t, db)
 				// An entry of a logbook that names staff or a department and no asset.
 				var plainEntry int64
 				for _, l := range f.pack.Logbooks {
@@ -90,14 +74,7 @@ func TestFillPublicText(t *testing.T) {
 
 				found := func(who access.Actor, query string) []int64 {
 					t.Helper()
-					list, _, err := f.s.Logbooks.List(ctx, who, logbook.Filter{Logbook: lb.ID, Query: query, Limit: 100})
-					if err != nil {
-						t.Fatal(err)
-					}
-					var ids []int64
-					for _, e := range list {
-						ids = append(ids, e.ID)
-					}
+					ids, _ := f.listed(t, who, lb, query)
 					return ids
 				}
 				if got := found(platformAdmin, "sec-1"); got != nil {

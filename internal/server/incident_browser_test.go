@@ -43,24 +43,6 @@ func TestBrowserIncidentReportTriageTick(t *testing.T) {
 		return temp
 	}
 	clerkPW, networkPW := person("2001", "住民 花子", "clerk", ""), person("1001", "網 管理", "network", "network_admin")
-	signIn := func(login, temp string) {
-		pw := "ブラウザで設定する新しいパスワード"
-		must(t, do(ctx,
-			chromedp.Navigate(srv.URL+"/login"),
-			chromedp.SendKeys(chromedp.ID("f-login"), login),
-			chromedp.SendKeys(chromedp.ID("f-password"), temp),
-			chromedp.Submit(chromedp.ID("f-password")),
-			chromedp.WaitVisible(chromedp.ID("f-current")),
-			chromedp.SendKeys(chromedp.ID("f-current"), temp),
-			chromedp.SendKeys(chromedp.ID("f-new"), pw),
-			chromedp.SendKeys(chromedp.ID("f-confirm"), pw),
-			chromedp.Submit(chromedp.ID("f-confirm")),
-			// The password page has the navigation too: wait until it has gone, so that the
-			// next navigation does not cut short the redirect after the change.
-			chromedp.WaitNotPresent(chromedp.ID("f-confirm")),
-			chromedp.WaitVisible(chromedp.CSS(".site-nav")),
-		))
-	}
 	accessible := func(name string) {
 		t.Helper()
 		if _, err := run(ctx, chromedp.Evaluate[bool](axeSource+";true")); err != nil {
@@ -78,7 +60,7 @@ func TestBrowserIncidentReportTriageTick(t *testing.T) {
 	record := filepath.Join(t.TempDir(), "mail.txt")
 	must(t, os.WriteFile(record, []byte("受信した不審メールの件名と差出人\n"), 0o600))
 
-	signIn("clerk", clerkPW)
+	staffFirstSignIn(t, ctx, srv.URL, "clerk", clerkPW)
 	must(t, do(ctx,
 		chromedp.WaitVisible(chromedp.CSS(`a.site-header__report[href="/incidents/new"]`)),
 		chromedp.Navigate(srv.URL+"/incidents/new"),
@@ -102,7 +84,7 @@ func TestBrowserIncidentReportTriageTick(t *testing.T) {
 	accessible("report confirmation")
 	must(t, do(ctx, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.ID("f-login"))))
 
-	signIn("network", networkPW)
+	staffFirstSignIn(t, ctx, srv.URL, "network", networkPW)
 	must(t, do(ctx,
 		chromedp.Navigate(srv.URL+"/incidents"),
 		chromedp.Click(chromedp.CSS(`td a[href^="/incidents/"]`)),

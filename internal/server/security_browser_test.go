@@ -86,27 +86,11 @@ func securityTown(t *testing.T) *town {
 	return tw
 }
 
-// newPassword is what every person of the town sets at the first sign-in.
-const newPassword = "ブラウザで設定する新しいパスワード"
-
 // changeFirstPassword signs login in with the one-time password and sets newPassword on the
 // forced change; the browser then goes where the account must go next.
 func changeFirstPassword(t *testing.T, ctx context.Context, tw *town, login string) {
 	t.Helper()
-	must(t, do(ctx,
-		chromedp.Navigate(tw.srv+"/login"),
-		chromedp.SendKeys(chromedp.ID("f-login"), login),
-		chromedp.SendKeys(chromedp.ID("f-password"), tw.temps[login]),
-		chromedp.Submit(chromedp.ID("f-password")),
-		chromedp.WaitVisible(chromedp.ID("f-current")),
-		chromedp.SendKeys(chromedp.ID("f-current"), tw.temps[login]),
-		chromedp.SendKeys(chromedp.ID("f-new"), newPassword),
-		chromedp.SendKeys(chromedp.ID("f-confirm"), newPassword),
-		chromedp.Submit(chromedp.ID("f-confirm")),
-		// The password page has the navigation too: wait until it has gone, so that the next
-		// step does not cut short the redirect after the change.
-		chromedp.WaitNotPresent(chromedp.ID("f-confirm")),
-	))
+	setFirstPassword(t, ctx, tw.srv, login, tw.temps[login])
 }
 
 // signOut presses the sign-out button of the header.
