@@ -37,7 +37,7 @@ func incidentCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	limit := fs.Int("limit", 100, "list: at most this many (up to 500)")
 	var rf reportFlags
 	rf.register(fs)
-	notification := fs.Int64("notification", 0, "tick: the number of the checklist's report (see show)")
+	step := fs.Int64("step", 0, "tick: the number of the checklist step (see show)")
 	means := fs.String("means", "phone", "tick: phone, mail, in_person, fax, system or other")
 	note := fs.String("note", "", "tick: who was reached and what was said")
 	at := fs.String("at", "", "tick: when the report was made (YYYY-MM-DD HH:MM in Japan time, or RFC 3339); now when absent")
@@ -107,10 +107,10 @@ func incidentCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 				return fmt.Errorf("--at: %w", err)
 			}
 		}
-		if *notification < 1 {
-			return fmt.Errorf("incident tick: --notification N で連絡の番号を指定してください / name the report with --notification N")
+		if *step < 1 {
+			return fmt.Errorf("incident tick: --step N で連絡の番号を指定してください / name the checklist step with --step N")
 		}
-		n, err := s.Incidents.TickOff(ctx, who, id, *notification, t)
+		n, err := s.Incidents.TickOff(ctx, who, id, *step, t)
 		if err != nil {
 			return describe(err)
 		}
@@ -130,7 +130,7 @@ func incidentCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 func remindIncidents(ctx context.Context, s *app.Services, w io.Writer) error {
 	sent, err := s.Incidents.Remind(ctx)
 	for _, r := range sent {
-		fmt.Fprintf(w, "事案 %d の連絡 %d が期限を過ぎています → %d 名に通知\n", r.IncidentID, r.NotificationID, r.Recipients)
+		fmt.Fprintf(w, "事案 %d の連絡 %d が期限を過ぎています → %d 名に通知\n", r.IncidentID, r.StepID, r.Recipients)
 	}
 	if err != nil {
 		return describe(err)

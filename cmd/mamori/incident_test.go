@@ -119,7 +119,7 @@ func TestIncidentCommands(t *testing.T) {
 				t.Fatalf("show lacks %q:\n%s", want, out)
 			}
 		}
-		var toCISO incident.Notification
+		var toCISO incident.ChecklistStep
 		for _, x := range in.Checklist {
 			if x.From == "csirt" && x.To == "ciso" {
 				toCISO = x
@@ -129,13 +129,13 @@ func TestIncidentCommands(t *testing.T) {
 			t.Fatalf("no csirt>ciso in %+v", in.Checklist)
 		}
 		nid := strconv.FormatInt(toCISO.ID, 10)
-		refused("--notification", "incident", "tick", n, "--as", "csirt")
-		refused("見つかりません", "incident", "tick", n, "--as", "zeimu", "--notification", nid)
-		refused("連絡手段", "incident", "tick", n, "--as", "csirt", "--notification", nid, "--means", "pigeon")
-		if out := run("incident", "tick", n, "--as", "csirt", "--notification", nid, "--means", "phone", "--note", "CISOへ電話"); !strings.Contains(out, "記録しました") {
+		refused("--step", "incident", "tick", n, "--as", "csirt")
+		refused("見つかりません", "incident", "tick", n, "--as", "zeimu", "--step", nid)
+		refused("連絡手段", "incident", "tick", n, "--as", "csirt", "--step", nid, "--means", "pigeon")
+		if out := run("incident", "tick", n, "--as", "csirt", "--step", nid, "--means", "phone", "--note", "CISOへ電話"); !strings.Contains(out, "記録しました") {
 			t.Fatalf("tick:\n%s", out)
 		}
-		refused("既に記録されています", "incident", "tick", n, "--as", "csirt", "--notification", nid)
+		refused("既に記録されています", "incident", "tick", n, "--as", "csirt", "--step", nid)
 
 		refused("緊急連絡網", "incident", "contacts", "--as", "soumu")
 		if out := run("incident", "contacts", "--as", "csirt"); !strings.Contains(out, "ＣＳＩＲＴ") || !strings.Contains(out, "注意") {

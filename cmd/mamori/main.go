@@ -32,7 +32,7 @@ Usage:
   mamori request remind     (reminders of overdue returns and late reports, once a day per request; for cron)
   mamori incident list [--state S] [--category C] [--upward] | show N | contacts   [--as LOGIN]
   mamori incident report --title T --detected "YYYY-MM-DD HH:MM" [--item ID=VALUE …] [--file [ITEM=]PATH …] [--outside-reporter R --outside-contact C] --as LOGIN
-  mamori incident tick N --notification M [--means phone|mail|in_person|fax|other] [--note T] [--at TIME] --as LOGIN
+  mamori incident tick N --step M [--means phone|mail|in_person|fax|other] [--note T] [--at TIME] --as LOGIN
   mamori incident remind    (reminders of reports past their deadline, once a day per report; for cron)
   mamori logbook list [--logbook ID] [--unconfirmed] [--from DATE] [--to DATE] [--limit N] | export [--logbook ID] --out FILE.xlsx   [--as LOGIN]
   mamori logbook add --logbook ID --field ID=VALUE … [--department CODE] [--visitor --escort STAFF_NO] --as LOGIN

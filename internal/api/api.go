@@ -119,8 +119,8 @@ func (a *api) routes() []route {
 		{"POST", "/api/v1/incidents", a.reportIncident, bearer},
 		{"GET", "/api/v1/incidents/{id}", a.getIncident, bearer},
 		{"POST", "/api/v1/incidents/{id}/triage", a.triageIncident, bearer},
-		{"POST", "/api/v1/incidents/{id}/notifications/{n}/tick", a.tickNotification, bearer},
-		{"POST", "/api/v1/incidents/{id}/notifications/{n}/skip", a.skipNotification, bearer},
+		{"POST", "/api/v1/incidents/{id}/checklist/{step}/tick", a.tickChecklistStep, bearer},
+		{"POST", "/api/v1/incidents/{id}/checklist/{step}/skip", a.skipChecklistStep, bearer},
 		{"POST", "/api/v1/incidents/{id}/measures", a.takeMeasure, bearer},
 		{"POST", "/api/v1/incidents/{id}/evidence", a.addEvidence, bearer},
 		{"GET", "/api/v1/incidents/{id}/evidence/{e}", a.evidenceFile, bearer},
@@ -147,8 +147,8 @@ func (a *api) routes() []route {
 		{"POST", "/api/v1/compliance/sweeps", a.sweepNow, bearer},
 		{"GET", "/api/v1/assets/{id}/findings", a.assetFindings, bearer},
 
-		{"GET", "/api/v1/notifications", a.listNotifications, bearer},
-		{"POST", "/api/v1/notifications/{id}/read", a.readNotification, bearer},
+		{"GET", "/api/v1/notices", a.listNotices, bearer},
+		{"POST", "/api/v1/notices/{id}/read", a.readNotice, bearer},
 
 		{"GET", "/api/v1/audit", a.listAudit, bearer},
 		{"GET", "/api/v1/audit/verify", a.verifyAudit, bearer},

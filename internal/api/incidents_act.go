@@ -69,9 +69,9 @@ func pathNumber(r *http.Request, name string) (int64, error) {
 	return n, nil
 }
 
-// tickNotification records that a report of the checklist was made (by whoever must make it).
-func (a *api) tickNotification(w http.ResponseWriter, r *http.Request) error {
-	n, err := pathNumber(r, "n")
+// tickChecklistStep records that a report of the checklist was made (by whoever must make it).
+func (a *api) tickChecklistStep(w http.ResponseWriter, r *http.Request) error {
+	n, err := pathNumber(r, "step")
 	if err != nil {
 		return err
 	}
@@ -92,8 +92,8 @@ type skipInput struct {
 	Reason string `json:"reason"`
 }
 
-func (a *api) skipNotification(w http.ResponseWriter, r *http.Request) error {
-	n, err := pathNumber(r, "n")
+func (a *api) skipChecklistStep(w http.ResponseWriter, r *http.Request) error {
+	n, err := pathNumber(r, "step")
 	if err != nil {
 		return err
 	}

@@ -121,7 +121,7 @@ func (f *incidentAPI) report(login, title string) incident.Incident {
 	return decodeAs[incident.Incident](f.t, rec, http.StatusCreated)
 }
 
-func findLine(t *testing.T, list []incident.Notification, from, to string) incident.Notification {
+func findLine(t *testing.T, list []incident.ChecklistStep, from, to string) incident.ChecklistStep {
 	t.Helper()
 	for _, n := range list {
 		if n.From == from && n.To == to {
@@ -129,7 +129,7 @@ func findLine(t *testing.T, list []incident.Notification, from, to string) incid
 		}
 	}
 	t.Fatalf("no %s>%s in the checklist", from, to)
-	return incident.Notification{}
+	return incident.ChecklistStep{}
 }
 
 func TestIncidentAPI(t *testing.T) {
@@ -171,21 +171,21 @@ func TestIncidentAPI(t *testing.T) {
 
 		// Ticks: only whoever must make the report.
 		toChief := findLine(t, in.Checklist, "network_admin", "chief")
-		tick := path + "/notifications/" + itoa64(toChief.ID) + "/tick"
+		tick := path + "/checklist/" + itoa64(toChief.ID) + "/tick"
 		apiError(t, f.do("POST", tick, tok["ciso"], map[string]any{"means": "phone"}), http.StatusForbidden, "forbidden")
 		e = apiError(t, f.do("POST", tick, tok["netadmin"], map[string]any{"means": "pigeon"}), http.StatusUnprocessableEntity, "invalid")
 		if e.Field != "means" {
 			t.Fatalf("field %q", e.Field)
 		}
-		n := decodeAs[incident.Notification](t, f.do("POST", tick, tok["netadmin"], map[string]any{"means": "phone", "note": "電話で報告"}), http.StatusOK)
+		n := decodeAs[incident.ChecklistStep](t, f.do("POST", tick, tok["netadmin"], map[string]any{"means": "phone", "note": "電話で報告"}), http.StatusOK)
 		if n.State != "done" || n.DoneByID != f.staff["netadmin"] {
 			t.Fatalf("ticked %+v", n)
 		}
-		apiError(t, f.do("POST", path+"/notifications/999999/tick", tok["netadmin"], map[string]any{"means": "phone"}), http.StatusNotFound, "not_found")
+		apiError(t, f.do("POST", path+"/checklist/999999/tick", tok["netadmin"], map[string]any{"means": "phone"}), http.StatusNotFound, "not_found")
 
 		// A day later the reports due 速やかに are overdue, for those who see the incident.
 		f.now = f.now.Add(25 * time.Hour)
-		over := decodeAs[list[incident.Notification]](t, f.do("GET", "/api/v1/incidents-overdue", tok["ciso"], nil), http.StatusOK)
+		over := decodeAs[list[incident.ChecklistStep]](t, f.do("GET", "/api/v1/incidents-overdue", tok["ciso"], nil), http.StatusOK)
 		found := false
 		for _, o := range over.Items {
 			found = found || (o.From == "network_admin" && o.To == "security_manager" && o.Overdue)
@@ -196,7 +196,7 @@ func TestIncidentAPI(t *testing.T) {
 		if !found {
 			t.Fatalf("overdue %+v", over.Items)
 		}
-		if got := decodeAs[list[incident.Notification]](t, f.do("GET", "/api/v1/incidents-overdue", tok["zeimu"], nil), http.StatusOK); got.Total != 0 {
+		if got := decodeAs[list[incident.ChecklistStep]](t, f.do("GET", "/api/v1/incidents-overdue", tok["zeimu"], nil), http.StatusOK); got.Total != 0 {
 			t.Fatalf("a clerk of another department sees %d overdue", got.Total)
 		}
 

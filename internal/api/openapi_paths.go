@@ -261,12 +261,12 @@ var operations = map[string]operation{
 			"pack's routes (the first when none is named) and the category, with deadlines from the source's words (直ちに 1 hour, " +
 			"速やかに 24 hours). A stale version is a conflict (409).",
 		body: "IncidentTriageInput", status: 200, result: "Incident"},
-	"POST /api/v1/incidents/{id}/notifications/{n}/tick": {id: "tickIncidentNotification", summary: "Record that a report of the checklist was made: when, by what means, a note",
+	"POST /api/v1/incidents/{id}/checklist/{step}/tick": {id: "tickIncidentChecklistStep", summary: "Record that a report of the checklist was made: when, by what means, a note",
 		desc: "Only whoever must make the report (the holder of its From's role; the reporter for the finder) ticks it (403 " +
 			"otherwise). at may be neither in the future nor before detection; means is phone, mail, in_person, fax, system or other.",
-		body: "IncidentTick", status: 200, result: "IncidentNotification"},
-	"POST /api/v1/incidents/{id}/notifications/{n}/skip": {id: "skipIncidentNotification", summary: "Record that a report of the checklist is not needed for this incident, with the reason",
-		body: "IncidentSkip", status: 200, result: "IncidentNotification"},
+		body: "IncidentTick", status: 200, result: "IncidentChecklistStep"},
+	"POST /api/v1/incidents/{id}/checklist/{step}/skip": {id: "skipIncidentChecklistStep", summary: "Record that a report of the checklist is not needed for this incident, with the reason",
+		body: "IncidentSkip", status: 200, result: "IncidentChecklistStep"},
 	"POST /api/v1/incidents/{id}/measures": {id: "takeIncidentMeasure", summary: "Record an emergency measure (network cut, system stop …) under the pack's conditions",
 		desc: "measure is a measure id of the pack, conditions the indexes of its conditions that are met (at least one). Only " +
 			"the holder of the role the pack gives it decides it (403).",
@@ -316,7 +316,7 @@ var operations = map[string]operation{
 		desc: "By the parent's receiving roles (its member_reports_to roles, else its organisation-wide security roles).",
 		body: "IncidentEntryInput", status: 201, result: "IncidentEvent"},
 	"GET /api/v1/incidents-overdue": {id: "listIncidentsOverdue", summary: "Reports of the checklists the token holder sees that are past their deadline, most overdue first",
-		status: 200, result: "IncidentNotification", list: true},
+		status: 200, result: "IncidentChecklistStep", list: true},
 	"GET /api/v1/incident-stats": {id: "getIncidentStats", summary: "Incidents detected in a period by state, category and severity, with time to report and to containment (for the 委員会)",
 		query: []param{
 			{"from", "string", "Earliest detection, inclusive: RFC 3339 or YYYY-MM-DD (Asia/Tokyo); a year before to by default"},
@@ -361,15 +361,15 @@ var operations = map[string]operation{
 		desc: "By the person themself, administrators and organisation-wide security roles. Full-width digits are folded.",
 		body: "PhoneInput", status: 204},
 
-	"GET /api/v1/notifications": {id: "listNotifications", summary: "The token holder's notices (お知らせ), newest first",
+	"GET /api/v1/notices": {id: "listNotices", summary: "The token holder's notices (お知らせ), newest first",
 		desc: "Each account sees only its own notices, in its own language. link is a path inside Mamori. A notice about a " +
 			"request or an incident its reader may no longer see is withheld: withheld is true, subject and body are neutral and " +
 			"there is no link.",
 		query:  []param{{"unread", "boolean", "true for the unread ones only"}},
-		status: 200, result: "Notification", list: true},
-	"POST /api/v1/notifications/{id}/read": {id: "readNotification", summary: "Mark one of the token holder's notices read",
+		status: 200, result: "Notice", list: true},
+	"POST /api/v1/notices/{id}/read": {id: "readNotice", summary: "Mark one of the token holder's notices read",
 		desc:   "Marking it again keeps the first time. Another account's notice is not found.",
-		status: 200, result: "Notification"},
+		status: 200, result: "Notice"},
 
 	"GET /api/v1/audit": {id: "listAudit", summary: "The audit log, newest first (administrators and auditors)",
 		query: []param{

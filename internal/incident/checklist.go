@@ -93,7 +93,7 @@ func storeChecklist(ctx context.Context, tx *sql.Tx, p *policy.Compiled, in Inci
 		if finderContact(p, l.from) && contains(recipients, l.to) {
 			state, means, doneAt = "done", "system", in.ReportedAt
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO incident_notifications (org_id, incident_id, seq, source, from_contact, to_contact,
+		_, err := tx.ExecContext(ctx, `INSERT INTO incident_checklist_steps (org_id, incident_id, seq, source, from_contact, to_contact,
 			to_name, external, action, within_words, within_minutes, cite, state, done_at, means, done_by_staff_id, recorded_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
 			in.OrgID, in.ID, i+1, l.source, l.from, l.to, c.Name, c.External, l.action, l.within, l.minutes, l.cite, state, doneAt, means,
@@ -110,22 +110,22 @@ func storeChecklist(ctx context.Context, tx *sql.Tx, p *policy.Compiled, in Inci
 	return nil
 }
 
-// checklist returns an incident's notifications in order, with what is overdue at now.
-func checklist(ctx context.Context, q store.Querier, id int64, now time.Time) ([]Notification, error) {
-	return queryNotifications(ctx, q, now, `WHERE n.incident_id = $1 ORDER BY n.seq`, id)
+// checklist returns an incident's checklist steps in order, with what is overdue at now.
+func checklist(ctx context.Context, q store.Querier, id int64, now time.Time) ([]ChecklistStep, error) {
+	return querySteps(ctx, q, now, `WHERE n.incident_id = $1 ORDER BY n.seq`, id)
 }
 
-func queryNotifications(ctx context.Context, q store.Querier, now time.Time, where string, args ...any) ([]Notification, error) {
+func querySteps(ctx context.Context, q store.Querier, now time.Time, where string, args ...any) ([]ChecklistStep, error) {
 	rows, err := q.QueryContext(ctx, `SELECT n.id, n.incident_id, i.title, n.seq, n.source, n.from_contact, n.to_contact, n.to_name,
 		n.external, n.action, n.within_words, n.within_minutes, n.cite, n.due_at, n.state, n.done_at, n.means,
-		COALESCE(n.done_by_staff_id, 0), n.note FROM incident_notifications n JOIN incidents i ON i.id = n.incident_id `+where, args...)
+		COALESCE(n.done_by_staff_id, 0), n.note FROM incident_checklist_steps n JOIN incidents i ON i.id = n.incident_id `+where, args...)
 	if err != nil {
 		return nil, apperr.Wrap(err, "incident checklist")
 	}
 	defer rows.Close()
-	var out []Notification
+	var out []ChecklistStep
 	for rows.Next() {
-		var n Notification
+		var n ChecklistStep
 		var due, done sql.NullTime
 		if err := rows.Scan(&n.ID, &n.IncidentID, &n.IncidentTitle, &n.Seq, &n.Source, &n.From, &n.To, &n.ToName, &n.External, &n.Action,
 			&n.Within, &n.WithinMinutes, &n.Cite, &due, &n.State, &done, &n.Means, &n.DoneByID, &n.Note); err != nil {
@@ -179,7 +179,7 @@ func schedule(ctx context.Context, tx *sql.Tx, p *policy.Compiled, in Incident, 
 		default:
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE incident_notifications SET due_at = $1 WHERE id = $2 AND due_at IS NULL`,
+		if _, err := tx.ExecContext(ctx, `UPDATE incident_checklist_steps SET due_at = $1 WHERE id = $2 AND due_at IS NULL`,
 			base.Add(allowed).UTC(), n.ID); err != nil {
 			return apperr.Wrap(err, "incident deadline")
 		}

@@ -70,7 +70,7 @@ func TestKogeReportTriageChecklist(t *testing.T) {
 					actor = e.clerk // the reporter sees it but is not ネットワーク管理者
 				}
 				_, err := e.S.Incidents.TickOff(ctx, actor, in.ID, toChief.ID, incident.Tick{Means: "phone"})
-				mustCode(t, err, who.err, "notification")
+				mustCode(t, err, who.err, "step")
 			}
 			cur, _ := e.S.Incidents.Get(ctx, na, in.ID)
 			if find(t, cur.Checklist, "network_admin", "chief").State != "open" {
@@ -93,7 +93,7 @@ func TestKogeReportTriageChecklist(t *testing.T) {
 			t.Fatalf("tick: %+v %v", n, err)
 		}
 		_, err = e.S.Incidents.TickOff(ctx, na, in.ID, toChief.ID, incident.Tick{Means: "phone"})
-		mustCode(t, err, apperr.Invalid, "notification")
+		mustCode(t, err, apperr.Invalid, "step")
 
 		t.Run("overdue after the deadline, reminded once a day", func(t *testing.T) {
 			e.Clock.T = in.ReportedAt.Add(25 * time.Hour)
@@ -137,7 +137,7 @@ func TestKogeReportTriageChecklist(t *testing.T) {
 				t.Fatalf("skip %+v %v", n, err)
 			}
 		})
-		for _, a := range []string{"incident.report", "incident.triage", "incident.notified", "incident.notification_skipped", "incident.evidence"} {
+		for _, a := range []string{"incident.report", "incident.triage", "incident.notified", "incident.step_skipped", "incident.evidence"} {
 			if e.AuditCount(a) == 0 {
 				t.Fatalf("no audit entry %s", a)
 			}
@@ -180,7 +180,7 @@ func TestKishiwadaChecklist(t *testing.T) {
 			t.Fatalf("⑦ has a deadline %+v", n)
 		}
 		_, err = e.S.Incidents.TickOff(ctx, e.Holder("ciso@org"), in.ID, find(t, in.Checklist, "csirt", "osaka").ID, incident.Tick{Means: "mail"})
-		mustCode(t, err, apperr.Forbidden, "notification")
+		mustCode(t, err, apperr.Forbidden, "step")
 		if _, err := e.S.Incidents.TickOff(ctx, csirt, in.ID, find(t, in.Checklist, "csirt", "osaka").ID, incident.Tick{Means: "mail"}); err != nil {
 			t.Fatal(err)
 		}

@@ -65,10 +65,10 @@ type Incident struct {
 	UpdatedAt       time.Time    `json:"updated_at"`
 
 	// Filled by Get.
-	Checklist []Notification `json:"checklist,omitempty"`
-	Timeline  []Event        `json:"timeline,omitempty"`
-	Evidence  []Evidence     `json:"evidence,omitempty"`
-	Handlers  []int64        `json:"handlers,omitempty"`
+	Checklist []ChecklistStep `json:"checklist,omitempty"`
+	Timeline  []Event         `json:"timeline,omitempty"`
+	Evidence  []Evidence      `json:"evidence,omitempty"`
+	Handlers  []int64         `json:"handlers,omitempty"`
 }
 
 // OutsideReport is a report from outside (住民等, 上毛町 5(3)②), recorded by the staff member who
@@ -78,10 +78,10 @@ type OutsideReport struct {
 	Contact  string `json:"contact"`
 }
 
-// Notification is one line of the escalation checklist: From must tell To, in order Seq, by
+// ChecklistStep is one line of the escalation checklist: From must tell To, in order Seq, by
 // DueAt. Its deadline runs from when From was told (or from the report), so it is nil while From
 // still waits to be told, and nil for a step the source gives no time (必要に応じて).
-type Notification struct {
+type ChecklistStep struct {
 	ID            int64      `json:"id"`
 	Seq           int        `json:"seq"`
 	Source        string     `json:"source"` // "route:<id>#<step>" or "category:<id>"
@@ -104,7 +104,7 @@ type Notification struct {
 	IncidentTitle string     `json:"incident_title,omitempty"`
 }
 
-// Means a notification is made by.
+// Means a checklist step is made by.
 var Means = []string{"phone", "mail", "in_person", "fax", "system", "other"}
 
 // Event is one entry of the timeline. Entries are never changed; a correction is a new entry.

@@ -99,7 +99,7 @@ func mustCode(t testing.TB, err error, code apperr.Code, field string) {
 }
 
 // tos lists the checklist's receivers in order.
-func tos(list []incident.Notification) []string {
+func tos(list []incident.ChecklistStep) []string {
 	var out []string
 	for _, n := range list {
 		out = append(out, n.From+">"+n.To)
@@ -107,7 +107,7 @@ func tos(list []incident.Notification) []string {
 	return out
 }
 
-func find(t testing.TB, list []incident.Notification, from, to string) incident.Notification {
+func find(t testing.TB, list []incident.ChecklistStep, from, to string) incident.ChecklistStep {
 	t.Helper()
 	for _, n := range list {
 		if n.From == from && n.To == to {
@@ -115,7 +115,7 @@ func find(t testing.TB, list []incident.Notification, from, to string) incident.
 		}
 	}
 	t.Fatalf("no %s>%s in %v", from, to, tos(list))
-	return incident.Notification{}
+	return incident.ChecklistStep{}
 }
 
 func itoa(n int64) string { return fmt.Sprint(n) }

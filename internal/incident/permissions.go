@@ -34,16 +34,16 @@ func mayRespond(st standing) error {
 
 // mayTick: an open report of the checklist is recorded (made or skipped) by whoever must make
 // it (mayTell), when they are its reporter or one of its handlers.
-func mayTick(p *policy.Compiled, who access.Actor, in Incident, st standing, n Notification) error {
+func mayTick(p *policy.Compiled, who access.Actor, in Incident, st standing, n ChecklistStep) error {
 	if st < reporter {
-		return forbidden("notification", "incident.error.not_handler")
+		return forbidden("step", "incident.error.not_handler")
 	}
 	if !mayTell(p, who, in, n.From) {
 		from, _ := p.Contact(n.From)
-		return forbidden("notification", "incident.error.not_teller", from.Name)
+		return forbidden("step", "incident.error.not_teller", from.Name)
 	}
 	if n.State != "open" {
-		return apperr.InvalidField("notification", "incident.error.settled")
+		return apperr.InvalidField("step", "incident.error.settled")
 	}
 	return nil
 }

@@ -111,8 +111,8 @@ func firstRecipient(p *policy.Compiled, who access.Actor, in Incident) bool {
 }
 
 // standingOf returns the actor's place in an incident of their own organisation. checklist are
-// the incident's notifications and handlers its named handlers.
-func standingOf(p *policy.Compiled, who access.Actor, in Incident, checklist []Notification, handlers []int64) standing {
+// the incident's checklist steps and handlers its named handlers.
+func standingOf(p *policy.Compiled, who access.Actor, in Incident, checklist []ChecklistStep, handlers []int64) standing {
 	switch {
 	case who.IsSystem():
 		return handler

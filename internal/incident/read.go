@@ -157,14 +157,14 @@ func (s *Service) visible(ctx context.Context, who access.Actor, list []Incident
 
 // Overdue returns the open reports past their deadline on the checklists of the incidents the
 // actor sees, the most overdue first.
-func (s *Service) Overdue(ctx context.Context, who access.Actor) ([]Notification, error) {
+func (s *Service) Overdue(ctx context.Context, who access.Actor) ([]ChecklistStep, error) {
 	now := s.now()
-	list, err := queryNotifications(ctx, s.DB.SQL, now, `WHERE n.org_id = $1 AND n.state = 'open' AND n.due_at < $2 ORDER BY n.due_at, n.id`, who.OrgID, now)
+	list, err := querySteps(ctx, s.DB.SQL, now, `WHERE n.org_id = $1 AND n.state = 'open' AND n.due_at < $2 ORDER BY n.due_at, n.id`, who.OrgID, now)
 	if err != nil {
 		return nil, err
 	}
 	ok := map[int64]bool{}
-	out := []Notification{}
+	out := []ChecklistStep{}
 	for _, n := range list {
 		seen, known := ok[n.IncidentID]
 		if !known {

@@ -10,10 +10,10 @@ import (
 
 // Reminder is one overdue report the sweep reminded of.
 type Reminder struct {
-	OrgID          int64 `json:"org_id"`
-	IncidentID     int64 `json:"incident_id"`
-	NotificationID int64 `json:"notification_id"`
-	Recipients     int   `json:"recipients"`
+	OrgID      int64 `json:"org_id"`
+	IncidentID int64 `json:"incident_id"`
+	StepID     int64 `json:"step_id"`
+	Recipients int   `json:"recipients"`
 }
 
 // Remind tells, in every organisation, those responsible for each report of a checklist that is
@@ -24,7 +24,7 @@ type Reminder struct {
 func (s *Service) Remind(ctx context.Context) ([]Reminder, error) {
 	now := s.now()
 	today := day(now)
-	list, err := queryNotifications(ctx, s.DB.SQL, now, `WHERE n.state = 'open' AND n.due_at < $1 AND NOT EXISTS (SELECT 1 FROM notices x
+	list, err := querySteps(ctx, s.DB.SQL, now, `WHERE n.state = 'open' AND n.due_at < $1 AND NOT EXISTS (SELECT 1 FROM notices x
 		WHERE x.org_id = n.org_id AND x.kind = $2 AND x.ref_type = 'incident' AND x.ref_id = n.incident_id AND x.once_key = CAST($3 AS TEXT) || ':' || CAST(n.id AS TEXT))
 		ORDER BY n.due_at, n.id`, now, NoticeOverdue, today)
 	if err != nil {
@@ -58,7 +58,7 @@ func (s *Service) Remind(ctx context.Context) ([]Reminder, error) {
 				return err
 			}
 			staff = append(staff, more...)
-			sent = Reminder{OrgID: orgID, IncidentID: in.ID, NotificationID: n.ID, Recipients: len(staff)}
+			sent = Reminder{OrgID: orgID, IncidentID: in.ID, StepID: n.ID, Recipients: len(staff)}
 			from, _ := p.Contact(n.From)
 			return tell(ctx, tx, orgID, staff, NoticeOverdue, today+":"+strconv.FormatInt(n.ID, 10), in, now,
 				text("notice.incident.overdue", in.Title, n.ToName),

@@ -35,28 +35,28 @@ func mayTell(p *policy.Compiled, who access.Actor, in Incident, from string) boo
 // TickOff records that a report of the checklist was made. Only whoever must make it (the
 // holder of its From's role) records it; the time may not be in the future nor before the
 // incident was detected. The deadlines of the reports the person told now owes start running.
-func (s *Service) TickOff(ctx context.Context, who access.Actor, id, notificationID int64, t Tick) (Notification, error) {
-	return s.settle(ctx, who, id, notificationID, "done", t)
+func (s *Service) TickOff(ctx context.Context, who access.Actor, id, stepID int64, t Tick) (ChecklistStep, error) {
+	return s.settle(ctx, who, id, stepID, "done", t)
 }
 
 // Skip records that a report of the checklist is not needed for this incident (a step the
 // source makes 必要に応じて), with the reason as its note.
-func (s *Service) Skip(ctx context.Context, who access.Actor, id, notificationID int64, reason string) (Notification, error) {
-	return s.settle(ctx, who, id, notificationID, "skipped", Tick{Note: reason})
+func (s *Service) Skip(ctx context.Context, who access.Actor, id, stepID int64, reason string) (ChecklistStep, error) {
+	return s.settle(ctx, who, id, stepID, "skipped", Tick{Note: reason})
 }
 
-func (s *Service) settle(ctx context.Context, who access.Actor, id, nid int64, state string, t Tick) (Notification, error) {
+func (s *Service) settle(ctx context.Context, who access.Actor, id, nid int64, state string, t Tick) (ChecklistStep, error) {
 	now := s.now()
-	var out Notification
+	var out ChecklistStep
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		in, p, st, err := s.place(ctx, tx, who, id)
 		if err != nil {
 			return err
 		}
 		if st < reporter {
-			return forbidden("notification", "incident.error.not_handler") // not told which lines there are
+			return forbidden("step", "incident.error.not_handler") // not told which lines there are
 		}
-		var n *Notification
+		var n *ChecklistStep
 		for i := range in.Checklist {
 			if in.Checklist[i].ID == nid {
 				n = &in.Checklist[i]
@@ -80,7 +80,7 @@ func (s *Service) settle(ctx context.Context, who access.Actor, id, nid int64, s
 		if err := v.Err(); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE incident_notifications SET state = $1, done_at = $2, means = $3, done_by_staff_id = $4,
+		res, err := tx.ExecContext(ctx, `UPDATE incident_checklist_steps SET state = $1, done_at = $2, means = $3, done_by_staff_id = $4,
 			note = $5, recorded_at = $6 WHERE id = $7 AND state = 'open'`, state, at, t.Means, store.NullID(who.StaffID), t.Note, now, nid)
 		if err != nil {
 			return apperr.Wrap(err, "tick")
@@ -93,10 +93,10 @@ func (s *Service) settle(ctx context.Context, who access.Actor, id, nid int64, s
 		}
 		kind := "notified"
 		if state == "skipped" {
-			kind = "notification_skipped"
+			kind = "step_skipped"
 		}
 		if _, err := addEvent(ctx, tx, in, who.OrgID, who.StaffID, actorName(who), Event{Kind: kind, At: at, RecordedAt: now, Text: t.Note,
-			Data: map[string]any{"notification_id": nid, "from": n.From, "to": n.To, "to_name": n.ToName, "means": t.Means}}); err != nil {
+			Data: map[string]any{"step_id": nid, "from": n.From, "to": n.To, "to_name": n.ToName, "means": t.Means}}); err != nil {
 			return err
 		}
 		list, err := checklist(ctx, tx, in.ID, now)

@@ -91,7 +91,7 @@ func TestPagesPassAccessibilityCheck(t *testing.T) {
 	check(t, "/")
 	service := tokenPages(t, s)
 	for _, path := range []string{service, "/users/new-service", "/policy", "/roles", "/departments", "/departments/new", "/staff", "/staff?q=田中", "/staff/new",
-		"/users", "/users/new", "/users/2", "/audit", "/notifications", "/account", "/account/password", "/nowhere",
+		"/users", "/users/new", "/users/2", "/audit", "/notices", "/account", "/account/password", "/nowhere",
 		"/assets", "/assets?q=端末", "/assets/new", "/assets/1", "/assets/labels",
 		"/logbooks", "/logbooks/room_access", "/logbooks/room_access/new", "/logbooks/room_access/1", "/logbooks/room_access/print",
 		"/logbooks/system_change_record?unconfirmed=1",

@@ -89,7 +89,7 @@ var paramKinds = map[string]string{
 	"assets/{id}": "asset", "jobs/{id}": "job", "requests/{id}": "request", "attachments/{attachment}": "attachment",
 	"attachments/{aid}": "attachment", "incidents/{id}": "incident", "evidence/{evidence}": "evidence", "evidence/{e}": "evidence",
 	"logbooks/{logbook}": "logbook", "{logbook}/{id}": "entry", "entries/{id}": "entry", "users/{id}": "user",
-	"departments/{id}": "department", "staff/{id}": "staff", "notifications/{id}": "notification", "roles/{id}": "role",
+	"departments/{id}": "department", "staff/{id}": "staff", "notices/{id}": "notice", "roles/{id}": "role",
 	"tokens/{id}": "token", "lang/{lang}": "lang",
 }
 

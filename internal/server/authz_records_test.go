@@ -190,7 +190,7 @@ func (m *matrix) fillParams(ctx context.Context) {
 		}
 		return set()
 	}
-	rows("notification", "notice", `SELECT id, user_id FROM notice_recipients`, owner)
+	rows("notice", "notice", `SELECT id, user_id FROM notice_recipients`, owner)
 	// A token may be revoked by its holder; the administrator is kept out of the probes so
 	// that no actor loses the token the matrix uses.
 	rows("token", "API token", `SELECT id, user_id FROM api_tokens`, func(u int64) map[string]bool {
@@ -206,7 +206,7 @@ func (m *matrix) fillParams(ctx context.Context) {
 	m.addParam("lang", "ja", "Japanese")
 	m.addParam("lang", "en", "English")
 	for _, kind := range []string{"asset", "request", "incident", "entry", "attachment", "evidence", "job", "user", "department", "staff",
-		"notification", "token", "role"} {
+		"notice", "token", "role"} {
 		m.addParam(kind, "987654", "an id that names nothing")
 	}
 }

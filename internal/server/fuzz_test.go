@@ -19,9 +19,9 @@ import (
 // listPages are the pages and API listings whose query strings become filters.
 var listPages = []string{
 	"/api/v1/assets", "/api/v1/requests", "/api/v1/incidents", "/api/v1/audit", "/api/v1/staff", "/api/v1/users",
-	"/api/v1/inbox", "/api/v1/overdue", "/api/v1/notifications", "/api/v1/incident-stats", "/api/v1/role-assignments",
+	"/api/v1/inbox", "/api/v1/overdue", "/api/v1/notices", "/api/v1/incident-stats", "/api/v1/role-assignments",
 	"/assets", "/assets/export", "/requests", "/requests/inbox", "/incidents", "/incidents/stats", "/audit", "/staff",
-	"/compliance/findings", "/compliance/exceptions", "/notifications", "/logbooks/room",
+	"/compliance/findings", "/compliance/exceptions", "/notices", "/logbooks/room",
 }
 
 // FuzzListFilters sends any query string to every listing, through the whole server, as the

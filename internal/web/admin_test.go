@@ -184,7 +184,7 @@ func TestAdministration(t *testing.T) {
 			expect(t, c.get("/users/abc"), http.StatusNotFound)
 			expect(t, c.get("/users/999999"), http.StatusNotFound)
 			expect(t, c.get("/departments/-1/edit"), http.StatusNotFound)
-			expect(t, c.get("/notifications"), http.StatusOK, "Notifications", "Mail delivery")
+			expect(t, c.get("/notices"), http.StatusOK, "Notices", "Mail delivery")
 		})
 		t.Run("asset register pages answer", func(t *testing.T) {
 			o, _ := f.s.Org.First(context.Background())

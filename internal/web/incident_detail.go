@@ -20,7 +20,7 @@ import (
 
 // lineView is a line of the escalation checklist as the page shows it.
 type lineView struct {
-	incident.Notification
+	incident.ChecklistStep
 	FromName string
 	DoneBy   string
 	Cite     policy.Cite
@@ -165,7 +165,7 @@ func (w *Server) incidentView(r *http.Request, title string) (*page, incidentDet
 		d.Handlers = append(d.Handlers, staff[h])
 	}
 	for _, n := range in.Checklist {
-		d.Lines = append(d.Lines, lineView{Notification: n, FromName: contactName(pack.Incident, n.From), DoneBy: staff[n.DoneByID],
+		d.Lines = append(d.Lines, lineView{ChecklistStep: n, FromName: contactName(pack.Incident, n.From), DoneBy: staff[n.DoneByID],
 			Cite: lineCite(pack.Incident, n), May: acts.Tick[n.ID]})
 	}
 	for _, ev := range in.Timeline {
@@ -231,7 +231,7 @@ func (w *Server) incidentDetail(rw http.ResponseWriter, r *http.Request) error {
 }
 
 // lineCite finds the article and words of the route step or category a checklist line came from.
-func lineCite(pi policy.Incident, n incident.Notification) policy.Cite {
+func lineCite(pi policy.Incident, n incident.ChecklistStep) policy.Cite {
 	kind, id, _ := strings.Cut(n.Source, ":")
 	id, _, _ = strings.Cut(id, "#")
 	switch kind {
@@ -260,7 +260,7 @@ func eventDetail(p *page, ev incident.Event, staff map[int64]string) string {
 		return ""
 	}
 	switch ev.Kind {
-	case "notified", "notification_skipped":
+	case "notified", "step_skipped":
 		s := get("to_name")
 		if m := get("means"); m != "" {
 			s += "（" + p.Label("incidents.means.", m) + "）"

@@ -29,7 +29,7 @@ func reportForm(title string) url.Values {
 }
 
 // lineOf finds the checklist line from → to of an incident.
-func lineOf(t *testing.T, f *requestFixture, id int64, from, to string) incident.Notification {
+func lineOf(t *testing.T, f *requestFixture, id int64, from, to string) incident.ChecklistStep {
 	t.Helper()
 	in, err := f.s.Incidents.Get(context.Background(), f.sys, id)
 	if err != nil {
@@ -41,7 +41,7 @@ func lineOf(t *testing.T, f *requestFixture, id int64, from, to string) incident
 		}
 	}
 	t.Fatalf("no line %s → %s in %+v", from, to, in.Checklist)
-	return incident.Notification{}
+	return incident.ChecklistStep{}
 }
 
 func TestIncidentPages(t *testing.T) {

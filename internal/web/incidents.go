@@ -25,7 +25,7 @@ type incidentRow struct {
 
 type incidentListData struct {
 	Rows        []incidentRow
-	Overdue     []incident.Notification
+	Overdue     []incident.ChecklistStep
 	Total       int
 	States      []string
 	Severities  []string

@@ -110,7 +110,7 @@ func TestChangePasswordForm(t *testing.T) {
 				http.StatusLocked, "アカウントがロックされています")
 			expect(t, b.get("/"), http.StatusSeeOther, "/login")
 			expect(t, admin.get("/users/"+strconv.FormatInt(u.ID, 10)), http.StatusOK, `action="/users/`+strconv.FormatInt(u.ID, 10)+`/unlock"`)
-			expect(t, admin.get("/notifications"), http.StatusOK, "アカウントのロック: madoguchi")
+			expect(t, admin.get("/notices"), http.StatusOK, "アカウントのロック: madoguchi")
 		})
 	})
 }

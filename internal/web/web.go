@@ -217,10 +217,10 @@ func (w *Server) routes() []Route {
 	m.Handle("GET /audit", full(w.audit))
 	m.Handle("POST /audit/verify", full(w.auditVerify))
 
-	m.Handle("GET /notifications", full(w.notifications))
-	m.Handle("POST /notifications/read-all", full(w.notificationsReadAll))
-	m.Handle("GET /notifications/{id}", full(w.notificationOpen))
-	m.Handle("POST /notifications/{id}/read", full(w.notificationRead))
+	m.Handle("GET /notices", full(w.notices))
+	m.Handle("POST /notices/read-all", full(w.noticesReadAll))
+	m.Handle("GET /notices/{id}", full(w.noticeOpen))
+	m.Handle("POST /notices/{id}/read", full(w.noticeRead))
 
 	m.Handle("/", public(w.notFound))
 	return m.routes

@@ -14,9 +14,9 @@ import (
 	"mamori/internal/store/storetest"
 )
 
-var noticeLinkRe = regexp.MustCompile(`href="/notifications/(\d+)"`)
+var noticeLinkRe = regexp.MustCompile(`href="/notices/(\d+)"`)
 
-func TestNotificationsPage(t *testing.T) {
+func TestNoticesPage(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newRegisterFixture(t, db)
 		manager := f.signInStaff(t, "kishi", f.manager.ID)
@@ -36,8 +36,8 @@ func TestNotificationsPage(t *testing.T) {
 		send("課長への二件目", f.manager.ID)
 
 		r := manager.get("/")
-		expect(t, r, http.StatusOK, `href="/notifications"`, "未読のお知らせ 2件")
-		r = manager.get("/notifications")
+		expect(t, r, http.StatusOK, `href="/notices"`, "未読のお知らせ 2件")
+		r = manager.get("/notices")
 		expect(t, r, http.StatusOK, "持ち出し申請 第12号が承認を待っています", "課長への二件目", "すべて既読にする")
 		lacks(t, r, "窓口への連絡", "メール送信の状況")
 		if strings.Index(r.body, "課長への二件目") > strings.Index(r.body, "持ち出し申請 第12号") {
@@ -50,23 +50,23 @@ func TestNotificationsPage(t *testing.T) {
 		first := ids[1][1] // the older one
 
 		t.Run("another user can neither open nor mark it", func(t *testing.T) {
-			expect(t, clerk.get("/notifications/"+first), http.StatusNotFound)
-			expect(t, clerk.post("/notifications/"+first+"/read", url.Values{}), http.StatusNotFound)
-			r := clerk.get("/notifications")
+			expect(t, clerk.get("/notices/"+first), http.StatusNotFound)
+			expect(t, clerk.post("/notices/"+first+"/read", url.Values{}), http.StatusNotFound)
+			r := clerk.get("/notices")
 			expect(t, r, http.StatusOK, "窓口への連絡")
 			lacks(t, r, "持ち出し申請 第12号")
 			expect(t, manager.get("/"), http.StatusOK, "未読のお知らせ 2件")
 		})
 		t.Run("opening a notice marks it read and goes to its record", func(t *testing.T) {
-			expect(t, manager.get("/notifications/"+first), http.StatusSeeOther, "/requests/12")
+			expect(t, manager.get("/notices/"+first), http.StatusSeeOther, "/requests/12")
 			expect(t, manager.get("/"), http.StatusOK, "未読のお知らせ 1件")
-			r := manager.get("/notifications?unread=1")
+			r := manager.get("/notices?unread=1")
 			expect(t, r, http.StatusOK, "課長への二件目")
 			lacks(t, r, "持ち出し申請 第12号")
 		})
 		t.Run("marking all read clears the header count", func(t *testing.T) {
-			expect(t, manager.post("/notifications/read-all", url.Values{}), http.StatusSeeOther, "/notifications")
-			r := manager.get("/notifications")
+			expect(t, manager.post("/notices/read-all", url.Values{}), http.StatusSeeOther, "/notices")
+			r := manager.get("/notices")
 			expect(t, r, http.StatusOK, "すべてのお知らせを既読にしました。")
 			lacks(t, r, "未読のお知らせ")
 			expect(t, clerk.get("/"), http.StatusOK, "未読のお知らせ 1件")
@@ -76,8 +76,8 @@ func TestNotificationsPage(t *testing.T) {
 				SELECT org_id, id, 'kacho@town.example', 'failed', 8, created_at, 'recipient-550', 'no such user', created_at FROM notices LIMIT 1`); err != nil {
 				t.Fatal(err)
 			}
-			expect(t, f.admin.get("/notifications"), http.StatusOK, "メール送信の状況", "kacho@town.example", "recipient-550", "送信中止")
-			lacks(t, manager.get("/notifications"), "recipient-550")
+			expect(t, f.admin.get("/notices"), http.StatusOK, "メール送信の状況", "kacho@town.example", "recipient-550", "送信中止")
+			lacks(t, manager.get("/notices"), "recipient-550")
 		})
 	})
 }

@@ -9,7 +9,7 @@ import (
 
 // The token holder's notices (お知らせ), newest first; nobody else's.
 
-func (a *api) listNotifications(w http.ResponseWriter, r *http.Request) error {
+func (a *api) listNotices(w http.ResponseWriter, r *http.Request) error {
 	p, err := pageOf(r)
 	if err != nil {
 		return err
@@ -29,7 +29,7 @@ func (a *api) listNotifications(w http.ResponseWriter, r *http.Request) error {
 	return writeList(w, r, p, items, total)
 }
 
-func (a *api) readNotification(w http.ResponseWriter, r *http.Request) error {
+func (a *api) readNotice(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
 		return err

@@ -12,7 +12,7 @@ import (
 	"mamori/internal/store/storetest"
 )
 
-func TestNotifications(t *testing.T) {
+func TestNotices(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		alice := f.tokenFor("alice", "en", false)
@@ -34,21 +34,21 @@ func TestNotifications(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		l := decodeAs[list[notify.Item]](t, f.do("GET", "/api/v1/notifications", alice, nil), http.StatusOK)
+		l := decodeAs[list[notify.Item]](t, f.do("GET", "/api/v1/notices", alice, nil), http.StatusOK)
 		if l.Total != 2 || len(l.Items) != 2 || l.Items[0].Subject != "Your request was approved 1" || l.Items[0].ReadAt != nil ||
 			l.Items[1].Link != "/requests/0" {
 			t.Fatalf("alice's list = %+v", l)
 		}
-		bobs := decodeAs[list[notify.Item]](t, f.do("GET", "/api/v1/notifications", bob, nil), http.StatusOK)
+		bobs := decodeAs[list[notify.Item]](t, f.do("GET", "/api/v1/notices", bob, nil), http.StatusOK)
 		if bobs.Total != 1 || bobs.Items[0].Subject != "申請が承認されました 2" {
 			t.Fatalf("bob's list = %+v", bobs)
 		}
-		aliceFirst := "/api/v1/notifications/" + strconv.FormatInt(l.Items[0].ID, 10)
+		aliceFirst := "/api/v1/notices/" + strconv.FormatInt(l.Items[0].ID, 10)
 
 		t.Run("another account cannot mark it", func(t *testing.T) {
 			apiError(t, f.do("POST", aliceFirst+"/read", bob, nil), http.StatusNotFound, "not_found")
 			apiError(t, f.do("POST", aliceFirst+"/read", f.admin, nil), http.StatusNotFound, "not_found")
-			apiError(t, f.do("POST", "/api/v1/notifications/x/read", alice, nil), http.StatusNotFound, "not_found")
+			apiError(t, f.do("POST", "/api/v1/notices/x/read", alice, nil), http.StatusNotFound, "not_found")
 			apiError(t, f.do("POST", aliceFirst+"/read", "", nil), http.StatusUnauthorized, "unauthenticated")
 		})
 		t.Run("the holder marks it read", func(t *testing.T) {
@@ -56,14 +56,14 @@ func TestNotifications(t *testing.T) {
 			if it.ReadAt == nil || it.ID != l.Items[0].ID {
 				t.Fatalf("marked = %+v", it)
 			}
-			unread := decodeAs[list[notify.Item]](t, f.do("GET", "/api/v1/notifications?unread=true", alice, nil), http.StatusOK)
+			unread := decodeAs[list[notify.Item]](t, f.do("GET", "/api/v1/notices?unread=true", alice, nil), http.StatusOK)
 			if unread.Total != 1 || unread.Items[0].ID != l.Items[1].ID {
 				t.Fatalf("unread = %+v", unread)
 			}
-			apiError(t, f.do("GET", "/api/v1/notifications?unread=maybe", alice, nil), http.StatusUnprocessableEntity, "invalid")
+			apiError(t, f.do("GET", "/api/v1/notices?unread=maybe", alice, nil), http.StatusUnprocessableEntity, "invalid")
 		})
 		t.Run("pages", func(t *testing.T) {
-			p := decodeAs[list[notify.Item]](t, f.do("GET", "/api/v1/notifications?limit=1", alice, nil), http.StatusOK)
+			p := decodeAs[list[notify.Item]](t, f.do("GET", "/api/v1/notices?limit=1", alice, nil), http.StatusOK)
 			if p.Total != 2 || len(p.Items) != 1 || p.Next == nil {
 				t.Fatalf("page = %+v", p)
 			}

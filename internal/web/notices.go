@@ -12,9 +12,9 @@ import (
 
 const noticesPageSize = 30
 
-// notificationsData is a page of the user's notices and, for administrators, the mail that
+// noticesData is a page of the user's notices and, for administrators, the mail that
 // could not be delivered.
-type notificationsData struct {
+type noticesData struct {
 	Items        []notify.Item
 	UnreadOnly   bool
 	Pager        pager
@@ -22,7 +22,7 @@ type notificationsData struct {
 	TroubleTotal int
 }
 
-func (w *Server) notifications(rw http.ResponseWriter, r *http.Request) error {
+func (w *Server) notices(rw http.ResponseWriter, r *http.Request) error {
 	ctx, who := r.Context(), stateOf(r).who
 	page, offset := pageQuery(r, noticesPageSize)
 	unreadOnly := r.URL.Query().Get("unread") == "1"
@@ -30,7 +30,7 @@ func (w *Server) notifications(rw http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := notificationsData{Items: items, UnreadOnly: unreadOnly, Pager: newPager(r, page, noticesPageSize, total)}
+	data := noticesData{Items: items, UnreadOnly: unreadOnly, Pager: newPager(r, page, noticesPageSize, total)}
 	if who.CanAdminister() {
 		troubles, n, err := w.s.Notices.Troubles(ctx, who, 20)
 		if err != nil {
@@ -38,14 +38,14 @@ func (w *Server) notifications(rw http.ResponseWriter, r *http.Request) error {
 		}
 		data.Troubles, data.TroubleTotal = troubles, n
 	}
-	p := w.newPage(r, "notifications.title", "notifications")
+	p := w.newPage(r, "notices.title", "notices")
 	p.Data = data
-	w.render(rw, r, http.StatusOK, "notifications", p)
+	w.render(rw, r, http.StatusOK, "notices", p)
 	return nil
 }
 
-// notificationOpen marks a notice read and goes to the record it is about.
-func (w *Server) notificationOpen(rw http.ResponseWriter, r *http.Request) error {
+// noticeOpen marks a notice read and goes to the record it is about.
+func (w *Server) noticeOpen(rw http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
 		return err
@@ -56,13 +56,13 @@ func (w *Server) notificationOpen(rw http.ResponseWriter, r *http.Request) error
 	}
 	target := it.Link
 	if target == "" {
-		target = "/notifications"
+		target = "/notices"
 	}
 	http.Redirect(rw, r, safeNext(target), http.StatusSeeOther)
 	return nil
 }
 
-func (w *Server) notificationRead(rw http.ResponseWriter, r *http.Request) error {
+func (w *Server) noticeRead(rw http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
 		return err
@@ -70,14 +70,14 @@ func (w *Server) notificationRead(rw http.ResponseWriter, r *http.Request) error
 	if _, err := w.s.Notices.MarkRead(r.Context(), stateOf(r).who, id); err != nil {
 		return err
 	}
-	return w.redirect(rw, r, noticesBack(r), "notifications.marked_read")
+	return w.redirect(rw, r, noticesBack(r), "notices.marked_read")
 }
 
-func (w *Server) notificationsReadAll(rw http.ResponseWriter, r *http.Request) error {
+func (w *Server) noticesReadAll(rw http.ResponseWriter, r *http.Request) error {
 	if _, err := w.s.Notices.MarkAllRead(r.Context(), stateOf(r).who); err != nil {
 		return err
 	}
-	return w.redirect(rw, r, noticesBack(r), "notifications.marked_all_read")
+	return w.redirect(rw, r, noticesBack(r), "notices.marked_all_read")
 }
 
 // noticesBack is the list page the form was sent from, with its page and filter.
@@ -90,9 +90,9 @@ func noticesBack(r *http.Request) string {
 		q.Set("unread", "1")
 	}
 	if len(q) == 0 {
-		return "/notifications"
+		return "/notices"
 	}
-	return "/notifications?" + q.Encode()
+	return "/notices?" + q.Encode()
 }
 
 // UnreadText is the header's count of unread notices: the number, or "99+" at the cap.
