@@ -34,31 +34,31 @@ func ParseFormat(s string) (Format, bool) {
 type RowError struct {
 	Row       int    `json:"row"`
 	Column    string `json:"column"`
-	Kind      string `json:"kind"` // what is wrong, as a catalog key (import.error.department …)
+	Kind      string `json:"kind"`    // what is wrong, as a catalog key (import.error.department …)
 	Message   string `json:"message"` // Japanese
 	MessageEn string `json:"message_en"`
 }
 
 // Report is what an import found and did.
 type Report struct {
-	Rows    int               `json:"rows"`    // data rows read (blank rows are not counted)
-	Valid   int               `json:"valid"`   // rows without a problem
-	Created int               `json:"created"` // assets registered
+	Rows    int `json:"rows"`    // data rows read (blank rows are not counted)
+	Valid   int `json:"valid"`   // rows without a problem
+	Created int `json:"created"` // assets registered
 	// With Options.Update: the valid rows that register a new asset, change one or say what the
 	// register says, and the assets no row names that are marked as disposed of (with
 	// DisposeMissing); after an apply, the assets changed and those marked as disposed of.
-	New       int          `json:"new"`
-	Changed   int          `json:"changed"`
-	Unchanged int          `json:"unchanged"`
-	Missing   int          `json:"missing"`
-	Updated   int          `json:"updated"`
-	Disposed  int          `json:"disposed"`
-	Outcomes  []RowOutcome `json:"outcomes"`               // the new, changed and missing, at most MaxOutcomes
-	Cut       bool         `json:"outcomes_cut,omitempty"` // more than MaxOutcomes
-	Errors    []RowError   `json:"errors"`                 // every problem, by row
-	Summary   []ErrorCount `json:"summary"`                // the problems by kind and column, most first
-	Mapping map[string]string `json:"mapping"` // header → field id ("" for a column not imported)
-	Applied bool              `json:"applied"` // whether anything was written
+	New       int               `json:"new"`
+	Changed   int               `json:"changed"`
+	Unchanged int               `json:"unchanged"`
+	Missing   int               `json:"missing"`
+	Updated   int               `json:"updated"`
+	Disposed  int               `json:"disposed"`
+	Outcomes  []RowOutcome      `json:"outcomes"`               // the new, changed and missing, at most MaxOutcomes
+	Cut       bool              `json:"outcomes_cut,omitempty"` // more than MaxOutcomes
+	Errors    []RowError        `json:"errors"`                 // every problem, by row
+	Summary   []ErrorCount      `json:"summary"`                // the problems by kind and column, most first
+	Mapping   map[string]string `json:"mapping"`                // header → field id ("" for a column not imported)
+	Applied   bool              `json:"applied"`                // whether anything was written
 	// What was read: the header row in column order (for a mapping step), the row it is on,
 	// the sheet of a workbook, and the file's encoding (xlsx, utf-8, utf-8-bom, utf-16,
 	// shift_jis).

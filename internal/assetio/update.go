@@ -158,4 +158,6 @@ func missingOutcome(a asset.Asset, on string) RowOutcome {
 }
 
 // OutcomeText is an outcome in the language of a page or a command.
-func OutcomeText(lang i18n.Lang, outcome string) string { return i18n.T(lang, "import.outcome."+outcome) }
+func OutcomeText(lang i18n.Lang, outcome string) string {
+	return i18n.T(lang, "import.outcome."+outcome)
+}
