@@ -67,10 +67,10 @@ var operations = map[string]operation{
 	"GET /api/v1/departments": {id: "listDepartments", summary: "The department tree (所属) in order, with depth and path",
 		desc:   "Parents come before their children; siblings by sort order, then code.",
 		status: 200, result: "Department", list: true},
-	"POST /api/v1/departments": {id: "createDepartment", summary: "Add a department (administrators)",
+	"POST /api/v1/departments": {id: "createDepartment", summary: "Add a department (platform administrators and holders of an organisation-wide security role of the pack: CISO, 統括情報セキュリティ責任者 …)",
 		body: "NewDepartment", status: 201, result: "Department"},
 	"GET /api/v1/departments/{id}": {id: "getDepartment", summary: "One department", status: 200, result: "Department"},
-	"PUT /api/v1/departments/{id}": {id: "updateDepartment", summary: "Replace a department: rename, move, reorder, (de)activate (administrators)",
+	"PUT /api/v1/departments/{id}": {id: "updateDepartment", summary: "Replace a department: rename, move, reorder, (de)activate (platform administrators and holders of an organisation-wide security role)",
 		desc: "Every field is replaced; an absent parent_id moves the department to the top level. active is required.",
 		body: "DepartmentUpdate", status: 200, result: "Department"},
 
