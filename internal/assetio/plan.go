@@ -158,12 +158,6 @@ type rowIn struct {
 	managerText         string
 }
 
-// convert reads one row into an asset and checks it as the register would. The problems name
-// fields; a field that could not be read is not reported again by the check.
-func (pl *plan) convert(cells []string) (asset.Input, []problem) {
-	return pl.finish(pl.read(cells), nil)
-}
-
 // read reads one row's cells into an asset's fields.
 func (pl *plan) read(cells []string) rowIn {
 	in := asset.Input{Class: map[string]string{}, Attrs: map[string]any{}}
@@ -291,7 +285,8 @@ func (pl *plan) read(cells []string) rowIn {
 }
 
 // finish checks a row as the register would: as a new asset, or laid over cur, the asset of the
-// register it changes (see merge).
+// register it changes (see merge). The problems name fields; a field that could not be read is
+// not reported again by the check.
 func (pl *plan) finish(r rowIn, cur *asset.Asset) (asset.Input, []problem) {
 	in, problems := r.in, r.problems
 	if cur != nil {
