@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"iter"
 	"strconv"
 	"strings"
@@ -36,14 +35,31 @@ func (s *Service) ByNumbers(ctx context.Context, who access.Actor, numbers []str
 	if err != nil {
 		return nil, err
 	}
-	args := []any{who.OrgID}
+	found, err := byNumbers(ctx, s.DB.SQL, who.OrgID, numbers)
+	if err != nil {
+		return nil, err
+	}
+	r := reachOf(who)
+	for n, a := range found {
+		out[n] = r.found(top, a)
+	}
+	return out, nil
+}
+
+// byNumbers reads the whole assets with the given numbers, by number.
+func byNumbers(ctx context.Context, q store.Querier, orgID int64, numbers []string) (map[string]Asset, error) {
+	out := map[string]Asset{}
+	if len(numbers) == 0 {
+		return out, nil
+	}
+	args := []any{orgID}
 	marks := make([]string, len(numbers))
 	for i, n := range numbers {
 		args = append(args, n)
 		marks[i] = "($" + strconv.Itoa(i+2) + ")"
 	}
 	// A join with a list of values, which both engines answer from the (org_id, number) index.
-	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT `+columns+` FROM (VALUES `+strings.Join(marks, ", ")+`) AS v
+	rows, err := q.QueryContext(ctx, `SELECT `+columns+` FROM (VALUES `+strings.Join(marks, ", ")+`) AS v
 		JOIN assets a ON a.org_id = $1 AND a.number = v.column1
 		LEFT JOIN departments d ON d.id = a.department_id LEFT JOIN staff m ON m.id = a.manager_staff_id`, args...)
 	if err != nil {
@@ -62,12 +78,11 @@ func (s *Service) ByNumbers(ctx context.Context, who access.Actor, numbers []str
 	if err := rows.Err(); err != nil {
 		return nil, apperr.Wrap(err, "assets by number")
 	}
-	if err := loadLevels(ctx, s.DB.SQL, who.OrgID, list); err != nil {
+	if err := loadLevels(ctx, q, orgID, list); err != nil {
 		return nil, err
 	}
-	r := reachOf(who)
 	for _, a := range list {
-		out[a.Number] = r.found(top, *a)
+		out[a.Number] = *a
 	}
 	return out, nil
 }
@@ -176,16 +191,19 @@ type DisposeMissing struct {
 	On          string
 }
 
-// Written counts what UpsertMany wrote.
-type Written struct{ Created, Updated, Disposed int }
+// Written counts what UpsertMany wrote; on failure Failed is the index of the row that failed
+// (-1 when no row did: the marking of missing assets, or the sequence's own error).
+type Written struct{ Created, Updated, Disposed, Failed int }
+
+// upsertChunk is how many rows UpsertMany looks up in the register with one query.
+const upsertChunk = 200
 
 // UpsertMany registers new assets and changes existing ones in one transaction, each checked
 // as Create or Update checks it and each with the same audit entry (asset.create, or
-// asset.update with the asset before and after): all of them, or none when one fails. On
-// failure Created+Updated+the rows left as they were is the index of the row that failed.
-// An asset the actor may not change is refused as Update refuses it.
+// asset.update with the asset before and after): all of them, or none when one fails. The
+// rows' numbers must differ. An asset the actor may not change is refused as Update refuses it.
 func (s *Service) UpsertMany(ctx context.Context, who access.Actor, rows iter.Seq2[Upsert, error], dispose *DisposeMissing) (Written, error) {
-	var w Written
+	w := Written{Failed: -1}
 	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
 		return w, err
@@ -200,6 +218,54 @@ func (s *Service) UpsertMany(ctx context.Context, who access.Actor, rows iter.Se
 		}
 		defer b.close()
 		n := 0
+		var chunk []Upsert
+		write := func() error {
+			numbers := make([]string, len(chunk))
+			for i, row := range chunk {
+				numbers[i] = row.Number
+			}
+			found, err := byNumbers(ctx, tx, who.OrgID, numbers)
+			if err != nil {
+				return err
+			}
+			for i, row := range chunk {
+				w.Failed = n - len(chunk) + i
+				var cur *Asset
+				if a, ok := found[row.Number]; ok {
+					cur = &a
+					if err := r.mayChange(top, a); err != nil {
+						return r.found(top, a).Refusal
+					}
+				}
+				in, write, err := row.Build(cur)
+				if err != nil {
+					return err
+				}
+				if !write {
+					continue
+				}
+				in.normalize()
+				rank, err := in.validate(p)
+				if err != nil {
+					return err
+				}
+				if !r.canWrite(in.DepartmentID) {
+					return apperr.New(apperr.Forbidden, "error.forbidden")
+				}
+				if cur == nil {
+					err = b.add(ctx, in, rank)
+					w.Created++
+				} else {
+					err = b.update(ctx, *cur, in, rank)
+					w.Updated++
+				}
+				if err != nil {
+					return err
+				}
+			}
+			w.Failed, chunk = -1, chunk[:0]
+			return nil
+		}
 		for row, err := range rows {
 			if err != nil {
 				return err
@@ -210,40 +276,14 @@ func (s *Service) UpsertMany(ctx context.Context, who access.Actor, rows iter.Se
 				}
 			}
 			seen[row.Number] = true
-			cur, err := byNumber(ctx, tx, who.OrgID, row.Number)
-			if err != nil {
-				return err
-			}
-			if cur != nil {
-				if err := r.mayChange(top, *cur); err != nil {
-					return r.found(top, *cur).Refusal
-				}
-			}
-			in, write, err := row.Build(cur)
-			if err != nil || !write {
-				if err != nil {
+			if chunk = append(chunk, row); len(chunk) == upsertChunk {
+				if err := write(); err != nil {
 					return err
 				}
-				continue
 			}
-			in.normalize()
-			rank, err := in.validate(p)
-			if err != nil {
-				return err
-			}
-			if !r.canWrite(in.DepartmentID) {
-				return apperr.New(apperr.Forbidden, "error.forbidden")
-			}
-			if cur == nil {
-				err = b.add(ctx, in, rank)
-				w.Created++
-			} else {
-				err = b.update(ctx, *cur, in, rank)
-				w.Updated++
-			}
-			if err != nil {
-				return err
-			}
+		}
+		if err := write(); err != nil {
+			return err
 		}
 		if dispose != nil {
 			for n := range dispose.Named {
@@ -273,21 +313,6 @@ func (s *Service) UpsertMany(ctx context.Context, who access.Actor, rows iter.Se
 		return b.finish(ctx)
 	})
 	return w, err
-}
-
-// byNumber reads the asset with the number, or nil when the register has none.
-func byNumber(ctx context.Context, q store.Querier, orgID int64, number string) (*Asset, error) {
-	a, err := scan(q.QueryRowContext(ctx, `SELECT `+columns+from+`WHERE a.org_id = $1 AND a.number = $2`, orgID, number))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, apperr.Wrap(err, "asset by number")
-	}
-	if err := loadLevels(ctx, q, orgID, []*Asset{&a}); err != nil {
-		return nil, err
-	}
-	return &a, nil
 }
 
 // update writes a validated change of an asset, its levels and its audit entry, as Update

@@ -299,7 +299,8 @@ var jst = time.FixedZone("Asia/Tokyo", 9*60*60)
 
 // apply is the second pass: it writes the rows that are not bad in one transaction.
 func (im *Importer) apply(ctx context.Context, who access.Actor, src source, pl *plan, bad map[int]bool, scope fileScope, rep Report, opts Options) (Report, error) {
-	lastRow, done := 0, 0
+	var yielded []int // the row number of each row given to the register, in order
+	done := 0
 	rows := func(yield func(asset.Upsert, error) bool) {
 		err := pl.dataRows(ctx, src, func(row int, cells []string) error {
 			if bad[row] {
@@ -307,7 +308,7 @@ func (im *Importer) apply(ctx context.Context, who access.Actor, src source, pl 
 			}
 			r := pl.read(cells)
 			r.in.Number = strings.TrimSpace(norm.NFKC.String(r.in.Number))
-			lastRow = row
+			yielded = append(yielded, row)
 			up := asset.Upsert{Number: r.in.Number, Build: func(cur *asset.Asset) (asset.Input, bool, error) {
 				if cur != nil && !opts.Update {
 					return asset.Input{}, false, apperr.InvalidField("number", "asset.error.number_taken", r.in.Number)
@@ -344,6 +345,10 @@ func (im *Importer) apply(ctx context.Context, who access.Actor, src source, pl 
 		}
 		// The register changed since the check (another user took a number, or an asset moved
 		// out of reach): nothing is written, and the row is reported.
+		lastRow := 0
+		if n.Failed >= 0 && n.Failed < len(yielded) {
+			lastRow = yielded[n.Failed]
+		}
 		if len(e.Fields) == 0 {
 			rep.Errors = append(rep.Errors, pl.rowError(lastRow, "number", e.Key, e.Args...))
 		}
