@@ -15,6 +15,7 @@ import (
 	"mamori/internal/apperr"
 	"mamori/internal/asset"
 	"mamori/internal/assetio"
+	"mamori/internal/i18n"
 	"mamori/internal/org"
 )
 
@@ -28,10 +29,15 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	dryRun := fs.Bool("dry-run", false, "check every row and change nothing")
 	validOnly := fs.Bool("valid-only", false, "register the valid rows and skip the bad ones")
 	rejected := fs.String("rejected", "", "write the rejected rows, with what is wrong, to this CSV file")
+	update := fs.Bool("update", false, "a row whose management number is in the register changes that asset")
+	disposeMissing := fs.Bool("dispose-missing", false, "with --update: mark assets of the file's departments that no row names as disposed of")
 	as := fs.String("as", "", "act as this account (its department and roles) instead of the system")
 	file, err := parseOne(fs, args[1:], "FILE")
 	if err != nil {
 		return err
+	}
+	if *disposeMissing && !*update {
+		return fmt.Errorf("import: --dispose-missing は --update と一緒に指定してください / --dispose-missing needs --update")
 	}
 	f, err := os.Open(file)
 	if err != nil {
@@ -48,7 +54,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	im := &assetio.Importer{Assets: s.Assets, DB: s.DB}
-	rep, err := im.Import(ctx, sys, file, f, assetio.Options{DryRun: *dryRun, ValidOnly: *validOnly,
+	rep, err := im.Import(ctx, sys, file, f, assetio.Options{DryRun: *dryRun, ValidOnly: *validOnly, Update: *update, DisposeMissing: *disposeMissing,
 		Progress: func(stage string, done, total int) {
 			if done%10_000 == 0 {
 				fmt.Fprintf(stderr, "%s: %d 行\n", map[string]string{"check": "確認中", "apply": "登録中"}[stage], done)
@@ -61,6 +67,20 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return describe(err)
 	}
 	fmt.Fprintf(stdout, "%s (%s): 行数 %d, 正常 %d, 誤り %d, 登録 %d\n", filepath.Base(file), rep.Encoding, rep.Rows, rep.Valid, rep.Rows-rep.Valid, rep.Created)
+	if *update {
+		fmt.Fprintf(stdout, "新規 %d, 変更 %d, 変更なし %d, 廃棄にする %d, 更新 %d, 廃棄済にした %d\n", rep.New, rep.Changed, rep.Unchanged, rep.Missing, rep.Updated, rep.Disposed)
+		for _, o := range rep.Outcomes {
+			if o.Outcome == assetio.OutcomeNew {
+				continue
+			}
+			for _, c := range o.Changes {
+				fmt.Fprintf(stdout, "%s %s: %s「%s」→「%s」\n", assetio.OutcomeText(i18n.Ja, o.Outcome), o.Number, c.Label, c.Old, c.New)
+			}
+		}
+	}
+	for _, c := range rep.Summary {
+		fmt.Fprintf(stdout, "列「%s」: %d 件（例: %d 行目 %s）\n", c.Column, c.Count, c.FirstRow, c.Example)
+	}
 	for _, e := range rep.Errors {
 		fmt.Fprintf(stdout, "行 %d 列「%s」: %s\n", e.Row, e.Column, e.Message)
 	}
@@ -71,6 +91,9 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintf(stdout, "誤りのある行を %s に書き出しました。\n", *rejected)
 	}
 	switch {
+	case rep.Applied && *update:
+		fmt.Fprintf(stdout, "%d 件を登録、%d 件を更新、%d 件を廃棄済にしました。\n", rep.Created, rep.Updated, rep.Disposed)
+		return nil
 	case rep.Applied:
 		fmt.Fprintf(stdout, "%d 件を登録しました。\n", rep.Created)
 		return nil

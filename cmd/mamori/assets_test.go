@@ -131,10 +131,25 @@ func TestImportExportAssets(t *testing.T) {
 			if b, err := os.ReadFile(book); err != nil || !bytes.HasPrefix(b, []byte("PK")) {
 				t.Fatalf("xlsx export: %v", err)
 			}
-			// What was exported imports back: every number is now taken.
+			// What was exported imports back: without --update every number is taken.
 			out, _, err = cli(t, append([]string{"import", "assets", book, "--dry-run"}, flags...)...)
-			if err == nil || strings.Count(out, "既に使われています") != 2 {
+			if err == nil || !strings.Contains(out, "列「管理番号」: 2 件") || !strings.Contains(out, "行 3 列「管理番号」: 管理番号「PC-001」は既に使われています") {
 				t.Fatalf("re-import of the export: %v\n%s", err, out)
+			}
+			// With --update an unedited export changes nothing; --dispose-missing disposes of
+			// what the file leaves out.
+			out = mustCLI(t, append([]string{"import", "assets", book, "--update"}, flags...)...)
+			if !strings.Contains(out, "新規 0, 変更 0, 変更なし 2") || !strings.Contains(out, "0 件を登録、0 件を更新、0 件を廃棄済にしました") {
+				t.Fatalf("re-import with --update:\n%s", out)
+			}
+			partial := filepath.Join(t.TempDir(), "一部.csv")
+			os.WriteFile(partial, sheet([]string{"管理番号", "名称", "種別", "所属", "重要度", "区画"}, []string{"PC-001", "業務用端末（更新）", "端末", "総務課", "A", "L2"}), 0o600)
+			out = mustCLI(t, append([]string{"import", "assets", partial, "--update", "--dispose-missing"}, flags...)...)
+			if !strings.Contains(out, "変更 PC-001: 名称「業務用端末」→「業務用端末（更新）」") || !strings.Contains(out, "0 件を登録、1 件を更新、0 件を廃棄済にしました") {
+				t.Fatalf("--update --dispose-missing of 総務課's sheet:\n%s", out)
+			}
+			if _, _, err := cli(t, append([]string{"import", "assets", partial, "--dispose-missing"}, flags...)...); err == nil || !strings.Contains(err.Error(), "--update") {
+				t.Fatalf("--dispose-missing alone: %v", err)
 			}
 		})
 		t.Run("bad invocations say what is wrong", func(t *testing.T) {

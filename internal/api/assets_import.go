@@ -17,7 +17,8 @@ const importMaxMemory = 8 << 20
 // importAssets takes a register sheet (.xlsx, or .csv in UTF-8 or Shift_JIS) into the register
 // in the request: the multipart field file; the switches dry_run and valid_only, as form fields
 // or query parameters; and mapping, a JSON object of header → field id ("" leaves a column out)
-// over the guessed and remembered mapping. It answers the report: 200 for a dry run, 201 when
+// over the guessed and remembered mapping. update, dispose_missing and values (field → cell →
+// target) are the options of assetio.Options. It answers the report: 200 for a dry run, 201 when
 // rows were registered, 422 when rows are bad and nothing was registered. A file that cannot be
 // read is an error, and changes nothing.
 func (a *api) importAssets(w http.ResponseWriter, r *http.Request) error {
@@ -40,6 +41,20 @@ func (a *api) importAssets(w http.ResponseWriter, r *http.Request) error {
 	}
 	if opts.ValidOnly, err = formSwitch(r, "valid_only"); err != nil {
 		return err
+	}
+	if opts.Update, err = formSwitch(r, "update"); err != nil {
+		return err
+	}
+	if opts.DisposeMissing, err = formSwitch(r, "dispose_missing"); err != nil {
+		return err
+	}
+	if s := strings.TrimSpace(r.FormValue("values")); s != "" {
+		if err := decodeJSON([]byte(s), &opts.Values); err != nil {
+			if apperr.CodeOf(err) == apperr.Malformed {
+				return err
+			}
+			return apperr.InvalidField("values", "error.json")
+		}
 	}
 	if s := strings.TrimSpace(r.FormValue("mapping")); s != "" {
 		if err := decodeJSON([]byte(s), &opts.Mapping); err != nil {

@@ -180,3 +180,26 @@ func TestOpenAPIDescribesTheImport(t *testing.T) {
 		}
 	}
 }
+
+func TestAssetImportAPIUpdates(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newAssetFixture(t, db)
+		mapping := map[string]string{"mapping": nameMapping}
+		decodeAs[assetio.Report](t, f.importFile(f.manager, "", "台帳.csv", registerSheet(false), mapping), http.StatusCreated)
+		// Without update the same rows are numbers taken; with it, nothing changes.
+		rep := decodeAs[assetio.Report](t, f.importFile(f.manager, "?dry_run=true", "台帳.csv", registerSheet(false), mapping), http.StatusOK)
+		if rep.Valid != 0 || rep.Summary[0].Count != 2 || rep.Summary[0].Kind != "asset.error.number_taken" {
+			t.Fatalf("without update: %+v", rep)
+		}
+		edited := bytes.Replace(registerSheet(false), []byte("業務用端末 2"), []byte("業務用端末 2（予備）"), 1)
+		rep = decodeAs[assetio.Report](t, f.importFile(f.manager, "", "台帳.csv", edited,
+			map[string]string{"mapping": nameMapping, "update": "true", "values": `{"kind": {"端末": "terminal"}}`}), http.StatusCreated)
+		if rep.Updated != 1 || rep.Changed != 1 || rep.Unchanged != 1 || rep.Outcomes[0].Changes[0].New != "業務用端末 2（予備）" {
+			t.Fatalf("with update: %+v", rep)
+		}
+		bad := f.importFile(f.manager, "?dry_run=true&update=true", "台帳.csv", edited, map[string]string{"mapping": nameMapping, "values": `{"kind": {"端末": "tablet"}}`})
+		if bad.Code != http.StatusUnprocessableEntity || !strings.Contains(bad.Body.String(), "values") {
+			t.Fatalf("a value mapped to nothing: %d %s", bad.Code, bad.Body)
+		}
+	})
+}

@@ -67,10 +67,10 @@ var operations = map[string]operation{
 	"GET /api/v1/departments": {id: "listDepartments", summary: "The department tree (所属) in order, with depth and path",
 		desc:   "Parents come before their children; siblings by sort order, then code.",
 		status: 200, result: "Department", list: true},
-	"POST /api/v1/departments": {id: "createDepartment", summary: "Add a department (administrators)",
+	"POST /api/v1/departments": {id: "createDepartment", summary: "Add a department (platform administrators and holders of an organisation-wide security role of the pack: CISO, 統括情報セキュリティ責任者 …)",
 		body: "NewDepartment", status: 201, result: "Department"},
 	"GET /api/v1/departments/{id}": {id: "getDepartment", summary: "One department", status: 200, result: "Department"},
-	"PUT /api/v1/departments/{id}": {id: "updateDepartment", summary: "Replace a department: rename, move, reorder, (de)activate (administrators)",
+	"PUT /api/v1/departments/{id}": {id: "updateDepartment", summary: "Replace a department: rename, move, reorder, (de)activate (platform administrators and holders of an organisation-wide security role)",
 		desc: "Every field is replaced; an absent parent_id moves the department to the top level. active is required.",
 		body: "DepartmentUpdate", status: 200, result: "Department"},
 
@@ -129,16 +129,29 @@ var operations = map[string]operation{
 			"registered in one transaction (201), or none when a row is bad (422 with the report); with valid_only the valid " +
 			"rows are registered (201) and the bad ones reported. A file that cannot be read (empty, not a workbook, too large, " +
 			"columns missing) is an Error and changes nothing. Columns are mapped from their Japanese headers and the " +
-			"organisation's last applied mapping; mapping overrides them. dry_run and valid_only may also be query parameters.",
+			"organisation's last applied mapping; mapping overrides them. With update, a row whose management number is in the " +
+			"register changes that asset if the token holder may change it (otherwise the row is an error saying why); the " +
+			"report counts new, changed and unchanged rows and lists the new and changed ones (outcomes, each change with its " +
+			"field, label, old and new value); an unchanged row writes nothing, a changed one writes an asset.update audit " +
+			"entry. With dispose_missing (and update) the assets of the departments the file's rows name that the token " +
+			"holder may change, that are not disposed of and whose number no row has, are marked disposed of on the day " +
+			"(listed as outcome missing). values maps cells of the kind, department and level columns; the organisation's " +
+			"last applied value mapping applies too. summary counts the problems by kind and column. dry_run, valid_only, " +
+			"update and dispose_missing may also be query parameters.",
 		query: []param{
 			{"dry_run", "boolean", "Check every row and write nothing"},
 			{"valid_only", "boolean", "Register the valid rows and skip the bad ones"},
+			{"update", "boolean", "A row whose management number is in the register changes that asset"},
+			{"dispose_missing", "boolean", "With update: mark the assets of the file's departments that no row names as disposed of"},
 		},
 		upload: []param{
 			{"file", "file", "The sheet: .xlsx, or .csv in UTF-8 (with or without BOM) or Shift_JIS; at most 50 MB and 200,000 rows"},
 			{"dry_run", "boolean", "Check every row and write nothing"},
 			{"valid_only", "boolean", "Register the valid rows and skip the bad ones"},
 			{"mapping", "string", "A JSON object of header → field id (number, name, kind, department, class.<axis>, attrs.<id> …); \"\" leaves a column out"},
+			{"update", "boolean", "A row whose management number is in the register changes that asset"},
+			{"dispose_missing", "boolean", "With update: mark the assets of the file's departments that no row names as disposed of"},
+			{"values", "string", "A JSON object of field id (kind, department, class.<axis>) → {cell value → kind id, department code or level id}; \"\" reads the value as written"},
 		},
 		status: 201, also: []int{200}, result: "ImportReport"},
 	"DELETE /api/v1/assets/{id}": {id: "deleteAsset", summary: "Delete an asset entered by mistake (holders of a role over its department)",

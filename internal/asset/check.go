@@ -222,20 +222,35 @@ func (b *batch) add(ctx context.Context, in Input, top int) error {
 			return apperr.Wrap(err, "asset levels")
 		}
 	}
-	after, err := json.Marshal(a)
+	if err := b.append(ctx, a.ID, "asset.create", nil, a); err != nil {
+		return err
+	}
+	b.written = append(b.written, a)
+	return nil
+}
+
+// append writes one audit entry of the batch, chained onto the last (before nil for none).
+func (b *batch) append(ctx context.Context, id int64, action string, before, after any) error {
+	var beforeJSON []byte
+	if before != nil {
+		var err error
+		if beforeJSON, err = json.Marshal(before); err != nil {
+			return apperr.Wrap(err, "audit encode")
+		}
+	}
+	afterJSON, err := json.Marshal(after)
 	if err != nil {
 		return apperr.Wrap(err, "audit encode")
 	}
 	e := auditlog.Entry{OrgID: b.who.OrgID, Seq: b.seq + 1, At: b.now, ActorUserID: b.who.UserID, Actor: b.actor,
-		RemoteAddr: b.remote, UserAgent: b.userAgent, Entity: "asset", EntityID: strconv.FormatInt(a.ID, 10),
-		Action: "asset.create", After: string(after), PrevHash: b.hash}
+		RemoteAddr: b.remote, UserAgent: b.userAgent, Entity: "asset", EntityID: strconv.FormatInt(id, 10),
+		Action: action, Before: string(beforeJSON), After: string(afterJSON), PrevHash: b.hash}
 	e.Hash = e.ComputeHash()
 	if _, err := b.audit.ExecContext(ctx, e.OrgID, e.Seq, e.At, store.NullID(e.ActorUserID), e.Actor, e.RemoteAddr, e.UserAgent,
 		e.Entity, e.EntityID, e.Action, e.Before, e.After, e.PrevHash, e.Hash); err != nil {
 		return apperr.Wrap(err, "audit insert")
 	}
 	b.seq, b.hash = e.Seq, e.Hash
-	b.written = append(b.written, a)
 	return nil
 }
 

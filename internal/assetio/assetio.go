@@ -34,18 +34,31 @@ func ParseFormat(s string) (Format, bool) {
 type RowError struct {
 	Row       int    `json:"row"`
 	Column    string `json:"column"`
+	Kind      string `json:"kind"`    // what is wrong, as a catalog key (import.error.department …)
 	Message   string `json:"message"` // Japanese
 	MessageEn string `json:"message_en"`
 }
 
 // Report is what an import found and did.
 type Report struct {
-	Rows    int               `json:"rows"`    // data rows read (blank rows are not counted)
-	Valid   int               `json:"valid"`   // rows without a problem
-	Created int               `json:"created"` // assets registered
-	Errors  []RowError        `json:"errors"`  // every problem, by row
-	Mapping map[string]string `json:"mapping"` // header → field id ("" for a column not imported)
-	Applied bool              `json:"applied"` // whether anything was written
+	Rows    int `json:"rows"`    // data rows read (blank rows are not counted)
+	Valid   int `json:"valid"`   // rows without a problem
+	Created int `json:"created"` // assets registered
+	// With Options.Update: the valid rows that register a new asset, change one or say what the
+	// register says, and the assets no row names that are marked as disposed of (with
+	// DisposeMissing); after an apply, the assets changed and those marked as disposed of.
+	New       int               `json:"new"`
+	Changed   int               `json:"changed"`
+	Unchanged int               `json:"unchanged"`
+	Missing   int               `json:"missing"`
+	Updated   int               `json:"updated"`
+	Disposed  int               `json:"disposed"`
+	Outcomes  []RowOutcome      `json:"outcomes"`               // the new, changed and missing, at most MaxOutcomes
+	Cut       bool              `json:"outcomes_cut,omitempty"` // more than MaxOutcomes
+	Errors    []RowError        `json:"errors"`                 // every problem, by row
+	Summary   []ErrorCount      `json:"summary"`                // the problems by kind and column, most first
+	Mapping   map[string]string `json:"mapping"`                // header → field id ("" for a column not imported)
+	Applied   bool              `json:"applied"`                // whether anything was written
 	// What was read: the header row in column order (for a mapping step), the row it is on,
 	// the sheet of a workbook, and the file's encoding (xlsx, utf-8, utf-8-bom, utf-16,
 	// shift_jis).
@@ -53,6 +66,10 @@ type Report struct {
 	HeaderRow int      `json:"header_row"`
 	Sheet     string   `json:"sheet,omitempty"`
 	Encoding  string   `json:"encoding"`
+	// Up to three values of each column, in the order of Headers, and the distinct values of
+	// the columns whose values may be mapped (see valuemap.go).
+	Samples      [][]string    `json:"samples"`
+	ValueColumns []ValueColumn `json:"value_columns"`
 }
 
 // Options steer an import.
@@ -60,6 +77,15 @@ type Options struct {
 	DryRun    bool              // check every row and change nothing
 	ValidOnly bool              // apply the valid rows and skip the bad ones (which Rejected returns)
 	Mapping   map[string]string // header → field id, overriding the guess; "" leaves a column out
+	// Update: a row whose 管理番号 is in the register changes that asset, if the importer may
+	// change it; without it such a row is an error. DisposeMissing (with Update): the assets of
+	// the departments the file's rows name, not disposed of, that the importer may change and
+	// that no row names, are marked as disposed of on the day of the import.
+	Update         bool
+	DisposeMissing bool
+	// Values maps cells of value columns to the pack's or the organisation's values: field id →
+	// cell as written → level id, kind id or department code ("" to read the cell as it is).
+	Values map[string]map[string]string
 	// Progress, when set, is called every thousand rows: stage "check" while the file is read
 	// and checked (total 0 until known), "apply" while assets are written.
 	Progress func(stage string, done, total int)

@@ -142,7 +142,7 @@ var kishiwadaHeader = []string{"管理番号", "資産名", "種別", "担当課
 
 func kishiwadaRows() [][]string {
 	return [][]string{
-		kishiwadaHeader,
+		append([]string(nil), kishiwadaHeader...), // a copy: tests change the header they are given
 		{"PC-001", "業務用端末 1", "パソコン", "総務課", "山田 太郎", "Ａ", "LGWAN接続系", "区画L2", "本庁舎2階", "1", "使用中", "令和8年4月1日", "", "○"},
 		{"ＰＣ－００２", "業務用端末 2", "端末", "100", "1001", "B", "ＬＧＷＡＮ接続系", "L2", "本庁舎2階", "２", "稼働中", "2026/4/1", "予備機", "×"},
 		{"MD-001", "USBメモリ（暗号化）", "USBメモリ", "税務課", "", "重要度Ａ", "", "L3", "金庫", "3台", "保管", "R7.10.1", "", ""},

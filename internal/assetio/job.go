@@ -47,6 +47,7 @@ type Job struct {
 	State     string            `json:"state"`
 	ValidOnly bool              `json:"valid_only"`
 	Mapping   map[string]string `json:"-"`
+	Options   JobOptions        `json:"options"`
 	// Progress of a running job: stage "check" or "apply", rows done, and the rows to do (0 while
 	// unknown).
 	Stage string `json:"stage"`
@@ -67,6 +68,13 @@ type Job struct {
 	runner    string
 	attempt   int
 	heartbeat time.Time
+}
+
+// JobOptions are what a job's dry run and apply do beyond reading rows (see Options).
+type JobOptions struct {
+	Update         bool                         `json:"update"`
+	DisposeMissing bool                         `json:"dispose_missing"`
+	Values         map[string]map[string]string `json:"values,omitempty"`
 }
 
 // Running reports whether the job is checking or applying and its process is alive.
@@ -175,13 +183,13 @@ func (js *Jobs) Start(ctx context.Context, who access.Actor, filename string, da
 // administrator. Another user's job is not found.
 func (js *Jobs) Get(ctx context.Context, who access.Actor, id int64) (Job, error) {
 	var j Job
-	var mapping, problem string
+	var mapping, problem, options string
 	var heartbeat sql.NullTime
-	err := js.Importer.DB.SQL.QueryRowContext(ctx, `SELECT id, user_id, filename, file_size, state, valid_only, mapping_json,
+	err := js.Importer.DB.SQL.QueryRowContext(ctx, `SELECT id, user_id, filename, file_size, state, valid_only, mapping_json, options_json,
 		stage, done, total, rows_read, rows_valid, rows_created, error_count, problem_json, file IS NOT NULL, rejected IS NOT NULL,
 		runner, attempt, heartbeat_at, created_at, updated_at
 		FROM import_jobs WHERE id = $1 AND org_id = $2 AND kind = $3`, id, who.OrgID, jobKind).Scan(
-		&j.ID, &j.UserID, &j.Filename, &j.FileSize, &j.State, &j.ValidOnly, &mapping,
+		&j.ID, &j.UserID, &j.Filename, &j.FileSize, &j.State, &j.ValidOnly, &mapping, &options,
 		&j.Stage, &j.Done, &j.Total, &j.Rows, &j.Valid, &j.Created, &j.ErrorCount, &problem, &j.HasFile, &j.HasRejected,
 		&j.runner, &j.attempt, &heartbeat, &j.CreatedAt, &j.UpdatedAt)
 	if err == sql.ErrNoRows || (err == nil && j.UserID != who.UserID && !who.PlatformAdmin) {
@@ -193,6 +201,11 @@ func (js *Jobs) Get(ctx context.Context, who access.Actor, id int64) (Job, error
 	j.heartbeat = heartbeat.Time
 	if err := json.Unmarshal([]byte(mapping), &j.Mapping); err != nil {
 		return Job{}, apperr.Wrap(err, "import job mapping")
+	}
+	if options != "" {
+		if err := json.Unmarshal([]byte(options), &j.Options); err != nil {
+			return Job{}, apperr.Wrap(err, "import job options")
+		}
 	}
 	if problem != "" {
 		j.Problem = &Problem{}

@@ -13,10 +13,11 @@ import (
 )
 
 // Check runs a job's dry run with the mapping the user confirmed (header → field, "" to leave
-// a column out): in the request for a small file, as a job for a large one. It may run again
-// after a report, a problem or an interruption, with another mapping. Only the job's starter
-// may run it.
-func (js *Jobs) Check(ctx context.Context, who access.Actor, id int64, mapping map[string]string) error {
+// a column out) and the options (update, mark missing as disposed of, value mapping): in the
+// request for a small file, as a job for a large one. It may run again after a report, a
+// problem or an interruption, with another mapping. Only the job's starter may run it; the
+// apply uses the same mapping and options.
+func (js *Jobs) Check(ctx context.Context, who access.Actor, id int64, mapping map[string]string, opts JobOptions) error {
 	j, err := js.own(ctx, who, id)
 	if err != nil {
 		return err
@@ -36,6 +37,7 @@ func (js *Jobs) Check(ctx context.Context, who access.Actor, id int64, mapping m
 	if inline == 0 {
 		inline = InlineCheckBytes
 	}
+	j.Options = opts
 	return js.claim(ctx, who, j, JobChecking, false, mapping, j.FileSize <= inline)
 }
 
@@ -82,8 +84,8 @@ func (js *Jobs) claim(ctx context.Context, who access.Actor, j Job, state string
 	js.mu.Unlock()
 	now := js.now()
 	res, err := js.Importer.DB.SQL.ExecContext(ctx, `UPDATE import_jobs SET state = $1, valid_only = $2, mapping_json = $3,
-		stage = '', done = 0, total = 0, problem_json = '', runner = $4, attempt = attempt + 1, heartbeat_at = $5, updated_at = $5
-		WHERE id = $6 AND attempt = $7`, state, validOnly, mustJSON(mapping), js.runner, now, j.ID, j.attempt)
+		stage = '', done = 0, total = 0, problem_json = '', runner = $4, attempt = attempt + 1, heartbeat_at = $5, updated_at = $5,
+		options_json = $8 WHERE id = $6 AND attempt = $7`, state, validOnly, mustJSON(mapping), js.runner, now, j.ID, j.attempt, mustJSON(j.Options))
 	if err == nil {
 		var n int64
 		if n, err = res.RowsAffected(); err == nil && n != 1 {
@@ -124,7 +126,8 @@ func (js *Jobs) run(ctx context.Context, who access.Actor, j Job, p *progress) {
 	var rep Report
 	if err == nil {
 		rep, err = js.Importer.Import(ctx, who, j.Filename, bytes.NewReader(data), Options{
-			DryRun: !apply, ValidOnly: j.ValidOnly, Mapping: j.Mapping, Progress: p.set})
+			DryRun: !apply, ValidOnly: j.ValidOnly, Mapping: j.Mapping, Progress: p.set,
+			Update: j.Options.Update, DisposeMissing: j.Options.DisposeMissing, Values: j.Options.Values})
 	}
 	stop()
 	if err := js.finish(ctx, j, data, rep, err); err != nil {

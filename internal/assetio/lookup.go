@@ -18,13 +18,16 @@ type directory struct {
 	deptByCode  map[string]int64
 	deptByName  map[string][]int64
 	deptName    map[int64]string
+	deptCode    map[int64]string
+	depts       []dept // in the order of their ids
 	staffByNo   map[string]int64
-	staffByName map[string][]int64
+	staffByName map[string][]int64 // by nameKey
+	staffName   map[int64]string
 }
 
 func loadDirectory(ctx context.Context, db *store.DB, orgID int64) (*directory, error) {
-	d := &directory{deptByCode: map[string]int64{}, deptByName: map[string][]int64{}, deptName: map[int64]string{},
-		staffByNo: map[string]int64{}, staffByName: map[string][]int64{}}
+	d := &directory{deptByCode: map[string]int64{}, deptByName: map[string][]int64{}, deptName: map[int64]string{}, deptCode: map[int64]string{},
+		staffByNo: map[string]int64{}, staffByName: map[string][]int64{}, staffName: map[int64]string{}}
 	rows, err := db.SQL.QueryContext(ctx, `SELECT id, code, name FROM departments WHERE org_id = $1 ORDER BY id`, orgID)
 	if err != nil {
 		return nil, apperr.Wrap(err, "departments")
@@ -38,7 +41,8 @@ func loadDirectory(ctx context.Context, db *store.DB, orgID int64) (*directory, 
 		}
 		d.deptByCode[fold(code)] = id
 		d.deptByName[fold(name)] = append(d.deptByName[fold(name)], id)
-		d.deptName[id] = name
+		d.deptName[id], d.deptCode[id] = name, code
+		d.depts = append(d.depts, dept{id, code, name})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -56,9 +60,15 @@ func loadDirectory(ctx context.Context, db *store.DB, orgID int64) (*directory, 
 			return nil, apperr.Wrap(err, "staff")
 		}
 		d.staffByNo[fold(no)] = id
-		d.staffByName[fold(name)] = append(d.staffByName[fold(name)], id)
+		d.staffByName[nameKey(name)] = append(d.staffByName[nameKey(name)], id)
+		d.staffName[id] = name
 	}
 	return d, rows.Err()
+}
+
+type dept struct {
+	id         int64
+	code, name string
 }
 
 // anyChangeable reports whether the actor may register assets of any department.
@@ -90,13 +100,12 @@ func (d *directory) department(v string, codeOnly bool) (int64, string) {
 	return 0, "import.error.department"
 }
 
-// manager finds a staff member by employee number or name.
+// manager finds a staff member by employee number or name, the name compared by nameKey.
 func (d *directory) manager(v string) (int64, string) {
-	k := fold(v)
-	if id, ok := d.staffByNo[k]; ok {
+	if id, ok := d.staffByNo[fold(v)]; ok {
 		return id, ""
 	}
-	switch ids := d.staffByName[k]; len(ids) {
+	switch ids := d.staffByName[nameKey(v)]; len(ids) {
 	case 1:
 		return ids[0], ""
 	case 0:

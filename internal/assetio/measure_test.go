@@ -73,6 +73,45 @@ func TestMeasure100k(t *testing.T) {
 	}
 }
 
+// TestMeasureUpdate100k measures the Excel habit at scale on SQLite: a register of 100,000
+// assets, the same sheet with every tenth row's location changed imported again with Update
+// (a dry run, then the apply), each step in a process of its own as above.
+func TestMeasureUpdate100k(t *testing.T) {
+	if os.Getenv("MAMORI_MEASURE_STEP") != "" {
+		return // TestMeasure100k runs the steps
+	}
+	const n = 100_000
+	dir := t.TempDir()
+	rows := bigRegister(n)
+	first := filepath.Join(dir, "first.csv")
+	os.WriteFile(first, csvFile(rows...), 0o600)
+	changed := make([][]string, len(rows))
+	for i, r := range rows {
+		changed[i] = append([]string(nil), r...)
+		if i > 0 && i%10 == 0 {
+			changed[i][8] = fmt.Sprintf("別館%d階", i%3+1)
+		}
+	}
+	second := filepath.Join(dir, "changed.csv")
+	os.WriteFile(second, csvFile(changed...), 0o600)
+	db := storetest.SQLite(t)
+	dsn := "file:" + db.Where
+	newEnv(t, db, "kishiwada")
+	for _, step := range []struct{ name, file string }{{"apply", first}, {"update-dry-run", second}, {"update-apply", second}} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestMeasure100k$", "-test.v")
+		cmd.Env = append(os.Environ(), "MAMORI_MEASURE_STEP="+step.name, "MAMORI_MEASURE_DSN="+dsn, "MAMORI_MEASURE_FILE="+step.file)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", step.name, err, out)
+		}
+		m := measured.FindSubmatch(out)
+		if m == nil {
+			t.Fatalf("%s printed no measurement:\n%s", step.name, out)
+		}
+		t.Logf("sqlite   %-15s %s", step.name, m[1])
+	}
+}
+
 // measureStep is one step of TestMeasure100k, in a process of its own.
 func measureStep(t *testing.T, step string) {
 	ctx := context.Background()
@@ -99,6 +138,18 @@ func measureStep(t *testing.T, step string) {
 			t.Fatalf("%v %d errors, %+v", err, len(rep.Errors), rep.Errors[:min(3, len(rep.Errors))])
 		}
 		result = strconv.Itoa(rep.Rows) + " rows"
+	case "update-dry-run", "update-apply":
+		file := os.Getenv("MAMORI_MEASURE_FILE")
+		f, err := os.Open(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		rep, err := im.Import(ctx, who, file, f, assetio.Options{DryRun: step == "update-dry-run", Update: true})
+		if err != nil || len(rep.Errors) > 0 || rep.Changed != 10_000 || rep.Unchanged != 90_000 || (step == "update-apply" && rep.Updated != 10_000) {
+			t.Fatalf("%v %d errors, changed %d, unchanged %d, updated %d", err, len(rep.Errors), rep.Changed, rep.Unchanged, rep.Updated)
+		}
+		result = fmt.Sprintf("%d rows, %d changed", rep.Rows, rep.Changed)
 	default:
 		format, _ := assetio.ParseFormat(step[len("export-"):])
 		var w countingWriter

@@ -26,6 +26,9 @@ type plan struct {
 	headerRow int
 	headers   []string
 	fields    []string // field id per column, "" for a column left out
+	// values maps a cell of a column to the pack's or the organisation's value: field id →
+	// folded cell → level id, kind id or department code (see valuemap.go).
+	values map[string]map[string]string
 }
 
 // findHeader finds the header row: the first row, among the first few of a sheet, in which
@@ -147,13 +150,20 @@ type problem struct {
 	args       []any
 }
 
-// convert reads one row into an asset and checks it as the register would. The problems name
-// fields; a field that could not be read is not reported again by the check.
-func (pl *plan) convert(cells []string) (asset.Input, []problem) {
+// rowIn is one row as read from its cells, before it is checked as the register would.
+type rowIn struct {
+	in                  asset.Input
+	problems            []problem
+	deptField, deptText string // the column the department was read from, and its cell
+	managerText         string
+}
+
+// read reads one row's cells into an asset's fields.
+func (pl *plan) read(cells []string) rowIn {
 	in := asset.Input{Class: map[string]string{}, Attrs: map[string]any{}}
 	var problems []problem
 	fail := func(field, key string, args ...any) { problems = append(problems, problem{field, key, args}) }
-	var dept, deptCode string
+	var dept, deptCode, manager string
 	for i, field := range pl.fields {
 		if field == "" || i >= len(cells) {
 			continue
@@ -166,13 +176,16 @@ func (pl *plan) convert(cells []string) (asset.Input, []problem) {
 			fail(field, p.Key(), textcheck.Escape(pl.column(field)))
 			continue
 		}
+		mapped, isMapped := pl.values[field][fold(v)]
 		switch field {
 		case "number":
 			in.Number = v
 		case "name":
 			in.Name = v
 		case "kind":
-			if id, ok := parseKind(v); ok {
+			if isMapped {
+				in.Kind = mapped
+			} else if id, ok := parseKind(v); ok {
 				in.Kind = id
 			} else {
 				fail(field, "import.error.kind", v)
@@ -182,6 +195,7 @@ func (pl *plan) convert(cells []string) (asset.Input, []problem) {
 		case "department_code":
 			deptCode = v
 		case "manager":
+			manager = v
 			id, key := pl.dir.manager(v)
 			if key != "" {
 				fail(field, key, v)
@@ -230,7 +244,11 @@ func (pl *plan) convert(cells []string) (asset.Input, []problem) {
 			in.Note = v
 		default:
 			if axis, ok := strings.CutPrefix(field, "class."); ok {
-				in.Class[axis] = pl.words.level(axis, v)
+				if isMapped {
+					in.Class[axis] = mapped
+				} else {
+					in.Class[axis] = pl.words.level(axis, v)
+				}
 			} else if attr, ok := strings.CutPrefix(field, "attrs."); ok {
 				val, ok := pl.attr(attr, v)
 				if !ok {
@@ -241,22 +259,40 @@ func (pl *plan) convert(cells []string) (asset.Input, []problem) {
 			}
 		}
 	}
-	deptField := "department"
+	r := rowIn{deptField: "department", managerText: manager}
 	switch {
 	case deptCode != "":
-		deptField = "department_code"
+		r.deptField, r.deptText = "department_code", deptCode
 		id, key := pl.dir.department(deptCode, true)
 		if key != "" {
-			fail(deptField, key, deptCode)
+			fail(r.deptField, key, deptCode)
 		}
 		in.DepartmentID = id
 	case dept != "":
+		r.deptText = dept
+		code, isMapped := pl.values["department"][fold(dept)]
 		id, key := pl.dir.department(dept, false)
+		if isMapped {
+			id, key = pl.dir.department(code, true)
+		}
 		if key != "" {
-			fail(deptField, key, dept)
+			fail(r.deptField, key, dept)
 		}
 		in.DepartmentID = id
 	}
+	r.in, r.problems = in, problems
+	return r
+}
+
+// finish checks a row as the register would: as a new asset, or laid over cur, the asset of the
+// register it changes (see merge). The problems name fields; a field that could not be read is
+// not reported again by the check.
+func (pl *plan) finish(r rowIn, cur *asset.Asset) (asset.Input, []problem) {
+	in, problems := r.in, r.problems
+	if cur != nil {
+		in, problems = pl.merge(*cur, r)
+	}
+	fail := func(field, key string, args ...any) { problems = append(problems, problem{field, key, args}) }
 	out, err := pl.check(in)
 	if err == nil {
 		return out, problems
@@ -264,11 +300,7 @@ func (pl *plan) convert(cells []string) (asset.Input, []problem) {
 	e := apperr.As(err)
 	switch {
 	case e.Code == apperr.Forbidden:
-		name := dept
-		if name == "" {
-			name = deptCode
-		}
-		fail(deptField, "import.error.forbidden", name)
+		fail(r.deptField, "import.error.forbidden", r.deptText)
 	case e.Code != apperr.Invalid:
 		fail("", e.Key, e.Args...)
 	}
@@ -279,7 +311,7 @@ func (pl *plan) convert(cells []string) (asset.Input, []problem) {
 	for _, f := range e.Fields {
 		field := pl.fieldOf(f.Field)
 		if field == "department" {
-			field = deptField
+			field = r.deptField
 		}
 		if !failed[field] {
 			fail(field, f.Key, f.Args...)
@@ -343,5 +375,5 @@ func cellText(field, v string) textcheck.Problem {
 }
 
 func (pl *plan) rowError(row int, field, key string, args ...any) RowError {
-	return RowError{Row: row, Column: textcheck.Escape(pl.column(field)), Message: i18n.T(i18n.Ja, key, args...), MessageEn: i18n.T(i18n.En, key, args...)}
+	return RowError{Row: row, Column: textcheck.Escape(pl.column(field)), Kind: key, Message: i18n.T(i18n.Ja, key, args...), MessageEn: i18n.T(i18n.En, key, args...)}
 }

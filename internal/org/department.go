@@ -54,9 +54,27 @@ func (in *DepartmentInput) validate() error {
 	return v.Err()
 }
 
+// MayKeepDepartments reports whether the actor may add and change the organisation's
+// departments: the platform administrator, and the holders (acting holders included) of a role
+// the organisation's pack marks as an organisation-wide security role (security: true, scope
+// organization) — the CISO, the 統括情報セキュリティ責任者 and the 情報政策課-level roles that keep
+// the policy and the organisation it binds. Holders of department roles, other
+// organisation-wide roles (ネットワーク管理者, 委員会) and auditors may not.
+func MayKeepDepartments(who access.Actor) bool {
+	if who.CanAdminister() {
+		return true
+	}
+	for _, g := range who.Roles {
+		if g.Security && g.Scope == "organization" && !g.AllStaff && !g.Auditor {
+			return true
+		}
+	}
+	return false
+}
+
 // CreateDepartment adds a department under ParentID (0 for a top-level unit).
 func (s *Service) CreateDepartment(ctx context.Context, who access.Actor, in DepartmentInput) (Department, error) {
-	if !who.CanAdminister() {
+	if !MayKeepDepartments(who) {
 		return Department{}, apperr.New(apperr.Forbidden, "error.forbidden")
 	}
 	in.Active = true
@@ -86,7 +104,7 @@ func (s *Service) CreateDepartment(ctx context.Context, who access.Actor, in Dep
 
 // UpdateDepartment renames, moves, reorders or (de)activates a department.
 func (s *Service) UpdateDepartment(ctx context.Context, who access.Actor, id int64, in DepartmentInput) (Department, error) {
-	if !who.CanAdminister() {
+	if !MayKeepDepartments(who) {
 		return Department{}, apperr.New(apperr.Forbidden, "error.forbidden")
 	}
 	if err := in.validate(); err != nil {

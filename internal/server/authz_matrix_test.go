@@ -55,7 +55,36 @@ func TestAuthorizationMatrix(t *testing.T) {
 			m.t = t
 			m.referOutsideReach(t)
 		})
+		t.Run("departments are added by the platform administrator and organisation-wide security roles", func(t *testing.T) {
+			m.t = t
+			m.addDepartments(t)
+		})
 	})
+}
+
+// addDepartments asks every actor to add a department through the page and through the API:
+// the platform administrator and the CISO (an organisation-wide security role of the pack) of
+// either organisation may, no one else; a refusal writes nothing.
+func (m *matrix) addDepartments(t *testing.T) {
+	may := map[string]bool{platform: true, cisoKey: true, otherOrg: true}
+	for i, key := range actorKeys {
+		a := m.actors[key]
+		before := m.state()
+		page := m.send(a, http.MethodPost, "/departments", url.Values{"code": {"W" + strconv.Itoa(i)}, "name": {"新設課W" + strconv.Itoa(i)}, "kind": {"section"}})
+		json := m.send(a, http.MethodPost, "/api/v1/departments", fmt.Sprintf(`{"code":"A%d","name":"新設課A%d","kind":"section"}`, i, i))
+		switch {
+		case may[key] && (page.status != http.StatusSeeOther || json.status != http.StatusCreated):
+			t.Errorf("%s may add departments: page %d, API %d %.200s", key, page.status, json.status, json.body)
+		case !may[key] && (page.status != http.StatusForbidden || json.status != http.StatusForbidden):
+			t.Errorf("%s may not add departments: page %d, API %d", key, page.status, json.status)
+		case !may[key] && m.state() != before:
+			t.Errorf("%s: a refused addition changed something", key)
+		}
+		form := m.send(a, http.MethodGet, "/departments/new", nil)
+		if (form.status == http.StatusOK) != may[key] {
+			t.Errorf("%s: the new department form answers %d", key, form.status)
+		}
+	}
 }
 
 // mRoute is one route of either surface.

@@ -13,6 +13,7 @@ import (
 	"mamori/internal/access"
 	"mamori/internal/app"
 	"mamori/internal/asset"
+	"mamori/internal/assetio"
 	"mamori/internal/org"
 	"mamori/internal/store/storetest"
 )
@@ -108,4 +109,75 @@ func TestBrowserImport(t *testing.T) {
 	_, err = s.DB.SQL.Exec(`UPDATE import_jobs SET state = 'applied', heartbeat_at = NULL`)
 	must(t, err)
 	must(t, do(ctx, chromedp.WaitVisible(chromedp.CSS(".notice--success")))) // the script saw the end and reloaded
+}
+
+// TestBrowserImportUpdates drives Chromium through the Excel habit: the register exported (as
+// its export route writes it), two rows edited, the file imported again with the update
+// option the mapping step offers; the dry run shows the two changes old → new and nothing
+// else, and registering writes exactly them.
+func TestBrowserImportUpdates(t *testing.T) {
+	ctx := browserContext(t)
+	s, srv, temp := start(t, storetest.SQLite(t))
+	bg := context.Background()
+	o, _ := s.Org.First(bg)
+	sys := access.System(o.ID, "test")
+	_, err := s.Policy.Use(bg, sys, "kishiwada")
+	must(t, err)
+	d, err := s.Org.CreateDepartment(bg, sys, org.DepartmentInput{Code: "100", Name: "総務課", Kind: "section", Active: true})
+	must(t, err)
+	for _, n := range []string{"PC-001", "PC-002", "PC-003"} {
+		_, err := s.Assets.Create(bg, sys, asset.Input{Number: n, Name: "業務用端末 " + n, Kind: "terminal", DepartmentID: d.ID,
+			Class: map[string]string{"importance": "B"}, Zone: "L2", Location: "本庁舎2階"})
+		must(t, err)
+	}
+	var b strings.Builder
+	must(t, assetio.Export(bg, s.Assets, sys, asset.Filter{}, assetio.CSV, &b))
+	edited := strings.Replace(b.String(), "業務用端末 PC-001", "業務用端末 PC-001（予備機）", 1)
+	edited = strings.Replace(edited, "PC-003,業務用端末 PC-003,端末,総務課,100,,B,,区画L2,本庁舎2階", "PC-003,業務用端末 PC-003,端末,総務課,100,,A,,区画L2,本庁舎3階", 1)
+	if strings.Count(edited, "（予備機）") != 1 || !strings.Contains(edited, "本庁舎3階") {
+		t.Fatalf("the export is not as the test expects:\n%s", b.String())
+	}
+	file := filepath.Join(t.TempDir(), "台帳.csv")
+	must(t, os.WriteFile(file, []byte(edited), 0o600))
+	firstSignIn(t, ctx, srv.URL, temp)
+
+	must(t, do(ctx,
+		chromedp.Navigate(srv.URL+"/assets/import"),
+		chromedp.WaitVisible(chromedp.ID("f-file")),
+		chromedp.SetUploadFiles(chromedp.ID("f-file"), []string{file}),
+		chromedp.Submit(chromedp.ID("f-file")),
+		chromedp.WaitVisible(chromedp.ID("f-update")),
+	))
+	checked, err := run(ctx, chromedp.Evaluate[bool](`document.getElementById("f-update").checked`))
+	must(t, err)
+	if !checked {
+		t.Fatal("the update option is not on by default")
+	}
+	must(t, do(ctx,
+		chromedp.Submit(chromedp.ID("f-update")),
+		chromedp.WaitVisible(chromedp.CSS("#outcomes")),
+	))
+	rows, err := run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#outcomes + .table-wrap tbody tr")].map(r => r.innerText.replace(/\s+/g, " ").trim())`))
+	must(t, err)
+	want := []string{
+		"2 PC-001 変更 名称: 業務用端末 PC-001 → 業務用端末 PC-001（予備機）",
+		"4 PC-003 変更 重要度: B → A 設置場所: 本庁舎2階 → 本庁舎3階",
+	}
+	if strings.Join(rows, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("the dry run shows\n%s\nwant\n%s", strings.Join(rows, "\n"), strings.Join(want, "\n"))
+	}
+	must(t, do(ctx,
+		chromedp.Click(chromedp.CSS(`form[action$="/apply"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(".notice--success")),
+	))
+	list, _, err := s.Assets.List(bg, sys, asset.Filter{})
+	must(t, err)
+	got := map[string]asset.Asset{}
+	for _, a := range list {
+		got[a.Number] = a
+	}
+	if got["PC-001"].Name != "業務用端末 PC-001（予備機）" || got["PC-003"].Class["importance"] != "A" || got["PC-003"].Location != "本庁舎3階" ||
+		got["PC-002"].Name != "業務用端末 PC-002" || !got["PC-002"].UpdatedAt.Equal(got["PC-002"].CreatedAt) {
+		t.Fatalf("register after the import: %+v", got)
+	}
 }

@@ -170,11 +170,31 @@ func (w *Server) assetImportMapping(rw http.ResponseWriter, r *http.Request) err
 	return w.renderImportMapping(rw, r, job)
 }
 
-// mappingColumn is one column of the uploaded sheet and the field it is mapped to.
+// mappingColumn is one column of the uploaded sheet, the field it is mapped to and up to
+// three of its values.
 type mappingColumn struct {
 	Index          int
 	Letter, Header string
 	Field          string // "-" for a column left out
+	Samples        []string
+}
+
+// valueColumn is a column whose values may be mapped, with its distinct values.
+type valueColumn struct {
+	Index          int
+	Letter, Header string
+	FieldLabel     string
+	Values         []valueRow
+}
+
+// valueRow is one distinct value: what it is read as by itself, what it is mapped to, and the
+// values it may be mapped to.
+type valueRow struct {
+	N       int
+	Value   string
+	Auto    string // the label of what it is read as, "" for nothing
+	Mapped  string
+	Choices []assetio.Choice
 }
 
 type fieldOption struct {
@@ -188,6 +208,9 @@ type importMappingData struct {
 	Report  assetio.Report
 	Columns []mappingColumn
 	Fields  []fieldOption
+	Values  []valueColumn
+	// The options as the form shows them: updating is on until the user turns it off.
+	Update, DisposeMissing bool
 }
 
 func (w *Server) renderImportMapping(rw http.ResponseWriter, r *http.Request, job assetio.Job) error {
@@ -206,13 +229,40 @@ func (w *Server) renderImportMapping(rw http.ResponseWriter, r *http.Request, jo
 	}
 	p := w.newPage(r, "import.mapping.title", "assets")
 	p.Crumbs = []crumb{{p.T("assets.title"), "/assets"}, {p.T("import.title"), "/assets/import"}}
-	d := importMappingData{Job: job, Pack: pack, Report: rep}
+	d := importMappingData{Job: job, Pack: pack, Report: rep, Update: job.Options.Update, DisposeMissing: job.Options.DisposeMissing}
+	if job.State == assetio.JobMapping && job.Problem == nil && !job.Options.Update {
+		d.Update = true // first time at the mapping step: the Excel habit of export, edit, import
+	}
+	labels := map[string]string{}
 	for _, f := range fields {
 		label := f.Label
 		if p.Lang == i18n.En {
 			label = f.LabelEn
 		}
+		labels[f.ID] = label
 		d.Fields = append(d.Fields, fieldOption{ID: f.ID, Label: label, Required: f.Required})
+	}
+	choices, err := w.imports.Importer.ValueChoices(ctx, who.OrgID)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, vc := range rep.ValueColumns {
+		c := valueColumn{Index: vc.Column, Letter: columnLetter(vc.Column), Header: vc.Header, FieldLabel: labels[vc.Field]}
+		for _, v := range vc.Values {
+			row := valueRow{N: n, Value: v.Value, Mapped: v.Mapped, Choices: choices[vc.Field]}
+			if chosen, ok := job.Options.Values[vc.Field][v.Value]; ok {
+				row.Mapped = chosen
+			}
+			for _, ch := range row.Choices {
+				if ch.ID == v.Auto {
+					row.Auto = ch.Label
+				}
+			}
+			c.Values = append(c.Values, row)
+			n++
+		}
+		d.Values = append(d.Values, c)
 	}
 	for i, h := range rep.Headers {
 		h = strings.TrimSpace(h)
@@ -226,7 +276,11 @@ func (w *Server) renderImportMapping(rw http.ResponseWriter, r *http.Request, jo
 		if field == "" {
 			field = "-"
 		}
-		d.Columns = append(d.Columns, mappingColumn{Index: i, Letter: columnLetter(i), Header: h, Field: field})
+		var samples []string
+		if i < len(rep.Samples) {
+			samples = rep.Samples[i]
+		}
+		d.Columns = append(d.Columns, mappingColumn{Index: i, Letter: columnLetter(i), Header: h, Field: field, Samples: samples})
 	}
 	if job.Problem != nil {
 		p.Errors = problemMessages(p, job.Problem)
@@ -265,19 +319,23 @@ func columnLetter(i int) string {
 }
 
 // assetImportCheck runs the dry run with the mapping the form confirms (col.N is the field of
-// column N, "-" to leave it out); without one, with the job's last mapping, to run it again.
+// column N, "-" to leave it out), its options (update, dispose_missing) and its value mapping
+// (val.N is what the value valv.N of column valc.N is mapped to, "" to read it as it is);
+// without a mapping, with the job's last mapping and options, to run it again.
 func (w *Server) assetImportCheck(rw http.ResponseWriter, r *http.Request) error {
 	job, err := w.importJob(r)
 	if err != nil {
 		return err
 	}
 	ctx, who := r.Context(), stateOf(r).who
-	mapping := job.Mapping
+	mapping, opts := job.Mapping, job.Options
 	if hasColumn(r) {
 		rep, err := w.imports.Report(ctx, who, job.ID)
 		if err != nil {
 			return err
 		}
+		opts = assetio.JobOptions{Update: r.PostForm.Get("update") != "", DisposeMissing: r.PostForm.Get("dispose_missing") != ""}
+		opts.Values = formValues(r, rep)
 		mapping = map[string]string{}
 		for i, h := range rep.Headers {
 			h = strings.TrimSpace(h)
@@ -290,10 +348,37 @@ func (w *Server) assetImportCheck(rw http.ResponseWriter, r *http.Request) error
 			}
 		}
 	}
-	if err := w.imports.Check(ctx, who, job.ID, mapping); err != nil {
+	if err := w.imports.Check(ctx, who, job.ID, mapping, opts); err != nil {
 		return err
 	}
 	return w.redirect(rw, r, jobPath(job.ID), "")
+}
+
+// formValues reads the value mapping of the form: for each value offered (valv.N, of column
+// valc.N), its choice val.N, under the field the column is mapped to in the report it was
+// offered from; a value of a column now mapped to another field is left out.
+func formValues(r *http.Request, rep assetio.Report) map[string]map[string]string {
+	out := map[string]map[string]string{}
+	for k, v := range r.PostForm {
+		n, ok := strings.CutPrefix(k, "valv.")
+		if !ok || len(v) == 0 {
+			continue
+		}
+		col, err := strconv.Atoi(r.PostForm.Get("valc." + n))
+		if err != nil {
+			continue
+		}
+		for _, vc := range rep.ValueColumns {
+			if vc.Column != col || r.PostForm.Get("col."+strconv.Itoa(col)) != vc.Field {
+				continue
+			}
+			if out[vc.Field] == nil {
+				out[vc.Field] = map[string]string{}
+			}
+			out[vc.Field][v[0]] = r.PostForm.Get("val." + n)
+		}
+	}
+	return out
 }
 
 func hasColumn(r *http.Request) bool {

@@ -19,12 +19,26 @@ type rowProblem struct {
 }
 
 type importReportData struct {
-	Job    jobView
-	Report assetio.Report
-	Errors []rowProblem // the page of problems shown
-	Pager  pager
-	Bad    int // rows with a problem
+	Job     jobView
+	Report  assetio.Report
+	Summary []problemCount // the problems by kind and column
+	Errors  []rowProblem   // the page of problems shown
+	Pager   pager
+	Bad     int // rows with a problem
+	// The new, changed and missing rows shown (at most importOutcomesShown), their labels in
+	// the page's language, and whether more were left out.
+	Outcomes    []assetio.RowOutcome
+	OutcomesCut bool
 }
+
+// problemCount is a line of the summary of problems, in the page's language.
+type problemCount struct {
+	Column, Example string
+	Count, FirstRow int
+}
+
+// importOutcomesShown is how many new, changed and missing rows the report page lists.
+const importOutcomesShown = 500
 
 func (w *Server) renderImportReport(rw http.ResponseWriter, r *http.Request, job assetio.Job) error {
 	rep, err := w.imports.Report(r.Context(), stateOf(r).who, job.ID)
@@ -45,6 +59,25 @@ func (w *Server) renderImportReport(rw http.ResponseWriter, r *http.Request, job
 		}
 		d.Errors = append(d.Errors, rowProblem{Row: e.Row, Column: e.Column, Message: msg})
 	}
+	for _, c := range rep.Summary {
+		ex := c.Example
+		if p.Lang == i18n.En && c.ExampleEn != "" {
+			ex = c.ExampleEn
+		}
+		d.Summary = append(d.Summary, problemCount{Column: c.Column, Example: ex, Count: c.Count, FirstRow: c.FirstRow})
+	}
+	for _, o := range rep.Outcomes[:min(len(rep.Outcomes), importOutcomesShown)] {
+		if p.Lang == i18n.En {
+			changes := make([]assetio.FieldChange, len(o.Changes))
+			for i, c := range o.Changes {
+				c.Label = c.LabelEn
+				changes[i] = c
+			}
+			o.Changes = changes
+		}
+		d.Outcomes = append(d.Outcomes, o)
+	}
+	d.OutcomesCut = rep.Cut || len(rep.Outcomes) > importOutcomesShown
 	if job.Problem != nil {
 		p.Errors = problemMessages(p, job.Problem)
 	}

@@ -14,9 +14,14 @@ func (w *Server) departments(rw http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := w.newPage(r, "departments.title", "departments")
-	p.Data = tree
+	p.Data = departmentsData{Tree: tree, MayKeep: org.MayKeepDepartments(stateOf(r).who)}
 	w.render(rw, r, http.StatusOK, "departments", p)
 	return nil
+}
+
+type departmentsData struct {
+	Tree    []org.Department
+	MayKeep bool // may add and change departments (org.MayKeepDepartments)
 }
 
 type departmentForm struct {
@@ -27,7 +32,7 @@ type departmentForm struct {
 
 func (w *Server) departmentForm(rw http.ResponseWriter, r *http.Request, status int, id int64, err error) error {
 	who := stateOf(r).who
-	if !who.CanAdminister() {
+	if !org.MayKeepDepartments(who) {
 		return apperr.New(apperr.Forbidden, "error.forbidden")
 	}
 	tree, e := w.s.Org.Tree(r.Context(), who)
