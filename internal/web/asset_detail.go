@@ -95,7 +95,7 @@ func (w *Server) assetDetail(rw http.ResponseWriter, r *http.Request) error {
 	}
 	p := w.newPage(r, "assets.detail.title", "assets")
 	p.Crumbs = []crumb{{p.T("assets.title"), "/assets"}}
-	d := assetDetailData{Asset: viewAsset(pack, a), Pack: pack, Acquired: showDate(p, a.AcquiredOn), Disposed: showDate(p, a.DisposedOn),
+	d := assetDetailData{Asset: viewAsset(pack, a), Pack: pack, Acquired: p.Day(a.AcquiredOn), Disposed: p.Day(a.DisposedOn),
 		CanChange: asset.CanChangeAsset(who, a), AuditLink: who.CanReadAuditLog() && !a.Restricted}
 	// A restricted asset comes without its details; what would be read from them — its
 	// attributes, the approvals its record calls for, its history — is not shown either.

@@ -109,15 +109,50 @@ func (p *page) Label(prefix, code string) string {
 	return code
 }
 
-// Wareki shows a time as a Japanese era date (in JST); DateTime as date and time in JST.
-func (p *page) Wareki(t time.Time) string   { return i18n.Wareki(t) }
-func (p *page) DateTime(t time.Time) string { return i18n.FormatDateTime(p.Lang, t) }
-func (p *page) Date(t time.Time) string {
-	if p.Lang == i18n.Ja {
+// Dates on every screen and print go through showTime, showDate and showDay: Japanese pages
+// show 和暦 (令和8年12月7日 14:05, 元年 for an era's first year), English pages the Gregorian
+// ISO form (2026-12-07 14:05). The API, CSV and xlsx keep ISO 8601 and do not come here.
+
+// showTime shows a moment's JST date and minute.
+func showTime(lang i18n.Lang, t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	if lang == i18n.Ja {
+		return i18n.Wareki(t) + " " + t.In(i18n.Tokyo).Format("15:04")
+	}
+	return i18n.FormatDateTime(lang, t)
+}
+
+// showDate shows a moment's JST date.
+func showDate(lang i18n.Lang, t time.Time) string {
+	if lang == i18n.Ja {
 		return i18n.Wareki(t)
 	}
-	return i18n.FormatDate(p.Lang, t)
+	return i18n.FormatDate(lang, t)
 }
+
+// showDay shows a day or moment as a form field stores it — YYYY-MM-DD, YYYY-MM-DDThh:mm or
+// RFC 3339 — as a date or a date and minute; other text is shown as it is.
+func showDay(lang i18n.Lang, s string) string {
+	if t, err := time.ParseInLocation(time.DateOnly, s, i18n.Tokyo); err == nil {
+		return showDate(lang, t)
+	}
+	if t, err := time.ParseInLocation("2006-01-02T15:04", s, i18n.Tokyo); err == nil {
+		return showTime(lang, t)
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return showTime(lang, t)
+	}
+	return s
+}
+
+// Date, DateTime, Stamp, Wareki and Day are the date helpers of the templates.
+func (p *page) Date(t time.Time) string     { return showDate(p.Lang, t) }
+func (p *page) DateTime(t time.Time) string { return showTime(p.Lang, t) }
+func (p *page) Stamp(t time.Time) string    { return showTime(p.Lang, t) }
+func (p *page) Wareki(t time.Time) string   { return showDate(p.Lang, t) }
+func (p *page) Day(s string) string         { return showDay(p.Lang, s) }
 
 // newPage starts the data for a page from the request's state.
 func (w *Server) newPage(r *http.Request, title, nav string) *page {
