@@ -134,7 +134,7 @@ func (l labels) Value(path string, v any) string {
 			for _, x := range l.pack.Classification.Axes {
 				for _, lv := range x.Levels {
 					if x.ID == axis && lv.ID == s {
-						return lv.ID + " " + lv.Name
+						return lv.Name
 					}
 				}
 			}
