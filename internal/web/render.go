@@ -78,7 +78,11 @@ type page struct {
 	Form    url.Values
 	Crumbs  []crumb
 	Data    any
+	pack    *policy.Compiled // the organisation's pack, for L; nil when it has none
 }
+
+// L names the pack's and the catalog's codes on this page (labels.go).
+func (p *page) L() labels { return labels{lang: p.Lang, pack: p.pack} }
 
 type crumb struct{ Label, Href string }
 
@@ -109,28 +113,16 @@ func (p *page) Label(prefix, code string) string {
 	return code
 }
 
-// Dates on every screen and print go through showTime, showDate and showDay: Japanese pages
-// show 和暦 (令和8年12月7日 14:05, 元年 for an era's first year), English pages the Gregorian
-// ISO form (2026-12-07 14:05). The API, CSV and xlsx keep ISO 8601 and do not come here.
+// Dates on every screen and print go through showTime, showDate and showDay (which rest on
+// i18n's, as notices and messages do): Japanese pages show 和暦 (令和8年12月7日 14:05, 元年
+// for an era's first year), English pages the Gregorian ISO form (2026-12-07 14:05). The API,
+// CSV and xlsx keep ISO 8601 and do not come here.
 
 // showTime shows a moment's JST date and minute.
-func showTime(lang i18n.Lang, t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	if lang == i18n.Ja {
-		return i18n.Wareki(t) + " " + t.In(i18n.Tokyo).Format("15:04")
-	}
-	return i18n.FormatDateTime(lang, t)
-}
+func showTime(lang i18n.Lang, t time.Time) string { return i18n.FormatDateTime(lang, t) }
 
 // showDate shows a moment's JST date.
-func showDate(lang i18n.Lang, t time.Time) string {
-	if lang == i18n.Ja {
-		return i18n.Wareki(t)
-	}
-	return i18n.FormatDate(lang, t)
-}
+func showDate(lang i18n.Lang, t time.Time) string { return i18n.FormatDate(lang, t) }
 
 // showDay shows a day or moment as a form field stores it — YYYY-MM-DD, YYYY-MM-DDThh:mm or
 // RFC 3339 — as a date or a date and minute; other text is shown as it is.
@@ -164,6 +156,7 @@ func (w *Server) newPage(r *http.Request, title, nav string) *page {
 		if o, err := w.s.Org.Organization(r.Context(), who.OrgID); err == nil {
 			p.OrgName = o.Name
 		}
+		p.pack, _, _ = w.s.Policy.Active(r.Context(), who.OrgID) // nil before the organisation has one
 		p.Unread = w.unreadCount(r)
 		p.Waiting = w.waitingCount(r)
 	}
