@@ -185,3 +185,25 @@ func (l labels) Rule(id string) string {
 	}
 	return id
 }
+
+// ClassRef names an "axis:level" reference of the pack (a zone's classes): the level's name.
+func (l labels) ClassRef(ref string) string {
+	axis, level, ok := strings.Cut(ref, ":")
+	if !ok || l.pack == nil {
+		return ref
+	}
+	if v := l.Value("class."+axis, level); v != level {
+		return v
+	}
+	return ref
+}
+
+// Party names whom an incident route or category reports to: a contact of the pack, or a role.
+func (l labels) Party(id string) string {
+	if l.pack != nil {
+		if c, ok := l.pack.Contact(id); ok && c.Name != "" {
+			return c.Name
+		}
+	}
+	return l.Role(id)
+}

@@ -246,6 +246,20 @@ func (w *Server) valueText(ctx context.Context, who access.Actor, p *page, f pol
 		if a, err := w.s.Assets.Get(ctx, who, id()); err == nil {
 			return a.Number + " " + a.Name
 		}
+	case "rule", "assets":
+		// Rules by their titles, assets by their 管理番号: a list reads as one line.
+		list, ok := v.([]any)
+		if !ok {
+			list = []any{v}
+		}
+		texts := make([]string, len(list))
+		for i, x := range list {
+			texts[i] = fmt.Sprint(x)
+			if f.Type == "rule" {
+				texts[i] = p.L().Rule(texts[i])
+			}
+		}
+		return strings.Join(texts, p.T("common.list_sep"))
 	}
 	return fmt.Sprint(v)
 }
