@@ -114,7 +114,7 @@ func packCodes(t *testing.T, m *matrix) map[string]string {
 var (
 	hiddenBlock = regexp.MustCompile(`(?is)<(script|style|template)\b.*?</(script|style|template)>|<!--.*?-->` +
 		`|<pre class="[^"]*\brecord-json\b[^"]*"[^>]*>.*?</pre>|<details class="admin-code">.*?</details>`)
-	anyTag      = regexp.MustCompile(`(?s)<[^>]*>`)
+	anyTag = regexp.MustCompile(`(?s)<[^>]*>`)
 	// dottedCode is a catalog key, an audit action or a record path: lower-case words joined
 	// by dots (request.take_out, attrs.locked_fireproof_storage).
 	dottedCode = regexp.MustCompile(`\b[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+\b`)
