@@ -19,7 +19,7 @@ const NoticeLocked = "auth.locked"
 // holder (who reads it by mail until the account is unlocked) and one to the organisation's
 // platform administrators, who can unlock it.
 func (s *Service) tellLocked(ctx context.Context, tx *sql.Tx, u User, c Client, failures, unlockAfter int, at time.Time) error {
-	when := at.In(i18n.Tokyo).Format("2006-01-02 15:04")
+	when := at // shown in each language's form by i18n.T
 	how := text("notice.auth.locked_by_admin")
 	if unlockAfter > 0 {
 		how = text("notice.auth.locked_for", unlockAfter)

@@ -10,6 +10,7 @@ import (
 
 	"mamori/internal/access"
 	"mamori/internal/apperr"
+	"mamori/internal/i18n"
 	"mamori/internal/policy"
 	"mamori/internal/request"
 	"mamori/internal/store"
@@ -179,5 +180,6 @@ func suppress(ctx context.Context, tx *sql.Tx, orgID, exception, assetID int64, 
 
 // describe is an exception in a notice.
 func describe(requestID int64, expiresOn string) (string, string) {
-	return fmt.Sprintf("例外措置（申請 %d、期限 %s）", requestID, expiresOn), fmt.Sprintf("exception (request %d, until %s)", requestID, expiresOn)
+	day := i18n.Day(expiresOn)
+	return fmt.Sprintf("例外措置（申請 第%d号、期限 %s）", requestID, day.In(i18n.Ja)), fmt.Sprintf("exception (request no. %d, until %s)", requestID, day.In(i18n.En))
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"time"
 )
 
 // Each catalog is a flat JSON object of dotted key → text, e.g.
@@ -25,7 +26,10 @@ type catalogs map[Lang]map[string]string
 // T returns the text for key in lang, falling back to Japanese. If no
 // catalog has the key, T returns the key itself so the gap is visible.
 // With args, the text is a fmt.Sprintf format, so a catalog may write
-// %[2]s … %[1]s to reorder arguments.
+// %[2]s … %[1]s to reorder arguments. A time.Time argument is shown as
+// FormatDateTime shows it and a Day as FormatDate does, in lang: a notice
+// or a message says 令和8年4月1日 09:00 in Japanese, 2026-04-01 09:00 in
+// English.
 func T(lang Lang, key string, args ...any) string {
 	return builtin.translate(lang, key, args...)
 }
@@ -52,7 +56,28 @@ func (c catalogs) translate(lang Lang, key string, args ...any) string {
 	if len(args) == 0 {
 		return text
 	}
-	return fmt.Sprintf(text, args...)
+	return fmt.Sprintf(text, localArgs(lang, args)...)
+}
+
+// localArgs shows the moments and days among args in lang's form.
+func localArgs(lang Lang, args []any) []any {
+	out := args
+	for i, a := range args {
+		var s string
+		switch v := a.(type) {
+		case time.Time:
+			s = FormatDateTime(lang, v)
+		case Day:
+			s = v.In(lang)
+		default:
+			continue
+		}
+		if &out[0] == &args[0] {
+			out = slices.Clone(args)
+		}
+		out[i] = s
+	}
+	return out
 }
 
 func (c catalogs) keys(lang Lang) []string {

@@ -1,7 +1,6 @@
 package i18n
 
 import (
-	"fmt"
 	"time"
 
 	_ "time/tzdata" // Asia/Tokyo must load even on servers without zoneinfo.
@@ -18,21 +17,33 @@ func loadTokyo() *time.Location {
 	return loc
 }
 
-// FormatDate shows the JST date of t: "2026年3月31日" in Japanese,
-// "2026-03-31" in English. The zero time is shown as "".
+// FormatDate shows the JST date of t as people read dates: in the Japanese
+// era calendar in Japanese ("令和8年3月31日", see Wareki), "2026-03-31" in
+// English. The zero time is shown as "". ISO 8601 for machines (the API,
+// CSV, xlsx) is written with time.Format, not here.
 func FormatDate(lang Lang, t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	t = t.In(Tokyo)
 	if lang == En {
-		return t.Format("2006-01-02")
+		return t.In(Tokyo).Format("2006-01-02")
 	}
-	y, m, d := t.Date()
-	return fmt.Sprintf("%d年%d月%d日", y, m, d)
+	return Wareki(t)
 }
 
-// FormatDateTime shows the JST date and minute of t: "2026年3月31日 14:05"
+// Day is a calendar day as records store it (YYYY-MM-DD), for T.
+type Day string
+
+// In shows the day in lang's form; text that is not a day is shown as it is.
+func (d Day) In(lang Lang) string {
+	t, err := time.ParseInLocation(time.DateOnly, string(d), Tokyo)
+	if err != nil {
+		return string(d)
+	}
+	return FormatDate(lang, t)
+}
+
+// FormatDateTime shows the JST date and minute of t: "令和8年3月31日 14:05"
 // in Japanese, "2026-03-31 14:05" in English. The zero time is shown as "".
 func FormatDateTime(lang Lang, t time.Time) string {
 	if t.IsZero() {

@@ -62,7 +62,7 @@ func (s *Service) Remind(ctx context.Context) ([]Reminder, error) {
 			from, _ := p.Contact(n.From)
 			return tell(ctx, tx, orgID, staff, NoticeOverdue, today+":"+strconv.FormatInt(n.ID, 10), in, now,
 				text("notice.incident.overdue", in.Title, n.ToName),
-				text("notice.incident.overdue_body", in.Title, from.Name, n.ToName, n.DueAt.In(jst).Format("2006-01-02 15:04"), n.Cite))
+				text("notice.incident.overdue_body", in.Title, from.Name, n.ToName, *n.DueAt, n.Cite))
 		})
 		if err != nil {
 			return out, err

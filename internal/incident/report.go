@@ -117,7 +117,7 @@ func (s *Service) Report(ctx context.Context, who access.Actor, in ReportInput) 
 			return err
 		}
 		return tell(ctx, tx, who.OrgID, staff, NoticeReported, "report", inc, now, text("notice.incident.reported", inc.Title),
-			text("notice.incident.reported_body", actorName(who), inc.Title, detected.In(jst).Format("2006-01-02 15:04")))
+			text("notice.incident.reported_body", actorName(who), inc.Title, detected))
 	})
 	if err != nil {
 		return Incident{}, err

@@ -162,7 +162,7 @@ func (s *Service) Advance(ctx context.Context, who access.Actor, id int64, pr Pr
 			in.State, in.RecoveredAt, in.MonitoringUntil = Recovered, &at, pr.MonitoringUntil
 		case pr.To == Closed && in.State == Recovered:
 			if in.MonitoringUntil != nil && in.MonitoringUntil.After(now) {
-				v.Add("to", "incident.error.monitoring_running", in.MonitoringUntil.In(jst).Format("2006-01-02 15:04"))
+				v.Add("to", "incident.error.monitoring_running", *in.MonitoringUntil)
 			}
 			if in.RootCause == "" {
 				v.Add("root_cause", "incident.error.required")

@@ -24,8 +24,9 @@ type Column struct {
 	Value func(Entry) string
 }
 
-// Dates formats dates and times of a ledger: in the language's form, or in 和暦 as municipal
-// forms print them.
+// Dates formats dates and times of a ledger: in 和暦 as municipal forms print them (the pages
+// and prints in Japanese), or in ISO 8601 (the xlsx export and the command line, which
+// machines and spreadsheets read).
 type Dates struct {
 	Lang   i18n.Lang
 	Wareki bool
@@ -33,18 +34,18 @@ type Dates struct {
 
 // DateTime shows a time's JST date and minute.
 func (d Dates) DateTime(t time.Time) string {
-	if d.Wareki && !t.IsZero() {
-		return i18n.Wareki(t) + " " + t.In(i18n.Tokyo).Format("15:04")
+	if d.Wareki {
+		return i18n.FormatDateTime(i18n.Ja, t)
 	}
-	return i18n.FormatDateTime(d.Lang, t)
+	return i18n.FormatDateTime(i18n.En, t) // 2026-03-15 10:00
 }
 
 // Date shows a time's JST date.
 func (d Dates) Date(t time.Time) string {
 	if d.Wareki {
-		return i18n.Wareki(t)
+		return i18n.FormatDate(i18n.Ja, t)
 	}
-	return i18n.FormatDate(d.Lang, t)
+	return i18n.FormatDate(i18n.En, t) // 2026-03-15
 }
 
 // Columns are the columns of a logbook's ledger, in the language given: the entry's date, its

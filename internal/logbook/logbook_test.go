@@ -331,7 +331,7 @@ func TestListAndExport(t *testing.T) {
 		if len(rows) != 4 || rows[0][2] != "障害の発見の日時" {
 			t.Fatalf("rows = %q", rows)
 		}
-		if rows[1][4] != `'=HYPERLINK("x")` || rows[3][4] != "校務用サーバ" || rows[2][0] != "2026年3月15日 10:00" {
+		if rows[1][4] != `'=HYPERLINK("x")` || rows[3][4] != "校務用サーバ" || rows[2][0] != "2026-03-15 10:00" {
 			t.Fatalf("rows = %q", rows)
 		}
 	})

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"mamori/internal/apperr"
+	"mamori/internal/i18n"
 	"mamori/internal/notify"
 )
 
@@ -92,12 +93,12 @@ func (s *Service) remindOrg(ctx context.Context, orgID int64) ([]Reminder, error
 			ds = append(ds, st.Deciders...)
 		}
 		subject := text("notice.request.return_overdue", r.KindName, r.ApplicantName)
-		body := text("notice.request.return_overdue_body", r.KindName, r.ApplicantName, r.DueOn)
+		body := text("notice.request.return_overdue_body", r.KindName, r.ApplicantName, i18n.Day(r.DueOn))
 		if r.State == Pending {
 			rem.Kind, rem.Due = NoticePostHocLate, r.ReportDueAt.In(jst).Format(time.DateOnly)
 			ds = r.Route.Steps[r.Step].Deciders
 			subject = text("notice.request.post_hoc_overdue", r.KindName, r.ApplicantName)
-			body = text("notice.request.post_hoc_overdue_body", r.ApplicantName, r.KindName, rem.Due)
+			body = text("notice.request.post_hoc_overdue_body", r.ApplicantName, r.KindName, i18n.Day(rem.Due))
 		}
 		err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
 			// Sweeps of other processes remind of the same request one after the other: the row

@@ -51,9 +51,16 @@ func TestPagesPassAccessibilityCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	filed := fileDemoRequest(t, s, o.ID)
+	codes := codesOf(pack)
 	check := func(t *testing.T, name string) {
 		t.Helper()
 		must(t, do(ctx, chromedp.WaitReady(chromedp.CSS("main"))))
+		// The page speaks Japanese, not code (TestNoPageShowsACode says what that means).
+		page, err := run(ctx, chromedp.OuterHTML(chromedp.CSS("html")))
+		must(t, err)
+		for _, p := range screenProblems(page, codes, true) {
+			t.Errorf("%s: %s", name, p)
+		}
 		audit := `(async () => {
 			const r = await axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}});
 			return JSON.stringify(r.violations);

@@ -5,7 +5,6 @@ import (
 
 	"mamori/internal/apperr"
 	"mamori/internal/auth"
-	"mamori/internal/i18n"
 )
 
 func (w *Server) passwordForm(rw http.ResponseWriter, r *http.Request) error {
@@ -101,7 +100,7 @@ func (w *Server) mfaEnrol(rw http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := w.newPage(r, "mfa.codes.title", "account")
-	p.Data = mfaCodesData{Codes: codes, Login: st.who.Login, Date: i18n.FormatDate(p.Lang, w.s.Now())}
+	p.Data = mfaCodesData{Codes: codes, Login: st.who.Login, Date: p.Date(w.s.Now())}
 	w.render(rw, r, http.StatusOK, "mfa_codes", p)
 	return nil
 }

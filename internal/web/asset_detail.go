@@ -6,9 +6,9 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
+	"strings"
 
 	"mamori/internal/asset"
-	"mamori/internal/auditlog"
 	"mamori/internal/compliance"
 	"mamori/internal/policy"
 )
@@ -53,8 +53,8 @@ type attrView struct {
 
 // historyRow is an audit entry about the asset and the fields it changed.
 type historyRow struct {
-	Entry   auditlog.Entry
-	Changed []string
+	auditRow
+	Changes []fieldChange
 }
 
 type assetDetailData struct {
@@ -95,7 +95,7 @@ func (w *Server) assetDetail(rw http.ResponseWriter, r *http.Request) error {
 	}
 	p := w.newPage(r, "assets.detail.title", "assets")
 	p.Crumbs = []crumb{{p.T("assets.title"), "/assets"}}
-	d := assetDetailData{Asset: viewAsset(pack, a), Pack: pack, Acquired: showDate(p, a.AcquiredOn), Disposed: showDate(p, a.DisposedOn),
+	d := assetDetailData{Asset: viewAsset(pack, a), Pack: pack, Acquired: p.Day(a.AcquiredOn), Disposed: p.Day(a.DisposedOn),
 		CanChange: asset.CanChangeAsset(who, a), AuditLink: who.CanReadAuditLog() && !a.Restricted}
 	// A restricted asset comes without its details; what would be read from them — its
 	// attributes, the approvals its record calls for, its history — is not shown either.
@@ -130,8 +130,13 @@ func (w *Server) assetDetail(rw http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		for _, e := range entries {
-			d.History = append(d.History, historyRow{Entry: e, Changed: changedFields(e.Before, e.After)})
+		names, err := w.actorNames(ctx, who)
+		if err != nil {
+			return err
+		}
+		l := labels{lang: p.Lang, pack: pack}
+		for i, row := range auditRows(l, names, entries) {
+			d.History = append(d.History, historyRow{auditRow: row, Changes: assetChanges(l, entries[i].Before, entries[i].After)})
 		}
 	}
 	if d.Findings, err = w.assetFindings(r, a); err != nil {
@@ -145,18 +150,83 @@ func (w *Server) assetDetail(rw http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// fieldChange is one field an audit entry of an asset changed, named and valued for its reader.
+type fieldChange struct{ Field, Before, After string }
+
 // changedFields names the fields of an asset that differ between an entry's before and after
-// states; derived and bookkeeping fields are left out.
+// states, attributes and classification axes one by one ("attrs.mfa", "class.importance");
+// derived and bookkeeping fields are left out.
 func changedFields(before, after string) []string {
+	b, a, ok := assetStates(before, after)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, k := range changedKeys(b, a) {
+		if k == "attrs" || k == "class" {
+			bm, _ := b[k].(map[string]any)
+			am, _ := a[k].(map[string]any)
+			for _, sub := range changedKeys(bm, am) {
+				out = append(out, k+"."+sub)
+			}
+			continue
+		}
+		out = append(out, k)
+	}
+	return out
+}
+
+// assetChanges is what an entry changed of an asset, by the pack's and the catalog's names:
+// the department and manager by name, kinds, states, levels and dates as the pages show them.
+func assetChanges(l labels, before, after string) []fieldChange {
+	b, a, ok := assetStates(before, after)
+	if !ok {
+		return nil
+	}
+	value := func(m map[string]any, path string) string {
+		head, tail, _ := strings.Cut(path, ".")
+		var v any
+		switch head {
+		case "attrs", "class":
+			sub, _ := m[head].(map[string]any)
+			v = sub[tail]
+		case "department_id":
+			v = m["department_name"]
+		case "manager_staff_id":
+			v = m["manager_name"]
+		case "acquired_on", "disposed_on":
+			s, _ := m[head].(string)
+			return showDay(l.lang, s)
+		default:
+			v = m[head]
+		}
+		text := l.Value(path, v)
+		if r := []rune(text); len(r) > 60 {
+			text = string(r[:60]) + "…"
+		}
+		return text
+	}
+	var out []fieldChange
+	for _, f := range changedFields(before, after) {
+		out = append(out, fieldChange{Field: assetFieldLabel(l, f), Before: value(b, f), After: value(a, f)})
+	}
+	return out
+}
+
+func assetStates(before, after string) (b, a map[string]any, ok bool) {
 	if before == "" || after == "" {
-		return nil
+		return nil, nil, false
 	}
-	var b, a map[string]any
 	if json.Unmarshal([]byte(before), &b) != nil || json.Unmarshal([]byte(after), &a) != nil {
-		return nil
+		return nil, nil, false
 	}
+	return b, a, true
+}
+
+// changedKeys lists, sorted, the keys whose values differ between b and a.
+func changedKeys(b, a map[string]any) []string {
 	skip := map[string]bool{"id": true, "org_id": true, "created_at": true, "updated_at": true, "top_rank": true,
-		"department_name": true, "manager_name": true}
+		"department_name": true, "manager_name": true, "version": true}
 	var out []string
 	for k := range a {
 		if !skip[k] && !reflect.DeepEqual(a[k], b[k]) {

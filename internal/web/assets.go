@@ -5,11 +5,9 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"mamori/internal/apperr"
 	"mamori/internal/asset"
-	"mamori/internal/i18n"
 	"mamori/internal/org"
 	"mamori/internal/policy"
 )
@@ -329,13 +327,4 @@ func (w *Server) assetLabels(rw http.ResponseWriter, r *http.Request) error {
 	p.Data = d
 	w.render(rw, r, http.StatusOK, "asset_labels", p)
 	return nil
-}
-
-// showDate shows a stored YYYY-MM-DD date as the page shows dates (和暦 in Japanese).
-func showDate(p *page, s string) string {
-	t, err := time.ParseInLocation(time.DateOnly, s, i18n.Tokyo)
-	if err != nil {
-		return s
-	}
-	return p.Date(t)
 }

@@ -249,7 +249,8 @@ func TestAssetRegister(t *testing.T) {
 				"attrs.lockout_threshold": {"3"}}), http.StatusSeeOther, "/assets/"+server)
 			r = b.get("/assets/" + server)
 			expect(t, r, http.StatusOK, "資産を更新しました", "財務会計サーバ（更新後）", "修理中", "資産の更新", "名称", "数量", "状態")
-			lacks(t, r, "多要素認証") // unticked: no longer claimed
+			lacks(t, r, "<dt>多要素認証</dt>")                // unticked: no longer claimed
+			expect(t, r, http.StatusOK, "多要素認証：はい → なし") // and the history says so, by name
 			expect(t, b.post("/assets/"+server, url.Values{"number": {"SV-001"}, "name": {"x"}, "kind": {"server"},
 				"department_id": {idStr(f.general.ID)}, "state": {"in_use"}}), http.StatusUnprocessableEntity, `href="#f-class-importance"`)
 		})
@@ -335,7 +336,7 @@ func TestChangedFields(t *testing.T) {
 	before := `{"id":1,"name":"a","quantity":1,"class":{"importance":"A"},"attrs":{},"updated_at":"x"}`
 	after := `{"id":1,"name":"b","quantity":1,"class":{"importance":"B"},"attrs":{"mfa":true},"updated_at":"y"}`
 	got := strings.Join(changedFields(before, after), ",")
-	if got != "attrs,class,name" {
+	if got != "attrs.mfa,class.importance,name" {
 		t.Fatalf("changed = %s", got)
 	}
 	if changedFields("", after) != nil {

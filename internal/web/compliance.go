@@ -86,7 +86,7 @@ type trendRow struct {
 func trendRows(p *page, trend []compliance.TrendPoint) []trendRow {
 	out := make([]trendRow, len(trend))
 	for i, t := range trend {
-		out[i] = trendRow{TrendPoint: t, Shown: showDate(p, t.Day), HighCritical: t.Open.High + t.Open.Critical}
+		out[i] = trendRow{TrendPoint: t, Shown: p.Day(t.Day), HighCritical: t.Open.High + t.Open.Critical}
 	}
 	return out
 }

@@ -47,7 +47,7 @@ func exceptionRows(p *page, list []compliance.Exception, now time.Time) []except
 	today, _ := time.ParseInLocation(time.DateOnly, now.In(i18n.Tokyo).Format(time.DateOnly), i18n.Tokyo)
 	out := make([]exceptionRow, len(list))
 	for i, e := range list {
-		row := exceptionRow{Exception: e, Expires: showDate(p, e.ExpiresOn)}
+		row := exceptionRow{Exception: e, Expires: p.Day(e.ExpiresOn)}
 		if t, err := time.ParseInLocation(time.DateOnly, e.ExpiresOn, i18n.Tokyo); err == nil {
 			row.DaysLeft = int(t.Sub(today).Hours() / 24)
 			row.Soon = e.State == "active" && row.DaysLeft <= soonDays

@@ -5,7 +5,6 @@ import (
 
 	"mamori/internal/auditlog"
 	"mamori/internal/compliance"
-	"mamori/internal/i18n"
 )
 
 // The compliance report for the 情報セキュリティ委員会, printed on A4: the totals, each rule with
@@ -36,11 +35,11 @@ func (w *Server) complianceReport(rw http.ResponseWriter, r *http.Request) error
 	}
 	p := w.newPage(r, "compliance.report.title", "compliance")
 	p.Crumbs = []crumb{{p.T("compliance.title"), "/compliance"}}
-	d := complianceReportData{Report: rep, Generated: i18n.Wareki(rep.Generated), Exceptions: exceptionRows(p, rep.Exceptions, w.s.Now()),
+	d := complianceReportData{Report: rep, Generated: p.Date(rep.Generated), Exceptions: exceptionRows(p, rep.Exceptions, w.s.Now()),
 		Chart: chartOf(rep.Trend), Trend: trendRows(p, rep.Trend),
 		Anchor: anchor}
 	if rep.LastSweep != nil {
-		d.LastDay = showDate(p, rep.LastSweep.Day)
+		d.LastDay = p.Day(rep.LastSweep.Day)
 	}
 	p.Data = d
 	w.render(rw, r, http.StatusOK, "compliance_report", p)

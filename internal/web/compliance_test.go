@@ -37,7 +37,9 @@ func TestCompliancePages(t *testing.T) {
 		})
 		t.Run("the findings list shows each finding with its article, values and asset", func(t *testing.T) {
 			r := auditor.get("/compliance/findings")
-			expect(t, r, http.StatusOK, "SECRET-1", "PC-001", "第2章 3(5)", "2031-03-31", `href="/assets/`+assetID(pc)+`"`, "attrs.malware_protection")
+			expect(t, r, http.StatusOK, "SECRET-1", "PC-001", "第2章 3(5)", "令和13年3月31日", `href="/assets/`+assetID(pc)+`"`,
+				"<dt>不正プログラム対策（対策ソフト導入等）</dt>")
+			lacks(t, r, "attrs.malware_protection", "2031-03-31")
 			r = auditor.get("/compliance/findings?rule=malware-protection&department_id=" + idStr(f.civic.ID))
 			expect(t, r, http.StatusOK, "PC-001", "1件の指摘事項")
 			lacks(t, r, "SECRET-1")
@@ -52,7 +54,7 @@ func TestCompliancePages(t *testing.T) {
 			lacks(t, r, "SECRET-1")
 			lacks(t, civic.get("/compliance"), "総務課</a>")
 			r = general.get("/compliance/findings")
-			expect(t, r, http.StatusOK, "SECRET-1", "2031-03-31")
+			expect(t, r, http.StatusOK, "SECRET-1", "令和13年3月31日")
 			lacks(t, r, "PC-001")
 			expect(t, civic.get("/compliance/report"), http.StatusForbidden)
 		})

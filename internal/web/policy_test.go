@@ -44,9 +44,9 @@ func TestPolicyAndRoles(t *testing.T) {
 		})
 		t.Run("the page shows what the pack marks its roles and kinds as", func(t *testing.T) {
 			r := b.get("/policy")
-			auditor := `<span class="muted mono">chief_auditor</span> <span class="status status--neutral">監査の役割（監査ログを閲覧）</span>`
-			expect(t, r, http.StatusOK, auditor, `<span class="muted mono">ciso</span> <span class="status status--neutral">情報セキュリティの役割</span>`,
-				`<span class="muted mono">staff</span> <span class="status status--neutral">全職員の役割</span>`,
+			auditor := `<span title="ID: chief_auditor">情報セキュリティ監査統括責任者</span> <span class="status status--neutral">監査の役割（監査ログを閲覧）</span>`
+			expect(t, r, http.StatusOK, auditor, `<span title="ID: ciso">最高情報セキュリティ責任者（CISO）</span> <span class="status status--neutral">情報セキュリティの役割</span>`,
+				`全職員の役割</span>`,
 				`例外措置 <span class="status status--neutral">例外措置（承認で例外措置の記録に登録）</span>`)
 			if n := strings.Count(r.body, "監査の役割（監査ログを閲覧）"); n != 1 {
 				t.Errorf("%d roles shown as audit roles, want 上毛町's one", n)

@@ -78,7 +78,11 @@ type page struct {
 	Form    url.Values
 	Crumbs  []crumb
 	Data    any
+	pack    *policy.Compiled // the organisation's pack, for L; nil when it has none
 }
+
+// L names the pack's and the catalog's codes on this page (labels.go).
+func (p *page) L() labels { return labels{lang: p.Lang, pack: p.pack} }
 
 type crumb struct{ Label, Href string }
 
@@ -109,15 +113,38 @@ func (p *page) Label(prefix, code string) string {
 	return code
 }
 
-// Wareki shows a time as a Japanese era date (in JST); DateTime as date and time in JST.
-func (p *page) Wareki(t time.Time) string   { return i18n.Wareki(t) }
-func (p *page) DateTime(t time.Time) string { return i18n.FormatDateTime(p.Lang, t) }
-func (p *page) Date(t time.Time) string {
-	if p.Lang == i18n.Ja {
-		return i18n.Wareki(t)
+// Dates on every screen and print go through showTime, showDate and showDay (which rest on
+// i18n's, as notices and messages do): Japanese pages show 和暦 (令和8年12月7日 14:05, 元年
+// for an era's first year), English pages the Gregorian ISO form (2026-12-07 14:05). The API,
+// CSV and xlsx keep ISO 8601 and do not come here.
+
+// showTime shows a moment's JST date and minute.
+func showTime(lang i18n.Lang, t time.Time) string { return i18n.FormatDateTime(lang, t) }
+
+// showDate shows a moment's JST date.
+func showDate(lang i18n.Lang, t time.Time) string { return i18n.FormatDate(lang, t) }
+
+// showDay shows a day or moment as a form field stores it — YYYY-MM-DD, YYYY-MM-DDThh:mm or
+// RFC 3339 — as a date or a date and minute; other text is shown as it is.
+func showDay(lang i18n.Lang, s string) string {
+	if t, err := time.ParseInLocation(time.DateOnly, s, i18n.Tokyo); err == nil {
+		return showDate(lang, t)
 	}
-	return i18n.FormatDate(p.Lang, t)
+	if t, err := time.ParseInLocation("2006-01-02T15:04", s, i18n.Tokyo); err == nil {
+		return showTime(lang, t)
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return showTime(lang, t)
+	}
+	return s
 }
+
+// Date, DateTime, Stamp, Wareki and Day are the date helpers of the templates.
+func (p *page) Date(t time.Time) string     { return showDate(p.Lang, t) }
+func (p *page) DateTime(t time.Time) string { return showTime(p.Lang, t) }
+func (p *page) Stamp(t time.Time) string    { return showTime(p.Lang, t) }
+func (p *page) Wareki(t time.Time) string   { return showDate(p.Lang, t) }
+func (p *page) Day(s string) string         { return showDay(p.Lang, s) }
 
 // newPage starts the data for a page from the request's state.
 func (w *Server) newPage(r *http.Request, title, nav string) *page {
@@ -129,6 +156,7 @@ func (w *Server) newPage(r *http.Request, title, nav string) *page {
 		if o, err := w.s.Org.Organization(r.Context(), who.OrgID); err == nil {
 			p.OrgName = o.Name
 		}
+		p.pack, _, _ = w.s.Policy.Active(r.Context(), who.OrgID) // nil before the organisation has one
 		p.Unread = w.unreadCount(r)
 		p.Waiting = w.waitingCount(r)
 	}

@@ -31,20 +31,6 @@ var requestStateStatus = map[string]string{request.Pending: "warn", request.Sent
 	request.Rejected: "ng", request.Cancelled: "neutral", request.TakenOut: "warn", request.Lent: "warn",
 	request.Returned: "ok", request.Disposed: "neutral"}
 
-// Stamp shows a moment as forms do: 和暦 and the time in Japanese, date and time in English.
-func (p *page) Stamp(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	if p.Lang == i18n.Ja {
-		return i18n.Wareki(t) + " " + t.In(i18n.Tokyo).Format("15:04")
-	}
-	return i18n.FormatDateTime(p.Lang, t)
-}
-
-// Day shows a stored YYYY-MM-DD day as the page shows dates (和暦 in Japanese).
-func (p *page) Day(s string) string { return showDate(p, s) }
-
 // StateStatus is the colour of a request state.
 func (p *page) StateStatus(state string) string {
 	if s, ok := requestStateStatus[state]; ok {
@@ -235,7 +221,7 @@ func (w *Server) valueText(ctx context.Context, who access.Actor, p *page, f pol
 		}
 		return p.T("common.no")
 	case "date":
-		return showDate(p, fmt.Sprint(v))
+		return p.Day(fmt.Sprint(v))
 	case "datetime":
 		if t, err := time.Parse(time.RFC3339, fmt.Sprint(v)); err == nil {
 			return p.Stamp(t)
@@ -260,6 +246,20 @@ func (w *Server) valueText(ctx context.Context, who access.Actor, p *page, f pol
 		if a, err := w.s.Assets.Get(ctx, who, id()); err == nil {
 			return a.Number + " " + a.Name
 		}
+	case "rule", "assets":
+		// Rules by their titles, assets by their 管理番号: a list reads as one line.
+		list, ok := v.([]any)
+		if !ok {
+			list = []any{v}
+		}
+		texts := make([]string, len(list))
+		for i, x := range list {
+			texts[i] = fmt.Sprint(x)
+			if f.Type == "rule" {
+				texts[i] = p.L().Rule(texts[i])
+			}
+		}
+		return strings.Join(texts, p.T("common.list_sep"))
 	}
 	return fmt.Sprint(v)
 }

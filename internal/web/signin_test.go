@@ -42,7 +42,7 @@ func TestMFAEnrolmentKeepsItsSecretAndPrintsItsCodes(t *testing.T) {
 			code, _ := auth.TOTPCode(secret, f.now)
 			r := b.post("/account/mfa", url.Values{"code": {code}})
 			expect(t, r, http.StatusOK, "リカバリーコード", `<button class="btn btn--secondary" type="button" data-print hidden>印刷する</button>`,
-				`<p class="print-only">Mamori リカバリーコード（ログインID admin、2026年4月1日 発行）</p>`)
+				`<p class="print-only">Mamori リカバリーコード（ログインID admin、令和8年4月1日 発行）</p>`)
 			if n := len(recoveryRe.FindAllString(r.body, -1)); n != auth.RecoveryCodeCount {
 				t.Fatalf("%d recovery codes shown", n)
 			}
