@@ -100,7 +100,8 @@ type DepartmentOpen struct {
 
 // Overview counts the open findings the actor sees (not covered by an exception), in total by
 // severity and by department, the departments with most high and critical first. One
-// aggregate query on the index of open findings by department.
+// aggregate query on the index of open findings by department and severity (migration 00023),
+// and one for the departments' names.
 func (s *Service) Overview(ctx context.Context, who access.Actor) (OpenCounts, []DepartmentOpen, error) {
 	var total OpenCounts
 	p, err := s.Policy.Optional(ctx, who.OrgID)
@@ -110,24 +111,23 @@ func (s *Service) Overview(ctx context.Context, who access.Actor) (OpenCounts, [
 	sight := asset.SightOf(who, p)
 	cond, args := where(who, Filter{}, sight)
 	rank, args := rankOf(sight, args)
-	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT COALESCE(f.department_id, 0), COALESCE(d.name, ''), `+rank+`, count(*)`+findingFrom+
-		`WHERE `+cond+` GROUP BY 1, 2, 3`, args...)
+	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT COALESCE(f.department_id, 0), `+rank+`, count(*) FROM compliance_findings f
+		WHERE `+cond+` GROUP BY 1, 2`, args...)
 	if err != nil {
 		return total, nil, apperr.Wrap(err, "findings overview")
 	}
-	defer rows.Close()
 	byID := map[int64]*DepartmentOpen{}
 	var depts []*DepartmentOpen
 	for rows.Next() {
 		var id, n int64
-		var name string
 		var r int
-		if err := rows.Scan(&id, &name, &r, &n); err != nil {
+		if err := rows.Scan(&id, &r, &n); err != nil {
+			rows.Close()
 			return total, nil, apperr.Wrap(err, "findings overview")
 		}
 		d := byID[id]
 		if d == nil {
-			d = &DepartmentOpen{DepartmentID: id, DepartmentName: name}
+			d = &DepartmentOpen{DepartmentID: id}
 			byID[id] = d
 			depts = append(depts, d)
 		}
@@ -139,8 +139,30 @@ func (s *Service) Overview(ctx context.Context, who access.Actor) (OpenCounts, [
 			}
 		}
 	}
+	rows.Close()
 	if err := rows.Err(); err != nil {
 		return total, nil, apperr.Wrap(err, "findings overview")
+	}
+	if len(depts) > 0 {
+		names, err := s.DB.SQL.QueryContext(ctx, `SELECT id, name FROM departments WHERE org_id = $1`, who.OrgID)
+		if err != nil {
+			return total, nil, apperr.Wrap(err, "departments")
+		}
+		for names.Next() {
+			var id int64
+			var name string
+			if err := names.Scan(&id, &name); err != nil {
+				names.Close()
+				return total, nil, apperr.Wrap(err, "departments")
+			}
+			if d := byID[id]; d != nil {
+				d.DepartmentName = name
+			}
+		}
+		names.Close()
+		if err := names.Err(); err != nil {
+			return total, nil, apperr.Wrap(err, "departments")
+		}
 	}
 	out := make([]DepartmentOpen, len(depts))
 	for i, d := range depts {

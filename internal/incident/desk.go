@@ -130,8 +130,8 @@ func (s *Service) ByState(ctx context.Context, who access.Actor, since time.Time
 }
 
 // judge reads the organisation's incidents that meet cond (on incidents i; its arguments
-// follow the organisation's, $2 …), newest first, with their checklists and handlers, and the
-// actor's standing in each.
+// follow the organisation's, $2 …), newest first, then their checklists and handlers by
+// incident, and decides the actor's standing in each.
 func (s *Service) judge(ctx context.Context, who access.Actor, p *policy.Compiled, cond string, args ...any) ([]judged, error) {
 	args = append([]any{who.OrgID}, args...)
 	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT `+columns+from+`WHERE i.org_id = $1 AND `+cond+
@@ -154,34 +154,45 @@ func (s *Service) judge(ctx context.Context, who access.Actor, p *policy.Compile
 	if err := rows.Err(); err != nil {
 		return nil, apperr.Wrap(err, "incidents")
 	}
-	if len(list) == 0 {
-		return nil, nil
-	}
-	steps, err := querySteps(ctx, s.DB.SQL, s.now(), `WHERE n.org_id = $1 AND `+cond+` ORDER BY n.incident_id, n.seq`, args...)
-	if err != nil {
-		return nil, err
-	}
-	for _, n := range steps {
-		if i, ok := at[n.IncidentID]; ok {
-			list[i].steps = append(list[i].steps, n)
-		}
-	}
-	hrows, err := s.DB.SQL.QueryContext(ctx, `SELECT h.incident_id, h.staff_id FROM incident_handlers h JOIN incidents i ON i.id = h.incident_id
-		WHERE h.org_id = $1 AND `+cond+` ORDER BY h.incident_id, h.staff_id`, args...)
-	if err != nil {
-		return nil, apperr.Wrap(err, "incident handlers")
-	}
-	defer hrows.Close()
 	handlers := map[int64][]int64{}
-	for hrows.Next() {
-		var id, staff int64
-		if err := hrows.Scan(&id, &staff); err != nil {
+	// The checklists and handlers of the incidents read, by their keys, a chunk at a time.
+	for from := 0; from < len(list); from += 500 {
+		chunk := list[from:min(from+500, len(list))]
+		in := ""
+		ids := make([]any, len(chunk))
+		for i, j := range chunk {
+			if i > 0 {
+				in += ", "
+			}
+			ids[i] = j.in.ID
+			in += "$" + strconv.Itoa(i+1)
+		}
+		steps, err := querySteps(ctx, s.DB.SQL, s.now(), `WHERE n.incident_id IN (`+in+`) ORDER BY n.incident_id, n.seq`, ids...)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range steps {
+			if i, ok := at[n.IncidentID]; ok {
+				list[i].steps = append(list[i].steps, n)
+			}
+		}
+		hrows, err := s.DB.SQL.QueryContext(ctx, `SELECT incident_id, staff_id FROM incident_handlers WHERE incident_id IN (`+in+`)
+			ORDER BY incident_id, staff_id`, ids...)
+		if err != nil {
 			return nil, apperr.Wrap(err, "incident handlers")
 		}
-		handlers[id] = append(handlers[id], staff)
-	}
-	if err := hrows.Err(); err != nil {
-		return nil, apperr.Wrap(err, "incident handlers")
+		for hrows.Next() {
+			var id, staff int64
+			if err := hrows.Scan(&id, &staff); err != nil {
+				hrows.Close()
+				return nil, apperr.Wrap(err, "incident handlers")
+			}
+			handlers[id] = append(handlers[id], staff)
+		}
+		hrows.Close()
+		if err := hrows.Err(); err != nil {
+			return nil, apperr.Wrap(err, "incident handlers")
+		}
 	}
 	for i := range list {
 		list[i].st = standingOf(p, who, list[i].in, list[i].steps, handlers[list[i].in.ID])
