@@ -57,6 +57,7 @@ func (a *api) routes() []route {
 	return []route{
 		{"GET", "/api/v1/openapi.json", a.openAPI, noAuth},
 		{"GET", "/api/v1/me", a.me, bearer},
+		{"GET", "/api/v1/me/desk", a.myDesk, bearer},
 		{"GET", "/api/v1/me/tokens", a.myTokens, bearer},
 		{"POST", "/api/v1/me/tokens", a.createMyToken, bearer},
 		{"DELETE", "/api/v1/me/tokens/{id}", a.revokeMyToken, bearer},

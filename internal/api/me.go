@@ -37,6 +37,16 @@ func (a *api) me(w http.ResponseWriter, r *http.Request) error {
 	return ok(w, meOf(who))
 }
 
+// myDesk is the token holder's desk: what waits for them, and the organisation's state for
+// those who watch it (desk.Desk).
+func (a *api) myDesk(w http.ResponseWriter, r *http.Request) error {
+	d, err := a.s.Desks.For(r.Context(), actor(r))
+	if err != nil {
+		return err
+	}
+	return ok(w, d)
+}
+
 func meOf(who access.Actor) meResponse {
 	m := meResponse{UserID: who.UserID, OrgID: who.OrgID, StaffID: who.StaffID, DepartmentID: who.DepartmentID,
 		Login: who.Login, Name: who.Name, Lang: who.Lang, PlatformAdmin: who.PlatformAdmin, Roles: []grant{},

@@ -28,6 +28,14 @@ var operations = map[string]operation{
 	"GET /api/v1/policy": {id: "getPolicy", summary: "The organisation's active policy pack and its roles, with citations",
 		status: 200, result: "Policy"},
 	"GET /api/v1/me": {id: "getMe", summary: "The token holder: account, department and today's roles", status: 200, result: "Me"},
+	"GET /api/v1/me/desk": {id: "getMyDesk", summary: "The token holder's desk: what waits for them and what they own",
+		desc: "Requests awaiting their decision (newest first), their own requests, overdue returns, the incident checklist " +
+			"steps they must make, the open incidents they handle, their departments' open findings, exceptions ending within " +
+			"ending_soon_days and logbook entries awaiting their confirmation: each the first rows of the list with its total, " +
+			"read under each record's own read rule. overview, the organisation's state (open findings by severity and " +
+			"department, this fiscal year's incidents by state, overdue items), is present only for holders of the pack's " +
+			"organisation-wide security roles and auditors.",
+		status: 200, result: "Desk"},
 	"GET /api/v1/me/tokens": {id: "listMyTokens", summary: "The token holder's API tokens that are not revoked, newest first, expired ones included",
 		desc:   "Each with its scope, expiry and last use (time and address, written at most once a minute). Never the secret.",
 		status: 200, result: "APIToken", list: true},

@@ -11,6 +11,7 @@ import (
 	"mamori/internal/auditlog"
 	"mamori/internal/auth"
 	"mamori/internal/compliance"
+	"mamori/internal/desk"
 	"mamori/internal/incident"
 	"mamori/internal/logbook"
 	"mamori/internal/notify"
@@ -34,6 +35,8 @@ var components = []component{
 	{name: "Error", value: errorBody{}},
 	{name: "Me", value: meResponse{}},
 	{name: "Grant", value: grant{}},
+	{name: "Desk", value: desk.Desk{}},
+	{name: "DeskOverview", value: desk.Overview{}},
 	{name: "Policy", value: policyResponse{}},
 	{name: "User", value: auth.User{}},
 	{name: "CreatedUser", value: createdUser{}},

@@ -12,6 +12,7 @@ import (
 	"mamori/internal/auditlog"
 	"mamori/internal/auth"
 	"mamori/internal/compliance"
+	"mamori/internal/desk"
 	"mamori/internal/incident"
 	"mamori/internal/logbook"
 	"mamori/internal/notify"
@@ -45,6 +46,8 @@ type Services struct {
 	Incidents *incident.Service
 	// Jobs show the runs of the background jobs (Scheduler) to the platform administrators.
 	Jobs *schedule.Service
+	// Desks are each person's home page: what waits for them across the services above.
+	Desks *desk.Service
 }
 
 // shipped returns the packs built into the binary. They are validated by their tests, so a
@@ -98,6 +101,8 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Compliance: comp,
 		Incidents:  incidents,
 		Jobs:       &schedule.Service{DB: db},
+		Desks: &desk.Service{Policy: pol, Requests: requests, Incidents: incidents, Compliance: comp, Logbooks: logbooks,
+			Now: now},
 	}
 }
 

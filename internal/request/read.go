@@ -218,7 +218,7 @@ func (s *Service) List(ctx context.Context, who access.Actor, f Filter) ([]Reque
 	return list, total, s.screenList(ctx, who, list)
 }
 
-// Inbox returns what waits for the actor: requests at a step the actor decides (as holder or
+// Inbox returns what waits for the actor, newest first: requests at a step the actor decides (as holder or
 // acting holder), and reports after approval addressed to a role they hold. Their own
 // requests are left out unless the kind lets an applicant decide. It is one index lookup on
 // the keys of the actor's roles.
@@ -230,7 +230,7 @@ func (s *Service) Inbox(ctx context.Context, who access.Actor) ([]Request, error
 	list, err := s.query(ctx, `SELECT `+columns+`, w.wait_key, w.role_id, w.purpose FROM request_waits w
 		JOIN requests r ON r.id = w.request_id
 		LEFT JOIN staff s ON s.id = r.applicant_staff_id LEFT JOIN departments d ON d.id = r.department_id
-		WHERE `+cond+` ORDER BY w.request_id LIMIT 500`, args...)
+		WHERE `+cond+` ORDER BY w.request_id DESC LIMIT 500`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -177,6 +177,6 @@ func enrolMFA(t *testing.T, ctx context.Context) {
 		// app.js shows the print button.
 		chromedp.WaitVisible(chromedp.CSS("button[data-print]")),
 		chromedp.Click(chromedp.CSS("main a.btn--primary")),
-		chromedp.WaitVisible(chromedp.CSS(".cards")),
+		chromedp.WaitVisible(chromedp.CSS(".desk")),
 	))
 }

@@ -15,7 +15,8 @@ import (
 
 // TestBrowserRequestFileAndApprove drives Chromium through a request's life on 上毛町's pack: a
 // clerk files a 私物パソコン request through the generated form, the 情報セキュリティ管理者
-// finds it waiting and approves it, and the page then shows it approved.
+// finds it waiting on their home page and in the inbox and approves it, and the page then shows
+// it approved.
 func TestBrowserRequestFileAndApprove(t *testing.T) {
 	ctx := browserContext(t)
 	s, srv, _ := start(t, storetest.SQLite(t))
@@ -60,6 +61,17 @@ func TestBrowserRequestFileAndApprove(t *testing.T) {
 	// first sign-in goes on to enrolment.
 	setFirstPassword(t, ctx, srv.URL, "kanri", managerPW)
 	enrolMFA(t, ctx)
+	// The approver's home page, the desk, shows the request waiting for them.
+	path, _, _ := strings.Cut(strings.TrimPrefix(filed, srv.URL), "?")
+	must(t, do(ctx,
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.ID("desk-awaiting")),
+	))
+	desk, err := run(ctx, chromedp.OuterHTML(chromedp.CSS(`section[aria-labelledby="desk-awaiting"]`)))
+	must(t, err)
+	if !strings.Contains(desk, `href="`+path+`"`) {
+		t.Fatalf("the approver's desk does not show %s:\n%s", path, desk)
+	}
 	must(t, do(ctx,
 		chromedp.Click(chromedp.CSS(`a[href="/requests/inbox"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#waiting")),

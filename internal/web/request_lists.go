@@ -39,7 +39,8 @@ func daysLate(due, today time.Time) int {
 	return int(d(today).Sub(d(due)).Hours() / 24)
 }
 
-// requestInbox is 承認待ち.
+// requestInbox is 承認待ち: what waits for the user, newest first, shown whole (no box that
+// scrolls rows out of sight).
 func (w *Server) requestInbox(rw http.ResponseWriter, r *http.Request) error {
 	ctx, who := r.Context(), stateOf(r).who
 	p := w.newPage(r, "requests.inbox.title", "requests")
