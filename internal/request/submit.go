@@ -200,7 +200,7 @@ func (s *Service) subjects(ctx context.Context, tx *sql.Tx, p *policy.Compiled, 
 		if as.State == "disposed" {
 			return sc, apperr.InvalidField("asset_ids", "request.error.asset_disposed", as.Number)
 		}
-		if out := as.State == "taken_out" || as.State == "lent"; out && (a.Effect == "take_out" || a.Effect == "lend") {
+		if !Offers(a, as) {
 			return sc, apperr.InvalidField("asset_ids", "request.error.asset_out", as.Number)
 		}
 		code, err := departmentCode(ctx, tx, as.DepartmentID)
@@ -216,6 +216,14 @@ func (s *Service) subjects(ctx context.Context, tx *sql.Tx, p *policy.Compiled, 
 		sc.subjectDept, sc.systemRef = as.DepartmentID, systemOf(as)
 	}
 	return sc, nil
+}
+
+// Offers reports whether an asset that is not disposed of may be the subject of a new request of
+// the kind, as far as its state goes: an asset taken out or lent is out for a kind that takes
+// out or lends, until it comes back.
+func Offers(a policy.Approval, as asset.Asset) bool {
+	out := as.State == "taken_out" || as.State == "lent"
+	return !out || (a.Effect != "take_out" && a.Effect != "lend")
 }
 
 func uniq(ids []int64) []int64 {
