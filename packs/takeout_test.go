@@ -104,3 +104,24 @@ incident: {report_items: [], plan_approved_by: staff}
 		t.Errorf("error %v, want the unknown logbook named", err)
 	}
 }
+
+// 山形県's finder disconnects a machine when it is infected (6.1(1)⑬) and changes a leaked
+// password (6.7(1)⑤): 「あなたが今すること」 follows the category.
+func TestFinderStepsFollowTheCategory(t *testing.T) {
+	p := loadPack(t, "yamagata")
+	steps := func(category string) []string {
+		var out []string
+		for _, st := range p.Incident.Triage {
+			if st.By == "staff" && st.For(category) {
+				out = append(out, st.ID)
+			}
+		}
+		return out
+	}
+	for category, want := range map[string]string{"": "disconnect,change_password,report", "malware": "disconnect,report",
+		"credential_leak": "change_password,report", "suspicious_mail": "report"} {
+		if got := strings.Join(steps(category), ","); got != want {
+			t.Errorf("category %q: steps %s, want %s", category, got, want)
+		}
+	}
+}
