@@ -90,6 +90,12 @@ func citations(p *policy.Compiled) map[string]policy.Cite {
 		for i, n := range x.NotifyAfter {
 			add("approvals/"+x.ID, "approvals/"+x.ID+"/notify_after/"+strconv.Itoa(i), n.Cite)
 		}
+		if l := x.TakeOutLog; l != nil {
+			add("approvals/"+x.ID, "approvals/"+x.ID+"/take_out_log", l.Cite)
+		}
+		if c := x.ReturnConfirmation; c != nil {
+			add("approvals/"+x.ID, "approvals/"+x.ID+"/return_confirmation", c.Cite)
+		}
 	}
 	for _, x := range p.Logbooks {
 		add("logbooks/"+x.ID, "logbooks/"+x.ID, x.Cite)

@@ -110,6 +110,7 @@ func (a *api) routes() []route {
 		{"POST", "/api/v1/requests/{id}/cancel", a.cancelRequest, bearer},
 		{"POST", "/api/v1/requests/{id}/take-out", a.takeOutRequest, bearer},
 		{"POST", "/api/v1/requests/{id}/return", a.returnRequest, bearer},
+		{"POST", "/api/v1/requests/{id}/confirm-return", a.confirmReturn, bearer},
 		{"POST", "/api/v1/requests/{id}/disposal", a.disposeRequest, bearer},
 		{"POST", "/api/v1/requests/{id}/acknowledge", a.acknowledgeRequest, bearer},
 		{"GET", "/api/v1/requests/{id}/attachments/{aid}", a.requestAttachment, bearer},

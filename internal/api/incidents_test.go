@@ -137,10 +137,11 @@ func TestIncidentAPI(t *testing.T) {
 		f := newIncidentAPI(t, db)
 		tok := f.tokens
 
-		// Reporting: the pack's 記録 is required; a report with it is saved and listed.
+		// Reporting: the pack's required items are required, its 記録 (a file) may follow as
+		// evidence; a report with it is saved and listed.
 		e := apiError(t, f.do("POST", "/api/v1/incidents", tok["ichiro"], map[string]any{"title": "x", "detected_at": f.now.Add(-time.Minute),
-			"items": map[string]any{"situation": "a", "suspected_act": "b", "damage": "c"}}), http.StatusUnprocessableEntity, "invalid")
-		if e.Field != "items.records" {
+			"items": map[string]any{"suspected_act": "b", "damage": "c"}}), http.StatusUnprocessableEntity, "invalid")
+		if e.Field != "items.situation" {
 			t.Fatalf("field %q", e.Field)
 		}
 		e = apiError(t, f.do("POST", "/api/v1/incidents", tok["ichiro"], map[string]any{"title": "x", "detected_at": f.now.Add(time.Hour),

@@ -240,6 +240,10 @@ var operations = map[string]operation{
 		body: "TakeOutInput", status: 200, result: "Request"},
 	"POST /api/v1/requests/{id}/return": {id: "returnRequest", summary: "Record the return of what a request took out",
 		body: "ReturnInput", status: 200, result: "Request"},
+	"POST /api/v1/requests/{id}/confirm-return": {id: "confirmReturn", summary: "Confirm, as the second person, a return another recorded",
+		desc: "Where the pack's kind has return_confirmation: by one who records the request's life, neither its applicant nor " +
+			"whoever recorded the return. The assets are in use again and the pack's take-out logbook gets the return.",
+		body: "CommentInput", status: 200, result: "Request"},
 	"POST /api/v1/requests/{id}/disposal": {id: "disposeRequest", summary: "Record how an approved disposal was carried out (日時、担当者及び処理内容)",
 		desc: "The subject assets are set disposed. operator_staff_id defaults to the token holder.",
 		body: "DisposalInput", status: 200, result: "Request"},

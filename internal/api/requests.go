@@ -169,6 +169,14 @@ func (a *api) returnRequest(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
+// confirmReturn is the second person's confirmation of a recorded return.
+func (a *api) confirmReturn(w http.ResponseWriter, r *http.Request) error {
+	var in commentInput
+	return a.act(w, r, &in, func(id int64) (request.Request, error) {
+		return a.s.Requests.ConfirmReturn(r.Context(), actor(r), id, in.Version)
+	})
+}
+
 // disposalInput is how an approved disposal was carried out (日時、担当者及び処理内容).
 type disposalInput struct {
 	On              string `json:"disposed_on"`

@@ -78,7 +78,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 	a.RoleScope = pol.RoleScope
 	assets := &asset.Service{DB: db, Policy: pol, Now: now}
 	logbooks := &logbook.Service{DB: db, Policy: pol, Now: now}
-	requests := &request.Service{DB: db, Policy: pol, Now: now, Assets: assets}
+	requests := &request.Service{DB: db, Policy: pol, Now: now, Assets: assets, Logbooks: logbooks}
 	incidents := &incident.Service{DB: db, Policy: pol, Now: now}
 	comp := &compliance.Service{DB: db, Policy: pol, Now: now, Assets: assets}
 	// The hooks that keep the compliance findings and the exception register in step with the

@@ -129,6 +129,7 @@ func holderLines(ctx context.Context, q store.Querier, orgID int64, role, today 
 	}
 	defer rows.Close()
 	out := []HolderLine{}
+	seen := map[int64]bool{} // a holder for several systems is named once
 	for rows.Next() {
 		var h HolderLine
 		var acting int
@@ -139,6 +140,10 @@ func holderLines(ctx context.Context, q store.Querier, orgID int64, role, today 
 		if h.Phone == "" {
 			h.Warning = "no_number"
 		}
+		if seen[h.StaffID] {
+			continue
+		}
+		seen[h.StaffID] = true
 		out = append(out, h)
 	}
 	return out, rows.Err()

@@ -27,6 +27,7 @@ func roleHolders(ctx context.Context, q store.Querier, p *policy.Compiled, orgID
 	}
 	defer rows.Close()
 	var out []int64
+	seen := map[int64]bool{} // a holder for several systems is one person
 	for rows.Next() {
 		var holder, acting, dept int64
 		var scope, sys string
@@ -44,7 +45,8 @@ func roleHolders(ctx context.Context, q store.Querier, p *policy.Compiled, orgID
 			}
 		}
 		for _, id := range []int64{holder, acting} {
-			if id != 0 {
+			if id != 0 && !seen[id] {
+				seen[id] = true
 				out = append(out, id)
 			}
 		}

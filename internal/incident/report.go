@@ -26,7 +26,9 @@ type ReportInput struct {
 	DepartmentID int64          `json:"department_id"` // where it happened; the reporter's by default
 	Outside      *OutsideReport `json:"outside,omitempty"`
 	AssetIDs     []int64        `json:"asset_ids"` // the assets it concerns, as far as the reporter knows; each one the reporter may see
-	Evidence     []NewEvidence  `json:"-"`         // files answering the pack's file items (記録) or given with the report
+	// Category is the pack's category as the reporter sees it, if they can tell; triage decides.
+	Category string        `json:"category,omitempty"`
+	Evidence []NewEvidence `json:"-"` // files answering the pack's file items (記録) or given with the report
 }
 
 // Report records a report. Any member of staff may report; it goes to the pack's first
@@ -50,15 +52,15 @@ func (s *Service) Report(ctx context.Context, who access.Actor, in ReportInput) 
 		checkText(&v, "outside.reporter", &in.Outside.Reporter, maxShort, true)
 		checkText(&v, "outside.contact", &in.Outside.Contact, maxShort, true)
 	}
-	answered := map[string]bool{}
 	for i := range in.Evidence {
-		f := in.Evidence[i].Field
-		if f != "" && !isFileItem(p, f) {
+		if f := in.Evidence[i].Field; f != "" && !isFileItem(p, f) {
 			v.Add("evidence["+strconv.Itoa(i)+"]", "incident.error.unknown_item", f)
 		}
-		answered[f] = true
 	}
-	items := checkItems(&v, p, who, in.Items, answered)
+	items := checkItems(&v, p, who, in.Items)
+	if in.Category != "" && !slices.ContainsFunc(p.Incident.Categories, func(c policy.Category) bool { return c.ID == in.Category }) {
+		v.Add("category", "incident.error.category", in.Category)
+	}
 	dept := in.DepartmentID
 	if dept == 0 {
 		dept = who.DepartmentID
@@ -75,7 +77,7 @@ func (s *Service) Report(ctx context.Context, who access.Actor, in ReportInput) 
 		}
 	}
 	inc := Incident{OrgID: who.OrgID, Title: in.Title, State: Reported, DepartmentID: dept, ReporterID: who.StaffID, Outside: in.Outside,
-		Report: items, DetectedAt: detected, ReportedAt: now, Routes: []string{}, Systems: []string{}, AssetIDs: []int64{},
+		Report: items, Category: in.Category, DetectedAt: detected, ReportedAt: now, Routes: []string{}, Systems: []string{}, AssetIDs: []int64{},
 		Version: 1, CreatedAt: now, UpdatedAt: now}
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		if dept != 0 && dept != who.DepartmentID {
@@ -149,8 +151,9 @@ func isFileItem(p *policy.Compiled, id string) bool {
 	return false
 }
 
-// checkItems checks the report items against the pack's and returns them as recorded.
-func checkItems(v *apperr.Validation, p *policy.Compiled, who access.Actor, given map[string]any, files map[string]bool) map[string]any {
+// checkItems checks the report items against the pack's and returns them as recorded. A file
+// item is answered by evidence, never required of the report itself: 分かっていることだけで構いません.
+func checkItems(v *apperr.Validation, p *policy.Compiled, who access.Actor, given map[string]any) map[string]any {
 	out := map[string]any{}
 	known := map[string]bool{}
 	for _, f := range p.Incident.ReportItems {
@@ -158,10 +161,7 @@ func checkItems(v *apperr.Validation, p *policy.Compiled, who access.Actor, give
 		field := "items." + f.ID
 		raw, ok := given[f.ID]
 		if f.Type == "file" {
-			if f.Required && !files[f.ID] {
-				v.Add(field, "incident.error.required")
-			}
-			continue
+			continue // a report is made with what is known: its records may follow as evidence
 		}
 		if f.Type == "staff" && (!ok || raw == nil || raw == "") {
 			raw, ok = who.StaffID, true // 報告者: the one reporting, unless named

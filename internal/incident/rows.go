@@ -122,10 +122,10 @@ func insert(ctx context.Context, tx *sql.Tx, in *Incident) error {
 		outsider, contact = in.Outside.Reporter, in.Outside.Contact
 	}
 	err := tx.QueryRowContext(ctx, `INSERT INTO incidents (org_id, title, state, department_id, reporter_staff_id, outside_reporter,
-		outside_contact, report_json, detected_at, reported_at, version, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11) RETURNING id`,
+		outside_contact, report_json, detected_at, reported_at, version, created_at, updated_at, category)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11, $12) RETURNING id`,
 		in.OrgID, in.Title, in.State, store.NullID(in.DepartmentID), store.NullID(in.ReporterID), outsider, contact, string(report),
-		in.DetectedAt, in.ReportedAt, in.CreatedAt).Scan(&in.ID)
+		in.DetectedAt, in.ReportedAt, in.CreatedAt, in.Category).Scan(&in.ID)
 	if err != nil {
 		return apperr.Wrap(err, "insert incident")
 	}

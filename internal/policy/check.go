@@ -156,6 +156,7 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 			}
 		}
 		c.approvalLife(path, a)
+		c.lifeLog(path, a, inh("approvals/"+a.ID))
 		c.fields(path+".fields", a.Fields)
 		c.cite(path, a.Cite, inh("approvals/"+a.ID))
 	}
@@ -173,6 +174,7 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 	}
 
 	c.incident()
+	c.categoryLabels()
 	c.marks()
 
 	seen = map[string]bool{}

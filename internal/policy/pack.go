@@ -5,6 +5,8 @@
 // imports nothing else of Mamori's.
 package policy
 
+import "slices"
+
 // Pack is one organisation's policy as data.
 type Pack struct {
 	ID           string `yaml:"id" json:"id"`
@@ -174,7 +176,17 @@ type Approval struct {
 	// NotifyAfter are reports made once the request is approved (安平町 様式第1号: the approver
 	// reports the permission to 情報ネットワーク管理者).
 	NotifyAfter []Notice `yaml:"notify_after,omitempty" json:"notify_after,omitempty"`
-	Cite        Cite     `yaml:"cite" json:"cite"`
+	// OutField names the date field that holds the day a returnable kind's assets go out; the
+	// due date (DueField) may not precede it.
+	OutField string `yaml:"out_field,omitempty" json:"out_field,omitempty"`
+	// TakeOutLog names the logbook that records a returnable kind's taking out and return
+	// (上毛町 5(1)①オ: 端末等の持ち出し及び持ち込みの記録), and which of its fields receive what;
+	// recording the take-out and the return writes its entries (lifelog.go).
+	TakeOutLog *TakeOutLog `yaml:"take_out_log,omitempty" json:"take_out_log,omitempty"`
+	// ReturnConfirmation makes a return of a returnable kind complete only when a second person
+	// — not the applicant, not whoever recorded the return — confirms it.
+	ReturnConfirmation *Confirmation `yaml:"return_confirmation,omitempty" json:"return_confirmation,omitempty"`
+	Cite               Cite          `yaml:"cite" json:"cite"`
 }
 
 // The fields of an exception kind's form that the exception register reads, by id and type: the
@@ -285,13 +297,33 @@ type TriageStep struct {
 	Name string `yaml:"name" json:"name"`
 	Text string `yaml:"text,omitempty" json:"text,omitempty"`
 	By   string `yaml:"by,omitempty" json:"by,omitempty"` // role id
-	Cite Cite   `yaml:"cite" json:"cite"`
+	// Categories are the incident categories the step belongs to (山形県 6.1(1)⑬: the
+	// disconnection is for a 不正プログラム感染); a step of none belongs to every incident.
+	Categories []string `yaml:"categories,omitempty" json:"categories,omitempty"`
+	Cite       Cite     `yaml:"cite" json:"cite"`
+}
+
+// For reports whether the step belongs to an incident of the category (any, when category is
+// empty: nothing is known yet).
+func (t TriageStep) For(category string) bool {
+	return category == "" || len(t.Categories) == 0 || slices.Contains(t.Categories, category)
+}
+
+// Label is the category's name on forms and lists: its short name, else its sentence.
+func (c Category) Label() string {
+	if c.Short != "" {
+		return c.Short
+	}
+	return c.Name
 }
 
 // Category is a kind of incident and whom it is reported to, in order (contact ids).
 type Category struct {
-	ID          string   `yaml:"id" json:"id"`
-	Name        string   `yaml:"name" json:"name"`
+	ID   string `yaml:"id" json:"id"`
+	Name string `yaml:"name" json:"name"` // the source's own sentence
+	// Short is the category's label on forms and lists, in the source's own words (重大な被害の
+	// おそれ); Name stays the sentence it is taken from. Label returns Name when it is empty.
+	Short       string   `yaml:"short,omitempty" json:"short,omitempty"`
 	Description string   `yaml:"description,omitempty" json:"description,omitempty"`
 	Notify      []string `yaml:"notify,omitempty" json:"notify,omitempty"`
 	// From is the contact who tells those of Notify (上毛町 4(1): ネットワーク管理者); without it

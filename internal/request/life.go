@@ -10,6 +10,7 @@ import (
 
 	"mamori/internal/access"
 	"mamori/internal/apperr"
+	"mamori/internal/asset"
 	"mamori/internal/auditlog"
 	"mamori/internal/policy"
 )
@@ -24,7 +25,7 @@ type TakeOut struct {
 // RecordTakeOut records the taking out (or lending) of an approved returnable request's
 // assets and sets them taken_out (or lent) until they are returned.
 func (s *Service) RecordTakeOut(ctx context.Context, who access.Actor, id int64, in TakeOut) (Request, error) {
-	r, a, err := s.forLife(ctx, who, id, in.Version, mayTakeOut)
+	r, a, p, err := s.forLife(ctx, who, id, in.Version, mayTakeOut)
 	if err != nil {
 		return r, err
 	}
@@ -48,7 +49,8 @@ func (s *Service) RecordTakeOut(ctx context.Context, who access.Actor, id int64,
 	if a.Effect == "lend" {
 		state, assetState = Lent, "lent"
 	}
-	return s.life(ctx, who, r, "take_out", change{state: state, step: r.Step, takenOut: in.On, dueOn: in.DueOn}, assetState, "")
+	return s.life(ctx, who, p, a, r, lifeAct{action: "take_out", change: change{state: state, step: r.Step, takenOut: in.On, dueOn: in.DueOn},
+		assetState: assetState, log: logTakeOut, logDay: in.On})
 }
 
 // Return records the return of what a request took out.
@@ -57,9 +59,11 @@ type Return struct {
 	Version int    `json:"version"`
 }
 
-// RecordReturn records that the assets came back; they are in use again.
+// RecordReturn records that the assets came back; they are in use again. Where the pack wants a
+// second person to confirm a return (policy.Approval.ReturnConfirmation), the return waits for
+// ConfirmReturn and the assets stay out until then.
 func (s *Service) RecordReturn(ctx context.Context, who access.Actor, id int64, in Return) (Request, error) {
-	r, _, err := s.forLife(ctx, who, id, in.Version, mayReturn)
+	r, a, p, err := s.forLife(ctx, who, id, in.Version, mayReturn)
 	if err != nil {
 		return r, err
 	}
@@ -76,13 +80,28 @@ func (s *Service) RecordReturn(ctx context.Context, who access.Actor, id int64, 
 	if err := v.Err(); err != nil {
 		return Request{}, err
 	}
-	return s.life(ctx, who, r, "return", change{state: Returned, step: r.Step, returned: in.On}, "in_use", "")
+	if a.ReturnConfirmation != nil {
+		return s.life(ctx, who, p, a, r, lifeAct{action: "return", change: change{state: r.State, step: r.Step, returned: in.On}})
+	}
+	return s.life(ctx, who, p, a, r, lifeAct{action: "return", change: change{state: Returned, step: r.Step, returned: in.On},
+		assetState: "in_use", log: logReturn, logDay: in.On})
+}
+
+// ConfirmReturn is the second person's confirmation of a recorded return, where the pack wants
+// one: then the request is returned, the assets are in use again and the return is logged.
+func (s *Service) ConfirmReturn(ctx context.Context, who access.Actor, id int64, version int) (Request, error) {
+	r, a, p, err := s.forLife(ctx, who, id, version, mayConfirmReturn)
+	if err != nil {
+		return r, err
+	}
+	return s.life(ctx, who, p, a, r, lifeAct{action: "confirm_return", change: change{state: Returned, step: r.Step},
+		assetState: "in_use", log: logReturn, logDay: r.ReturnedOn})
 }
 
 // RecordDisposal records how an approved disposal was carried out — the day, the person and
 // the method (上毛町 3(2)⑩イ: 日時、担当者及び処理内容) — and sets the assets disposed.
 func (s *Service) RecordDisposal(ctx context.Context, who access.Actor, id int64, d Disposal, version int) (Request, error) {
-	r, _, err := s.forLife(ctx, who, id, version, mayDispose)
+	r, a, p, err := s.forLife(ctx, who, id, version, mayDispose)
 	if err != nil {
 		return r, err
 	}
@@ -114,7 +133,8 @@ func (s *Service) RecordDisposal(ctx context.Context, who access.Actor, id int64
 	if n == 0 {
 		return Request{}, apperr.InvalidField("operator_staff_id", "request.error.operator_missing")
 	}
-	return s.life(ctx, who, r, "dispose", change{state: Disposed, step: r.Step, disposal: &d}, "disposed", d.On)
+	return s.life(ctx, who, p, a, r, lifeAct{action: "dispose", change: change{state: Disposed, step: r.Step, disposal: &d},
+		assetState: "disposed", disposedOn: d.On})
 }
 
 // Acknowledge records that the holder of a role a report was addressed to after approval
@@ -162,32 +182,45 @@ func (s *Service) Acknowledge(ctx context.Context, who access.Actor, id int64, c
 // forLife reads a request whose life after approval the actor may record now, as may (one of
 // mayTakeOut, mayReturn, mayDispose) decides, with the pack's kind of it.
 func (s *Service) forLife(ctx context.Context, who access.Actor, id int64, version int,
-	may func(map[string]string, policy.Approval, access.Actor, Request) error) (Request, policy.Approval, error) {
+	may func(map[string]string, policy.Approval, access.Actor, Request) error) (Request, policy.Approval, *policy.Compiled, error) {
 	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
-		return Request{}, policy.Approval{}, err
+		return Request{}, policy.Approval{}, nil, err
 	}
 	r, err := s.Get(ctx, who, id)
 	if err != nil {
-		return r, policy.Approval{}, err
+		return r, policy.Approval{}, nil, err
 	}
 	if version != 0 && version != r.Version {
-		return r, policy.Approval{}, apperr.New(apperr.Conflict, "request.error.conflict")
+		return r, policy.Approval{}, nil, apperr.New(apperr.Conflict, "request.error.conflict")
 	}
 	keys, err := s.keysOf(ctx, s.DB.SQL, p, who)
 	if err != nil {
-		return r, policy.Approval{}, err
+		return r, policy.Approval{}, nil, err
 	}
 	a, _ := approval(p, r.Kind)
 	if err := may(keys, a, who, r); err != nil {
-		return Request{}, a, err
+		return Request{}, a, nil, err
 	}
-	return r, a, nil
+	return r, a, p, nil
 }
 
-// life writes an act of the request's life after approval, and the state it puts the subject
-// assets in, in one transaction.
-func (s *Service) life(ctx context.Context, who access.Actor, r Request, action string, c change, assetState, disposedOn string) (Request, error) {
+// lifeAct is an act of a request's life after approval: the change to the request, the state it
+// puts the subject assets in ("" leaves them), and the entry of the pack's take-out logbook it
+// writes for each asset (logTakeOut, logReturn; "" none) on logDay.
+type lifeAct struct {
+	action     string
+	change     change
+	assetState string
+	disposedOn string
+	log        string
+	logDay     string
+}
+
+// life writes an act of the request's life after approval, the state it puts the subject assets
+// in and the take-out logbook's entries, in one transaction.
+func (s *Service) life(ctx context.Context, who access.Actor, p *policy.Compiled, a policy.Approval, r Request, act lifeAct) (Request, error) {
+	action, c, assetState, disposedOn := act.action, act.change, act.assetState, act.disposedOn
 	now := s.now()
 	capacity := AsOfficer
 	if isApplicant(who, r) {
@@ -199,9 +232,20 @@ func (s *Service) life(ctx context.Context, who access.Actor, r Request, action 
 			return err
 		}
 		for _, id := range r.AssetIDs {
+			if assetState == "" {
+				break
+			}
+			if action == "take_out" {
+				if err := notOut(ctx, tx, r.OrgID, id); err != nil {
+					return err
+				}
+			}
 			if _, err := s.Assets.ChangeState(ctx, tx, who, now, id, assetState, disposedOn); err != nil {
 				return err
 			}
+		}
+		if err := s.logLife(ctx, tx, who, p, a, r, act.log, act.logDay, now); err != nil {
+			return err
 		}
 		snap, err := snapshotJSON(ctx, tx, r)
 		if err != nil {
@@ -232,4 +276,16 @@ func checkDay(v *apperr.Validation, field, day string, required bool) {
 	if _, err := time.Parse(time.DateOnly, day); err != nil {
 		v.Add(field, "request.error.day")
 	}
+}
+
+// notOut refuses to take out an asset that is out already, under another request.
+func notOut(ctx context.Context, tx *sql.Tx, orgID, id int64) error {
+	a, err := asset.Read(ctx, tx, orgID, id)
+	if err != nil {
+		return err
+	}
+	if a.State == "taken_out" || a.State == "lent" {
+		return apperr.InvalidField("asset_ids", "request.error.asset_out", a.Number)
+	}
+	return nil
 }

@@ -116,7 +116,36 @@ func mayReturn(keys map[string]string, kind policy.Approval, who access.Actor, r
 	if r.State != TakenOut && r.State != Lent {
 		return apperr.InvalidField("state", "request.error.not_out", r.State)
 	}
+	if r.ReturnedOn != "" {
+		return apperr.InvalidField("state", "request.error.return_recorded", r.ReturnedOn)
+	}
 	return nil
+}
+
+// mayConfirmReturn: where the pack wants a second person to confirm a return, one who records
+// the request's life, of a recorded return still unconfirmed — neither its applicant nor whoever
+// recorded the return (as a logbook entry is confirmed by someone who did not write it).
+func mayConfirmReturn(keys map[string]string, kind policy.Approval, who access.Actor, r Request) error {
+	if err := mayRecordLife(keys, kind, who, r); err != nil {
+		return err
+	}
+	if kind.ReturnConfirmation == nil || (r.State != TakenOut && r.State != Lent) || r.ReturnedOn == "" {
+		return apperr.InvalidField("state", "request.error.no_return_to_confirm", r.State)
+	}
+	if isApplicant(who, r) || recordedReturn(who, r.Events) {
+		return apperr.New(apperr.Forbidden, "request.error.self_confirm_return")
+	}
+	return nil
+}
+
+// recordedReturn reports whether the actor recorded the request's last return.
+func recordedReturn(who access.Actor, evs []Event) bool {
+	for i := len(evs) - 1; i >= 0; i-- {
+		if e := evs[i]; e.Action == "return" {
+			return (who.StaffID != 0 && e.StaffID == who.StaffID) || (who.UserID != 0 && e.UserID == who.UserID)
+		}
+	}
+	return false
 }
 
 // mayDispose: one who records the request's life, of an approved disposal.
@@ -144,12 +173,14 @@ type Actions struct {
 	Cancel      bool
 	TakeOut     bool
 	Return      bool
-	Dispose     bool
+	// ConfirmReturn: confirm, as the second person, a return another recorded.
+	ConfirmReturn bool
+	Dispose       bool
 }
 
 // Any reports whether there is any act to offer.
 func (a Actions) Any() bool {
-	return a.Decide || a.Acknowledge || a.Resubmit || a.Cancel || a.TakeOut || a.Return || a.Dispose
+	return a.Decide || a.Acknowledge || a.Resubmit || a.Cancel || a.TakeOut || a.Return || a.ConfirmReturn || a.Dispose
 }
 
 // ActionsFor returns what the actor may do with r, a request read by Get (with its events):
@@ -178,6 +209,7 @@ func (s *Service) ActionsFor(ctx context.Context, who access.Actor, r Request) (
 	out.Cancel = mayCancel(who, r) == nil
 	out.TakeOut = mayTakeOut(keys, kind, who, r) == nil
 	out.Return = mayReturn(keys, kind, who, r) == nil
+	out.ConfirmReturn = mayConfirmReturn(keys, kind, who, r) == nil
 	out.Dispose = mayDispose(keys, kind, who, r) == nil
 	return out, nil
 }

@@ -300,7 +300,7 @@ func (s *Service) Overdue(ctx context.Context, who access.Actor) ([]Request, err
 		}
 		cond = " AND (" + strings.Join(own, " OR ") + ")"
 	}
-	list, err := s.query(ctx, `SELECT `+columns+from+`WHERE r.org_id = $1 AND r.state IN ('taken_out', 'lent') AND r.due_on <> '' AND r.due_on < $2`+
+	list, err := s.query(ctx, `SELECT `+columns+from+`WHERE r.org_id = $1 AND r.state IN ('taken_out', 'lent') AND r.returned_on = '' AND r.due_on <> '' AND r.due_on < $2`+
 		cond+` ORDER BY r.due_on, r.id LIMIT 1000`, args...)
 	if err != nil {
 		return nil, err

@@ -76,7 +76,7 @@ func (s *Service) remindOrg(ctx context.Context, orgID int64) ([]Reminder, error
 	const notYet = ` AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.org_id = r.org_id AND n.kind = $3 AND n.ref_type = 'request'
 		AND n.ref_id = r.id AND n.once_key = $4)`
 	overdue, err := s.query(ctx, `SELECT `+columns+from+`WHERE r.org_id = $1 AND r.state IN ('taken_out', 'lent')
-		AND r.due_on <> '' AND r.due_on < $2`+notYet+` ORDER BY r.due_on, r.id`, orgID, today, notify.ReturnOverdue, today)
+		AND r.returned_on = '' AND r.due_on <> '' AND r.due_on < $2`+notYet+` ORDER BY r.due_on, r.id`, orgID, today, notify.ReturnOverdue, today)
 	if err != nil {
 		return nil, err
 	}

@@ -55,14 +55,7 @@ func (s *Service) Resubmit(ctx context.Context, who access.Actor, id int64, in R
 	fields := checkFields(a, in.Fields, files, &v)
 	checkComment(&v, in.Comment)
 	c := change{state: Pending, step: 0, fields: fields}
-	if a.Returnable && a.DueField != "" {
-		if due, ok := fields[a.DueField].(string); ok {
-			if due < s.today() {
-				v.Add("fields."+a.DueField, "request.error.due_past")
-			}
-			c.dueOn = due
-		}
-	}
+	c.dueOn = checkDue(&v, a, fields, s.today())
 	if err := v.Err(); err != nil {
 		return Request{}, err
 	}

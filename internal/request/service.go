@@ -7,6 +7,7 @@ import (
 
 	"mamori/internal/access"
 	"mamori/internal/asset"
+	"mamori/internal/logbook"
 	"mamori/internal/orgpolicy"
 	"mamori/internal/policy"
 	"mamori/internal/store"
@@ -20,6 +21,9 @@ type Service struct {
 	// Assets is the register whose ChangeState moves a request's assets through their life,
 	// with the register's state hooks; without it the state changes and no hook runs.
 	Assets *asset.Service
+	// Logbooks writes the entries of the pack's take-out logbook when a returnable kind's assets
+	// are taken out and returned (lifelog.go).
+	Logbooks *logbook.Service
 
 	hooks map[string]Hook // by approval kind (Observe)
 }

@@ -64,14 +64,7 @@ func (s *Service) Submit(ctx context.Context, who access.Actor, in Input) (Reque
 	r := Request{OrgID: who.OrgID, Kind: a.ID, KindName: a.Name, ApplicantStaffID: who.StaffID, ApplicantUserID: who.UserID,
 		DepartmentID: who.DepartmentID, State: Pending, Fields: fields, Cite: a.Cite.Article, Version: 1, CreatedAt: now, UpdatedAt: now}
 	s.checkPostHoc(&v, a, in, &r, now)
-	if a.Returnable && a.DueField != "" {
-		if due, ok := fields[a.DueField].(string); ok {
-			if due < now.In(jst).Format(time.DateOnly) {
-				v.Add("fields."+a.DueField, "request.error.due_past")
-			}
-			r.DueOn = due
-		}
-	}
+	r.DueOn = checkDue(&v, a, fields, now.In(jst).Format(time.DateOnly))
 	if a.Subject != "asset" && len(in.AssetIDs) > 0 {
 		v.Add("asset_ids", "request.error.no_subject")
 	}
@@ -130,6 +123,36 @@ func (s *Service) Submit(ctx context.Context, who access.Actor, in Input) (Reque
 	return s.Get(ctx, who, r.ID)
 }
 
+// checkDue checks the return due date of a returnable kind's form — not past, and not before
+// the take-out day its out_field holds — and returns it ("" for a kind without one).
+func checkDue(v *apperr.Validation, a policy.Approval, fields map[string]any, today string) string {
+	if !a.Returnable || a.DueField == "" {
+		return ""
+	}
+	due, ok := fields[a.DueField].(string)
+	if !ok {
+		return ""
+	}
+	out, _ := fields[a.OutField].(string)
+	switch {
+	case a.OutField != "" && out != "" && due < out:
+		v.Add("fields."+a.DueField, "request.error.due_before_out_field", fieldName(a, a.DueField), fieldName(a, a.OutField))
+	case due < today:
+		v.Add("fields."+a.DueField, "request.error.due_past")
+	}
+	return due
+}
+
+// fieldName is the pack's name of a field of the kind's form.
+func fieldName(a policy.Approval, id string) string {
+	for _, f := range a.Fields {
+		if f.ID == id {
+			return f.Name
+		}
+	}
+	return id
+}
+
 func checkComment(v *apperr.Validation, c string) {
 	if utf8.RuneCountInString(c) > maxComment {
 		v.Add("comment", "request.error.text_too_long")
@@ -177,6 +200,9 @@ func (s *Service) subjects(ctx context.Context, tx *sql.Tx, p *policy.Compiled, 
 		if as.State == "disposed" {
 			return sc, apperr.InvalidField("asset_ids", "request.error.asset_disposed", as.Number)
 		}
+		if !Offers(a, as) {
+			return sc, apperr.InvalidField("asset_ids", "request.error.asset_out", as.Number)
+		}
 		code, err := departmentCode(ctx, tx, as.DepartmentID)
 		if err != nil {
 			return sc, err
@@ -190,6 +216,14 @@ func (s *Service) subjects(ctx context.Context, tx *sql.Tx, p *policy.Compiled, 
 		sc.subjectDept, sc.systemRef = as.DepartmentID, systemOf(as)
 	}
 	return sc, nil
+}
+
+// Offers reports whether an asset that is not disposed of may be the subject of a new request of
+// the kind, as far as its state goes: an asset taken out or lent is out for a kind that takes
+// out or lends, until it comes back.
+func Offers(a policy.Approval, as asset.Asset) bool {
+	out := as.State == "taken_out" || as.State == "lent"
+	return !out || (a.Effect != "take_out" && a.Effect != "lend")
 }
 
 func uniq(ids []int64) []int64 {

@@ -91,7 +91,7 @@ func TestPagesPassAccessibilityCheck(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("f-login"), "admin"),
 		chromedp.SendKeys(chromedp.ID("f-password"), "wrong password"),
 		chromedp.Submit(chromedp.ID("f-password")),
-		chromedp.WaitVisible(chromedp.CSS(".error-summary")),
+		chromedp.WaitVisible(chromedp.CSS(".notice--error")),
 	))
 	check(t, "login with an error")
 	firstSignIn(t, ctx, srv.URL, temp)

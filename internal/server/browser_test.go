@@ -146,8 +146,8 @@ func setFirstPassword(t *testing.T, ctx context.Context, base, login, temp strin
 		chromedp.SendKeys(chromedp.ID("f-new"), newPassword),
 		chromedp.SendKeys(chromedp.ID("f-confirm"), newPassword),
 		chromedp.Submit(chromedp.ID("f-confirm")),
-		// The password page has the navigation too: wait until it has gone, so that the next
-		// step does not cut short the redirect after the change.
+		// Wait until the form has gone, so that the next step does not cut short the redirect
+		// after the change.
 		chromedp.WaitNotPresent(chromedp.ID("f-confirm")),
 	))
 }

@@ -271,7 +271,7 @@ func TestBrowserAdministratorCreatesServiceAccount(t *testing.T) {
 			chromedp.SendKeys(chromedp.ID("f-login"), login),
 			chromedp.SendKeys(chromedp.ID("f-password"), password),
 			chromedp.Submit(chromedp.ID("f-password")),
-			chromedp.WaitVisible(chromedp.CSS(".error-summary")),
+			chromedp.WaitVisible(chromedp.CSS(".notice--error")),
 		))
 		at(t, ctx, "/login")
 		return text(t, ctx, "main")

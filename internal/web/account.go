@@ -8,7 +8,7 @@ import (
 )
 
 func (w *Server) passwordForm(rw http.ResponseWriter, r *http.Request) error {
-	p := w.newPage(r, "password.title", "account")
+	p := w.passwordPage(r)
 	d, err := w.passwordData(r)
 	if err != nil {
 		return err
@@ -16,6 +16,17 @@ func (w *Server) passwordForm(rw http.ResponseWriter, r *http.Request) error {
 	p.Data = d
 	w.render(rw, r, http.StatusOK, "password", p)
 	return nil
+}
+
+// passwordPage is the page of the password change. A forced change shows only what can be done
+// now — change the password or sign out — and no navigation to pages that are out of reach
+// until it is done.
+func (w *Server) passwordPage(r *http.Request) *page {
+	p := w.newPage(r, "password.title", "account")
+	if stateOf(r).session.MustChangePassword {
+		p.Who = nil
+	}
+	return p
 }
 
 func (w *Server) passwordData(r *http.Request) (map[string]any, error) {
@@ -28,8 +39,11 @@ func (w *Server) changePassword(rw http.ResponseWriter, r *http.Request) error {
 	st := stateOf(r)
 	f := r.PostForm
 	err := w.s.Auth.ChangePassword(r.Context(), st.who, f.Get("current"), f.Get("new"), f.Get("confirm"))
+	if apperr.CodeOf(err) == apperr.Locked {
+		return w.lockedOut(rw, r)
+	}
 	if apperr.CodeOf(err) == apperr.Invalid {
-		p := w.newPage(r, "password.title", "account").withErrors(err)
+		p := w.passwordPage(r).withErrors(err)
 		p.Form = nil // never echo passwords back
 		d, e := w.passwordData(r)
 		if e != nil {

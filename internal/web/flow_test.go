@@ -26,13 +26,18 @@ func TestFirstSignInIsForcedThroughPasswordChangeAndMFA(t *testing.T) {
 		})
 		t.Run("a wrong password is refused with a Japanese message", func(t *testing.T) {
 			expect(t, b.post("/login", url.Values{"login": {"admin"}, "password": {"wrong password!"}}), http.StatusUnauthorized,
-				"ログインIDまたはパスワードが正しくありません", `class="error-summary"`)
+				"ログインIDまたはパスワードが正しくありません", "ログインできませんでした")
+			lacks(t, b.post("/login", url.Values{"login": {"admin"}, "password": {"wrong password!"}}), "入力内容に誤りがあります")
 		})
 		t.Run("the temporary password leads only to the password change", func(t *testing.T) {
 			expect(t, b.post("/login", url.Values{"login": {"admin"}, "password": {f.adminPW}}), http.StatusSeeOther, "/account/password")
 			expect(t, b.get("/"), http.StatusSeeOther, "/account/password")
 			expect(t, b.get("/users"), http.StatusSeeOther, "/account/password")
-			expect(t, b.get("/account/password"), http.StatusOK, "初期パスワードのままです")
+			r := b.get("/account/password")
+			expect(t, r, http.StatusOK, "初期パスワードのままです", `action="/logout"`)
+			for _, nav := range []string{`href="/assets"`, `href="/incidents/new"`, `href="/notices"`, `class="site-nav"`} {
+				lacks(t, r, nav) // a forced change offers nothing it cannot reach yet
+			}
 		})
 		t.Run("a short new password is refused and names the field", func(t *testing.T) {
 			r := b.post("/account/password", url.Values{"current": {f.adminPW}, "new": {"short"}, "confirm": {"short"}})

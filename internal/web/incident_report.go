@@ -29,6 +29,8 @@ const maxReportBody = maxReportFiles*incident.MaxEvidenceSize + 1<<20
 
 type incidentFormData struct {
 	Items      []requestField
+	Categories []policy.Category
+	Steps      []finderStep // what the one who found it does now, each for its categories
 	Outside    bool
 	Tree       []org.Department
 	Staff      []org.Staff
@@ -57,6 +59,7 @@ func (w *Server) incidentForm(rw http.ResponseWriter, r *http.Request, status in
 	for _, c := range pack.Incident.Recipients() {
 		d.Recipients = append(d.Recipients, contactName(pack.Incident, c))
 	}
+	d.Categories, d.Steps = pack.Incident.Categories, finderSteps(pack, "")
 	if _, d.Tree, e = w.departmentNames(ctx, who); e != nil {
 		return e
 	}
@@ -88,6 +91,7 @@ func (w *Server) incidentForm(rw http.ResponseWriter, r *http.Request, status in
 				}
 			}
 		}
+		nameErrors(p, pack.Incident)
 		d.FilesLost = r.MultipartForm != nil && len(r.MultipartForm.File) > 0
 	}
 	p.Data = d
@@ -128,6 +132,7 @@ func (w *Server) reportInput(r *http.Request, pi policy.Incident) (incident.Repo
 	f := r.PostForm
 	in := incident.ReportInput{Title: f.Get("title"), Items: map[string]any{}, DetectedAt: localTime(&v, r, "detected_at")}
 	in.DepartmentID = formID(&v, r, "department_id")
+	in.Category = strings.TrimSpace(f.Get("category"))
 	if r.URL.Query().Get("outside") == "1" {
 		in.Outside = &incident.OutsideReport{Reporter: f.Get("outside.reporter"), Contact: f.Get("outside.contact")}
 	}
@@ -238,8 +243,43 @@ func readUpload(h *multipart.FileHeader) ([]byte, error) {
 type incidentReportedData struct {
 	I     incident.Incident
 	Told  []incident.Told
-	Steps []policy.TriageStep // what the pack asks of whoever found it (LANケーブルの取り外し …)
+	Steps []finderStep // what the pack asks of whoever found it (LANケーブルの取り外し …), for its category
 	Href  string
+}
+
+// finderStep is a first-response step the pack asks of whoever found the incident, with the
+// categories it belongs to as the form's script reads them (space-separated; "" for every one).
+type finderStep struct {
+	policy.TriageStep
+	For string
+}
+
+// finderSteps are the steps of the role every member of staff holds, those of the category
+// (all of them while no category is known).
+func finderSteps(pack *policy.Compiled, category string) []finderStep {
+	var out []finderStep
+	for _, st := range pack.Incident.Triage {
+		if role, ok := pack.Role(st.By); ok && role.AllStaff && st.For(category) {
+			out = append(out, finderStep{TriageStep: st, For: strings.Join(st.Categories, " ")})
+		}
+	}
+	return out
+}
+
+// nameErrors makes each message of the report form name its field, so that the summary at the
+// top of the form says which field each error is about.
+func nameErrors(p *page, pi policy.Incident) {
+	names := map[string]string{"title": p.T("incidents.field.title"), "detected_at": p.T("incidents.field.detected_at"),
+		"category": p.T("incidents.field.category"), "department_id": p.T("incidents.field.department"), "asset": p.T("incidents.field.asset"),
+		"evidence": p.T("incidents.field.evidence"), "outside-reporter": p.T("incidents.outside.reporter"), "outside-contact": p.T("incidents.outside.contact")}
+	for _, it := range pi.ReportItems {
+		names["items-"+it.ID], names["files-"+it.ID] = it.Name, it.Name
+	}
+	for i, e := range p.Errors {
+		if n, ok := names[e.Field]; ok {
+			p.Errors[i].Message = p.T("incidents.error.named", n, e.Message)
+		}
+	}
 }
 
 // incidentReported confirms a report: who was told, and what the reporter does now.
@@ -261,11 +301,7 @@ func (w *Server) incidentReported(rw http.ResponseWriter, r *http.Request) error
 	if d.Told, err = w.s.Incidents.ToldOf(ctx, who, id); err != nil {
 		return err
 	}
-	for _, st := range pack.Incident.Triage {
-		if role, ok := pack.Role(st.By); ok && role.AllStaff {
-			d.Steps = append(d.Steps, st)
-		}
-	}
+	d.Steps = finderSteps(pack, in.Category)
 	p := w.newPage(r, "incidents.reported.title", "incidents")
 	p.Crumbs = []crumb{{p.T("incidents.title"), "/incidents"}}
 	p.Data = d

@@ -58,15 +58,29 @@ func TestIncidentPages(t *testing.T) {
 		t.Run("the form asks the pack's items, with the detection time already now", func(t *testing.T) {
 			r := clerk.get("/incidents/new")
 			expect(t, r, http.StatusOK, "事案の状況", "想定される行為", "記録", `value="2026-04-01T09:00"`, "ネットワーク管理者、情報システム管理者",
-				"緊急時対応計画 3(1)①", `href="/incidents/new"`)
+				"緊急時対応計画 3(1)①", `href="/incidents/new"`, `<option value="serious_damage" >重大な被害が生じるおそれ</option>`,
+				"サイバーテロその他情報資産及び住民に重大な被害が生じるおそれのあるとき", "あなたが今すること", `data-steps="next-steps"`, "incident_report.")
+			if strings.Contains(r.body, `記録 <span class="badge-required">`) {
+				t.Error("the file item is marked required")
+			}
+		})
+		t.Run("a report needs no file and may name its category", func(t *testing.T) {
+			form := reportForm("窓口端末の画面に警告")
+			form.Set("category", "system_damage")
+			r := clerk.post("/incidents/new", form)
+			expect(t, r, http.StatusSeeOther)
+			in, err := f.s.Incidents.Get(context.Background(), f.sys, mustInt(t, incidentRe.FindStringSubmatch(r.location)[1]))
+			if err != nil || in.Category != "system_damage" || len(in.Evidence) != 0 {
+				t.Fatalf("%+v %v", in.Category, err)
+			}
+			expect(t, clerk.get(r.location), http.StatusOK, "あなたが今すること", "発見者の報告")
 		})
 		t.Run("a field error is shown by its field and what was typed is kept", func(t *testing.T) {
 			form := reportForm("不審メールの添付を開いた")
 			form.Del("items.damage")
 			r := clerk.postFiles("/incidents/new", form, "files.records", "mail.txt", "text/plain", log)
 			expect(t, r, http.StatusUnprocessableEntity, `href="#f-items-damage"`, `id="e-items-damage"`, `value="不審メールの添付を開いた"`,
-				"添付ファイルを開いたら画面が暗転した")
-			expect(t, clerk.get("/incidents?state=all"), http.StatusOK, "該当する事案はありません")
+				"添付ファイルを開いたら画面が暗転した", `<a href="#f-items-damage">確認した被害及び影響範囲（事案の種類、損害規模、復旧に要する額等）：`)
 		})
 		t.Run("a report is saved and says who was told", func(t *testing.T) {
 			r := clerk.postFiles("/incidents/new", reportForm("不審メールの添付を開いた"), "files.records", "mail.txt", "text/plain", log)
@@ -85,7 +99,7 @@ func TestIncidentPages(t *testing.T) {
 			expect(t, f.outsider.get(href), http.StatusNotFound)
 			r := network.get("/incidents")
 			expect(t, r, http.StatusOK, "不審メールの添付を開いた", "判断待ち")
-			expect(t, network.get(href), http.StatusOK, `action="`+href+`/triage"`, "サイバーテロ")
+			expect(t, network.get(href), http.StatusOK, `action="`+href+`/triage"`, "重大な被害が生じるおそれ")
 			expect(t, clerk.post(href+"/triage", url.Values{"is_incident": {"yes"}, "severity": {"high"}, "version": {"1"}}), http.StatusForbidden)
 		})
 		t.Run("the first recipient triages and the checklist shows deadlines with the source's words", func(t *testing.T) {

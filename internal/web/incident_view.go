@@ -76,7 +76,7 @@ func incidentHref(id int64) string { return "/incidents/" + strconv.FormatInt(id
 func categoryName(pi policy.Incident, id string) string {
 	for _, c := range pi.Categories {
 		if c.ID == id {
-			return c.Name
+			return c.Label()
 		}
 	}
 	return id

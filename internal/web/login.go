@@ -34,11 +34,16 @@ func (w *Server) login(rw http.ResponseWriter, r *http.Request) error {
 		p.Form = url.Values{"login": {textcheck.Escape(r.PostForm.Get("login"))}} // shown as the audit log records it
 		data := map[string]string{"Next": next}
 		p.Data = data
-		if e.Code == apperr.TooMany {
+		switch e.Code {
+		case apperr.TooMany:
 			// The address is refused, whatever was typed: no field is wrong.
 			data["Refused"] = p.T(e.Key, e.Args...)
-		} else {
-			p.Errors = []fieldMessage{{Field: "login", Message: p.T(e.Key, e.Args...)}}
+		case apperr.Locked:
+			data["Locked"] = p.T(e.Key, e.Args...)
+		default:
+			// Not an input error of a field: the same words for a wrong password and for an
+			// unknown, locked or disabled account (auth.Login), in a notice of their own.
+			data["Failed"] = p.T(e.Key, e.Args...)
 		}
 		w.render(rw, r, apperr.HTTPStatus(e.Code), "login", p)
 		return nil
@@ -91,15 +96,21 @@ func (w *Server) mfaVerify(rw http.ResponseWriter, r *http.Request) error {
 		w.render(rw, r, http.StatusUnprocessableEntity, "mfa_verify", p)
 		return nil
 	case apperr.Locked:
-		w.clearCookie(rw, r, SessionCookie)
-		p := w.newPage(r, "login.title", "")
-		p.Who = nil
-		p.Errors = []fieldMessage{{Field: "login", Message: p.T("error.locked")}}
-		p.Data = map[string]string{"Next": "/"}
-		w.render(rw, r, http.StatusLocked, "login", p)
-		return nil
+		return w.lockedOut(rw, r)
 	}
 	return err
+}
+
+// lockedOut ends the session of a user whose account has just locked — someone who had proved
+// the password, so telling them is no clue to anyone else — and says so on the sign-in page, in
+// a notice of its own rather than as an input error.
+func (w *Server) lockedOut(rw http.ResponseWriter, r *http.Request) error {
+	w.clearCookie(rw, r, SessionCookie)
+	p := w.newPage(r, "login.title", "")
+	p.Who = nil
+	p.Data = map[string]string{"Next": "/", "Locked": p.T("error.locked")}
+	w.render(rw, r, http.StatusLocked, "login", p)
+	return nil
 }
 
 func (w *Server) logout(rw http.ResponseWriter, r *http.Request) error {

@@ -191,6 +191,16 @@ func (w *Server) requestReturn(rw http.ResponseWriter, r *http.Request) error {
 	return w.acted(rw, r, err, "requests.returned")
 }
 
+// requestConfirmReturn is the second person's confirmation of a recorded return.
+func (w *Server) requestConfirmReturn(rw http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	_, err = w.s.Requests.ConfirmReturn(r.Context(), stateOf(r).who, id, version(r))
+	return w.acted(rw, r, err, "requests.return_confirmed")
+}
+
 // requestDispose records the disposal of the subject assets, after a 確認 step: it sets them
 // disposed in the register.
 func (w *Server) requestDispose(rw http.ResponseWriter, r *http.Request) error {

@@ -15,6 +15,7 @@ type kindView struct {
 	Inherited bool
 	Approvers []string // the roles of its steps, in order
 	Href      string
+	LogName   string // the logbook its take-outs and returns are written in (take_out_log), if any
 }
 
 func viewKind(p *policy.Compiled, a policy.Approval) kindView {
@@ -28,6 +29,13 @@ func viewKind(p *policy.Compiled, a policy.Approval) kindView {
 			name += " ・ " + p.RoleName(d.Role)
 		}
 		v.Approvers = append(v.Approvers, name)
+	}
+	if l := a.TakeOutLog; l != nil {
+		for _, lb := range p.Logbooks {
+			if lb.ID == l.Logbook {
+				v.LogName = lb.Name
+			}
+		}
 	}
 	return v
 }

@@ -22,13 +22,13 @@ const (
 
 // assetChoice is one asset the picker offers.
 type assetChoice struct {
-	ID                       int64
-	Number, Name, Department string
-	Checked                  bool
+	ID                              int64
+	Number, Name, Department, State string
+	Checked                         bool
 }
 
 func choiceOf(a asset.Asset, checked bool) assetChoice {
-	return assetChoice{ID: a.ID, Number: a.Number, Name: a.Name, Department: a.DepartmentName, Checked: checked}
+	return assetChoice{ID: a.ID, Number: a.Number, Name: a.Name, Department: a.DepartmentName, State: a.State, Checked: checked}
 }
 
 type assetPicker struct {
@@ -54,7 +54,7 @@ func (w *Server) pickAssets(r *http.Request, pack *policy.Compiled, kind policy.
 	}
 	now := w.s.Now()
 	covered := func(a asset.Asset) bool {
-		return a.State != "disposed" && request.Covers(pack, kind.ID, asset.Record(pack, a, codes[a.DepartmentID], now))
+		return a.State != "disposed" && request.Offers(kind, a) && request.Covers(pack, kind.ID, asset.Record(pack, a, codes[a.DepartmentID], now))
 	}
 	chosen := map[int64]bool{}
 	for _, s := range r.PostForm["asset_ids"] {

@@ -177,6 +177,7 @@ func (w *Server) routes() []Route {
 	m.Handle("POST /requests/{id}/cancel", full(w.requestCancel))
 	m.Handle("POST /requests/{id}/take-out", full(w.requestTakeOut))
 	m.Handle("POST /requests/{id}/return", full(w.requestReturn))
+	m.Handle("POST /requests/{id}/confirm-return", full(w.requestConfirmReturn))
 	m.Handle("POST /requests/{id}/dispose", full(w.requestDispose))
 	m.Handle("POST /requests/{id}/acknowledge", full(w.requestAcknowledge))
 
