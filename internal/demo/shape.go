@@ -51,9 +51,13 @@ func shapeOf(p *policy.Compiled) (shape, bool) {
 // the 特別職 holding organisation-wide roles (CISO, 監査統括責任者) sit.
 func exec(name string) dept { return dept{name: name, kind: "office", noHead: true} }
 
-func sec(name string, children ...dept) dept { return dept{name: name, kind: "section", children: children} }
-func div(name string, children ...dept) dept { return dept{name: name, kind: "division", children: children} }
-func unitOf(name string) dept                 { return dept{name: name, kind: "unit"} }
+func sec(name string, children ...dept) dept {
+	return dept{name: name, kind: "section", children: children}
+}
+func div(name string, children ...dept) dept {
+	return dept{name: name, kind: "division", children: children}
+}
+func unitOf(name string) dept { return dept{name: name, kind: "unit"} }
 func office(name string, children ...dept) dept {
 	return dept{name: name, kind: "office", children: children}
 }
