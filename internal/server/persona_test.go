@@ -154,7 +154,7 @@ type field struct {
 	set, file bool
 }
 
-func typed(id, v string) field { return field{id: id, value: v} }
+func typed(id, v string) field  { return field{id: id, value: v} }
 func chosen(id, v string) field { return field{id: id, value: v, set: true} }
 
 // fill answers the fields of the page in ctx.
