@@ -150,12 +150,13 @@ func (r *personaRun) step(ctx context.Context, what string, actions ...chromedp.
 
 // field is one answer on a form: typed, set (select, date) or a file uploaded.
 type field struct {
-	id, value string
-	set, file bool
+	id, value       string
+	set, file, tick bool
 }
 
 func typed(id, v string) field  { return field{id: id, value: v} }
 func chosen(id, v string) field { return field{id: id, value: v, set: true} }
+func ticked(id string) field    { return field{id: id, tick: true} }
 
 // fill answers the fields of the page in ctx.
 func (r *personaRun) fill(ctx context.Context, fs []field) {
@@ -169,6 +170,8 @@ func (r *personaRun) fill(ctx context.Context, fs []field) {
 			acts = append(acts, chromedp.SetUploadFiles(chromedp.ID(f.id), []string{path}))
 		case f.set:
 			acts = append(acts, chromedp.SetValue(chromedp.ID(f.id), f.value))
+		case f.tick:
+			acts = append(acts, chromedp.Click(chromedp.ID(f.id)))
 		default:
 			acts = append(acts, chromedp.SendKeys(chromedp.ID(f.id), f.value))
 		}
@@ -192,10 +195,16 @@ func (r *personaRun) idIn(ctx context.Context, pattern string) int64 {
 // coveredAsset is the 管理番号 and id of an asset in use of the department of login, of one of
 // kinds, whose highest level is at least rank and that no request names yet.
 func (r *personaRun) coveredAsset(login string, rank int, kinds ...string) (string, int64) {
+	return r.asset(login, rank, false, kinds...)
+}
+
+// asset is coveredAsset, of an information system when inSystem.
+func (r *personaRun) asset(login string, rank int, inSystem bool, kinds ...string) (string, int64) {
 	r.t.Helper()
 	who := r.actor(login)
 	rows, err := r.s.DB.SQL.QueryContext(context.Background(), `SELECT id, number, kind FROM assets WHERE org_id = $1 AND department_id = $2
-		AND state = 'in_use' AND top_rank >= $3 AND id NOT IN (SELECT asset_id FROM request_assets) ORDER BY id`, r.orgID, who.DepartmentID, rank)
+		AND state = 'in_use' AND top_rank >= $3 AND ($4 = 0 OR system_ref <> '') AND id NOT IN (SELECT asset_id FROM request_assets)
+		ORDER BY id`, r.orgID, who.DepartmentID, rank, map[bool]int{true: 1}[inSystem])
 	must(r.t, err)
 	defer rows.Close()
 	for rows.Next() {
@@ -215,6 +224,7 @@ func (r *personaRun) coveredAsset(login string, rank int, kinds ...string) (stri
 type takeOutCase struct {
 	kind       string
 	rank       int
+	inSystem   bool // the asset must belong to an information system
 	fields     []field
 	approvers  []string
 	returnable bool
@@ -226,7 +236,7 @@ type takeOutCase struct {
 func (r *personaRun) takeOut(c takeOutCase) {
 	r.t.Helper()
 	clerk := r.clerk()
-	number, assetID := r.coveredAsset(clerk, c.rank, "terminal", "mobile", "media")
+	number, assetID := r.asset(clerk, c.rank, c.inSystem, "terminal", "mobile", "media")
 	ctx := r.open(clerk, "/requests/new?kind="+c.kind)
 	r.step(ctx, "pick the asset",
 		chromedp.SendKeys(chromedp.ID("f-asset_q"), number),
