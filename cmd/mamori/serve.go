@@ -238,7 +238,7 @@ func loadDemo(ctx context.Context, s *app.Services, orgID int64, p *policy.Compi
 		if a.MFA {
 			mfa = " ※多要素認証の設定が必要 / MFA enrolment"
 		}
-		fmt.Fprintf(w, "   %-10s %-22s %s（%s）%s\n", a.Login, a.Password, a.Name, a.Role, mfa)
+		fmt.Fprintf(w, "   %-11s %-22s %s　%s %s\n              役割 / role: %s%s\n", a.Login, a.Password, a.Name, a.Department, a.Title, a.Role, mfa)
 	}
 	fmt.Fprintln(w)
 	return nil

@@ -458,14 +458,23 @@ func registerOf(p *policy.Compiled, units []unit, today time.Time) []asset.Input
 func (b *builder) units() []unit {
 	heads := map[string]int64{}
 	for _, m := range b.members {
-		if m.dept != "" && m.title == headTitle(m.dept, kindOf(m.dept)) && heads[m.dept] == 0 {
+		if m.head && heads[m.dept] == 0 {
+			heads[m.dept] = m.id
+		}
+	}
+	for _, m := range b.members {
+		// A department without a head of its own (the office of the 町長): its first member.
+		if b.noHead[m.dept] && heads[m.dept] == 0 {
 			heads[m.dept] = m.id
 		}
 	}
 	var out []unit
 	it := false
 	for i, name := range b.order {
-		u := unit{id: b.depts[name], code: itoa(1000 + (i+1)*10), name: name, kind: kindOf(name), head: heads[name]}
+		u := unit{id: b.depts[name], code: itoa(1000 + (i+1)*10), name: name, kind: b.kinds[name], head: heads[name]}
+		if b.noHead[name] {
+			u.kind = "division" // the office of the 町長: little of its own
+		}
 		if isIT(name) && !it && u.kind != "division" {
 			u.it, it = true, true
 		}

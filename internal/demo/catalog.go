@@ -56,7 +56,14 @@ var byDepartment = []struct {
 		{kind: "document", name: "個人番号カード交付申請書（紙）", sens: 2, n: 1, qty: 8, where: "safe"},
 		{kind: "media", name: "ICカードリーダライタ用 SAMカード", sens: 2, n: 1, where: "safe"},
 	}},
-	{[]string{"税"}, []item{
+	{[]string{"税政", "県税"}, []item{
+		{kind: "system", name: "県税システム", sens: 2, seg: "lgwan", n: 1, where: "cloud"},
+		{kind: "information", name: "自動車税・個人事業税 課税データ", sens: 2, seg: "lgwan", n: 1, system: "県税システム", where: "cloud"},
+		{kind: "terminal", name: "県税端末", sens: 2, seg: "lgwan", n: 3, system: "県税システム", where: "office"},
+		{kind: "document", name: "県税申告書（紙）", sens: 2, n: 2, qty: 20, where: "archive"},
+		{kind: "media", name: "DVD-R（国税連携データ）", sens: 2, n: 1, where: "safe"},
+	}},
+	{[]string{"税務", "市民税", "固定資産税"}, []item{
 		{kind: "system", name: "税務システム（住民税・固定資産税）", sens: 2, seg: "mynumber", n: 1, where: "cloud"},
 		{kind: "system", name: "滞納管理システム", sens: 2, seg: "mynumber", n: 1, where: "cloud"},
 		{kind: "information", name: "課税台帳データ", sens: 2, seg: "mynumber", n: 1, system: "税務システム（住民税・固定資産税）", where: "cloud"},

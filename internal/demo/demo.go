@@ -5,6 +5,7 @@ package demo
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,12 +20,15 @@ import (
 // DefaultPack is the pack the demo uses when none is named: 上毛町's, the fullest source.
 const DefaultPack = "koge"
 
-// Account is a demo sign-in, printed once when the demo is loaded.
+// Account is a demo sign-in, printed once when the demo is loaded: who it is, where they sit
+// and what they do.
 type Account struct {
-	Login    string
-	Name     string
-	Role     string
-	Password string
+	Login      string
+	Name       string
+	Title      string // 役職: 主事, 住民課長, 副町長 …
+	Department string // 所属
+	Role       string // the names of the pack's roles they hold, or of the role every member of staff holds
+	Password   string
 	// MFA is whether the pack makes one of the account's roles sign in with MFA: the account
 	// is asked to enrol at its first sign-in, after the password change.
 	MFA bool
@@ -46,17 +50,29 @@ func Load(ctx context.Context, s *app.Services, orgID int64, p *policy.Compiled)
 	if len(existing) > 0 {
 		return Result{}, nil
 	}
-	b := &builder{ctx: ctx, s: s, sys: sys, depts: map[string]int64{}, people: newPool(), pack: p}
-	if err := b.departments(treeFor(p)); err != nil {
+	sh, shaped := shapeOf(p)
+	b := &builder{ctx: ctx, s: s, sys: sys, depts: map[string]int64{}, kinds: map[string]string{}, parent: map[string]string{},
+		people: newPool(sh.offset), pack: p}
+	if !shaped {
+		sh = shape{tree: treeFor(p)}
+	}
+	if err := b.departments(sh.tree); err != nil {
 		return Result{}, err
 	}
-	if err := b.derivedDepartments(p); err != nil {
+	if !shaped {
+		if err := b.derivedDepartments(p); err != nil {
+			return Result{}, err
+		}
+	}
+	if err := b.staff(); err != nil {
 		return Result{}, err
 	}
-	if err := b.staff(p); err != nil {
-		return Result{}, err
+	if shaped {
+		err = b.shapedRoles(p, sh)
+	} else {
+		err = b.roles(p)
 	}
-	if err := b.roles(p); err != nil {
+	if err != nil {
 		return Result{}, err
 	}
 	if err := b.register(p); err != nil {
@@ -74,15 +90,8 @@ func Load(ctx context.Context, s *app.Services, orgID int64, p *policy.Compiled)
 		if err != nil {
 			return res, err
 		}
-		role := m.title
-		if len(m.roles) > 0 {
-			role = p.RoleName(m.roles[0])
-		}
-		mfa := false
-		for _, r := range m.roles {
-			mfa = mfa || slices.Contains(p.Auth.MFARoles, r)
-		}
-		res.Accounts = append(res.Accounts, Account{Login: m.login, Name: m.name, Role: role, Password: pw, MFA: mfa})
+		res.Accounts = append(res.Accounts, Account{Login: m.login, Name: m.name, Title: m.title, Department: m.dept,
+			Role: b.roleNames(m), Password: pw, MFA: b.needsMFA(m)})
 	}
 	if err := b.incidents(p); err != nil {
 		return res, err
@@ -90,19 +99,54 @@ func Load(ctx context.Context, s *app.Services, orgID int64, p *policy.Compiled)
 	return res, b.requests(p)
 }
 
+// roleNames names what a member does: the pack's roles they hold, each once, or the role every
+// member of staff holds (職員等) when they hold none.
+func (b *builder) roleNames(m *member) string {
+	var names []string
+	for _, r := range m.roles {
+		if n := b.pack.RoleName(r); !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		for _, r := range b.pack.Roles {
+			if r.AllStaff {
+				return r.Name
+			}
+		}
+		return "職員等"
+	}
+	return strings.Join(names, "・")
+}
+
+func (b *builder) needsMFA(m *member) bool {
+	for _, r := range m.roles {
+		if slices.Contains(b.pack.Auth.MFARoles, r) {
+			return true
+		}
+	}
+	return false
+}
+
 type member struct {
 	id                 int64
 	name, login, title string
 	dept               string
 	roles              []string
+	head, clerk        bool // the head of their department; staff without a post
+	post               bool // claimed by a post of the shape
+	seat               int  // the place of the member's post among those that sign in, from 1; 0 for none
 }
 
 type builder struct {
 	ctx     context.Context
 	s       *app.Services
 	sys     access.Actor
-	depts   map[string]int64 // by name
-	order   []string         // department names in creation order
+	depts   map[string]int64  // by name
+	kinds   map[string]string // department kind by name
+	noHead  map[string]bool   // departments without a head of their own
+	parent  map[string]string // department name → its parent's
+	order   []string          // department names in creation order
 	members []*member
 	people  *pool
 	seq     int
@@ -110,54 +154,60 @@ type builder struct {
 }
 
 func (b *builder) departments(tree []dept) error {
-	var add func(parent int64, ds []dept) error
-	add = func(parent int64, ds []dept) error {
+	var add func(parent string, ds []dept) error
+	add = func(parent string, ds []dept) error {
 		for i, d := range ds {
-			if err := b.department(parent, d.name, d.kind, i); err != nil {
+			if err := b.department(parent, d, i); err != nil {
 				return err
 			}
-			if err := add(b.depts[d.name], d.children); err != nil {
+			if err := add(d.name, d.children); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	return add(0, tree)
+	return add("", tree)
 }
 
-func (b *builder) department(parent int64, name, kind string, order int) error {
-	if _, ok := b.depts[name]; ok {
+func (b *builder) department(parent string, d dept, order int) error {
+	if _, ok := b.depts[d.name]; ok {
 		return nil
 	}
 	b.seq++
 	code := 1000 + b.seq*10
-	made, err := b.s.Org.CreateDepartment(b.ctx, b.sys, org.DepartmentInput{ParentID: parent, Code: itoa(code), Name: name, Kind: kind, SortOrder: order})
+	made, err := b.s.Org.CreateDepartment(b.ctx, b.sys, org.DepartmentInput{ParentID: b.depts[parent], Code: itoa(code), Name: d.name, Kind: d.kind, SortOrder: order})
 	if err != nil {
 		return err
 	}
-	b.depts[name] = made.ID
-	b.order = append(b.order, name)
+	b.depts[d.name], b.kinds[d.name], b.parent[d.name] = made.ID, d.kind, parent
+	if d.noHead {
+		if b.noHead == nil {
+			b.noHead = map[string]bool{}
+		}
+		b.noHead[d.name] = true
+	}
+	b.order = append(b.order, d.name)
 	return nil
 }
 
 // derivedDepartments adds the departments the pack's posts name (企画開発課長 → 企画開発課),
 // so that the role holders sit where the source puts them.
 func (b *builder) derivedDepartments(p *policy.Compiled) error {
-	var firstSection int64
+	firstSection := ""
 	for _, r := range p.Roles {
 		name, kind := deptOfPost(r.HeldBy)
 		if name == "" {
 			continue
 		}
-		parent := int64(0)
+		parent := ""
 		if kind == "unit" {
 			parent = firstSection
 		}
-		if err := b.department(parent, name, kind, len(b.order)); err != nil {
+		if err := b.department(parent, dept{name: name, kind: kind}, len(b.order)); err != nil {
 			return err
 		}
-		if kind == "section" && firstSection == 0 {
-			firstSection = b.depts[name]
+		if kind == "section" && firstSection == "" {
+			firstSection = name
 		}
 	}
 	return nil
@@ -185,46 +235,43 @@ func deptOfPost(post string) (string, string) {
 	return "", ""
 }
 
-// staff gives every section, school and office a head and some of them a clerk.
-func (b *builder) staff(p *policy.Compiled) error {
-	for i, name := range b.order {
-		kind := kindOf(name)
+// staff gives every department a head and every 課, 係, office and school two members of staff
+// without a post; the first 課 also a 会計年度任用職員, and a contractor's worker sits there too.
+func (b *builder) staff() error {
+	first := ""
+	for _, name := range b.order {
+		kind := b.kinds[name]
 		title := headTitle(name, kind)
-		if title == "" {
+		if title == "" || b.noHead[name] {
 			continue
 		}
-		if _, err := b.person(name, title, "regular"); err != nil {
+		h, err := b.person(name, title, "regular")
+		if err != nil {
 			return err
 		}
-		if i%2 == 0 && kind != "division" {
-			if _, err := b.person(name, "主事", "regular"); err != nil {
+		h.head = true
+		if kind == "division" || kind == "board" {
+			continue
+		}
+		if first == "" && kind == "section" {
+			first = name
+		}
+		for _, t := range []string{clerkTitle(kind), "主任"} {
+			c, err := b.person(name, t, "regular")
+			if err != nil {
 				return err
 			}
+			c.clerk = true
 		}
 	}
-	if _, err := b.person(b.order[0], "会計年度任用職員", "fiscal_year"); err != nil {
+	if first == "" {
+		first = b.order[0]
+	}
+	if _, err := b.person(first, "会計年度任用職員", "fiscal_year"); err != nil {
 		return err
 	}
-	_, err := b.person("", "委託事業者 作業者", "contractor")
+	_, err := b.person(first, "委託事業者 作業者", "contractor")
 	return err
-}
-
-func kindOf(name string) string {
-	switch {
-	case strings.HasSuffix(name, "学校"):
-		return "school"
-	case strings.HasSuffix(name, "部"):
-		return "division"
-	case strings.HasSuffix(name, "課"):
-		return "section"
-	case strings.HasSuffix(name, "係"):
-		return "unit"
-	case strings.HasSuffix(name, "室"), strings.HasSuffix(name, "局"):
-		return "office"
-	case strings.HasSuffix(name, "委員会"):
-		return "board"
-	}
-	return "office"
 }
 
 func headTitle(name, kind string) string {
@@ -251,14 +298,139 @@ func (b *builder) person(deptName, title, employment string) (*member, error) {
 	return m, nil
 }
 
-// roles assigns the pack's roles: department roles to every head of a section, school or
-// office; the others to the staff member holding the post the pack names (created if need be).
+// shapedRoles places the people of a shaped organisation: each post is given to the member of
+// its department with its title (the head, or a clerk nobody else claimed) or to a new one, and
+// holds its roles; the heads and first clerks of each kind of department hold the shape's
+// department roles for it.
+func (b *builder) shapedRoles(p *policy.Compiled, sh shape) error {
+	for i, ps := range sh.posts {
+		if _, ok := b.depts[ps.dept]; !ok {
+			return fmt.Errorf("demo post %s: no department %s", ps.title, ps.dept)
+		}
+		m := b.claim(ps.dept, ps.title)
+		if m == nil {
+			var err error
+			if m, err = b.person(ps.dept, ps.title, "regular"); err != nil {
+				return err
+			}
+			m.post = true
+		}
+		if ps.login {
+			m.seat = i + 1
+		}
+		for _, spec := range ps.roles {
+			if err := b.hold(p, m, spec); err != nil {
+				return err
+			}
+		}
+	}
+	for _, name := range b.order {
+		kind := b.kinds[name]
+		for _, m := range b.members {
+			if m.dept != name || !m.head {
+				continue
+			}
+			for _, role := range sh.heads[kind] {
+				for _, d := range b.subtree(name, kind == "division") {
+					if err := b.hold(p, m, role+"@dept:"+d); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		if roles := sh.clerks[kind]; len(roles) > 0 {
+			for _, m := range b.members {
+				if m.dept == name && m.clerk && !m.post {
+					for _, role := range roles {
+						if err := b.hold(p, m, role); err != nil {
+							return err
+						}
+					}
+					m.post = true
+					break
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// claim finds the member of the department with the title nobody has claimed yet.
+func (b *builder) claim(dept, title string) *member {
+	for _, m := range b.members {
+		if m.dept == dept && m.title == title && !m.post {
+			m.post = true
+			return m
+		}
+	}
+	return nil
+}
+
+// subtree is the department, and when deep the departments below it.
+func (b *builder) subtree(name string, deep bool) []string {
+	out := []string{name}
+	if !deep {
+		return out
+	}
+	for _, d := range b.order {
+		for up := b.parent[d]; up != ""; up = b.parent[up] {
+			if up == name {
+				out = append(out, d)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// hold gives the member a role written as a post's roles are: "id", "id@dept:NAME" or
+// "id@system:NAME".
+func (b *builder) hold(p *policy.Compiled, m *member, spec string) error {
+	id, where, _ := strings.Cut(spec, "@")
+	r, ok := p.Role(id)
+	if !ok {
+		return fmt.Errorf("demo post %s: pack %s has no role %s", m.title, p.ID, id)
+	}
+	ra := org.RoleAssignment{RoleID: r.ID, Scope: r.Scope, HolderStaffID: m.id}
+	switch r.Scope {
+	case "department":
+		d := m.dept
+		if name, ok := strings.CutPrefix(where, "dept:"); ok {
+			d = name
+		}
+		ra.DepartmentID = b.depts[d]
+		if ra.DepartmentID == 0 {
+			return fmt.Errorf("demo role %s: no department %s", spec, d)
+		}
+	case "system":
+		name, ok := strings.CutPrefix(where, "system:")
+		if !ok {
+			return fmt.Errorf("demo role %s: a system role needs its system", spec)
+		}
+		ra.SystemRef = name
+	}
+	if _, err := b.s.Org.AssignRole(b.ctx, b.sys, ra); err != nil {
+		return fmt.Errorf("demo role %s of %s: %w", spec, m.title, err)
+	}
+	if !slices.Contains(m.roles, r.ID) {
+		m.roles = append(m.roles, r.ID)
+	}
+	return nil
+}
+
+// roles assigns the pack's roles where no shape places them: department roles to every head of
+// a section, school or office; the others to the staff member holding the post the pack names,
+// created if need be in the department the post names or the first one. The role every member
+// of staff holds is nobody's in particular.
 func (b *builder) roles(p *policy.Compiled) error {
 	for _, r := range p.Roles {
+		if r.AllStaff {
+			continue
+		}
 		if r.Scope == "department" {
 			for _, m := range b.members {
-				kind := kindOf(m.dept)
-				if m.dept == "" || m.title != headTitle(m.dept, kind) || (kind != "section" && kind != "school" && kind != "office") {
+				kind := b.kinds[m.dept]
+				if !m.head || (kind != "section" && kind != "school" && kind != "office") {
 					continue
 				}
 				if err := b.assign(r, m, b.depts[m.dept]); err != nil {
@@ -270,9 +442,15 @@ func (b *builder) roles(p *policy.Compiled) error {
 		holder := b.holder(r.HeldBy)
 		if holder == nil {
 			dept, _ := deptOfPost(r.HeldBy)
+			if dept == "" {
+				dept = b.order[0]
+			}
 			title := r.HeldBy
 			if t := []rune(title); len(t) > 40 {
 				title = string(t[:40])
+			}
+			if title == "" {
+				title = r.Name
 			}
 			var err error
 			if holder, err = b.person(dept, title, "regular"); err != nil {
@@ -310,10 +488,20 @@ func (b *builder) assign(r policy.Role, m *member, deptID int64) error {
 	return nil
 }
 
-// logins picks a few people to sign in as: the first holders of organisation roles, a
-// department head and a clerk without a role.
+// logins are the people who sign in: the posts of a shaped organisation that do, in the
+// shape's order; otherwise
+// the first holders of organisation roles, a department head and a clerk without a role.
 func (b *builder) logins() []*member {
 	var out []*member
+	for _, m := range b.members {
+		if m.seat > 0 {
+			out = append(out, m)
+		}
+	}
+	if len(out) > 0 {
+		slices.SortFunc(out, func(a, b *member) int { return a.seat - b.seat })
+		return out
+	}
 	seen := map[*member]bool{}
 	add := func(m *member) {
 		if m != nil && !seen[m] && len(out) < 6 {
@@ -322,18 +510,18 @@ func (b *builder) logins() []*member {
 		}
 	}
 	for _, m := range b.members {
-		if len(m.roles) > 0 && m.dept == "" {
+		if len(m.roles) > 0 && !m.head {
 			add(m)
 		}
 	}
 	for _, m := range b.members {
-		if len(m.roles) > 0 && m.dept != "" {
+		if len(m.roles) > 0 && m.head {
 			add(m)
 			break
 		}
 	}
 	for _, m := range b.members {
-		if len(m.roles) == 0 && m.title == "主事" {
+		if len(m.roles) == 0 && m.clerk {
 			add(m)
 			break
 		}
@@ -341,6 +529,27 @@ func (b *builder) logins() []*member {
 	for _, m := range b.members {
 		if len(m.roles) > 0 {
 			add(m)
+		}
+	}
+	return out
+}
+
+// headed are the departments whose head holds a role for it (a 課長 who is its 情報セキュリティ
+// 管理者), whose clerks the demo has file requests and report incidents, so that the steps of
+// the applicant's department have someone to decide them; every department when no head holds
+// such a role (上毛町, whose approvers are organisation-wide).
+func (b *builder) headed() map[string]bool {
+	out := map[string]bool{}
+	for _, m := range b.members {
+		for _, id := range m.roles {
+			if r, _ := b.pack.Role(id); m.head && r.Scope == "department" {
+				out[m.dept] = true
+			}
+		}
+	}
+	if len(out) == 0 {
+		for _, name := range b.order {
+			out[name] = true
 		}
 	}
 	return out

@@ -63,12 +63,7 @@ func (b *builder) incidents(p *policy.Compiled) error {
 func (ib *incBuilder) people() error {
 	day := ib.now.In(i18n.Tokyo).Format(time.DateOnly)
 	marks := orgpolicy.MarksOf(ib.p)
-	headed := map[string]bool{}
-	for _, m := range ib.members {
-		if len(m.roles) > 0 && m.dept != "" && m.title == headTitle(m.dept, kindOf(m.dept)) {
-			headed[m.dept] = true
-		}
-	}
+	headed := ib.headed()
 	for _, m := range ib.members {
 		a := access.Actor{OrgID: ib.sys.OrgID, StaffID: m.id, DepartmentID: ib.depts[m.dept], Login: "demo-" + m.name, Name: m.name}
 		grants, err := org.GrantsOf(ib.ctx, ib.s.DB.SQL, ib.sys.OrgID, m.id, day)
@@ -82,7 +77,7 @@ func (ib *incBuilder) people() error {
 		switch {
 		case len(m.roles) > 0:
 			ib.holders = append(ib.holders, a)
-		case m.title == "主事" && headed[m.dept]:
+		case m.clerk && headed[m.dept]:
 			ib.clerks = append(ib.clerks, a)
 		}
 	}
@@ -162,10 +157,12 @@ func demoIncidentText(id, name, title string) string {
 		return "現時点で情報の流出は確認されていない。影響範囲を調査中。"
 	case strings.Contains(id, "location") || strings.Contains(id, "place"):
 		return "本庁舎2階 執務室"
-	case strings.Contains(id, "situation") || strings.Contains(id, "what"):
+	case strings.Contains(id, "situation") || strings.Contains(id, "what") || strings.Contains(id, "content") || strings.Contains(id, "breach"):
 		return title + "。発見後、直ちに端末の利用を中止した。"
+	case strings.Contains(id, "result"):
+		return "端末をネットワークから切り離し、情報主管課へ引き渡した。"
 	}
-	return name + "（記載例）"
+	return title
 }
 
 // triage has a first recipient (or a security role) judge the report an incident of the i-th

@@ -51,7 +51,7 @@ func (b *builder) logbooks(p *policy.Compiled) error {
 		}
 		w := b.actorOf(writer)
 		for i := range logbookEntries {
-			at := today.Add(-time.Duration(logbookEntries-i)*52*time.Hour + 9*time.Hour).In(i18n.Tokyo).Truncate(time.Hour)
+			at := workingTime(today, logbookEntries-i, i)
 			in := logbook.Input{Logbook: lb.ID, DepartmentID: dept, Fields: map[string]any{}}
 			for _, f := range lb.Fields {
 				if v := demoValue(f, i, at, writer, checker, assets); v != nil {
@@ -83,6 +83,21 @@ func (b *builder) logbooks(p *policy.Compiled) error {
 		}
 	}
 	return nil
+}
+
+// workingTime is when the entry back days ago (two weekdays apart per entry) was written: a
+// weekday, within office hours (8:30–17:15), so that a stay of an hour and a half ends by 17:00.
+func workingTime(today time.Time, back, i int) time.Time {
+	d := today.In(i18n.Tokyo)
+	for n := 0; n < 2*back; {
+		d = d.AddDate(0, 0, -1)
+		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n++
+		}
+	}
+	starts := []struct{ h, m int }{{9, 0}, {10, 30}, {13, 15}, {14, 0}, {15, 30}, {8, 45}}
+	st := starts[i%len(starts)]
+	return time.Date(d.Year(), d.Month(), d.Day(), st.h, st.m, 0, 0, i18n.Tokyo)
 }
 
 func hasField(lb policy.Logbook, id string) bool {

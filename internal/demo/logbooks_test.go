@@ -3,8 +3,10 @@ package demo_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"mamori/internal/access"
+	"mamori/internal/i18n"
 	"mamori/internal/logbook"
 	"mamori/internal/policy"
 	"mamori/internal/store/storetest"
@@ -46,6 +48,22 @@ func checkDemoLogbooks(t *testing.T, lbs *logbook.Service, books []policy.Logboo
 				visitors++
 				if e.EscortStaffID == 0 && e.Fields["escort"] == nil {
 					t.Errorf("%s: visitor without escort: %+v", lb.ID, e)
+				}
+			}
+		}
+		for _, e := range list {
+			// Entries are written in office hours on weekdays (8:30–17:15): every date and time
+			// of an entry falls there.
+			for _, f := range lb.Fields {
+				v, _ := e.Fields[f.ID].(string)
+				at, err := time.Parse(time.RFC3339, v)
+				if f.Type != "datetime" || err != nil {
+					continue
+				}
+				at = at.In(i18n.Tokyo)
+				mins := at.Hour()*60 + at.Minute()
+				if wd := at.Weekday(); wd == time.Saturday || wd == time.Sunday || mins < 8*60+30 || mins > 17*60+15 {
+					t.Errorf("%s: %s at %s, outside office hours", lb.ID, f.ID, at.Format("Mon 2006-01-02 15:04"))
 				}
 			}
 		}

@@ -79,15 +79,13 @@ func (rb *reqBuilder) people() error {
 			return err
 		}
 		a.Roles = grants
-		if len(grants) == 0 && m.title == "主事" {
+		if len(grants) == 0 && m.clerk {
 			rb.clerks = append(rb.clerks, a)
 		}
 	}
 	// Clerks file from departments whose head holds the department roles, who decide them.
-	for _, m := range rb.members {
-		if len(m.roles) > 0 && m.dept != "" && m.title == headTitle(m.dept, kindOf(m.dept)) {
-			rb.headed[rb.depts[m.dept]] = true
-		}
+	for name := range rb.builder.headed() {
+		rb.headed[rb.depts[name]] = true
 	}
 	clerks := rb.clerks[:0]
 	for _, c := range rb.clerks {
@@ -375,5 +373,36 @@ func demoRequestText(id, name string) string {
 	case strings.Contains(id, "protection") || strings.Contains(id, "measure"):
 		return "暗号化及びパスワードの設定"
 	}
-	return name + "（記載例）"
+	if t, ok := requestTexts[id]; ok {
+		return t
+	}
+	return "担当課と協議のうえ、" + name + "を定めた"
+}
+
+// requestTexts answer the other text fields of the shipped packs' forms as a clerk would.
+var requestTexts = map[string]string{
+	"auditor":                   "外部監査法人（被監査部門から独立した情報セキュリティ監査人）",
+	"cause":                     "操作手順の誤り",
+	"change":                    "スクリーンセーバーの起動時間を10分から5分に変更",
+	"counterpart":               "福岡県 企画・地域振興部 情報政策課",
+	"damage":                    "被害は確認されていない",
+	"details":                   "プリンタドライバの更新",
+	"device":                    "私物ノートパソコン（暗号化済み）",
+	"erasure":                   "専用ソフトによる完全消去のうえ物理破壊",
+	"external_network":          "県の共同利用システム（専用回線）",
+	"handling":                  "業務終了後に速やかにデータを消去する",
+	"impact_on_running_systems": "稼動中の情報システムへの影響はない",
+	"investigation":             "原因は設定誤りであり、外部からの不正アクセスの形跡はない",
+	"licence":                   "ボリュームライセンス（庁内50台）",
+	"method":                    "専用ソフトによる完全消去のうえ物理破壊",
+	"period":                    "令和8年度中",
+	"plan":                      "手順書を改訂し、全職員に研修を行う",
+	"provision":                 "私物端末の業務利用の禁止",
+	"recipient":                 "県 情報政策課",
+	"requirement":               "私物端末の業務利用の禁止",
+	"response":                  "庁外では暗号化USBメモリのみを使用する",
+	"rule":                      "私物端末の業務利用の禁止",
+	"security_ensured":          "委託先のセキュリティ対策状況を書面で確認済み",
+	"summary":                   "不審メールの添付ファイルを開いた事案と再発防止策",
+	"survey":                    "接続先の機器構成及びファイアウォールの設定を確認した",
 }

@@ -246,3 +246,32 @@ func TestPostHoc(t *testing.T) {
 		mustCode(t, err, apperr.Invalid, "acted_at")
 	})
 }
+
+// TestFilingNeedsStaffWithDepartment: a user without a staff record, and a member of staff whose
+// record has no department, are refused filing, each told what is missing; neither is offered
+// any kind to file.
+func TestFilingNeedsStaffWithDepartment(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		e, pc := koge(t, db)
+		noDept := e.clerk
+		noDept.DepartmentID = 0
+		noStaff := e.clerk
+		noStaff.StaffID = 0
+		for _, c := range []struct {
+			who access.Actor
+			key string
+		}{{noDept, "request.error.staff_no_department"}, {noStaff, "request.error.not_staff"}} {
+			_, err := e.S.Requests.Submit(ctx, c.who, sendInput(pc))
+			if apperr.CodeOf(err) != apperr.Forbidden || apperr.As(err).Key != c.key {
+				t.Errorf("staff %d, department %d: err = %v, want %s", c.who.StaffID, c.who.DepartmentID, err, c.key)
+			}
+			if kinds, err := e.S.Requests.Kinds(ctx, c.who); err != nil || len(kinds) != 0 {
+				t.Errorf("staff %d, department %d: offered %d kinds (%v)", c.who.StaffID, c.who.DepartmentID, len(kinds), err)
+			}
+		}
+		if kinds, _ := e.S.Requests.Kinds(ctx, e.clerk); len(kinds) == 0 {
+			t.Error("a clerk with a department is offered nothing to file")
+		}
+	})
+}

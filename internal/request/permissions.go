@@ -15,6 +15,20 @@ import (
 // keys are the role keys the actor acts for (keysOf: held or acting), kind the pack's approval
 // kind of the request (the zero kind when the pack no longer has it), evs its events.
 
+// mayFile: a request is filed by a member of staff (職員等) whose staff record has a department
+// (所属): the request belongs to that department, whose officers decide and read it. A user
+// without a staff record is told so; one whose record lacks its department, that this is what is
+// missing.
+func mayFile(who access.Actor) error {
+	if who.StaffID == 0 {
+		return apperr.New(apperr.Forbidden, "request.error.not_staff")
+	}
+	if who.DepartmentID == 0 {
+		return apperr.New(apperr.Forbidden, "request.error.staff_no_department")
+	}
+	return nil
+}
+
 // mayDecide: the request is pending at a step that waits for a role the actor acts for; its
 // applicant decides it only where the kind allows self-approval (self_approval), and nobody
 // approves one step twice. It returns the key decided for and the capacity it is decided in.

@@ -50,7 +50,7 @@ func approval(p *policy.Compiled, id string) (policy.Approval, bool) {
 // member with a department; none for anyone else (an administrator who is not 職員等, the
 // system).
 func (s *Service) Kinds(ctx context.Context, who access.Actor) ([]policy.Approval, error) {
-	if who.StaffID == 0 || who.DepartmentID == 0 {
+	if mayFile(who) != nil {
 		return nil, nil
 	}
 	p, err := s.Policy.Required(ctx, who.OrgID)

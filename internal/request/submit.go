@@ -37,8 +37,8 @@ const maxComment = 4000
 // must be ones the kind's condition covers and the applicant may see, and it is routed to the
 // deciders of its first step.
 func (s *Service) Submit(ctx context.Context, who access.Actor, in Input) (Request, error) {
-	if who.StaffID == 0 || who.DepartmentID == 0 {
-		return Request{}, apperr.New(apperr.Forbidden, "request.error.not_staff")
+	if err := mayFile(who); err != nil {
+		return Request{}, err
 	}
 	p, err := s.Policy.Required(ctx, who.OrgID)
 	if err != nil {
