@@ -57,6 +57,12 @@ type where struct {
 // add appends a condition, replacing each ? in it with the next argument's number.
 func (w *where) add(cond string, vals ...any) { w.conds = append(w.conds, w.expr(cond, vals...)) }
 
+// arg adds one argument and returns its placeholder.
+func (w *where) arg(v any) string {
+	w.args = append(w.args, v)
+	return "$" + strconv.Itoa(len(w.args))
+}
+
 // expr numbers the ? of an expression as add does, and returns it.
 func (w *where) expr(cond string, vals ...any) string {
 	for _, v := range vals {
@@ -83,13 +89,8 @@ func hiddenCond(w *where, r reach, top topLevels) string {
 		levels = append(levels, w.expr("(h.axis = ? AND h.level IN ("+marks(len(top[axis]))+"))", vals...))
 	}
 	cond := "EXISTS (SELECT 1 FROM asset_levels h WHERE h.asset_id = a.id AND (" + strings.Join(levels, " OR ") + "))"
-	if depts := r.detailDepartments(); len(depts) > 0 {
-		sort.Slice(depts, func(i, j int) bool { return depts[i] < depts[j] })
-		vals := make([]any, len(depts))
-		for i, d := range depts {
-			vals[i] = d
-		}
-		cond = w.expr("COALESCE(a.department_id, 0) NOT IN ("+marks(len(depts))+")", vals...) + " AND " + cond
+	if out := outside("a", r.detailDepartments(), r.detailSystems(), w.arg); out != "" {
+		cond = strings.TrimPrefix(out, " AND ") + " AND " + cond
 	}
 	return "(" + cond + ")"
 }
@@ -104,17 +105,28 @@ func (w *where) String() string { return strings.Join(w.conds, " AND ") }
 func (s *Service) listWhere(ctx context.Context, who access.Actor, f Filter, top topLevels, attrs []attrFilter) (w where, ok bool, err error) {
 	w.add("a.org_id = ?", who.OrgID)
 	r := reachOf(who)
-	depts := r.departments()
+	depts, systems := r.departments(), r.systems()
 	if depts != nil {
-		if len(depts) == 0 {
+		if len(depts) == 0 && len(systems) == 0 {
 			return w, false, nil
 		}
 		sort.Slice(depts, func(i, j int) bool { return depts[i] < depts[j] })
-		vals := make([]any, len(depts))
-		for i, d := range depts {
-			vals[i] = d
+		var in []string
+		if len(depts) > 0 {
+			vals := make([]any, len(depts))
+			for i, d := range depts {
+				vals[i] = d
+			}
+			in = append(in, w.expr("a.department_id IN ("+marks(len(depts))+")", vals...))
 		}
-		w.add("a.department_id IN ("+marks(len(depts))+")", vals...)
+		if len(systems) > 0 {
+			vals := make([]any, len(systems))
+			for i, n := range systems {
+				vals[i] = n
+			}
+			in = append(in, w.expr(systemExpr("a")+" IN ("+marks(len(systems))+")", vals...))
+		}
+		w.add("(" + strings.Join(in, " OR ") + ")")
 	}
 	hidden := ""
 	if f.Segment != "" || f.Zone != "" || len(attrs) > 0 {

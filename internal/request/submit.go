@@ -191,7 +191,7 @@ func (s *Service) subjects(ctx context.Context, tx *sql.Tx, p *policy.Compiled, 
 	var sc scope
 	for i, id := range uniq(ids) {
 		as, err := asset.Read(ctx, tx, who.OrgID, id)
-		if apperr.CodeOf(err) == apperr.NotFound || (err == nil && !asset.CanRead(who, as.DepartmentID)) {
+		if apperr.CodeOf(err) == apperr.NotFound || (err == nil && !asset.CanReadAsset(who, as)) {
 			return sc, apperr.InvalidField("asset_ids", "request.error.asset_missing")
 		}
 		if err != nil {
