@@ -80,8 +80,8 @@ func (s *Service) Submit(ctx context.Context, who access.Actor, in Input) (Reque
 			return err
 		}
 		r.SubjectDepartmentID, r.SystemRef = sc.subjectDept, sc.systemRef
-		sc.applicantDept = who.DepartmentID
-		if r.Route, err = resolve(p, a, sc); err != nil {
+		sc.orgID, sc.applicantDept = who.OrgID, who.DepartmentID
+		if r.Route, err = s.resolve(ctx, tx, p, a, sc, who.StaffID); err != nil {
 			return err
 		}
 		if err := checkRefs(ctx, tx, who.OrgID, a, fields); err != nil {
