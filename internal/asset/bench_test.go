@@ -37,6 +37,7 @@ type scaled struct {
 	s      *app.Services
 	admin  access.Actor // reads the whole register
 	clerk  access.Actor // reads one department's
+	keeper access.Actor // a clerk of another department who holds 情報システム管理者 of one system
 	dept   int64        // a 住民課, whose register holds 住民基本台帳 and 端末
 	orgID  int64
 	number string // the management number of an asset half-way through the register
@@ -80,6 +81,14 @@ func fillScaled(tb testing.TB, db *store.DB, n, depts int) *scaled {
 		tb.Fatal("no 住民課 among the departments")
 	}
 	sc.clerk = access.Actor{OrgID: first.Org.ID, UserID: 99, Login: "clerk", DepartmentID: sc.dept}
+	var system string
+	var other int64
+	if err := db.SQL.QueryRowContext(ctx, `SELECT system_ref, department_id FROM assets WHERE org_id = $1 AND system_ref <> '' AND department_id <> $2
+		ORDER BY id LIMIT 1`, sc.orgID, sc.dept).Scan(&system, &other); err != nil {
+		tb.Fatal(err)
+	}
+	sc.keeper = access.Actor{OrgID: first.Org.ID, UserID: 98, Login: "keeper", DepartmentID: sc.dept,
+		Roles: []access.Grant{{RoleID: "system_admin", Scope: "system", SystemRef: system}}}
 	return sc
 }
 
@@ -90,8 +99,9 @@ type benchCase struct {
 	f    func(*scaled) asset.Filter
 }
 
-func admin(sc *scaled) access.Actor { return sc.admin }
-func clerk(sc *scaled) access.Actor { return sc.clerk }
+func admin(sc *scaled) access.Actor  { return sc.admin }
+func clerk(sc *scaled) access.Actor  { return sc.clerk }
+func keeper(sc *scaled) access.Actor { return sc.keeper }
 
 var levelA = map[string]string{"importance": "A"}
 
@@ -111,6 +121,8 @@ var benchCases = []benchCase{
 	{"q=number", admin, func(sc *scaled) asset.Filter { return asset.Filter{Query: sc.number} }},
 	{"staff", clerk, func(sc *scaled) asset.Filter { return asset.Filter{} }},
 	{"staff+q2=端末", clerk, func(sc *scaled) asset.Filter { return asset.Filter{Query: "端末"} }},
+	{"system holder", keeper, func(sc *scaled) asset.Filter { return asset.Filter{} }},
+	{"system holder+q2=端末", keeper, func(sc *scaled) asset.Filter { return asset.Filter{Query: "端末"} }},
 	{"staff+sort=name+page 100", clerk, func(sc *scaled) asset.Filter { return asset.Filter{Sort: "name", Offset: 99 * 50} }},
 	{"all", admin, func(sc *scaled) asset.Filter { return asset.Filter{} }},
 	{"all+sort=updated", admin, func(sc *scaled) asset.Filter { return asset.Filter{Sort: "updated"} }},

@@ -57,7 +57,7 @@ func (s *Service) Checker(ctx context.Context, who access.Actor) (func(Input) (I
 		if _, err := in.validate(p); err != nil {
 			return in, err
 		}
-		if !r.canWrite(in.DepartmentID) {
+		if !r.writesInput(in) {
 			return in, apperr.New(apperr.Forbidden, "error.forbidden")
 		}
 		return in, nil
@@ -98,7 +98,7 @@ func (s *Service) CreateMany(ctx context.Context, who access.Actor, inputs iter.
 			if err != nil {
 				return err
 			}
-			if !r.canWrite(in.DepartmentID) {
+			if !r.writesInput(in) {
 				return apperr.New(apperr.Forbidden, "error.forbidden")
 			}
 			if err := b.add(ctx, in, top); err != nil {

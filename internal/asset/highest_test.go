@@ -116,7 +116,7 @@ func TestReach(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := reachOf(c.who)
-			got := []bool{r.canRead(other), r.canWrite(other), r.seesDetails(other), r.canRead(own), r.canWrite(own), r.seesDetails(own)}
+			got := []bool{r.canRead(other, ""), r.canWrite(other, ""), r.seesDetails(other, ""), r.canRead(own, ""), r.canWrite(own, ""), r.seesDetails(own, "")}
 			want := []bool{c.readOther, c.writeOther, c.seesOther, c.readOwn, c.writeOwn, c.seesOwnDetails}
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("read/write/details of the other department, then of their own = %v, want %v", got, want)

@@ -57,6 +57,12 @@ type where struct {
 // add appends a condition, replacing each ? in it with the next argument's number.
 func (w *where) add(cond string, vals ...any) { w.conds = append(w.conds, w.expr(cond, vals...)) }
 
+// arg adds one argument and returns its placeholder.
+func (w *where) arg(v any) string {
+	w.args = append(w.args, v)
+	return "$" + strconv.Itoa(len(w.args))
+}
+
 // expr numbers the ? of an expression as add does, and returns it.
 func (w *where) expr(cond string, vals ...any) string {
 	for _, v := range vals {
@@ -83,15 +89,37 @@ func hiddenCond(w *where, r reach, top topLevels) string {
 		levels = append(levels, w.expr("(h.axis = ? AND h.level IN ("+marks(len(top[axis]))+"))", vals...))
 	}
 	cond := "EXISTS (SELECT 1 FROM asset_levels h WHERE h.asset_id = a.id AND (" + strings.Join(levels, " OR ") + "))"
-	if depts := r.detailDepartments(); len(depts) > 0 {
-		sort.Slice(depts, func(i, j int) bool { return depts[i] < depts[j] })
-		vals := make([]any, len(depts))
-		for i, d := range depts {
-			vals[i] = d
-		}
-		cond = w.expr("COALESCE(a.department_id, 0) NOT IN ("+marks(len(depts))+")", vals...) + " AND " + cond
+	if out := outside("a", r.detailDepartments(), r.detailSystems(), w.arg); out != "" {
+		cond = strings.TrimPrefix(out, " AND ") + " AND " + cond
 	}
 	return "(" + cond + ")"
+}
+
+// readable is the condition for the assets of the departments or of the systems (SystemOf) an
+// actor reads. SystemOf IN (…) is spelt so that each part has its index — the system reference,
+// or the number of an information system that names none — and each part of the OR names the
+// organisation, so that the engines take each part from its own index and join them.
+func readable(w *where, orgID int64, depts []int64, systems []string) string {
+	sort.Slice(depts, func(i, j int) bool { return depts[i] < depts[j] })
+	deptVals := make([]any, len(depts))
+	for i, d := range depts {
+		deptVals[i] = d
+	}
+	if len(systems) == 0 {
+		return w.expr("a.department_id IN ("+marks(len(depts))+")", deptVals...)
+	}
+	sysVals := make([]any, 0, len(systems)+1)
+	sysVals = append(sysVals, orgID)
+	for _, n := range systems {
+		sysVals = append(sysVals, n)
+	}
+	var parts []string
+	if len(depts) > 0 {
+		parts = append(parts, w.expr("(a.org_id = ? AND a.department_id IN ("+marks(len(depts))+"))", append([]any{orgID}, deptVals...)...))
+	}
+	parts = append(parts, w.expr("(a.org_id = ? AND a.system_ref IN ("+marks(len(systems))+"))", sysVals...),
+		w.expr("(a.org_id = ? AND a.system_ref = '' AND a.kind = 'system' AND a.number IN ("+marks(len(systems))+"))", sysVals...))
+	return "(" + strings.Join(parts, " OR ") + ")"
 }
 
 func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
@@ -102,19 +130,20 @@ func (w *where) String() string { return strings.Join(w.conds, " AND ") }
 // false when the actor may read none. The filter has been checked against the pack, whose
 // attributes filters are given.
 func (s *Service) listWhere(ctx context.Context, who access.Actor, f Filter, top topLevels, attrs []attrFilter) (w where, ok bool, err error) {
-	w.add("a.org_id = ?", who.OrgID)
 	r := reachOf(who)
-	depts := r.departments()
-	if depts != nil {
-		if len(depts) == 0 {
-			return w, false, nil
-		}
-		sort.Slice(depts, func(i, j int) bool { return depts[i] < depts[j] })
-		vals := make([]any, len(depts))
-		for i, d := range depts {
-			vals[i] = d
-		}
-		w.add("a.department_id IN ("+marks(len(depts))+")", vals...)
+	depts, systems := r.departments(), r.systems()
+	switch {
+	case depts == nil:
+		w.add("a.org_id = ?", who.OrgID)
+	case len(depts) == 0 && len(systems) == 0:
+		return w, false, nil
+	case len(systems) == 0:
+		w.add("a.org_id = ?", who.OrgID)
+		w.add(readable(&w, who.OrgID, depts, nil))
+	default:
+		// Each part of readable names the organisation; named once more beside it, the
+		// organisation alone would choose the index, and every asset would be read.
+		w.add(readable(&w, who.OrgID, depts, systems))
 	}
 	hidden := ""
 	if f.Segment != "" || f.Zone != "" || len(attrs) > 0 {

@@ -13,7 +13,7 @@ func redact(a Asset) Asset {
 
 // hides reports whether the actor's reach hides the asset's details.
 func (r reach) hides(top topLevels, a Asset) bool {
-	return !r.seesDetails(a.DepartmentID) && top.highest(a.Class)
+	return !r.seesDetailsOf(a) && top.highest(a.Class)
 }
 
 // shown is the asset as the actor may see it.
@@ -27,5 +27,5 @@ func (r reach) shown(top topLevels, a Asset) Asset {
 // CanChangeAsset reports whether the actor may change or delete the asset as they were given
 // it: a restricted asset is not theirs to change.
 func CanChangeAsset(who access.Actor, a Asset) bool {
-	return !a.Restricted && reachOf(who).canWrite(a.DepartmentID)
+	return !a.Restricted && reachOf(who).writesAsset(a)
 }

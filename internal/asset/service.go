@@ -54,7 +54,7 @@ func (s *Service) Create(ctx context.Context, who access.Actor, in Input) (Asset
 	if err != nil {
 		return Asset{}, err
 	}
-	if !reachOf(who).canWrite(in.DepartmentID) {
+	if !reachOf(who).writesInput(in) {
 		return Asset{}, apperr.New(apperr.Forbidden, "error.forbidden")
 	}
 	var a Asset
@@ -170,7 +170,7 @@ func (s *Service) Update(ctx context.Context, who access.Actor, id int64, in Inp
 		if err := r.mayChange(top, before); err != nil {
 			return err
 		}
-		if !r.canWrite(in.DepartmentID) {
+		if !r.writesInput(in) {
 			return apperr.New(apperr.Forbidden, "error.forbidden")
 		}
 		if err := s.checkRefs(ctx, tx, who.OrgID, in); err != nil {
@@ -207,9 +207,9 @@ func (s *Service) Update(ctx context.Context, who access.Actor, id int64, in Inp
 // read it either, so that its existence is not disclosed, forbidden otherwise.
 func (r reach) mayChange(top topLevels, a Asset) error {
 	switch {
-	case !r.canRead(a.DepartmentID) && !r.canWrite(a.DepartmentID):
+	case !r.readsAsset(a) && !r.writesAsset(a):
 		return apperr.New(apperr.NotFound, "error.not_found")
-	case !r.canWrite(a.DepartmentID) || r.hides(top, a):
+	case !r.writesAsset(a) || r.hides(top, a):
 		return apperr.New(apperr.Forbidden, "error.forbidden")
 	}
 	return nil
@@ -259,7 +259,7 @@ func (s *Service) Get(ctx context.Context, who access.Actor, id int64) (Asset, e
 		return Asset{}, err
 	}
 	r := reachOf(who)
-	if !r.canRead(a.DepartmentID) {
+	if !r.readsAsset(a) {
 		return Asset{}, apperr.New(apperr.NotFound, "error.not_found")
 	}
 	top, err := s.topLevels(ctx, who.OrgID)
@@ -273,15 +273,32 @@ func (s *Service) Get(ctx context.Context, who access.Actor, id int64) (Asset, e
 // department's or the organisation's security roles and platform administrators may. Create
 // refuses anyone else before reading what they sent.
 func (s *Service) MayCreate(who access.Actor) bool {
-	r := reachOf(who)
-	return r.writeAll || len(r.write) > 0
+	return reachOf(who).writesSomething()
 }
 
-// CanRead reports whether the actor may read assets of the department.
-func CanRead(who access.Actor, departmentID int64) bool { return reachOf(who).canRead(departmentID) }
+// CanRead reports whether the actor may read every asset of the department, whatever its
+// system. An asset's own rule is CanReadAsset.
+func CanRead(who access.Actor, departmentID int64) bool {
+	return reachOf(who).canRead(departmentID, "")
+}
 
-// CanChange reports whether the actor may change an asset of the department.
-func CanChange(who access.Actor, departmentID int64) bool { return reachOf(who).canWrite(departmentID) }
+// CanReadAsset reports whether the actor may read the asset: by its department, or by the
+// information system it belongs to (SystemOf).
+func CanReadAsset(who access.Actor, a Asset) bool { return reachOf(who).readsAsset(a) }
+
+// CanChange reports whether the actor may change every asset of the department, whatever its
+// system.
+func CanChange(who access.Actor, departmentID int64) bool {
+	return reachOf(who).canWrite(departmentID, "")
+}
+
+// ChangesSystems reports whether the actor may change the assets of some information system by
+// the role they hold for it, in whichever department those assets are: a form offers them every
+// department, and the register checks the system of what they enter.
+func ChangesSystems(who access.Actor) bool {
+	r := reachOf(who)
+	return !r.writeAll && len(r.writeSys) > 0
+}
 
 const columns = `a.id, a.org_id, a.number, a.name, a.kind, COALESCE(a.department_id, 0), COALESCE(d.name, ''),
 	COALESCE(a.manager_staff_id, 0), COALESCE(m.name, ''), a.segment, a.zone, a.top_rank, a.attrs_json, a.location,

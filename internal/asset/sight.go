@@ -46,8 +46,9 @@ func (v Sight) SeesAll() bool { return v.r.readAll && !v.HidesSome() }
 // only those who see every asset's details (detailAll) are spared the look-up.
 func (v Sight) HidesSome() bool { return !v.r.detailAll && len(v.top) > 0 }
 
-// Reads reports whether the actor may read an asset of the department at all.
-func (v Sight) Reads(dept int64) bool { return v.r.canRead(dept) }
+// Reads reports whether the actor may read the asset at all, by its department or its system
+// (an asset as Current gives it carries both).
+func (v Sight) Reads(a Asset) bool { return v.r.readsAsset(a) }
 
 // Hides reports whether the details of the asset — as it is, or as some record kept it — are
 // not for the actor: it is of the highest class, outside the departments whose details they
@@ -72,7 +73,7 @@ func (v Sight) Shown(a Asset) Asset {
 // department and state, marked restricted.
 func Redacted(a Asset) Asset { return redact(a) }
 
-// Current reads the department and classification of the given assets as they are now, for a
+// Current reads the department, system and classification of the given assets as they are now, for a
 // service that screens what it keeps of them (Sight.Hides); an asset no longer in the register
 // is missing from the map.
 func Current(ctx context.Context, q Querier, orgID int64, ids []int64) (map[int64]Asset, error) {
@@ -118,7 +119,7 @@ func current(ctx context.Context, q Querier, orgID int64, col string, vals []any
 	if len(args) == 1 {
 		return out, nil
 	}
-	rows, err := q.QueryContext(ctx, `SELECT a.id, a.number, COALESCE(a.department_id, 0), l.axis, l.level FROM assets a
+	rows, err := q.QueryContext(ctx, `SELECT a.id, a.number, a.kind, a.system_ref, COALESCE(a.department_id, 0), l.axis, l.level FROM assets a
 		LEFT JOIN asset_levels l ON l.asset_id = a.id WHERE a.org_id = $1 AND `+col+` IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, apperr.Wrap(err, "assets now")
@@ -126,14 +127,14 @@ func current(ctx context.Context, q Querier, orgID int64, col string, vals []any
 	defer rows.Close()
 	for rows.Next() {
 		var id, dept int64
-		var number string
+		var number, kind, system string
 		var axis, level *string
-		if err := rows.Scan(&id, &number, &dept, &axis, &level); err != nil {
+		if err := rows.Scan(&id, &number, &kind, &system, &dept, &axis, &level); err != nil {
 			return nil, apperr.Wrap(err, "assets now")
 		}
 		a, ok := out[id]
 		if !ok {
-			a = Asset{ID: id, OrgID: orgID, Number: number, DepartmentID: dept, Class: map[string]string{}}
+			a = Asset{ID: id, OrgID: orgID, Number: number, Kind: kind, SystemRef: system, DepartmentID: dept, Class: map[string]string{}}
 		}
 		if axis != nil && level != nil {
 			a.Class[*axis] = *level
@@ -168,15 +169,31 @@ func (v Sight) HiddenCond(idCol string, arg func(any) string) string {
 	}
 	cond := "EXISTS (SELECT 1 FROM assets ha JOIN asset_levels h ON h.asset_id = ha.id WHERE ha.id = " + idCol +
 		" AND (" + strings.Join(levels, " OR ") + ")"
-	if depts := v.r.detailDepartments(); len(depts) > 0 {
+	cond += outside("ha", v.r.detailDepartments(), v.r.detailSystems(), arg)
+	return cond + ")"
+}
+
+// outside is the SQL condition, " AND …", that the asset under the alias is of none of the
+// departments and none of the systems ("" when both are empty). arg adds an argument to the
+// caller's query and returns its placeholder.
+func outside(alias string, depts []int64, systems []string, arg func(any) string) string {
+	cond := ""
+	if len(depts) > 0 {
 		sort.Slice(depts, func(i, j int) bool { return depts[i] < depts[j] })
 		in := make([]string, len(depts))
 		for i, d := range depts {
 			in[i] = arg(d)
 		}
-		cond += " AND COALESCE(ha.department_id, 0) NOT IN (" + strings.Join(in, ", ") + ")"
+		cond += " AND COALESCE(" + alias + ".department_id, 0) NOT IN (" + strings.Join(in, ", ") + ")"
 	}
-	return cond + ")"
+	if len(systems) > 0 {
+		in := make([]string, len(systems))
+		for i, n := range systems {
+			in[i] = arg(n)
+		}
+		cond += " AND " + systemExpr(alias) + " NOT IN (" + strings.Join(in, ", ") + ")"
+	}
+	return cond
 }
 
 // Withholds reports whether a record that keeps a copy of an asset's details — a logbook entry
@@ -189,7 +206,7 @@ func (v Sight) Withholds(now Asset, known bool) bool {
 	if !known {
 		return v.HidesSome()
 	}
-	return !v.Reads(now.DepartmentID) || v.Hides(now)
+	return !v.Reads(now) || v.Hides(now)
 }
 
 // WithheldCond is Withholds as an SQL condition on the column or expression that holds an
@@ -206,15 +223,7 @@ func (v Sight) WithheldCond(idCol string, arg func(any) string) string {
 		conds = append(conds, "("+idCol+" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM assets wa WHERE wa.id = "+idCol+"))")
 	}
 	if depts := v.r.departments(); depts != nil {
-		cond := "EXISTS (SELECT 1 FROM assets wa WHERE wa.id = " + idCol
-		if len(depts) > 0 {
-			sort.Slice(depts, func(i, j int) bool { return depts[i] < depts[j] })
-			in := make([]string, len(depts))
-			for i, d := range depts {
-				in[i] = arg(d)
-			}
-			cond += " AND COALESCE(wa.department_id, 0) NOT IN (" + strings.Join(in, ", ") + ")"
-		}
+		cond := "EXISTS (SELECT 1 FROM assets wa WHERE wa.id = " + idCol + outside("wa", depts, v.r.systems(), arg)
 		conds = append(conds, cond+")")
 	}
 	if hidden := v.HiddenCond(idCol, arg); hidden != "" {

@@ -90,9 +90,9 @@ func byNumbers(ctx context.Context, q store.Querier, orgID int64, numbers []stri
 // found is an asset as ByNumbers gives it to the actor.
 func (r reach) found(top topLevels, a Asset) Found {
 	switch {
-	case !r.canRead(a.DepartmentID) && !r.canWrite(a.DepartmentID):
+	case !r.readsAsset(a) && !r.writesAsset(a):
 		return Found{Asset: Asset{Number: a.Number}, Refusal: apperr.InvalidField("number", "asset.error.number_taken", a.Number)}
-	case !r.canWrite(a.DepartmentID):
+	case !r.writesAsset(a):
 		return Found{Asset: r.shown(top, a), Refusal: apperr.New(apperr.Forbidden, "asset.error.change_department", a.Number, a.DepartmentName)}
 	case r.hides(top, a):
 		return Found{Asset: redact(a), Refusal: apperr.New(apperr.Forbidden, "asset.error.change_restricted", a.Number)}
@@ -131,7 +131,7 @@ func missing(ctx context.Context, q store.Querier, who access.Actor, top topLeve
 	args := []any{who.OrgID}
 	var marks []string
 	for _, d := range departments {
-		if r.canWrite(d) {
+		if r.canWrite(d, "") {
 			args = append(args, d)
 			marks = append(marks, "$"+strconv.Itoa(len(args)))
 		}
@@ -249,7 +249,7 @@ func (s *Service) UpsertMany(ctx context.Context, who access.Actor, rows iter.Se
 				if err != nil {
 					return err
 				}
-				if !r.canWrite(in.DepartmentID) {
+				if !r.writesInput(in) {
 					return apperr.New(apperr.Forbidden, "error.forbidden")
 				}
 				if cur == nil {

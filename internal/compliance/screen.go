@@ -38,7 +38,7 @@ func (s *Service) screen(ctx context.Context, who access.Actor, sight asset.Sigh
 		h := false
 		if now != nil {
 			a, ok := now[f.AssetID]
-			h = !ok || !sight.Reads(a.DepartmentID) || sight.Hides(a)
+			h = !ok || !sight.Reads(a) || sight.Hides(a)
 		}
 		if h {
 			f.RuleID, f.Title, f.Severity, f.Article, f.Quote, f.Require = "", "", "", "", "", ""

@@ -207,9 +207,10 @@ func (s *Service) Findings(ctx context.Context, who access.Actor, f Filter) ([]S
 // the asset page shows. Of an asset whose details are not for the actor, the findings are
 // withheld (screen.go) and listed in the order of their numbers.
 func (s *Service) AssetFindings(ctx context.Context, who access.Actor, assetID int64) ([]Shown, error) {
-	var dept int64
-	err := s.DB.SQL.QueryRowContext(ctx, `SELECT COALESCE(department_id, 0) FROM assets WHERE id = $1 AND org_id = $2`, assetID, who.OrgID).Scan(&dept)
-	if err == sql.ErrNoRows || (err == nil && !asset.CanRead(who, dept)) {
+	var a asset.Asset
+	err := s.DB.SQL.QueryRowContext(ctx, `SELECT number, kind, system_ref, COALESCE(department_id, 0) FROM assets WHERE id = $1 AND org_id = $2`,
+		assetID, who.OrgID).Scan(&a.Number, &a.Kind, &a.SystemRef, &a.DepartmentID)
+	if err == sql.ErrNoRows || (err == nil && !asset.CanReadAsset(who, a)) {
 		return nil, apperr.New(apperr.NotFound, "error.not_found")
 	}
 	if err != nil {

@@ -119,7 +119,7 @@ func (s *Service) AuditReadable(ctx context.Context, who access.Actor, entries [
 					}
 					for _, a := range ids {
 						x, exists := now[a]
-						ok = ok && (exists || !v.HidesSome()) && v.Reads(x.DepartmentID) && !v.Hides(x)
+						ok = ok && (exists || !v.HidesSome()) && v.Reads(x) && !v.Hides(x)
 					}
 				}
 			}

@@ -244,7 +244,7 @@ func (c *checked) resolve(ctx context.Context, q store.Querier, orgID int64, sig
 			if err != nil {
 				return "", false, err
 			}
-			if a := now[id]; !sight.Reads(a.DepartmentID) || sight.Hides(a) {
+			if a := now[id]; !sight.Reads(a) || sight.Hides(a) {
 				return "", false, nil
 			}
 		}

@@ -28,17 +28,8 @@ func covers(p *policy.Compiled, kind string, rec policy.AssetRecord) bool {
 	return err == nil && ok
 }
 
-// systemOf is the information system an asset belongs to: its system reference, or for an
-// information system itself its own number.
-func systemOf(a asset.Asset) string {
-	if a.SystemRef != "" {
-		return a.SystemRef
-	}
-	if a.Kind == "system" {
-		return a.Number
-	}
-	return ""
-}
+// systemOf is the information system an asset belongs to, as the register reads it.
+func systemOf(a asset.Asset) string { return asset.SystemOf(a) }
 
 // snapshot freezes the subject assets as they are now, as JSON.
 func snapshot(ctx context.Context, tx *sql.Tx, orgID int64, ids []int64) ([]asset.Asset, error) {

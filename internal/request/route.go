@@ -2,6 +2,7 @@ package request
 
 import (
 	"context"
+	"slices"
 	"strconv"
 
 	"mamori/internal/access"
@@ -13,6 +14,7 @@ import (
 // scope is where a request sits: the applicant's department, its subject's department and
 // information system.
 type scope struct {
+	orgID                      int64
 	applicantDept, subjectDept int64
 	systemRef                  string
 }
@@ -45,16 +47,46 @@ func keyOf(p *policy.Compiled, role, of string, sc scope) (string, error) {
 func deptKey(role string, dept int64) string { return role + "@d:" + strconv.FormatInt(dept, 10) }
 
 // resolve turns the kind's steps into the request's route.
-func resolve(p *policy.Compiled, a policy.Approval, sc scope) (Route, error) {
+//
+// A step any one of several deciders may decide (or: 山形県 6.1(1)④ 「情報セキュリティ管理者又は
+// 情報システム管理者の承認」) keeps the alternatives that resolve — whose department or system is
+// known — and is refused only when none of them has someone to decide it today: the asset of
+// no system is decided by its department's manager alone. The refusal names what each
+// alternative lacks. A step of one decider, or of joint deciders, needs every one resolved.
+func (s *Service) resolve(ctx context.Context, q store.Querier, p *policy.Compiled, a policy.Approval, sc scope, applicant int64) (Route, error) {
 	var rt Route
 	for _, st := range a.Steps {
 		step := Step{Joint: st.Joint(), Note: st.Note}
+		alternatives := !step.Joint && len(st.Deciders()) > 1
+		var missing apperr.Validation
+		held := false
 		for _, d := range st.Deciders() {
 			k, err := keyOf(p, d.Role, d.Of, sc)
+			if err != nil && alternatives {
+				if e := apperr.As(err); e != nil && len(e.Fields) == 1 {
+					missing.Add(e.Fields[0].Field, e.Fields[0].Key, e.Fields[0].Args...)
+					continue
+				}
+			}
 			if err != nil {
 				return rt, err
 			}
+			if alternatives && !held {
+				who, err := holdersOf(ctx, q, p, sc.orgID, k, s.today())
+				if err != nil {
+					return rt, err
+				}
+				if !a.SelfApproval {
+					who = slices.DeleteFunc(who, func(id int64) bool { return id == applicant })
+				}
+				if held = len(who) > 0; !held {
+					missing.Add("asset_ids", "request.error.no_holder", p.RoleName(d.Role))
+				}
+			}
 			step.Deciders = append(step.Deciders, Decider{Role: d.Role, Of: d.Of, Key: k})
+		}
+		if alternatives && !held {
+			return rt, missing.Err()
 		}
 		rt.Steps = append(rt.Steps, step)
 	}

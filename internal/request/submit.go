@@ -80,8 +80,8 @@ func (s *Service) Submit(ctx context.Context, who access.Actor, in Input) (Reque
 			return err
 		}
 		r.SubjectDepartmentID, r.SystemRef = sc.subjectDept, sc.systemRef
-		sc.applicantDept = who.DepartmentID
-		if r.Route, err = resolve(p, a, sc); err != nil {
+		sc.orgID, sc.applicantDept = who.OrgID, who.DepartmentID
+		if r.Route, err = s.resolve(ctx, tx, p, a, sc, who.StaffID); err != nil {
 			return err
 		}
 		if err := checkRefs(ctx, tx, who.OrgID, a, fields); err != nil {
@@ -191,7 +191,7 @@ func (s *Service) subjects(ctx context.Context, tx *sql.Tx, p *policy.Compiled, 
 	var sc scope
 	for i, id := range uniq(ids) {
 		as, err := asset.Read(ctx, tx, who.OrgID, id)
-		if apperr.CodeOf(err) == apperr.NotFound || (err == nil && !asset.CanRead(who, as.DepartmentID)) {
+		if apperr.CodeOf(err) == apperr.NotFound || (err == nil && !asset.CanReadAsset(who, as)) {
 			return sc, apperr.InvalidField("asset_ids", "request.error.asset_missing")
 		}
 		if err != nil {

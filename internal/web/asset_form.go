@@ -66,8 +66,9 @@ func (w *Server) assetForm(rw http.ResponseWriter, r *http.Request, status int, 
 	if id != 0 {
 		d.Back = "/assets/" + strconv.FormatInt(id, 10)
 	}
+	bySystem := asset.ChangesSystems(who)
 	for _, dep := range tree {
-		if asset.CanChange(who, dep.ID) {
+		if bySystem || asset.CanChange(who, dep.ID) {
 			d.Tree = append(d.Tree, dep)
 		}
 	}
