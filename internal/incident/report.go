@@ -132,7 +132,7 @@ func (s *Service) Report(ctx context.Context, who access.Actor, in ReportInput) 
 func reportedAssets(ctx context.Context, tx *sql.Tx, who access.Actor, ids []int64) error {
 	for _, id := range ids {
 		a, err := asset.Read(ctx, tx, who.OrgID, id)
-		if apperr.CodeOf(err) == apperr.NotFound || (err == nil && !asset.CanRead(who, a.DepartmentID)) {
+		if apperr.CodeOf(err) == apperr.NotFound || (err == nil && !asset.CanReadAsset(who, a)) {
 			return apperr.InvalidField("asset_ids", "incident.error.asset", id)
 		}
 		if err != nil {
