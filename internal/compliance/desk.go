@@ -99,9 +99,11 @@ type DepartmentOpen struct {
 }
 
 // Overview counts the open findings the actor sees (not covered by an exception), in total by
-// severity and by department, the departments with most high and critical first. One
-// aggregate query read from the index of open findings by department (migration 00023),
-// and one for the departments' names.
+// severity and by department, the departments with most high and critical first. For a reader
+// from whom no asset's details are hidden the counts are those kept by department and severity
+// (counts.go), of the departments the reader sees; for anyone else one aggregate query over
+// the index of open findings by department (migration 00023) tells the withheld apart. One
+// more query reads the departments' names.
 func (s *Service) Overview(ctx context.Context, who access.Actor) (OpenCounts, []DepartmentOpen, error) {
 	var total OpenCounts
 	p, err := s.Policy.Optional(ctx, who.OrgID)
@@ -109,10 +111,25 @@ func (s *Service) Overview(ctx context.Context, who access.Actor) (OpenCounts, [
 		return total, nil, err
 	}
 	sight := asset.SightOf(who, p)
-	cond, args := where(who, Filter{}, sight)
-	rank, args := rankOf(sight, args)
-	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT COALESCE(f.department_id, 0), `+rank+`, count(*) FROM compliance_findings f
-		WHERE `+cond+` GROUP BY f.department_id, `+rank, args...)
+	var rows *sql.Rows
+	if sight.HidesSome() {
+		cond, args := where(who, Filter{}, sight)
+		rank, args := rankOf(sight, args)
+		rows, err = s.DB.SQL.QueryContext(ctx, `SELECT COALESCE(f.department_id, 0), `+rank+`, count(*) FROM compliance_findings f
+			WHERE `+cond+` GROUP BY f.department_id, `+rank, args...)
+	} else {
+		cond, args := "c.org_id = $1 AND c.open > 0", []any{who.OrgID}
+		if all, depts := visibility(who); !all {
+			in := make([]string, len(depts))
+			for i, d := range depts {
+				args = append(args, d)
+				in[i] = "$" + strconv.Itoa(len(args))
+			}
+			cond += " AND c.department_id IN (" + strings.Join(append(in, "NULL"), ", ") + ")"
+		}
+		rows, err = s.DB.SQL.QueryContext(ctx, `SELECT c.department_id, c.severity_rank, c.open FROM compliance_open_counts c
+			WHERE `+cond+` ORDER BY c.department_id, c.severity_rank`, args...)
+	}
 	if err != nil {
 		return total, nil, apperr.Wrap(err, "findings overview")
 	}
