@@ -166,14 +166,19 @@ func exceptionApproved(ctx context.Context, tx *sql.Tx, p *policy.Compiled, who 
 // suppress marks the open finding of an asset and rule, if any and not covered already, as
 // suppressed by the exception.
 func suppress(ctx context.Context, tx *sql.Tx, orgID, exception, assetID int64, ruleID string, now time.Time) error {
-	var findingID int64
+	var findingID, department int64
+	var rank int
 	err := tx.QueryRowContext(ctx, `UPDATE compliance_findings SET suppressed_by = $1 WHERE org_id = $2 AND asset_id = $3 AND rule_id = $4
-		AND closed_at IS NULL AND suppressed_by IS NULL RETURNING id`, exception, orgID, assetID, ruleID).Scan(&findingID)
+		AND closed_at IS NULL AND suppressed_by IS NULL RETURNING id, COALESCE(department_id, 0), severity_rank`,
+		exception, orgID, assetID, ruleID).Scan(&findingID, &department, &rank)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
 	if err != nil {
 		return apperr.Wrap(err, "suppress finding")
+	}
+	if err := (countDelta{countKey{department, rank}: -1}).flush(ctx, tx, orgID); err != nil {
+		return err
 	}
 	return findingEvent(ctx, tx, orgID, findingID, "suppressed", "", exception, now)
 }

@@ -93,19 +93,20 @@ func endException(ctx context.Context, tx *sql.Tx, orgID, id, requestID int64, e
 	if _, err := tx.ExecContext(ctx, `UPDATE compliance_exception_items SET active = FALSE WHERE exception_id = $1 AND org_id = $2`, id, orgID); err != nil {
 		return 0, apperr.Wrap(err, "end exception items")
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, asset_id, rule_id FROM compliance_findings
+	rows, err := tx.QueryContext(ctx, `SELECT id, asset_id, rule_id, COALESCE(department_id, 0), severity_rank FROM compliance_findings
 		WHERE org_id = $1 AND suppressed_by = $2 AND closed_at IS NULL ORDER BY id`, orgID, id)
 	if err != nil {
 		return 0, apperr.Wrap(err, "suppressed findings")
 	}
 	type finding struct {
-		id, asset int64
-		rule      string
+		id, asset, department int64
+		rule                  string
+		rank                  int
 	}
 	var fs []finding
 	for rows.Next() {
 		var f finding
-		if err := rows.Scan(&f.id, &f.asset, &f.rule); err != nil {
+		if err := rows.Scan(&f.id, &f.asset, &f.rule, &f.department, &f.rank); err != nil {
 			rows.Close()
 			return 0, apperr.Wrap(err, "suppressed findings")
 		}
@@ -113,6 +114,7 @@ func endException(ctx context.Context, tx *sql.Tx, orgID, id, requestID int64, e
 	}
 	rows.Close()
 	reopened := 0
+	counts := countDelta{}
 	for _, f := range fs {
 		var other sql.NullInt64
 		if err := tx.QueryRowContext(ctx, `SELECT min(exception_id) FROM compliance_exception_items
@@ -132,7 +134,11 @@ func endException(ctx context.Context, tx *sql.Tx, orgID, id, requestID int64, e
 			}
 			continue
 		}
+		counts.add(f.department, f.rank, 1)
 		reopened++
+	}
+	if err := counts.flush(ctx, tx, orgID); err != nil {
+		return 0, err
 	}
 	// The end is recorded in the request's history, with the findings counted again.
 	if _, err := auditlog.Append(ctx, tx, access.System(orgID, "system"), now, auditlog.Event{Entity: "request", EntityID: requestID,

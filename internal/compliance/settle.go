@@ -27,6 +27,7 @@ type openFinding struct {
 	values     string
 	department int64
 	rank       int
+	suppressed bool // covered by an exception: not in the open counts
 }
 
 // tally is what settling did.
@@ -94,6 +95,7 @@ func (sc scope) where(first int) (string, []any) {
 // closes it; a rule that could not be evaluated leaves it as it was and is counted broken.
 func settle(ctx context.Context, tx *sql.Tx, orgID int64, digest string, list []checked, sc scope, rules *packRules, now time.Time) (tally, error) {
 	var t tally
+	counts := countDelta{}
 	open, err := openFindings(ctx, tx, orgID, sc)
 	if err != nil {
 		return t, err
@@ -131,6 +133,10 @@ func settle(ctx context.Context, tx *sql.Tx, orgID int64, digest string, list []
 				if err := changeFinding(ctx, tx, orgID, f.id, digest, c.department, o.rule, vals, now); err != nil {
 					return t, err
 				}
+				if !f.suppressed {
+					counts.add(f.department, f.rank, -1)
+					counts.add(c.department, o.rule.rank, 1)
+				}
 				t.changed++
 			default:
 				reason := c.gone
@@ -142,6 +148,9 @@ func settle(ctx context.Context, tx *sql.Tx, orgID int64, digest string, list []
 				}
 				if err := closeFinding(ctx, tx, orgID, f.id, reason, now); err != nil {
 					return t, err
+				}
+				if !f.suppressed {
+					counts.add(f.department, f.rank, -1)
 				}
 				t.closed++
 			}
@@ -157,6 +166,9 @@ func settle(ctx context.Context, tx *sql.Tx, orgID int64, digest string, list []
 			if err := insertFinding(ctx, tx, orgID, digest, c, o, covered[c.id][r.ID], now); err != nil {
 				return t, err
 			}
+			if covered[c.id][r.ID] == 0 {
+				counts.add(c.department, r.rank, 1)
+			}
 			t.opened++
 		}
 	}
@@ -169,16 +181,19 @@ func settle(ctx context.Context, tx *sql.Tx, orgID int64, digest string, list []
 			if err := closeFinding(ctx, tx, orgID, f.id, "deleted", now); err != nil {
 				return t, err
 			}
+			if !f.suppressed {
+				counts.add(f.department, f.rank, -1)
+			}
 			t.closed++
 		}
 	}
-	return t, nil
+	return t, counts.flush(ctx, tx, orgID)
 }
 
 func openFindings(ctx context.Context, tx *sql.Tx, orgID int64, sc scope) (map[int64][]openFinding, error) {
 	cond, args := sc.where(2)
-	rows, err := tx.QueryContext(ctx, `SELECT id, asset_id, rule_id, values_json, COALESCE(department_id, 0), severity_rank
-		FROM compliance_findings WHERE org_id = $1 AND closed_at IS NULL AND `+cond, append([]any{orgID}, args...)...)
+	rows, err := tx.QueryContext(ctx, `SELECT id, asset_id, rule_id, values_json, COALESCE(department_id, 0), severity_rank,
+		suppressed_by IS NOT NULL FROM compliance_findings WHERE org_id = $1 AND closed_at IS NULL AND `+cond, append([]any{orgID}, args...)...)
 	if err != nil {
 		return nil, apperr.Wrap(err, "open findings")
 	}
@@ -187,7 +202,7 @@ func openFindings(ctx context.Context, tx *sql.Tx, orgID int64, sc scope) (map[i
 	for rows.Next() {
 		var f openFinding
 		var assetID int64
-		if err := rows.Scan(&f.id, &assetID, &f.rule, &f.values, &f.department, &f.rank); err != nil {
+		if err := rows.Scan(&f.id, &assetID, &f.rule, &f.values, &f.department, &f.rank, &f.suppressed); err != nil {
 			return nil, apperr.Wrap(err, "open findings")
 		}
 		out[assetID] = append(out[assetID], f)

@@ -3,8 +3,11 @@ package incident
 import (
 	"cmp"
 	"context"
+	"database/sql"
+	"encoding/json"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"mamori/internal/access"
@@ -17,7 +20,8 @@ import (
 // incidents of a period by state and the steps past their deadline. Every incident is judged by
 // its own rule (standingOf, reach.go): a restricted incident counts only for those who see it.
 // An organisation records tens of incidents a year, so the incidents in question are read in
-// one query with their checklists and handlers in two more, and judged here.
+// one query with their checklists and handlers in two more — only the columns the rule reads —
+// and judged here; the few incidents and steps the desk shows are then read whole.
 
 // active is the condition on incidents i of those still being dealt with.
 const active = "i.state NOT IN ('closed', 'not_incident')"
@@ -36,6 +40,8 @@ type Desk struct {
 }
 
 // judged is an incident read with its checklist and handlers, and the actor's standing in it.
+// Of the incident and its steps only what the rule reads is filled in (judgeColumns,
+// judgeStepColumns), with the state and a step's deadline.
 type judged struct {
 	in    Incident
 	steps []ChecklistStep
@@ -53,14 +59,15 @@ func (s *Service) DeskOf(ctx context.Context, who access.Actor, limit int) (Desk
 	if err != nil {
 		return out, err
 	}
+	var handling []int64
 	for _, j := range list {
 		if j.st == none {
 			continue
 		}
 		if j.st == handler {
 			out.HandlingTotal++
-			if len(out.Handling) < limit {
-				out.Handling = append(out.Handling, j.in)
+			if len(handling) < limit {
+				handling = append(handling, j.in.ID)
 			}
 		}
 		for _, n := range j.steps {
@@ -88,8 +95,83 @@ func (s *Service) DeskOf(ctx context.Context, who access.Actor, limit int) (Desk
 	})
 	out.StepsTotal = len(out.Steps)
 	out.Steps = out.Steps[:min(len(out.Steps), limit)]
+	if out.Handling, err = s.whole(ctx, who.OrgID, handling); err != nil {
+		return out, err
+	}
+	ids := make([]any, len(out.Steps))
+	for i, n := range out.Steps {
+		ids[i] = n.ID
+	}
+	if len(ids) > 0 {
+		steps, err := querySteps(ctx, s.DB.Reads(), s.now(), `WHERE n.id IN (`+marks(len(ids))+`)`, ids...)
+		if err != nil {
+			return out, err
+		}
+		at := map[int64]ChecklistStep{}
+		for _, n := range steps {
+			at[n.ID] = n
+		}
+		for i, n := range out.Steps {
+			out.Steps[i] = at[n.ID]
+		}
+	}
 	return out, nil
 }
+
+// whole reads the incidents of the given ids whole, in that order.
+func (s *Service) whole(ctx context.Context, orgID int64, ids []int64) ([]Incident, error) {
+	out := []Incident{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := []any{orgID}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	rows, err := s.DB.Reads().QueryContext(ctx, `SELECT `+columns+from+`WHERE i.org_id = $1 AND i.id IN (`+marksFrom(2, len(ids))+`)`, args...)
+	if err != nil {
+		return nil, apperr.Wrap(err, "incidents")
+	}
+	defer rows.Close()
+	at := map[int64]Incident{}
+	for rows.Next() {
+		in, err := scan(rows)
+		if err != nil {
+			return nil, apperr.Wrap(err, "incidents")
+		}
+		at[in.ID] = in
+	}
+	if err := rows.Err(); err != nil {
+		return nil, apperr.Wrap(err, "incidents")
+	}
+	for _, id := range ids {
+		if in, ok := at[id]; ok {
+			out = append(out, in)
+		}
+	}
+	return out, nil
+}
+
+// marks are the placeholders $1 … $n; marksFrom starts them at $first.
+func marks(n int) string { return marksFrom(1, n) }
+
+func marksFrom(first, n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("$" + strconv.Itoa(first+i))
+	}
+	return b.String()
+}
+
+// judgeColumns are the columns of incidents i that standingOf and mayTick read, with the state.
+const judgeColumns = `i.id, i.org_id, i.state, COALESCE(i.department_id, 0), COALESCE(i.reporter_staff_id, 0), i.systems_json, i.restricted`
+
+// judgeStepColumns are the columns of checklist steps n that standingOf and mayTick read, with
+// the deadline.
+const judgeStepColumns = `n.id, n.incident_id, n.from_contact, n.to_contact, n.state, n.due_at`
 
 // ByState counts the incidents the actor sees that were detected from since, by state. For a
 // holder of an organisation-wide security role, who sees every incident, it is one aggregate
@@ -101,7 +183,7 @@ func (s *Service) ByState(ctx context.Context, who access.Actor, since time.Time
 		return out, err
 	}
 	if orgSecurity(p, who) {
-		rows, err := s.DB.SQL.QueryContext(ctx, `SELECT state, count(*) FROM incidents WHERE org_id = $1 AND detected_at >= $2 GROUP BY state`,
+		rows, err := s.DB.Reads().QueryContext(ctx, `SELECT state, count(*) FROM incidents WHERE org_id = $1 AND detected_at >= $2 GROUP BY state`,
 			who.OrgID, since.UTC())
 		if err != nil {
 			return nil, apperr.Wrap(err, "incidents by state")
@@ -130,23 +212,26 @@ func (s *Service) ByState(ctx context.Context, who access.Actor, since time.Time
 }
 
 // judge reads the organisation's incidents that meet cond (on incidents i; its arguments
-// follow the organisation's, $2 …), newest first, then their checklists and handlers by
-// incident, and decides the actor's standing in each.
+// follow the organisation's, $2 …), newest first, then their checklists and handlers, and
+// decides the actor's standing in each.
 func (s *Service) judge(ctx context.Context, who access.Actor, p *policy.Compiled, cond string, args ...any) ([]judged, error) {
 	args = append([]any{who.OrgID}, args...)
-	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT `+columns+from+`WHERE i.org_id = $1 AND `+cond+
+	rows, err := s.DB.Reads().QueryContext(ctx, `SELECT `+judgeColumns+` FROM incidents i WHERE i.org_id = $1 AND `+cond+
 		` ORDER BY i.id DESC LIMIT `+strconv.Itoa(scanLimit), args...)
 	if err != nil {
 		return nil, apperr.Wrap(err, "incidents")
 	}
 	var list []judged
 	at := map[int64]int{}
+	now := s.now()
 	for rows.Next() {
-		in, err := scan(rows)
-		if err != nil {
+		var in Incident
+		var systems string
+		if err := rows.Scan(&in.ID, &in.OrgID, &in.State, &in.DepartmentID, &in.ReporterID, &systems, &in.Restricted); err != nil {
 			rows.Close()
 			return nil, apperr.Wrap(err, "incidents")
 		}
+		_ = json.Unmarshal([]byte(systems), &in.Systems)
 		at[in.ID] = len(list)
 		list = append(list, judged{in: in})
 	}
@@ -155,29 +240,35 @@ func (s *Service) judge(ctx context.Context, who access.Actor, p *policy.Compile
 		return nil, apperr.Wrap(err, "incidents")
 	}
 	handlers := map[int64][]int64{}
-	// The checklists and handlers of the incidents read, by their keys, a chunk at a time.
-	for from := 0; from < len(list); from += 500 {
-		chunk := list[from:min(from+500, len(list))]
-		in := ""
-		ids := make([]any, len(chunk))
-		for i, j := range chunk {
-			if i > 0 {
-				in += ", "
-			}
-			ids[i] = j.in.ID
-			in += "$" + strconv.Itoa(i+1)
-		}
-		steps, err := querySteps(ctx, s.DB.SQL, s.now(), `WHERE n.incident_id IN (`+in+`) ORDER BY n.incident_id, n.seq`, ids...)
+	if len(list) > 0 {
+		// The checklists and handlers of the same incidents, chosen by the same condition: a
+		// statement that stays the same from one desk to the next, where naming each incident's
+		// key would make a new one to prepare each time.
+		chosen := `SELECT i.id FROM incidents i WHERE i.org_id = $1 AND ` + cond + ` ORDER BY i.id DESC LIMIT ` + strconv.Itoa(scanLimit)
+		srows, err := s.DB.Reads().QueryContext(ctx, `SELECT `+judgeStepColumns+` FROM incident_checklist_steps n
+			WHERE n.incident_id IN (`+chosen+`) ORDER BY n.incident_id, n.seq`, args...)
 		if err != nil {
-			return nil, err
+			return nil, apperr.Wrap(err, "incident checklist")
 		}
-		for _, n := range steps {
+		for srows.Next() {
+			var n ChecklistStep
+			var due sql.NullTime
+			if err := srows.Scan(&n.ID, &n.IncidentID, &n.From, &n.To, &n.State, &due); err != nil {
+				srows.Close()
+				return nil, apperr.Wrap(err, "incident checklist")
+			}
+			n.DueAt = ptr(due)
+			n.Overdue = n.State == "open" && n.DueAt != nil && n.DueAt.Before(now)
 			if i, ok := at[n.IncidentID]; ok {
 				list[i].steps = append(list[i].steps, n)
 			}
 		}
-		hrows, err := s.DB.SQL.QueryContext(ctx, `SELECT incident_id, staff_id FROM incident_handlers WHERE incident_id IN (`+in+`)
-			ORDER BY incident_id, staff_id`, ids...)
+		srows.Close()
+		if err := srows.Err(); err != nil {
+			return nil, apperr.Wrap(err, "incident checklist")
+		}
+		hrows, err := s.DB.Reads().QueryContext(ctx, `SELECT incident_id, staff_id FROM incident_handlers WHERE incident_id IN (`+chosen+`)
+			ORDER BY incident_id, staff_id`, args...)
 		if err != nil {
 			return nil, apperr.Wrap(err, "incident handlers")
 		}

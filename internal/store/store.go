@@ -38,6 +38,7 @@ type DB struct {
 	Engine Engine
 	// Where is a short description for logs: a file path or a host, never a password.
 	Where string
+	prep  prepared // the statements Reads keeps prepared (prepared.go)
 }
 
 // FileName is the SQLite database file inside the data folder.
