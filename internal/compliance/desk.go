@@ -68,7 +68,7 @@ func (s *Service) DepartmentFindings(ctx context.Context, who access.Actor, limi
 	}
 	cond += " AND f.department_id IN (" + strings.Join(in, ", ") + ")"
 	var total int
-	if err := s.DB.Reads().QueryRowContext(ctx, `SELECT count(*) FROM compliance_findings f WHERE `+cond, args...).Scan(&total); err != nil {
+	if err := s.DB.SQL.QueryRowContext(ctx, `SELECT count(*) FROM compliance_findings f WHERE `+cond, args...).Scan(&total); err != nil {
 		return nil, 0, apperr.Wrap(err, "count findings")
 	}
 	if total == 0 {
@@ -115,7 +115,7 @@ func (s *Service) Overview(ctx context.Context, who access.Actor) (OpenCounts, [
 	if sight.HidesSome() {
 		cond, args := where(who, Filter{}, sight)
 		rank, args := rankOf(sight, args)
-		rows, err = s.DB.Reads().QueryContext(ctx, `SELECT COALESCE(f.department_id, 0), `+rank+`, count(*) FROM compliance_findings f
+		rows, err = s.DB.SQL.QueryContext(ctx, `SELECT COALESCE(f.department_id, 0), `+rank+`, count(*) FROM compliance_findings f
 			WHERE `+cond+` GROUP BY f.department_id, `+rank, args...)
 	} else {
 		cond, args := "c.org_id = $1 AND c.open > 0", []any{who.OrgID}
@@ -127,7 +127,7 @@ func (s *Service) Overview(ctx context.Context, who access.Actor) (OpenCounts, [
 			}
 			cond += " AND c.department_id IN (" + strings.Join(append(in, "NULL"), ", ") + ")"
 		}
-		rows, err = s.DB.Reads().QueryContext(ctx, `SELECT c.department_id, c.severity_rank, c.open FROM compliance_open_counts c
+		rows, err = s.DB.SQL.QueryContext(ctx, `SELECT c.department_id, c.severity_rank, c.open FROM compliance_open_counts c
 			WHERE `+cond+` ORDER BY c.department_id, c.severity_rank`, args...)
 	}
 	if err != nil {
@@ -161,7 +161,7 @@ func (s *Service) Overview(ctx context.Context, who access.Actor) (OpenCounts, [
 		return total, nil, apperr.Wrap(err, "findings overview")
 	}
 	if len(depts) > 0 {
-		names, err := s.DB.Reads().QueryContext(ctx, `SELECT id, name FROM departments WHERE org_id = $1`, who.OrgID)
+		names, err := s.DB.SQL.QueryContext(ctx, `SELECT id, name FROM departments WHERE org_id = $1`, who.OrgID)
 		if err != nil {
 			return total, nil, apperr.Wrap(err, "departments")
 		}
@@ -213,13 +213,13 @@ func (s *Service) EndingSoon(ctx context.Context, who access.Actor, days, limit 
 		cond += " AND e.department_id IN (" + strings.Join(in, ", ") + ")"
 	}
 	var total int
-	if err := s.DB.Reads().QueryRowContext(ctx, `SELECT count(*) FROM compliance_exceptions e WHERE `+cond, args...).Scan(&total); err != nil {
+	if err := s.DB.SQL.QueryRowContext(ctx, `SELECT count(*) FROM compliance_exceptions e WHERE `+cond, args...).Scan(&total); err != nil {
 		return nil, 0, apperr.Wrap(err, "count exceptions")
 	}
 	if total == 0 {
 		return []Exception{}, 0, nil
 	}
-	rows, err := s.DB.Reads().QueryContext(ctx, `SELECT e.id, e.request_id, COALESCE(e.applicant_staff_id, 0), COALESCE(st.name, ''),
+	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT e.id, e.request_id, COALESCE(e.applicant_staff_id, 0), COALESCE(st.name, ''),
 		COALESCE(e.department_id, 0), COALESCE(d.name, ''), e.provision, e.reason, e.measures, e.rules_json, e.expires_on, e.post_hoc,
 		e.cite, e.state, e.approved_at, e.ended_at
 		FROM compliance_exceptions e LEFT JOIN staff st ON st.id = e.applicant_staff_id LEFT JOIN departments d ON d.id = e.department_id
@@ -250,7 +250,7 @@ func (s *Service) EndingSoon(ctx context.Context, who access.Actor, days, limit 
 		return nil, 0, apperr.Wrap(err, "exceptions")
 	}
 	for i := range out {
-		items, err := s.DB.Reads().QueryContext(ctx, `SELECT rule_id, asset_id, asset_number, active FROM compliance_exception_items
+		items, err := s.DB.SQL.QueryContext(ctx, `SELECT rule_id, asset_id, asset_number, active FROM compliance_exception_items
 			WHERE exception_id = $1 AND org_id = $2 ORDER BY id`, out[i].ID, who.OrgID)
 		if err != nil {
 			return nil, 0, apperr.Wrap(err, "exception items")

@@ -250,7 +250,7 @@ func (s *Service) AssetFindings(ctx context.Context, who access.Actor, assetID i
 }
 
 func (s *Service) query(ctx context.Context, p *policy.Compiled, q string, args ...any) ([]Finding, error) {
-	rows, err := s.DB.Reads().QueryContext(ctx, q, args...)
+	rows, err := s.DB.SQL.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, apperr.Wrap(err, "findings")
 	}

@@ -103,7 +103,7 @@ func (s *Service) DeskOf(ctx context.Context, who access.Actor, limit int) (Desk
 		ids[i] = n.ID
 	}
 	if len(ids) > 0 {
-		steps, err := querySteps(ctx, s.DB.Reads(), s.now(), `WHERE n.id IN (`+marks(len(ids))+`)`, ids...)
+		steps, err := querySteps(ctx, s.DB.SQL, s.now(), `WHERE n.id IN (`+marks(len(ids))+`)`, ids...)
 		if err != nil {
 			return out, err
 		}
@@ -128,7 +128,7 @@ func (s *Service) whole(ctx context.Context, orgID int64, ids []int64) ([]Incide
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	rows, err := s.DB.Reads().QueryContext(ctx, `SELECT `+columns+from+`WHERE i.org_id = $1 AND i.id IN (`+marksFrom(2, len(ids))+`)`, args...)
+	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT `+columns+from+`WHERE i.org_id = $1 AND i.id IN (`+marksFrom(2, len(ids))+`)`, args...)
 	if err != nil {
 		return nil, apperr.Wrap(err, "incidents")
 	}
@@ -183,7 +183,7 @@ func (s *Service) ByState(ctx context.Context, who access.Actor, since time.Time
 		return out, err
 	}
 	if orgSecurity(p, who) {
-		rows, err := s.DB.Reads().QueryContext(ctx, `SELECT state, count(*) FROM incidents WHERE org_id = $1 AND detected_at >= $2 GROUP BY state`,
+		rows, err := s.DB.SQL.QueryContext(ctx, `SELECT state, count(*) FROM incidents WHERE org_id = $1 AND detected_at >= $2 GROUP BY state`,
 			who.OrgID, since.UTC())
 		if err != nil {
 			return nil, apperr.Wrap(err, "incidents by state")
@@ -216,7 +216,7 @@ func (s *Service) ByState(ctx context.Context, who access.Actor, since time.Time
 // decides the actor's standing in each.
 func (s *Service) judge(ctx context.Context, who access.Actor, p *policy.Compiled, cond string, args ...any) ([]judged, error) {
 	args = append([]any{who.OrgID}, args...)
-	rows, err := s.DB.Reads().QueryContext(ctx, `SELECT `+judgeColumns+` FROM incidents i WHERE i.org_id = $1 AND `+cond+
+	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT `+judgeColumns+` FROM incidents i WHERE i.org_id = $1 AND `+cond+
 		` ORDER BY i.id DESC LIMIT `+strconv.Itoa(scanLimit), args...)
 	if err != nil {
 		return nil, apperr.Wrap(err, "incidents")
@@ -245,7 +245,7 @@ func (s *Service) judge(ctx context.Context, who access.Actor, p *policy.Compile
 		// statement that stays the same from one desk to the next, where naming each incident's
 		// key would make a new one to prepare each time.
 		chosen := `SELECT i.id FROM incidents i WHERE i.org_id = $1 AND ` + cond + ` ORDER BY i.id DESC LIMIT ` + strconv.Itoa(scanLimit)
-		srows, err := s.DB.Reads().QueryContext(ctx, `SELECT `+judgeStepColumns+` FROM incident_checklist_steps n
+		srows, err := s.DB.SQL.QueryContext(ctx, `SELECT `+judgeStepColumns+` FROM incident_checklist_steps n
 			WHERE n.incident_id IN (`+chosen+`) ORDER BY n.incident_id, n.seq`, args...)
 		if err != nil {
 			return nil, apperr.Wrap(err, "incident checklist")
@@ -267,7 +267,7 @@ func (s *Service) judge(ctx context.Context, who access.Actor, p *policy.Compile
 		if err := srows.Err(); err != nil {
 			return nil, apperr.Wrap(err, "incident checklist")
 		}
-		hrows, err := s.DB.Reads().QueryContext(ctx, `SELECT incident_id, staff_id FROM incident_handlers WHERE incident_id IN (`+chosen+`)
+		hrows, err := s.DB.SQL.QueryContext(ctx, `SELECT incident_id, staff_id FROM incident_handlers WHERE incident_id IN (`+chosen+`)
 			ORDER BY incident_id, staff_id`, args...)
 		if err != nil {
 			return nil, apperr.Wrap(err, "incident handlers")

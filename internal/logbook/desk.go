@@ -83,7 +83,7 @@ func (s *Service) UnconfirmedBefore(ctx context.Context, who access.Actor, befor
 		w := pendingWhere(who, lb, r.readAll || r.writeAll, read)
 		w.add("e.occurred_at < ?", before.UTC())
 		var n int
-		if err := s.DB.Reads().QueryRowContext(ctx, `SELECT count(*) FROM logbook_entries e WHERE `+w.String(), w.args...).Scan(&n); err != nil {
+		if err := s.DB.SQL.QueryRowContext(ctx, `SELECT count(*) FROM logbook_entries e WHERE `+w.String(), w.args...).Scan(&n); err != nil {
 			return 0, apperr.Wrap(err, "count unconfirmed")
 		}
 		total += n
@@ -126,7 +126,7 @@ func pendingWhere(who access.Actor, lb policy.Logbook, all bool, depts map[int64
 // countPage counts the entries of a condition and reads the newest limit of them.
 func (s *Service) countPage(ctx context.Context, w where, limit int) (int, []Entry, error) {
 	var n int
-	if err := s.DB.Reads().QueryRowContext(ctx, `SELECT count(*) FROM logbook_entries e WHERE `+w.String(), w.args...).Scan(&n); err != nil {
+	if err := s.DB.SQL.QueryRowContext(ctx, `SELECT count(*) FROM logbook_entries e WHERE `+w.String(), w.args...).Scan(&n); err != nil {
 		return 0, nil, apperr.Wrap(err, "count logbook entries")
 	}
 	if n == 0 {

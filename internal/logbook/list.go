@@ -147,7 +147,7 @@ func (s *Service) List(ctx context.Context, who access.Actor, f Filter) ([]Entry
 	}
 	cond := w.String()
 	var total int
-	if err := s.DB.Reads().QueryRowContext(ctx, `SELECT count(*) FROM logbook_entries e WHERE `+cond, w.args...).Scan(&total); err != nil {
+	if err := s.DB.SQL.QueryRowContext(ctx, `SELECT count(*) FROM logbook_entries e WHERE `+cond, w.args...).Scan(&total); err != nil {
 		return nil, 0, apperr.Wrap(err, "count logbook entries")
 	}
 	offset := max(f.Offset, 0)
@@ -170,7 +170,7 @@ func (s *Service) page(ctx context.Context, w where, limit, offset int) ([]Entry
 	args := append(w.args[:len(w.args):len(w.args)], limit, offset)
 	page := `SELECT e.id FROM logbook_entries e WHERE ` + w.String() + order +
 		` LIMIT $` + strconv.Itoa(len(args)-1) + ` OFFSET $` + strconv.Itoa(len(args))
-	rows, err := s.DB.Reads().QueryContext(ctx, `SELECT `+columns+from+`WHERE e.id IN (`+page+`)`+order, args...)
+	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT `+columns+from+`WHERE e.id IN (`+page+`)`+order, args...)
 	if err != nil {
 		return nil, apperr.Wrap(err, "list logbook entries")
 	}

@@ -22,7 +22,7 @@ func (s *Service) Awaiting(ctx context.Context, who access.Actor, limit int) ([]
 		return []Request{}, 0, err
 	}
 	var total int
-	if err := s.DB.Reads().QueryRowContext(ctx, `SELECT count(DISTINCT w.request_id) FROM request_waits w
+	if err := s.DB.SQL.QueryRowContext(ctx, `SELECT count(DISTINCT w.request_id) FROM request_waits w
 		JOIN requests r ON r.id = w.request_id WHERE `+cond, args...).Scan(&total); err != nil {
 		return nil, 0, apperr.Wrap(err, "awaiting count")
 	}
@@ -74,7 +74,7 @@ func (s *Service) OverdueReturns(ctx context.Context, who access.Actor, limit in
 		cond += " AND (" + strings.Join(own, " OR ") + ")"
 	}
 	var total int
-	if err := s.DB.Reads().QueryRowContext(ctx, `SELECT count(*) FROM requests r WHERE `+cond, args...).Scan(&total); err != nil {
+	if err := s.DB.SQL.QueryRowContext(ctx, `SELECT count(*) FROM requests r WHERE `+cond, args...).Scan(&total); err != nil {
 		return nil, 0, apperr.Wrap(err, "overdue count")
 	}
 	if total == 0 {

@@ -38,7 +38,6 @@ type DB struct {
 	Engine Engine
 	// Where is a short description for logs: a file path or a host, never a password.
 	Where string
-	prep  prepared // the statements Reads keeps prepared (prepared.go)
 }
 
 // FileName is the SQLite database file inside the data folder.
