@@ -180,7 +180,7 @@ func checkCitations(t *testing.T, p *policy.Compiled) {
 		t.Fatalf("only %d citations", len(cites))
 	}
 	for path, c := range cites {
-		if c.Setting() && c.Quote == "" {
+		if c.Added() && c.Quote == "" {
 			continue // the organisation's setting: not the source's words
 		}
 		if len([]rune(normalized(c.Quote))) < 4 {
@@ -195,7 +195,7 @@ func checkQuotes(t *testing.T, p *policy.Compiled) {
 	t.Helper()
 	text := seedText(t, p.Source)
 	for path, c := range citations(p) {
-		if c.Setting() && c.Quote == "" {
+		if c.Added() && c.Quote == "" {
 			continue // the organisation's setting: not the source's words
 		}
 		if q := normalized(c.Quote); !strings.Contains(text, q) {

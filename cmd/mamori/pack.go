@@ -220,7 +220,7 @@ func showPack(w io.Writer, p *policy.Compiled) {
 
 // setting marks an element that is the organisation's setting, not the source's words.
 func setting(c policy.Cite) string {
-	if c.Setting() {
+	if c.Added() {
 		return "（団体の設定）"
 	}
 	return ""

@@ -81,8 +81,8 @@ func TestProblemsNameTheFileAndElement(t *testing.T) {
 		{"unlock after no period", "unlock: admin", "unlock: after", "auth.unlock_after_minutes", "1 to 10080"},
 		{"unlock after more than a week", "unlock: admin", "unlock: after\n  unlock_after_minutes: 10081", "auth.unlock_after_minutes", "1 to 10080"},
 		{"a period with unlock by an administrator", "unlock: admin", "unlock: admin\n  unlock_after_minutes: 30", "auth.unlock_after_minutes", "only for unlock: after"},
-		{"unlock without a citation", `unlock_cite: {article: "10", origin: setting}`, "", "auth.unlock.cite.article", "cite"},
-		{"unknown origin", `unlock_cite: {article: "10", origin: setting}`, `unlock_cite: {article: "10", origin: mamori}`, "auth.unlock.cite.origin", `"mamori"`},
+		{"unlock without a citation", `unlock_cite: {article: "10", origin: added, reason: 団体の運用上の設定}`, "", "auth.unlock.cite.article", "cite"},
+		{"unknown origin", `unlock_cite: {article: "10", origin: added, reason: 団体の運用上の設定}`, `unlock_cite: {article: "10", origin: mamori}`, "auth.unlock.cite.origin", `"mamori"`},
 		{"exception kind without the expiry the register reads", "logbooks:\n", waiver("waiver", "rules: rule, assets: assets") + "logbooks:\n", "approvals[waiver].fields", `"expires_on" of type date`},
 		{"exception field of another type", "logbooks:\n", waiver("waiver", "rules: rule, assets: assets, expires_on: text") + "logbooks:\n", "approvals[waiver].fields", `"expires_on" of an exception kind must be of type date`},
 		{"two exception kinds", "logbooks:\n", waiver("waiver", exceptionFields) + waiver("waiver2", exceptionFields) + "logbooks:\n", "approvals[waiver2].exception", `"waiver" already does`},
@@ -146,7 +146,7 @@ roles:
 		t.Fatalf("merged = %+v", v.Pack)
 	}
 	if !slices.Equal(v.Auth.MFARoles, []string{"ciso", "chief"}) || v.Auth.MFACite.Article != "9" || !v.Inherited["auth/mfa"] ||
-		v.Auth.Unlock != UnlockByAdmin || !v.Auth.UnlockCite.Setting() || !v.Inherited["auth/unlock"] {
+		v.Auth.Unlock != UnlockByAdmin || !v.Auth.UnlockCite.Added() || !v.Inherited["auth/unlock"] {
 		t.Fatalf("login rules not inherited: %+v, inherited %v", v.Auth, v.Inherited)
 	}
 	circle := strings.Replace(child, "extends: town", "extends: village", 1)
@@ -215,7 +215,7 @@ func TestLoginRulesOfAPack(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := p.Auth
-	if a.Unlock != UnlockByAdmin || a.UnlockMinutes() != 0 || !a.UnlockCite.Setting() || a.MFACite.Setting() ||
+	if a.Unlock != UnlockByAdmin || a.UnlockMinutes() != 0 || !a.UnlockCite.Added() || a.MFACite.Added() ||
 		!slices.Equal(a.MFARoles, []string{"ciso", "chief"}) {
 		t.Fatalf("auth = %+v", a)
 	}
@@ -228,11 +228,11 @@ func TestLoginRulesOfAPack(t *testing.T) {
 	}
 	// A setting of the organisation's own needs no quotation, since the words are not the
 	// source's.
-	setting := strings.Replace(string(town), `mfa_cite: {article: "9", quote: "多要素認証"}`, `mfa_cite: {article: "9", origin: setting}`, 1)
+	setting := strings.Replace(string(town), `mfa_cite: {article: "9", quote: "多要素認証"}`, `mfa_cite: {article: "9", origin: added, reason: 団体の運用上の設定}`, 1)
 	if p, err = loadOne(t, setting); err != nil {
 		t.Fatal(err)
 	}
-	if !p.Auth.MFACite.Setting() {
+	if !p.Auth.MFACite.Added() {
 		t.Fatalf("auth = %+v", p.Auth)
 	}
 }
