@@ -82,6 +82,13 @@ func TestProblemsNameTheFileAndElement(t *testing.T) {
 		{"unlock after more than a week", "unlock: admin", "unlock: after\n  unlock_after_minutes: 10081", "auth.unlock_after_minutes", "1 to 10080"},
 		{"a period with unlock by an administrator", "unlock: admin", "unlock: admin\n  unlock_after_minutes: 30", "auth.unlock_after_minutes", "only for unlock: after"},
 		{"unlock without a citation", `unlock_cite: {article: "10", origin: added, reason: 団体の運用上の設定}`, "", "auth.unlock.cite.article", "cite"},
+		{"field neither quoted nor added", "cite: {origin: added, reason: 申請の審査のため}", "", "approvals[take_out].fields[0].cite", "origin: added"},
+		{"field quoted without its words", `cite: {article: "7", quote: "氏名を記録する"}`, `cite: {article: "7"}`, "logbooks[room].fields[0].cite.quote", "quote"},
+		{"added without a reason", "cite: {origin: added, reason: 報告の整理のため}", "cite: {origin: added}", "incident.report_items[0].cite.reason", "reason"},
+		{"report deadline resting on nothing", "returnable: true", "returnable: true\n    post_hoc: true", "approvals[take_out].report_within_cite", "origin: added"},
+		{"exception period resting on nothing", "logbooks:\n", strings.Replace(waiver("waiver", exceptionFields), "    max_days_cite: {origin: added, reason: 期間の定めがない}\n", "", 1) + "logbooks:\n", "approvals[waiver].max_days_cite", "origin: added"},
+		{"note without the source's words", "logbooks:\n", "notes: [{id: n1, article: \"3\", issue: 番号の重複, action: 別々に扱う}]\nlogbooks:\n", "notes[n1].quote", "quote"},
+		{"note without its action", "logbooks:\n", "notes: [{id: n1, article: \"3\", quote: \"その他\", issue: 番号の重複}]\nlogbooks:\n", "notes[n1].action", "what the pack does"},
 		{"unknown origin", `unlock_cite: {article: "10", origin: added, reason: 団体の運用上の設定}`, `unlock_cite: {article: "10", origin: mamori}`, "auth.unlock.cite.origin", `"mamori"`},
 		{"exception kind without the expiry the register reads", "logbooks:\n", waiver("waiver", "rules: rule, assets: assets") + "logbooks:\n", "approvals[waiver].fields", `"expires_on" of type date`},
 		{"exception field of another type", "logbooks:\n", waiver("waiver", "rules: rule, assets: assets, expires_on: text") + "logbooks:\n", "approvals[waiver].fields", `"expires_on" of an exception kind must be of type date`},
@@ -246,10 +253,10 @@ func waiver(id, fields string) string {
 	var fs []string
 	for _, f := range strings.Split(fields, ", ") {
 		fid, typ, _ := strings.Cut(f, ": ")
-		fs = append(fs, "{id: "+fid+", name: "+fid+", type: "+typ+"}")
+		fs = append(fs, "{id: "+fid+", name: "+fid+", type: "+typ+", cite: {origin: added, reason: 登録簿が読む}}")
 	}
 	return "  - id: " + id + "\n    name: 例外措置\n    subject: none\n    exception: true\n    steps: [{role: ciso, of: organization}]\n" +
-		"    fields: [" + strings.Join(fs, ", ") + "]\n    cite: {article: \"6(2)\", quote: \"例外措置\"}\n"
+		"    fields: [" + strings.Join(fs, ", ") + "]\n    max_days_cite: {origin: added, reason: 期間の定めがない}\n    cite: {article: \"6(2)\", quote: \"例外措置\"}\n"
 }
 
 func TestMarksTheProgramReliesOn(t *testing.T) {
