@@ -302,3 +302,32 @@ func TestMarksTheProgramReliesOn(t *testing.T) {
 		t.Errorf("plan approvers = %v (%s), want the steps of take_out", roles, cite)
 	}
 }
+
+func TestCoverageGroupsByArticleAndListsAdded(t *testing.T) {
+	town, _ := os.ReadFile("testdata/good/town.yaml")
+	c, err := loadOne(t, string(town))
+	if err != nil {
+		t.Fatal(err)
+	}
+	articles, added := c.Coverage()
+	var found bool
+	for _, a := range articles {
+		for _, e := range a.Elements {
+			if e.ID == "logbooks/room/fields/name" {
+				found = a.Article == "7"
+			}
+		}
+	}
+	if !found {
+		t.Errorf("field 氏名 is not listed under article 7: %+v", articles)
+	}
+	var ids []string
+	for _, e := range added {
+		ids = append(ids, e.ID)
+	}
+	for _, want := range []string{"approvals/take_out/fields/purpose", "incident/report_items/when", "auth/unlock"} {
+		if !slices.Contains(ids, want) {
+			t.Errorf("added elements %v lack %s", ids, want)
+		}
+	}
+}
