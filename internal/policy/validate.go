@@ -161,8 +161,8 @@ func (c *checker) fields(path string, fs []Field, inherited func(id string) bool
 			c.add(fp+".values", "an enum field needs values")
 		}
 		own := !inherited(f.ID)
-		if f.Cite.Origin == "" && f.Cite.Article == "" && (c.p.Source == "" || !own) {
-			continue // a base pack's field rests on its element's article
+		if !own && f.Cite.Origin == "" && f.Cite.Article == "" {
+			continue // checked in the pack it comes from
 		}
 		if f.Cite.Origin == "" && strings.TrimSpace(f.Cite.Article) == "" {
 			c.add(fp+".cite", "cite the article that lists the field, or mark it origin: %s with a reason", OriginAdded)
