@@ -144,8 +144,9 @@ func (c *checker) roleRef(path, id string) {
 	}
 }
 
-// fields checks the fields of a form, logbook or report; in a pack with a source each of its
-// own fields quotes the article that lists it or is origin: added.
+// fields checks the fields of a form, logbook or report; in a pack with a source or a basis
+// each of its own fields cites the article that lists it (quoting it where there is a source)
+// or is origin: added.
 func (c *checker) fields(path string, fs []Field, inherited func(id string) bool) {
 	seen := map[string]bool{}
 	for i, f := range fs {
@@ -161,8 +162,10 @@ func (c *checker) fields(path string, fs []Field, inherited func(id string) bool
 			c.add(fp+".values", "an enum field needs values")
 		}
 		own := !inherited(f.ID)
-		if !own && f.Cite.Origin == "" && f.Cite.Article == "" {
-			continue // checked in the pack it comes from
+		if f.Cite.Origin == "" && f.Cite.Article == "" && (!own || c.p.Source == "" && c.p.Basis == "") {
+			// Checked in the pack it comes from; an organisation's own pack laid over another
+			// (neither a source nor a basis) may leave its fields to its elements' articles.
+			continue
 		}
 		if f.Cite.Origin == "" && strings.TrimSpace(f.Cite.Article) == "" {
 			c.add(fp+".cite", "cite the article that lists the field, or mark it origin: %s with a reason", OriginAdded)
