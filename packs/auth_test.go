@@ -37,13 +37,13 @@ func TestKeyHoldersMustUseMFA(t *testing.T) {
 				t.Fatalf("auth = %+v", a)
 			}
 			if article, ok := mfaClause[id]; ok {
-				if a.MFACite.Article != article || a.MFACite.Quote == "" || a.MFACite.Setting() {
+				if a.MFACite.Article != article || a.MFACite.Quote == "" || a.MFACite.Added() {
 					t.Errorf("MFA should cite the source's clause %s: %+v", article, a.MFACite)
 				}
-			} else if !a.MFACite.Setting() || a.MFACite.Quote != "" {
+			} else if !a.MFACite.Added() || a.MFACite.Quote != "" {
 				t.Errorf("the source has no MFA clause: the requirement must be marked as the organisation's setting: %+v", a.MFACite)
 			}
-			if a.Unlock != policy.UnlockByAdmin || !a.UnlockCite.Setting() || a.UnlockCite.Article == "" {
+			if a.Unlock != policy.UnlockByAdmin || !a.UnlockCite.Added() || a.UnlockCite.Article == "" {
 				t.Errorf("unlock = %q %+v, want by an administrator, marked as the organisation's setting", a.Unlock, a.UnlockCite)
 			}
 		})

@@ -85,8 +85,27 @@ func citations(p *policy.Compiled) map[string]policy.Cite {
 	for _, x := range p.Zones {
 		add("zones/"+x.ID, "zones/"+x.ID, x.Cite)
 	}
+	fields := func(key, path string, fs []policy.Field) {
+		for _, f := range fs {
+			if f.Cite != (policy.Cite{}) {
+				add(key, path+"/fields/"+f.ID, f.Cite)
+			}
+		}
+	}
 	for _, x := range p.Approvals {
 		add("approvals/"+x.ID, "approvals/"+x.ID, x.Cite)
+		fields("approvals/"+x.ID, "approvals/"+x.ID, x.Fields)
+		for i, s := range x.Steps {
+			if s.Cite != (policy.Cite{}) {
+				add("approvals/"+x.ID, "approvals/"+x.ID+"/steps/"+strconv.Itoa(i), s.Cite)
+			}
+		}
+		if x.ReportWithinCite != (policy.Cite{}) {
+			add("approvals/"+x.ID, "approvals/"+x.ID+"/report_within", x.ReportWithinCite)
+		}
+		if x.MaxDaysCite != (policy.Cite{}) {
+			add("approvals/"+x.ID, "approvals/"+x.ID+"/max_days", x.MaxDaysCite)
+		}
 		for i, n := range x.NotifyAfter {
 			add("approvals/"+x.ID, "approvals/"+x.ID+"/notify_after/"+strconv.Itoa(i), n.Cite)
 		}
@@ -99,6 +118,7 @@ func citations(p *policy.Compiled) map[string]policy.Cite {
 	}
 	for _, x := range p.Logbooks {
 		add("logbooks/"+x.ID, "logbooks/"+x.ID, x.Cite)
+		fields("logbooks/"+x.ID, "logbooks/"+x.ID, x.Fields)
 	}
 	for _, x := range p.Rules {
 		add("rules/"+x.ID, "rules/"+x.ID, x.Cite)
@@ -121,6 +141,11 @@ func citations(p *policy.Compiled) map[string]policy.Cite {
 	}
 	for _, x := range in.Routes {
 		add("incident.routes/"+x.ID, "incident/routes/"+x.ID, x.Cite)
+		for i, s := range x.Steps {
+			if s.Cite != (policy.Cite{}) {
+				add("incident.routes/"+x.ID, "incident/routes/"+x.ID+"/steps/"+strconv.Itoa(i), s.Cite)
+			}
+		}
 	}
 	for _, x := range in.Measures {
 		add("incident.measures/"+x.ID, "incident/measures/"+x.ID, x.Cite)
@@ -129,7 +154,7 @@ func citations(p *policy.Compiled) map[string]policy.Cite {
 		add("incident.triage/"+x.ID, "incident/triage/"+x.ID, x.Cite)
 	}
 	for _, x := range in.ReportItems {
-		if x.Cite.Article != "" {
+		if x.Cite != (policy.Cite{}) {
 			add("incident.report_items/"+x.ID, "incident/report_items/"+x.ID, x.Cite)
 		}
 	}
@@ -144,6 +169,9 @@ func citations(p *policy.Compiled) map[string]policy.Cite {
 	}
 	if p.Auth.Unlock != "" {
 		add("auth/unlock", "auth/unlock", p.Auth.UnlockCite)
+	}
+	for _, n := range p.Notes {
+		out["notes/"+n.ID] = policy.Cite{Article: n.Article, Quote: n.Quote}
 	}
 	return out
 }
@@ -180,7 +208,10 @@ func checkCitations(t *testing.T, p *policy.Compiled) {
 		t.Fatalf("only %d citations", len(cites))
 	}
 	for path, c := range cites {
-		if c.Setting() && c.Quote == "" {
+		if c.Added() && c.Quote == "" {
+			if c.Reason == "" {
+				t.Errorf("%s (%s): origin: added without a reason", path, c.Article)
+			}
 			continue // the organisation's setting: not the source's words
 		}
 		if len([]rune(normalized(c.Quote))) < 4 {
@@ -195,7 +226,7 @@ func checkQuotes(t *testing.T, p *policy.Compiled) {
 	t.Helper()
 	text := seedText(t, p.Source)
 	for path, c := range citations(p) {
-		if c.Setting() && c.Quote == "" {
+		if c.Added() && c.Quote == "" {
 			continue // the organisation's setting: not the source's words
 		}
 		if q := normalized(c.Quote); !strings.Contains(text, q) {
@@ -226,6 +257,38 @@ func TestEveryQuotationIsInItsSource(t *testing.T) {
 			continue
 		}
 		t.Run(p.ID, func(t *testing.T) { checkQuotes(t, p) })
+	}
+}
+
+// TestEveryElementQuotesOrIsAdded checks, for every shipped pack with a source, that each of
+// its own elements, fields and deadlines either quotes the article it rests on or is marked
+// origin: added with a reason — nothing looks like the source's words that is not.
+func TestEveryElementQuotesOrIsAdded(t *testing.T) {
+	lib := mustLoad(t)
+	for _, p := range lib.List() {
+		if p.Source == "" {
+			continue
+		}
+		t.Run(p.ID, func(t *testing.T) {
+			added := 0
+			for path, c := range citations(p) {
+				switch {
+				case c.Added():
+					added++
+					if c.Reason == "" {
+						t.Errorf("%s: origin: added without a reason", path)
+					}
+				case c.Quote == "":
+					t.Errorf("%s (%s): neither quotes the source nor is origin: added", path, c.Article)
+				}
+			}
+			for _, a := range p.Approvals {
+				if a.PostHoc && a.ReportWithinCite == (policy.Cite{}) {
+					t.Errorf("approvals/%s: its report deadline says nothing of what it rests on", a.ID)
+				}
+			}
+			t.Logf("%d elements marked origin: added", added)
+		})
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"mamori/internal/compliance"
 	"mamori/internal/policy"
 	"mamori/packs"
 )
@@ -185,10 +186,27 @@ func showPack(w io.Writer, p *policy.Compiled) {
 			exception = "〈例外措置〉"
 		}
 		fmt.Fprintf(w, "  %s %s%s%s — %s%s%s\n", a.ID, a.Name, form, exception, strings.Join(steps, " → "), cite(a.Cite), mark("approvals/"+a.ID))
+		for _, st := range a.Steps {
+			if st.Cite.Added() {
+				fmt.Fprintf(w, "    承認者 %s%s\n", p.RoleName(st.Role), setting(st.Cite))
+			}
+		}
+		if a.PostHoc {
+			fmt.Fprintf(w, "    事後報告は%d日以内%s\n", max(a.ReportWithinDays, 1), setting(a.ReportWithinCite))
+		}
+		if a.Exception {
+			days := a.MaxDays
+			if days == 0 {
+				days = compliance.DefaultExceptionDays
+			}
+			fmt.Fprintf(w, "    例外措置は最長%d日%s\n", days, setting(a.MaxDaysCite))
+		}
+		addedFields(w, a.Fields)
 	}
 	fmt.Fprintln(w, "\n■ 記録簿")
 	for _, l := range p.Logbooks {
 		fmt.Fprintf(w, "  %s %s %s%s%s\n", l.ID, l.Name, l.Form, cite(l.Cite), mark("logbooks/"+l.ID))
+		addedFields(w, l.Fields)
 	}
 	fmt.Fprintln(w, "\n■ 事案対応")
 	for _, c := range p.Incident.Contacts {
@@ -196,6 +214,11 @@ func showPack(w io.Writer, p *policy.Compiled) {
 	}
 	for _, r := range p.Incident.Routes {
 		fmt.Fprintf(w, "  経路 %s %s（%d段階）%s\n", r.ID, r.Name, len(r.Steps), cite(r.Cite))
+		for _, st := range r.Steps {
+			if st.Cite.Added() {
+				fmt.Fprintf(w, "    %s%s\n", st.Action, setting(st.Cite))
+			}
+		}
 	}
 	fmt.Fprintln(w, "\n■ 遵守ルール")
 	for _, r := range p.Rules {
@@ -216,14 +239,36 @@ func showPack(w io.Writer, p *policy.Compiled) {
 		}
 		fmt.Fprintf(w, "\n■ 多要素認証が必須の役割: %s%s%s%s\n", strings.Join(names, "、"), cite(p.Auth.MFACite), setting(p.Auth.MFACite), mark("auth/mfa"))
 	}
+	showNotes(w, p.Notes)
 }
 
-// setting marks an element that is the organisation's setting, not the source's words.
+// setting marks an element that is the organisation's setting, not the source's words, with
+// its reason.
 func setting(c policy.Cite) string {
-	if c.Setting() {
-		return "（団体の設定）"
+	if c.Added() {
+		return "〔運用上の設定: " + c.Reason + "〕"
 	}
 	return ""
+}
+
+// addedFields lists the fields of a form or logbook that no article states.
+func addedFields(w io.Writer, fs []policy.Field) {
+	for _, f := range fs {
+		if f.Cite.Added() {
+			fmt.Fprintf(w, "    項目 %s%s\n", f.Name, setting(f.Cite))
+		}
+	}
+}
+
+// showNotes prints what the pack says about its source.
+func showNotes(w io.Writer, notes []policy.Note) {
+	if len(notes) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\n■ 原典についての注記")
+	for _, n := range notes {
+		fmt.Fprintf(w, "  ［%s］「%s」\n    原典: %s\n    パック: %s\n", n.Article, n.Quote, n.Issue, n.Action)
+	}
 }
 
 func showDiff(w io.Writer, a, b *policy.Compiled, diffs []policy.Difference) {

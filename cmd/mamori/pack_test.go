@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"mamori/internal/policy"
 )
 
 func TestPackCommands(t *testing.T) {
@@ -39,6 +41,59 @@ func TestPackCommands(t *testing.T) {
 		}
 		if err := json.Unmarshal([]byte(mustCLI(t, "pack", "show", "kishiwada", "--json")), &p); err != nil || p.ID != "kishiwada" || p.Auth.Lockout != 3 {
 			t.Fatalf("show --json: %+v %v", p, err)
+		}
+	})
+	t.Run("show marks what no article states and carries the notes on the source", func(t *testing.T) {
+		out := mustCLI(t, "pack", "show", "koge")
+		for _, line := range []string{"事後報告は1日以内〔運用上の設定: 原典は「事後速やかに」とし期間を定めていないため",
+			"例外措置は最長365日〔運用上の設定: ", "項目 入室者〔運用上の設定: ", "■ 原典についての注記", "［第2章 6(1)⑱］「⑱ 機器構成の変更の制限」"} {
+			if !strings.Contains(out, line) {
+				t.Errorf("show koge lacks %q", line)
+			}
+		}
+		if strings.Contains(out, "項目 システム障害に対する処理結果又は問題等〔") {
+			t.Error("show koge marks a field the source lists as the organisation's setting")
+		}
+		var p struct {
+			Logbooks []struct {
+				ID     string `json:"id"`
+				Fields []struct {
+					ID   string      `json:"id"`
+					Cite policy.Cite `json:"cite"`
+				} `json:"fields"`
+			} `json:"logbooks"`
+			Approvals []struct {
+				ID               string      `json:"id"`
+				ReportWithinCite policy.Cite `json:"report_within_cite"`
+			} `json:"approvals"`
+			Notes []policy.Note `json:"notes"`
+		}
+		if err := json.Unmarshal([]byte(mustCLI(t, "pack", "show", "koge", "--json")), &p); err != nil {
+			t.Fatal(err)
+		}
+		origins := map[string]string{}
+		for _, l := range p.Logbooks {
+			for _, f := range l.Fields {
+				origins[l.ID+"/"+f.ID] = f.Cite.Origin + "|" + f.Cite.Reason
+			}
+		}
+		if o := origins["room_access/person"]; !strings.HasPrefix(o, "added|条文はこの記載項目を挙げていない") {
+			t.Errorf("room_access/person origin = %q", o)
+		}
+		if o := origins["fault_record/result"]; o != "|" {
+			t.Errorf("fault_record/result, quoted from 6(1)⑦, has origin %q", o)
+		}
+		var exc policy.Cite
+		for _, a := range p.Approvals {
+			if a.ID == "exception" {
+				exc = a.ReportWithinCite
+			}
+		}
+		if !exc.Added() || exc.Reason == "" {
+			t.Errorf("exception report deadline cite = %+v", exc)
+		}
+		if len(p.Notes) < 3 || p.Notes[0].Quote == "" || p.Notes[0].Action == "" {
+			t.Errorf("notes = %+v", p.Notes)
 		}
 	})
 	t.Run("diff names what two packs require differently", func(t *testing.T) {

@@ -128,14 +128,19 @@ func (rb *reqBuilder) kind(a policy.Approval, i int) error {
 	}
 	switch {
 	case a.Returnable:
-		if _, err := rb.story(svc, a, i+1, len(a.Steps), request.Returned, true); err != nil {
+		// Taking out and returning write logbook entries (take_out_log): they happen in office
+		// hours on a weekday, whenever the demo is loaded.
+		at := *svc
+		work := officeTime(clockOf(svc))
+		at.Now = func() time.Time { return work }
+		if _, err := rb.story(&at, a, i+1, len(a.Steps), request.Returned, true); err != nil {
 			return err
 		}
-		if _, err := rb.story(svc, a, i+2, len(a.Steps), request.TakenOut, true); err != nil {
+		if _, err := rb.story(&at, a, i+2, len(a.Steps), request.TakenOut, true); err != nil {
 			return err
 		}
 		past := *svc
-		back := clockOf(svc).AddDate(0, 0, -12)
+		back := officeTime(clockOf(svc).AddDate(0, 0, -12))
 		past.Now = func() time.Time { return back }
 		if _, err := rb.story(&past, a, i+3, len(a.Steps), request.TakenOut, true); err != nil {
 			return err
@@ -310,6 +315,24 @@ func (rb *reqBuilder) holderOf(key string) (access.Actor, bool) {
 		return who, true
 	}
 	return access.Actor{}, false
+}
+
+// officeTime is the latest moment not after t that falls in office hours (8:30–17:15 JST) on a
+// weekday.
+func officeTime(t time.Time) time.Time {
+	t = t.In(i18n.Tokyo)
+	for {
+		wd, mins := t.Weekday(), t.Hour()*60+t.Minute()
+		if wd != time.Saturday && wd != time.Sunday {
+			if mins >= 8*60+30 && mins <= 17*60+15 {
+				return t
+			}
+			if mins > 17*60+15 {
+				return time.Date(t.Year(), t.Month(), t.Day(), 17, 0, 0, 0, i18n.Tokyo)
+			}
+		}
+		t = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, i18n.Tokyo).Add(-time.Minute)
+	}
 }
 
 // clockOf is the time of a request service.

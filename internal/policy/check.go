@@ -157,7 +157,12 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 		}
 		c.approvalLife(path, a)
 		c.lifeLog(path, a, inh("approvals/"+a.ID))
-		c.fields(path+".fields", a.Fields)
+		own := func(string) bool { return inh("approvals/" + a.ID) }
+		c.fields(path+".fields", a.Fields, own)
+		for j, s := range a.Steps {
+			c.optionalCite(fmt.Sprintf("%s.steps[%d]", path, j), s.Cite, inh("approvals/"+a.ID))
+		}
+		c.deadlines(path, a, inh("approvals/"+a.ID))
 		c.cite(path, a.Cite, inh("approvals/"+a.ID))
 	}
 
@@ -168,12 +173,13 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 		if len(l.Fields) == 0 {
 			c.add(path+".fields", "a logbook needs fields")
 		}
-		c.fields(path+".fields", l.Fields)
+		c.fields(path+".fields", l.Fields, func(string) bool { return inh("logbooks/" + l.ID) })
 		c.roleRef(path+".kept_by", l.KeptBy)
 		c.cite(path, l.Cite, inh("logbooks/"+l.ID))
 	}
 
 	c.incident()
+	c.notes()
 	c.categoryLabels()
 	c.marks()
 
@@ -345,7 +351,7 @@ func (c *checker) approvalLife(path string, a Approval) {
 func (c *checker) incident() {
 	p := c.p
 	inh := func(key string) bool { return p.Inherited[key] }
-	c.fields("incident.report_items", p.Incident.ReportItems)
+	c.fields("incident.report_items", p.Incident.ReportItems, func(id string) bool { return inh("incident.report_items/" + id) })
 	seen := map[string]bool{}
 	for i, ct := range p.Incident.Contacts {
 		path := elemPath("incident.contacts", i, ct.ID)
@@ -397,6 +403,7 @@ func (c *checker) incident() {
 			if s.WithinMinutes < 0 || s.WithinMinutes > 60*24*90 {
 				c.add(sp+".within_minutes", "must be between 1 and 129600 (90 days)")
 			}
+			c.optionalCite(sp, s.Cite, inh("incident.routes/"+r.ID))
 		}
 		c.cite(path, r.Cite, inh("incident.routes/"+r.ID))
 	}
@@ -425,6 +432,48 @@ func (c *checker) incident() {
 	if pub := p.Incident.Publication; pub != nil {
 		c.roleRef("incident.publication.decided_by", pub.DecidedBy)
 		c.cite("incident.publication", pub.Cite, inh("incident.publication"))
+	}
+}
+
+// deadlines checks that a report deadline and an exception's longest period — the pack's own
+// or the program's default — say what they rest on: the deadlines the sources leave open
+// (事後速やかに) are the organisation's choice and are marked so.
+func (c *checker) deadlines(path string, a Approval, inherited bool) {
+	if a.PostHoc {
+		if a.ReportWithinCite == (Cite{}) {
+			c.add(path+".report_within_cite", "say what the report deadline rests on: an article, or origin: %s with a reason", OriginAdded)
+		} else {
+			c.origin(path+".report_within_cite", a.ReportWithinCite, inherited)
+		}
+	}
+	if a.Exception {
+		if a.MaxDaysCite == (Cite{}) {
+			c.add(path+".max_days_cite", "say what the longest period rests on: an article, or origin: %s with a reason", OriginAdded)
+		} else {
+			c.origin(path+".max_days_cite", a.MaxDaysCite, inherited)
+		}
+	}
+}
+
+// notes checks the pack's notes about its source: each names its articles, what the source
+// says or lacks and what the pack does, and quotes the source where the pack has one.
+func (c *checker) notes() {
+	seen := map[string]bool{}
+	for i, n := range c.p.Notes {
+		path := elemPath("notes", i, n.ID)
+		c.id(path, n.ID, seen)
+		if strings.TrimSpace(n.Article) == "" {
+			c.add(path+".article", "a note names the articles it is about")
+		}
+		if strings.TrimSpace(n.Issue) == "" {
+			c.add(path+".issue", "a note says what the source says or lacks")
+		}
+		if strings.TrimSpace(n.Action) == "" {
+			c.add(path+".action", "a note says what the pack does about it")
+		}
+		if c.p.Source != "" && strings.TrimSpace(n.Quote) == "" {
+			c.add(path+".quote", "a note quotes the source's words")
+		}
 	}
 }
 

@@ -20,39 +20,58 @@ type Pack struct {
 	Basis       string `yaml:"basis,omitempty" json:"basis,omitempty"`
 	Description string `yaml:"description,omitempty" json:"description,omitempty"`
 
-	Roles          []Role          `yaml:"roles" json:"roles"`
-	Classification Classification  `yaml:"classification" json:"classification"`
-	Segments       []Segment       `yaml:"segments" json:"segments"`
-	Zones          []Zone          `yaml:"zones" json:"zones"`
-	Attributes     []Attribute     `yaml:"attributes" json:"attributes"`
-	Approvals      []Approval      `yaml:"approvals" json:"approvals"`
-	Logbooks       []Logbook       `yaml:"logbooks" json:"logbooks"`
-	Incident       Incident        `yaml:"incident" json:"incident"`
-	Rules          []Rule          `yaml:"rules" json:"rules"`
-	Inspections    []Inspection    `yaml:"inspections" json:"inspections"`
-	Clauses        []Clause        `yaml:"clauses" json:"clauses"`
-	Threats        []Threat        `yaml:"threats" json:"threats"`
-	Auth           Auth            `yaml:"auth" json:"auth"`
-	Inherited      map[string]bool `yaml:"-" json:"inherited,omitempty"` // element keys taken from the base pack
+	Roles          []Role         `yaml:"roles" json:"roles"`
+	Classification Classification `yaml:"classification" json:"classification"`
+	Segments       []Segment      `yaml:"segments" json:"segments"`
+	Zones          []Zone         `yaml:"zones" json:"zones"`
+	Attributes     []Attribute    `yaml:"attributes" json:"attributes"`
+	Approvals      []Approval     `yaml:"approvals" json:"approvals"`
+	Logbooks       []Logbook      `yaml:"logbooks" json:"logbooks"`
+	Incident       Incident       `yaml:"incident" json:"incident"`
+	Rules          []Rule         `yaml:"rules" json:"rules"`
+	Inspections    []Inspection   `yaml:"inspections" json:"inspections"`
+	Clauses        []Clause       `yaml:"clauses" json:"clauses"`
+	Threats        []Threat       `yaml:"threats" json:"threats"`
+	Auth           Auth           `yaml:"auth" json:"auth"`
+	// Notes are what the pack says about its source (原典についての注記); they are the pack's
+	// own and never taken from a base pack.
+	Notes     []Note          `yaml:"notes,omitempty" json:"notes,omitempty"`
+	Inherited map[string]bool `yaml:"-" json:"inherited,omitempty"` // element keys taken from the base pack
 }
 
 // Cite is the article an element rests on, in the source's own numbering, with a short
 // verbatim quotation of the source that a test finds in the source text.
 type Cite struct {
-	Article string `yaml:"article" json:"article"`
+	Article string `yaml:"article,omitempty" json:"article,omitempty"`
 	Quote   string `yaml:"quote,omitempty" json:"quote,omitempty"`
-	// Origin is OriginSetting for an element that is the organisation's own setting where the
-	// source says nothing (how a locked account is unlocked, which roles sign in to Mamori with
-	// MFA): Article then names the article it applies, and no quote is needed, since the words
-	// are not the source's. Empty for the source's own requirement.
+	// Origin is OriginAdded for an element, field, deadline or default that no article states —
+	// the organisation's own setting where the source says nothing (how a locked account is
+	// unlocked, by when an emergency report is due, the fields of a logbook whose columns the
+	// source does not list). Article then names the article it applies, if any, and no quote is
+	// needed, since the words are not the source's; Reason says in a few words why it is there.
+	// Empty for the source's own requirement.
 	Origin string `yaml:"origin,omitempty" json:"origin,omitempty"`
+	Reason string `yaml:"reason,omitempty" json:"reason,omitempty"`
 }
 
-// OriginSetting marks a cited element as the organisation's setting, not the source's words.
-const OriginSetting = "setting"
+// OriginAdded marks an element as the organisation's setting, not the source's words
+// (運用上の設定).
+const OriginAdded = "added"
 
-// Setting reports whether the element is the organisation's setting rather than the source's.
-func (c Cite) Setting() bool { return c.Origin == OriginSetting }
+// Added reports whether the element is the organisation's setting rather than the source's.
+func (c Cite) Added() bool { return c.Origin == OriginAdded }
+
+// Note is something a pack says about its source: a defect or gap in the text (a role named
+// differently in two places, a number used twice, a reference to the wrong section, forms that
+// exist only as images), the articles involved, the source's own words, and what the pack does
+// about it.
+type Note struct {
+	ID      string `yaml:"id" json:"id"`
+	Article string `yaml:"article" json:"article"`
+	Quote   string `yaml:"quote,omitempty" json:"quote,omitempty"` // the source's words, verbatim
+	Issue   string `yaml:"issue" json:"issue"`                     // what the source says or lacks
+	Action  string `yaml:"action" json:"action"`                   // what the pack does about it
+}
 
 // Role is a responsibility the policy names, the post that holds it ex officio (充て職) and
 // who acts in the holder's absence (代行).
@@ -162,6 +181,9 @@ type Approval struct {
 	// approver, for a kind that may be approved after the fact (the sources say 事後速やかに);
 	// one day when the pack gives none.
 	ReportWithinDays int `yaml:"report_within_days,omitempty" json:"report_within_days,omitempty"`
+	// ReportWithinCite is what the report deadline rests on: an article that states it, or
+	// (as in every shipped source) origin: added with the reason for the period chosen.
+	ReportWithinCite Cite `yaml:"report_within_cite,omitempty" json:"report_within_cite,omitzero"`
 	// SelfApproval lets an applicant who holds a step's role decide that step of their own
 	// request; only where the source allows it. Without it the applicant never decides.
 	SelfApproval bool `yaml:"self_approval,omitempty" json:"self_approval,omitempty"`
@@ -169,6 +191,9 @@ type Approval struct {
 	// approval (例外措置の期間); 0 leaves the program's default (compliance.DefaultExceptionDays).
 	// The shipped sources state no period, so a pack sets it where its own rules do.
 	MaxDays int `yaml:"max_days,omitempty" json:"max_days,omitempty"`
+	// MaxDaysCite is what the longest period rests on — MaxDays, or the program's default when
+	// it is 0: an article that states it, or origin: added with its reason.
+	MaxDaysCite Cite `yaml:"max_days_cite,omitempty" json:"max_days_cite,omitzero"`
 	// Exception marks the kind that requests an exception (例外措置): once approved, the request
 	// enters the exception register and suppresses the findings it names until it expires. Its
 	// form has the fields the register reads (ExceptionFields). A pack has at most one.
@@ -217,6 +242,9 @@ type Step struct {
 	Or   []Decider `yaml:"or,omitempty" json:"or,omitempty"`
 	And  []Decider `yaml:"and,omitempty" json:"and,omitempty"`
 	Note string    `yaml:"note,omitempty" json:"note,omitempty"`
+	// Cite is given where the step itself is not the approval's article's words: origin: added
+	// for a decider the pack infers (岸和田市 7(1)①: to whom the 導入計画書 goes).
+	Cite Cite `yaml:"cite,omitempty" json:"cite,omitzero"`
 }
 
 // Decider is a role over a scope that decides (or shares in deciding) a step.
@@ -361,6 +389,9 @@ type RouteStep struct {
 	// WithinMinutes is the deadline Mamori holds the report to, counted from when the step's
 	// From was told (or from the report); 0 takes it from Within (see RouteStep.Deadline).
 	WithinMinutes int `yaml:"within_minutes,omitempty" json:"within_minutes,omitempty"`
+	// Cite is given where the step is not the route's article's words: origin: added for an
+	// arrow read from a figure's label.
+	Cite Cite `yaml:"cite,omitempty" json:"cite,omitzero"`
 }
 
 // Measure is an emergency action and the conditions under which it is taken.

@@ -81,8 +81,15 @@ func TestProblemsNameTheFileAndElement(t *testing.T) {
 		{"unlock after no period", "unlock: admin", "unlock: after", "auth.unlock_after_minutes", "1 to 10080"},
 		{"unlock after more than a week", "unlock: admin", "unlock: after\n  unlock_after_minutes: 10081", "auth.unlock_after_minutes", "1 to 10080"},
 		{"a period with unlock by an administrator", "unlock: admin", "unlock: admin\n  unlock_after_minutes: 30", "auth.unlock_after_minutes", "only for unlock: after"},
-		{"unlock without a citation", `unlock_cite: {article: "10", origin: setting}`, "", "auth.unlock.cite.article", "cite"},
-		{"unknown origin", `unlock_cite: {article: "10", origin: setting}`, `unlock_cite: {article: "10", origin: mamori}`, "auth.unlock.cite.origin", `"mamori"`},
+		{"unlock without a citation", `unlock_cite: {article: "10", origin: added, reason: 団体の運用上の設定}`, "", "auth.unlock.cite.article", "cite"},
+		{"field neither quoted nor added", "cite: {origin: added, reason: 申請の審査のため}", "", "approvals[take_out].fields[0].cite", "origin: added"},
+		{"field quoted without its words", `cite: {article: "7", quote: "氏名を記録する"}`, `cite: {article: "7"}`, "logbooks[room].fields[0].cite.quote", "quote"},
+		{"added without a reason", "cite: {origin: added, reason: 報告の整理のため}", "cite: {origin: added}", "incident.report_items[0].cite.reason", "reason"},
+		{"report deadline resting on nothing", "returnable: true", "returnable: true\n    post_hoc: true", "approvals[take_out].report_within_cite", "origin: added"},
+		{"exception period resting on nothing", "logbooks:\n", strings.Replace(waiver("waiver", exceptionFields), "    max_days_cite: {origin: added, reason: 期間の定めがない}\n", "", 1) + "logbooks:\n", "approvals[waiver].max_days_cite", "origin: added"},
+		{"note without the source's words", "logbooks:\n", "notes: [{id: n1, article: \"3\", issue: 番号の重複, action: 別々に扱う}]\nlogbooks:\n", "notes[n1].quote", "quote"},
+		{"note without its action", "logbooks:\n", "notes: [{id: n1, article: \"3\", quote: \"その他\", issue: 番号の重複}]\nlogbooks:\n", "notes[n1].action", "what the pack does"},
+		{"unknown origin", `unlock_cite: {article: "10", origin: added, reason: 団体の運用上の設定}`, `unlock_cite: {article: "10", origin: mamori}`, "auth.unlock.cite.origin", `"mamori"`},
 		{"exception kind without the expiry the register reads", "logbooks:\n", waiver("waiver", "rules: rule, assets: assets") + "logbooks:\n", "approvals[waiver].fields", `"expires_on" of type date`},
 		{"exception field of another type", "logbooks:\n", waiver("waiver", "rules: rule, assets: assets, expires_on: text") + "logbooks:\n", "approvals[waiver].fields", `"expires_on" of an exception kind must be of type date`},
 		{"two exception kinds", "logbooks:\n", waiver("waiver", exceptionFields) + waiver("waiver2", exceptionFields) + "logbooks:\n", "approvals[waiver2].exception", `"waiver" already does`},
@@ -146,7 +153,7 @@ roles:
 		t.Fatalf("merged = %+v", v.Pack)
 	}
 	if !slices.Equal(v.Auth.MFARoles, []string{"ciso", "chief"}) || v.Auth.MFACite.Article != "9" || !v.Inherited["auth/mfa"] ||
-		v.Auth.Unlock != UnlockByAdmin || !v.Auth.UnlockCite.Setting() || !v.Inherited["auth/unlock"] {
+		v.Auth.Unlock != UnlockByAdmin || !v.Auth.UnlockCite.Added() || !v.Inherited["auth/unlock"] {
 		t.Fatalf("login rules not inherited: %+v, inherited %v", v.Auth, v.Inherited)
 	}
 	circle := strings.Replace(child, "extends: town", "extends: village", 1)
@@ -215,7 +222,7 @@ func TestLoginRulesOfAPack(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := p.Auth
-	if a.Unlock != UnlockByAdmin || a.UnlockMinutes() != 0 || !a.UnlockCite.Setting() || a.MFACite.Setting() ||
+	if a.Unlock != UnlockByAdmin || a.UnlockMinutes() != 0 || !a.UnlockCite.Added() || a.MFACite.Added() ||
 		!slices.Equal(a.MFARoles, []string{"ciso", "chief"}) {
 		t.Fatalf("auth = %+v", a)
 	}
@@ -228,11 +235,11 @@ func TestLoginRulesOfAPack(t *testing.T) {
 	}
 	// A setting of the organisation's own needs no quotation, since the words are not the
 	// source's.
-	setting := strings.Replace(string(town), `mfa_cite: {article: "9", quote: "多要素認証"}`, `mfa_cite: {article: "9", origin: setting}`, 1)
+	setting := strings.Replace(string(town), `mfa_cite: {article: "9", quote: "多要素認証"}`, `mfa_cite: {article: "9", origin: added, reason: 団体の運用上の設定}`, 1)
 	if p, err = loadOne(t, setting); err != nil {
 		t.Fatal(err)
 	}
-	if !p.Auth.MFACite.Setting() {
+	if !p.Auth.MFACite.Added() {
 		t.Fatalf("auth = %+v", p.Auth)
 	}
 }
@@ -246,10 +253,10 @@ func waiver(id, fields string) string {
 	var fs []string
 	for _, f := range strings.Split(fields, ", ") {
 		fid, typ, _ := strings.Cut(f, ": ")
-		fs = append(fs, "{id: "+fid+", name: "+fid+", type: "+typ+"}")
+		fs = append(fs, "{id: "+fid+", name: "+fid+", type: "+typ+", cite: {origin: added, reason: 登録簿が読む}}")
 	}
 	return "  - id: " + id + "\n    name: 例外措置\n    subject: none\n    exception: true\n    steps: [{role: ciso, of: organization}]\n" +
-		"    fields: [" + strings.Join(fs, ", ") + "]\n    cite: {article: \"6(2)\", quote: \"例外措置\"}\n"
+		"    fields: [" + strings.Join(fs, ", ") + "]\n    max_days_cite: {origin: added, reason: 期間の定めがない}\n    cite: {article: \"6(2)\", quote: \"例外措置\"}\n"
 }
 
 func TestMarksTheProgramReliesOn(t *testing.T) {
@@ -293,5 +300,34 @@ func TestMarksTheProgramReliesOn(t *testing.T) {
 	}
 	if roles, cite := p.PlanApprovers(); !slices.Equal(roles, []string{"manager"}) || cite != "6(1)" {
 		t.Errorf("plan approvers = %v (%s), want the steps of take_out", roles, cite)
+	}
+}
+
+func TestCoverageGroupsByArticleAndListsAdded(t *testing.T) {
+	town, _ := os.ReadFile("testdata/good/town.yaml")
+	c, err := loadOne(t, string(town))
+	if err != nil {
+		t.Fatal(err)
+	}
+	articles, added := c.Coverage()
+	var found bool
+	for _, a := range articles {
+		for _, e := range a.Elements {
+			if e.ID == "logbooks/room/fields/name" {
+				found = a.Article == "7"
+			}
+		}
+	}
+	if !found {
+		t.Errorf("field 氏名 is not listed under article 7: %+v", articles)
+	}
+	var ids []string
+	for _, e := range added {
+		ids = append(ids, e.ID)
+	}
+	for _, want := range []string{"approvals/take_out/fields/purpose", "incident/report_items/when", "auth/unlock"} {
+		if !slices.Contains(ids, want) {
+			t.Errorf("added elements %v lack %s", ids, want)
+		}
 	}
 }

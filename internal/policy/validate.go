@@ -110,13 +110,31 @@ func (c *checker) cite(path string, ct Cite, inherited bool) {
 	if strings.TrimSpace(ct.Article) == "" {
 		c.add(path+".cite.article", "every element must cite the article it rests on")
 	}
+	c.origin(path+".cite", ct, inherited)
+}
+
+// origin checks that a cite is either the source's words — quoted, in a pack with a source —
+// or origin: added with its reason.
+func (c *checker) origin(path string, ct Cite, inherited bool) {
 	switch ct.Origin {
-	case "", OriginSetting:
+	case "":
+		if c.p.Source != "" && !inherited && strings.TrimSpace(ct.Quote) == "" {
+			c.add(path+".quote", "quote the source, or mark it origin: %s with a reason where no article states it", OriginAdded)
+		}
+	case OriginAdded:
+		if strings.TrimSpace(ct.Reason) == "" {
+			c.add(path+".reason", "an element with origin: %s needs a short reason", OriginAdded)
+		}
 	default:
-		c.add(path+".cite.origin", "origin %q is not %q (the organisation's setting) or empty (the source's words)", ct.Origin, OriginSetting)
+		c.add(path+".origin", "origin %q is not %q (the organisation's setting) or empty (the source's words)", ct.Origin, OriginAdded)
 	}
-	if c.p.Source != "" && !inherited && !ct.Setting() && strings.TrimSpace(ct.Quote) == "" {
-		c.add(path+".cite.quote", "an element of a pack with a source must quote the source")
+}
+
+// optionalCite checks a cite that may be left out (an approval step, a route step); one given
+// is checked as any other.
+func (c *checker) optionalCite(path string, ct Cite, inherited bool) {
+	if ct != (Cite{}) {
+		c.origin(path+".cite", ct, inherited)
 	}
 }
 
@@ -126,7 +144,10 @@ func (c *checker) roleRef(path, id string) {
 	}
 }
 
-func (c *checker) fields(path string, fs []Field) {
+// fields checks the fields of a form, logbook or report; in a pack with a source or a basis
+// each of its own fields cites the article that lists it (quoting it where there is a source)
+// or is origin: added.
+func (c *checker) fields(path string, fs []Field, inherited func(id string) bool) {
 	seen := map[string]bool{}
 	for i, f := range fs {
 		fp := fmt.Sprintf("%s[%d]", path, i)
@@ -140,6 +161,17 @@ func (c *checker) fields(path string, fs []Field) {
 		if f.Type == "enum" && len(f.Values) == 0 {
 			c.add(fp+".values", "an enum field needs values")
 		}
+		own := !inherited(f.ID)
+		if f.Cite.Origin == "" && f.Cite.Article == "" && (!own || c.p.Source == "" && c.p.Basis == "") {
+			// Checked in the pack it comes from; an organisation's own pack laid over another
+			// (neither a source nor a basis) may leave its fields to its elements' articles.
+			continue
+		}
+		if f.Cite.Origin == "" && strings.TrimSpace(f.Cite.Article) == "" {
+			c.add(fp+".cite", "cite the article that lists the field, or mark it origin: %s with a reason", OriginAdded)
+			continue
+		}
+		c.origin(fp+".cite", f.Cite, !own)
 	}
 }
 

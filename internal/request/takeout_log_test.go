@@ -134,7 +134,7 @@ approvals:
     out_field: out_date
     effect: take_out
     take_out_log: {logbook: take_out_bring_in, asset: item, at: at, staff: person, act: direction, take_out: 持ち出し, return: 持ち込み, cite: {article: "第2章 5(1)①オ"}}
-    return_confirmation: {cite: {article: "運用規程", origin: setting}}
+    return_confirmation: {cite: {article: "運用規程", origin: added, reason: 団体の運用上の設定}}
     cite: {article: "第2章 5(1)①ウ(イ)"}
 `
 

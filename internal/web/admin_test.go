@@ -158,6 +158,7 @@ func TestAdministration(t *testing.T) {
 		})
 		t.Run("policy and roles pages answer", func(t *testing.T) {
 			expect(t, b.get("/policy"), http.StatusOK)
+			expect(t, b.get("/policy/coverage"), http.StatusOK, "条文と要素の対応")
 			expect(t, b.get("/roles"), http.StatusOK)
 		})
 		t.Run("account: English per user and logout everywhere", func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 
 	"mamori/internal/apperr"
 	"mamori/internal/auth"
+	"mamori/internal/compliance"
 	"mamori/internal/i18n"
 	"mamori/internal/orgpolicy"
 	"mamori/internal/policy"
@@ -26,6 +27,8 @@ type policyData struct {
 	Shipped  []*policy.Compiled
 	Problems policy.Problems
 	SignIn   signInRules
+	// ExceptionDays is the longest an exception lasts when the pack sets no period.
+	ExceptionDays int
 }
 
 // signInRules are the parts of the login rules that Mamori sets itself, shown beside the pack's.
@@ -43,7 +46,7 @@ func (w *Server) policyPage(rw http.ResponseWriter, r *http.Request) error {
 
 func (w *Server) renderPolicy(rw http.ResponseWriter, r *http.Request, status int, problems policy.Problems) error {
 	ctx, who := r.Context(), stateOf(r).who
-	d := policyData{Shipped: w.s.Policy.Library.List(), Problems: problems, Holders: map[string][]holder{}}
+	d := policyData{Shipped: w.s.Policy.Library.List(), Problems: problems, Holders: map[string][]holder{}, ExceptionDays: compliance.DefaultExceptionDays}
 	p, b, err := w.s.Policy.Active(ctx, who.OrgID)
 	if err != nil && apperr.CodeOf(err) != apperr.NotFound {
 		return err

@@ -42,6 +42,25 @@ func TestPolicyAndRoles(t *testing.T) {
 				"<br>及び 統括情報セキュリティ責任者", "<br>及び ネットワーク管理者", "事後報告は1日以内", ">持ち出し</span>", ">廃棄</span>")
 			expect(t, b.get("/audit?action=policy.bind"), http.StatusOK, "ポリシーパックの適用", "全1件")
 		})
+		t.Run("what no article states is marked, and the notes on the source are shown", func(t *testing.T) {
+			r := b.get("/policy")
+			// 上毛町 7(4)② says 事後速やかに: the one day is the organisation's setting, with its reason.
+			expect(t, r, http.StatusOK, `data-origin="added" title="原典は「事後速やかに」とし期間を定めていないため、事後報告を1日以内とする">運用上の設定</span>`,
+				"例外措置は最長365日", `title="原典は例外措置の期間を定めていないため、Mamoriの既定の365日を上限とする"`,
+				// an uncited logbook field is marked; a cited one is not
+				`入室者 <span class="status status--neutral" data-origin="added"`, "職員等からのシステム障害の報告、システム障害に対する処理結果又は問題等</td>",
+				`<h2 id="notes">原典についての注記</h2>`, "情報セキュリティ管理者は、企画開発課長をもって充てる", "企画情報課長", "⑱ 機器構成の変更の制限",
+				`<a href="/policy/coverage">`)
+			if n := strings.Count(r.body, `data-origin="added"`); n < 50 {
+				t.Errorf("%d elements marked as the organisation's setting, want every one of 上毛町's uncited fields and deadlines", n)
+			}
+		})
+		t.Run("the coverage page lists each cited article with its elements and the settings apart", func(t *testing.T) {
+			r := b.get("/policy/coverage")
+			expect(t, r, http.StatusOK, "条文と要素の対応", "000_6c21558d5de3ac6d.txt", "パックが引用している条文から作っています",
+				`<th scope="row" class="nowrap">第2章 6(1)⑦</th>`, "職員等からのシステム障害の報告",
+				"原典に定めのない運用上の設定", "条文はこの記載項目を挙げていない。記録を残すため設けた項目")
+		})
 		t.Run("the page shows what the pack marks its roles and kinds as", func(t *testing.T) {
 			r := b.get("/policy")
 			auditor := `<span title="ID: chief_auditor">情報セキュリティ監査統括責任者</span> <span class="status status--neutral">監査の役割（監査ログを閲覧）</span>`

@@ -35,8 +35,8 @@ var funcs = template.FuncMap{
 	"add":    func(a, b int) int { return a + b },
 	"indent": func(depth int) string { return strings.Repeat("　", depth) },
 	"arr":    func(v ...any) []any { return v },
-	// setting reports whether a citation marks the organisation's own setting.
-	"setting": func(v any) bool { c, ok := v.(policy.Cite); return ok && c.Setting() },
+	// added reports whether a citation marks the organisation's own setting (運用上の設定).
+	"added": func(v any) bool { c, ok := v.(policy.Cite); return ok && c.Added() },
 	// safeURL admits the data: URL of the MFA QR code, which Mamori generates itself.
 	"safeURL": func(s string) template.URL {
 		if strings.HasPrefix(s, "data:image/png;base64,") {

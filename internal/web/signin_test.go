@@ -125,7 +125,7 @@ func TestSignInThrottleAndPolicyPage(t *testing.T) {
 			expect(t, admin.post("/policy/use", url.Values{"pack_id": {"kishiwada"}, "confirmed": {"yes"}}), http.StatusSeeOther, "/policy")
 			r := admin.get("/policy")
 			expect(t, r, http.StatusOK, "3回続けて認証に失敗するとアカウントを停止します",
-				"停止されたアカウントは、管理者が解除します", "団体の設定",
+				"停止されたアカウントは、管理者が解除します", "運用上の設定",
 				"同じ接続元（IPv6は/64単位）からのログインの失敗が10回に達すると、最初の失敗から15分が過ぎるまで",
 				"プラットフォーム管理者は、Mamoriへのログインに多要素認証が必須です", "ＣＩＳＯ（情報セキュリティ統括責任者）", "ＣＳＩＲＴ責任者",
 				"第2章 6(1)②(ア)", "二つ以上を併用する認証（多要素認証）を利用すること")

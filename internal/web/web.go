@@ -124,6 +124,7 @@ func (w *Server) routes() []Route {
 	m.Handle("POST /staff/{id}", full(w.staffUpdate))
 
 	m.Handle("GET /policy", full(w.policyPage))
+	m.Handle("GET /policy/coverage", full(w.policyCoverage))
 	m.Handle("POST /policy/use", full(w.policyUse))
 	m.Handle("POST /policy/load", full(w.policyLoad))
 

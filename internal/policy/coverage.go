@@ -1,0 +1,143 @@
+package policy
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+)
+
+// Element is one element of a pack that rests on an article or is the organisation's own
+// setting: a role, a level, an approval, one of its fields or its deadline, a logbook …
+type Element struct {
+	Kind string `json:"kind"` // role, duty, axis, level, segment, zone, approval, step, field, deadline, logbook, contact, category, route, route_step, measure, triage, publication, rule, inspection, clause, threat, auth
+	ID   string `json:"id"`   // the element's path in the pack: approvals/take_out/fields/purpose
+	Name string `json:"name"`
+	Cite Cite   `json:"cite"`
+	// Inherited marks an element taken from the base pack.
+	Inherited bool `json:"inherited,omitempty"`
+}
+
+// Elements lists every element of the pack that carries a citation or is marked added, in the
+// pack's order.
+func (p *Pack) Elements() []Element {
+	var out []Element
+	add := func(key, kind, id, name string, c Cite) {
+		if c == (Cite{}) {
+			return
+		}
+		out = append(out, Element{Kind: kind, ID: id, Name: name, Cite: c, Inherited: p.Inherited[key]})
+	}
+	fields := func(key, path string, fs []Field) {
+		for _, f := range fs {
+			add(key, "field", path+"/fields/"+f.ID, f.Name, f.Cite)
+		}
+	}
+	for _, r := range p.Roles {
+		add("roles/"+r.ID, "role", "roles/"+r.ID, r.Name, r.Cite)
+		for _, d := range r.Duties {
+			add("roles/"+r.ID, "duty", "roles/"+r.ID+"/duties", d.Text, d.Cite)
+		}
+	}
+	for _, a := range p.Classification.Axes {
+		add("axes/"+a.ID, "axis", "axes/"+a.ID, a.Name, a.Cite)
+		for _, l := range a.Levels {
+			add("axes/"+a.ID, "level", "axes/"+a.ID+"/"+l.ID, l.Name, l.Cite)
+		}
+	}
+	for _, s := range p.Segments {
+		add("segments/"+s.ID, "segment", "segments/"+s.ID, s.Name, s.Cite)
+	}
+	for _, z := range p.Zones {
+		add("zones/"+z.ID, "zone", "zones/"+z.ID, z.ID+" "+z.Name, z.Cite)
+	}
+	for _, a := range p.Approvals {
+		key := "approvals/" + a.ID
+		add(key, "approval", key, a.Name, a.Cite)
+		for i, s := range a.Steps {
+			add(key, "step", key+"/steps/"+strconv.Itoa(i), a.Name+" — "+p.RoleName(s.Role), s.Cite)
+		}
+		fields(key, key, a.Fields)
+		add(key, "deadline", key+"/report_within", a.Name, a.ReportWithinCite)
+		add(key, "deadline", key+"/max_days", a.Name, a.MaxDaysCite)
+		for _, n := range a.NotifyAfter {
+			add(key, "step", key+"/notify_after", a.Name+" — "+p.RoleName(n.Role), n.Cite)
+		}
+	}
+	for _, l := range p.Logbooks {
+		key := "logbooks/" + l.ID
+		add(key, "logbook", key, l.Name, l.Cite)
+		fields(key, key, l.Fields)
+	}
+	in := p.Incident
+	for _, f := range in.ReportItems {
+		add("incident.report_items/"+f.ID, "field", "incident/report_items/"+f.ID, f.Name, f.Cite)
+	}
+	for _, t := range in.Triage {
+		add("incident.triage/"+t.ID, "triage", "incident/triage/"+t.ID, t.Name, t.Cite)
+	}
+	for _, c := range in.Categories {
+		add("incident.categories/"+c.ID, "category", "incident/categories/"+c.ID, c.Label(), c.Cite)
+	}
+	for _, c := range in.Contacts {
+		add("incident.contacts/"+c.ID, "contact", "incident/contacts/"+c.ID, c.Name, c.Cite)
+	}
+	for _, r := range in.Routes {
+		key := "incident.routes/" + r.ID
+		add(key, "route", "incident/routes/"+r.ID, r.Name, r.Cite)
+		for i, s := range r.Steps {
+			add(key, "route_step", "incident/routes/"+r.ID+"/steps/"+strconv.Itoa(i), r.Name+" — "+s.Action, s.Cite)
+		}
+	}
+	for _, m := range in.Measures {
+		add("incident.measures/"+m.ID, "measure", "incident/measures/"+m.ID, m.Name, m.Cite)
+	}
+	if in.Publication != nil {
+		add("incident.publication", "publication", "incident/publication", "", in.Publication.Cite)
+	}
+	for _, r := range p.Rules {
+		add("rules/"+r.ID, "rule", "rules/"+r.ID, r.Title, r.Cite)
+	}
+	for _, x := range p.Inspections {
+		add("inspections/"+x.ID, "inspection", "inspections/"+x.ID, x.Question, x.Cite)
+	}
+	for _, x := range p.Clauses {
+		add("clauses/"+x.ID, "clause", "clauses/"+x.ID, x.Text, x.Cite)
+	}
+	for _, x := range p.Threats {
+		add("threats/"+x.ID, "threat", "threats/"+x.ID, x.Name, x.Cite)
+	}
+	add("auth", "auth", "auth", "", p.Auth.Cite)
+	add("auth/unlock", "auth", "auth/unlock", "", p.Auth.UnlockCite)
+	add("auth/mfa", "auth", "auth/mfa", "", p.Auth.MFACite)
+	return out
+}
+
+// ArticleCoverage is one article the pack cites and the elements that act on it.
+type ArticleCoverage struct {
+	Article  string    `json:"article"`
+	Elements []Element `json:"elements"`
+}
+
+// Coverage groups the pack's cited elements by the article they cite, in article order, and
+// returns apart the elements that are the organisation's setting (origin: added). It knows
+// only the articles the pack cites: an article no element cites does not appear.
+func (p *Pack) Coverage() (articles []ArticleCoverage, added []Element) {
+	at := map[string]int{}
+	for _, e := range p.Elements() {
+		if e.Cite.Added() {
+			added = append(added, e)
+			if e.Cite.Article == "" {
+				continue
+			}
+		}
+		i, ok := at[e.Cite.Article]
+		if !ok {
+			i = len(articles)
+			at[e.Cite.Article] = i
+			articles = append(articles, ArticleCoverage{Article: e.Cite.Article})
+		}
+		articles[i].Elements = append(articles[i].Elements, e)
+	}
+	slices.SortStableFunc(articles, func(a, b ArticleCoverage) int { return cmp.Compare(a.Article, b.Article) })
+	return articles, added
+}
