@@ -173,8 +173,8 @@ type Approval struct {
 	// enters the exception register and suppresses the findings it names until it expires. Its
 	// form has the fields the register reads (ExceptionFields). A pack has at most one.
 	Exception bool `yaml:"exception,omitempty" json:"exception,omitempty"`
-	// NotifyAfter are reports made once the request is approved (安平町 様式第1号: the approver
-	// reports the permission to 情報ネットワーク管理者).
+	// NotifyAfter are reports made once the request is approved (安平町 第15条第3項: the
+	// 情報セキュリティ管理者 who permitted reports it to the 情報ネットワーク管理者 on 様式第1号).
 	NotifyAfter []Notice `yaml:"notify_after,omitempty" json:"notify_after,omitempty"`
 	// OutField names the date field that holds the day a returnable kind's assets go out; the
 	// due date (DueField) may not precede it.
@@ -235,12 +235,16 @@ func (s Step) Deciders() []Decider {
 // Joint reports whether every decider must approve the step (And), rather than any one.
 func (s Step) Joint() bool { return len(s.And) > 0 }
 
-// Notice is a report that follows an approval: to the holder of Role over Of.
+// Notice is a report that follows an approval: to the holder of Role over Of, made by whoever
+// gave the approval. Its form (安平町 様式第1号 個人所有機器業務使用報告書) is the approver's
+// report, not the applicant's request: the kind's own Form stays empty when the source gives
+// the request none.
 type Notice struct {
-	Role string `yaml:"role" json:"role"`
-	Of   string `yaml:"of" json:"of"`
-	Form string `yaml:"form,omitempty" json:"form,omitempty"` // the form the report is made on
-	Cite Cite   `yaml:"cite" json:"cite"`
+	Role      string `yaml:"role" json:"role"`
+	Of        string `yaml:"of" json:"of"`
+	Form      string `yaml:"form,omitempty" json:"form,omitempty"`             // the form the report is made on
+	FormTitle string `yaml:"form_title,omitempty" json:"form_title,omitempty"` // that form's own title
+	Cite      Cite   `yaml:"cite" json:"cite"`
 }
 
 // Field is one input of a form, logbook or report.
