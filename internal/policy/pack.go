@@ -367,13 +367,26 @@ type RouteStep struct {
 	WithinMinutes int `yaml:"within_minutes,omitempty" json:"within_minutes,omitempty"`
 }
 
-// Measure is an emergency action and the conditions under which it is taken.
+// Measure is an emergency action and the conditions under which it is taken: by the holder of
+// DecidedBy over the incident — or, when Or is given, by a holder of any one of the roles named
+// (上毛町 緊急時対応計画 4(3): ネットワーク管理者及び情報システムを所管する情報システム管理者),
+// as an approval step's Or names alternative deciders.
 type Measure struct {
 	ID         string   `yaml:"id" json:"id"`
 	Name       string   `yaml:"name" json:"name"`
 	Conditions []string `yaml:"conditions" json:"conditions"`
 	DecidedBy  string   `yaml:"decided_by,omitempty" json:"decided_by,omitempty"` // role id
+	Or         []string `yaml:"or,omitempty" json:"or,omitempty"`                 // role ids, each of which may take it too
 	Cite       Cite     `yaml:"cite" json:"cite"`
+}
+
+// Deciders returns every role that may take the measure, DecidedBy first; none when the pack
+// names no role (any handler takes it).
+func (m Measure) Deciders() []string {
+	if m.DecidedBy == "" {
+		return nil
+	}
+	return append([]string{m.DecidedBy}, m.Or...)
 }
 
 // Publication is how an incident is made public.
