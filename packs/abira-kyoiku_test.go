@@ -134,9 +134,36 @@ func TestAbiraKyoiku(t *testing.T) {
 		}
 	})
 
-	t.Run("numbered approval forms 1 3 6", func(t *testing.T) {
+	t.Run("form 1 is the manager's report after permitting, not the staff member's request", func(t *testing.T) {
+		// 第15条第2項 gives the request no form; 第3項: 「情報セキュリティ管理者は、
+		// 個人所有機器業務使用報告書(様式第1号)により情報ネットワーク管理者に報告しなければならない」.
+		a := approval("personal_device")
+		if a.Form != "" || a.FormTitle != "" {
+			t.Errorf("the request presents form %q %q; 第15条第2項 gives it none", a.Form, a.FormTitle)
+		}
+		if a.Cite.Article != "第15条第2項" {
+			t.Errorf("the request cites %q", a.Cite.Article)
+		}
+		if len(a.NotifyAfter) != 1 {
+			t.Fatalf("reports after permitting: %+v", a.NotifyAfter)
+		}
+		n := a.NotifyAfter[0]
+		if n.Role != "network_admin" || n.Of != "organization" || n.Form != "様式第1号" ||
+			n.FormTitle != "個人所有機器業務使用報告書" || n.Cite.Article != "第15条第3項" {
+			t.Errorf("report after permitting %+v", n)
+		}
+		if got := stepRoles(a); !slices.Equal(got, []string{"security_manager"}) {
+			t.Errorf("personal_device steps %v: the 情報セキュリティ管理者 permits and so reports", got)
+		}
+		for _, x := range p.Approvals {
+			if x.Form == "様式第1号" {
+				t.Errorf("approval %s presents 様式第1号 as its request form", x.ID)
+			}
+		}
+	})
+
+	t.Run("numbered approval forms 3 6", func(t *testing.T) {
 		want := map[string][2]string{
-			"personal_device": {"様式第1号", "個人所有機器業務使用報告書"},
 			"terminal_change": {"様式第3号", "端末環境変更許可申請書"},
 			"lan_connection":  {"様式第6号", "校内LAN機器接続許可申請書"},
 		}
@@ -148,9 +175,6 @@ func TestAbiraKyoiku(t *testing.T) {
 		}
 		if got := stepRoles(approval("lan_connection")); !slices.Equal(got, []string{"network_admin"}) {
 			t.Errorf("lan_connection steps %v", got)
-		}
-		if got := stepRoles(approval("personal_device")); !slices.Equal(got, []string{"security_manager"}) {
-			t.Errorf("personal_device steps %v", got)
 		}
 		// 第18条第2項: only 設定の変更 and 周辺機器の増設 may be allowed, not 端末の改造.
 		for _, f := range approval("terminal_change").Fields {

@@ -242,6 +242,18 @@ func TestKoge(t *testing.T) {
 		if m := got["system_stop"]; len(m.Conditions) != 3 || m.Conditions[1] != "災害等により電源を供給することが危険又は困難なとき。" {
 			t.Errorf("system stop %+v", m)
 		}
+		// Where the article names two roles, either records the measure: 緊急時対応計画 4(3)
+		// 「ネットワーク管理者及び情報システムを所管する情報システム管理者は、…情報システムを停止する」,
+		// 第2章 6(5)② 「CISO 及び統括情報セキュリティ責任者は、…システムの停止を含む必要な措置を講じなければならない」.
+		for id, want := range map[string][]string{
+			"network_cut":        {"network_admin"},
+			"system_stop":        {"network_admin", "system_admin"},
+			"attack_notice_stop": {"ciso", "chief"},
+		} {
+			if d := got[id].Deciders(); !reflect.DeepEqual(d, want) {
+				t.Errorf("%s is taken by %v, want %v", id, d, want)
+			}
+		}
 	})
 
 	t.Run("13 contract clauses", func(t *testing.T) {

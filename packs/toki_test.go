@@ -1,6 +1,7 @@
 package packs
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -89,7 +90,7 @@ func TestToki(t *testing.T) {
 		}
 	})
 
-	t.Run("approvals are inherited from base, none its own", func(t *testing.T) {
+	t.Run("approvals are inherited from base, or restated on 土岐市's axes as its setting", func(t *testing.T) {
 		if !p.Inherited["approvals/take_out"] {
 			t.Error("approvals/take_out is not marked inherited")
 		}
@@ -97,9 +98,63 @@ func TestToki(t *testing.T) {
 			t.Fatal("no approvals: an organisation on this pack could not ask for any permission")
 		}
 		for _, a := range p.Approvals {
-			if !p.Inherited["approvals/"+a.ID] {
-				t.Errorf("approval %s is presented as 土岐市's own; the 基本方針 requires none", a.ID)
+			if p.Inherited["approvals/"+a.ID] {
+				continue
 			}
+			// base's condition reads base's importance axis, which 土岐市 does not have: the
+			// kind is restated on 土岐市's 機密性, and the 基本方針 does not word it.
+			if a.ID != "send_provide" || !a.Cite.Setting() || a.Cite.Quote != "" {
+				t.Errorf("approval %s is presented as 土岐市's own (cite %+v); the 基本方針 requires none", a.ID, a.Cite)
+			}
+		}
+	})
+
+	t.Run("6(2) three axes 機密性・完全性・可用性 with the common levels marked as setting", func(t *testing.T) {
+		// 6(2): 「土岐市の保有する情報資産を機密性、完全性及び可用性に応じて分類し」.
+		var got []string
+		for _, a := range p.Classification.Axes {
+			got = append(got, a.ID+":"+a.Name)
+			if p.Inherited["axes/"+a.ID] || a.Cite.Article == "" || a.Cite.Quote == "" || a.Cite.Setting() {
+				t.Errorf("axis %s cite %+v inherited %v: the axes are 6(2)'s own words", a.ID, a.Cite, p.Inherited["axes/"+a.ID])
+			}
+			if len(a.Levels) < 2 {
+				t.Errorf("axis %s has %d levels", a.ID, len(a.Levels))
+			}
+			for _, l := range a.Levels {
+				if !l.Cite.Setting() || l.Cite.Quote != "" || l.Cite.Article != "6(2)" {
+					t.Errorf("level %s/%s cite %+v: 6(2) sets no levels, so they are the common standard's", a.ID, l.ID, l.Cite)
+				}
+			}
+		}
+		want := []string{"confidentiality:機密性", "integrity:完全性", "availability:可用性"}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("axes %v, want %v", got, want)
+		}
+		if p.Inherited["axes/importance"] {
+			t.Error("base's single importance axis is still inherited beside 土岐市's three")
+		}
+	})
+
+	t.Run("rules and approval conditions read the three axes", func(t *testing.T) {
+		rec := func(c, i, a int64) policy.AssetRecord {
+			return policy.AssetRecord{Kind: "information", Attrs: map[string]any{}, Now: time.Now(), Class: map[string]policy.LevelRef{
+				"confidentiality": {ID: fmt.Sprint(c), Rank: c}, "integrity": {ID: fmt.Sprint(i), Rank: i}, "availability": {ID: fmt.Sprint(a), Rank: a}}}
+		}
+		send := p.ApprovalWhen["send_provide"]
+		if !run(t, send, rec(2, 1, 1)) || !run(t, send, rec(3, 1, 1)) {
+			t.Error("sending 機密性2 or 3 information needs no approval")
+		}
+		if run(t, send, rec(1, 2, 2)) {
+			t.Error("sending 機密性1 information needs approval")
+		}
+		rule := p.RuleRequire["classified-on-three-axes"]
+		if !run(t, rule, rec(1, 1, 1)) {
+			t.Error("an asset classified on all three axes fails 6(2)")
+		}
+		partial := rec(2, 1, 1)
+		delete(partial.Class, "availability")
+		if run(t, rule, partial) {
+			t.Error("an asset not classified on 可用性 passes 6(2)")
 		}
 	})
 
@@ -144,9 +199,6 @@ func TestToki(t *testing.T) {
 		}
 		for _, x := range base.Incident.Routes {
 			check("incident.routes", x.ID, func() (policy.Cite, bool) { return policy.Cite{}, false })
-		}
-		if !p.Inherited["axes/importance"] {
-			t.Error("the importance axis is not marked inherited: 土岐市's text gives no levels")
 		}
 	})
 

@@ -11,7 +11,7 @@ import (
 //
 // Highest class: an asset is of the highest class when, on any axis of the pack, its level is
 // one of the levels of that axis's highest rank — 上毛町 I; 岸和田市, 安平町 and the base pack
-// A; 山形県 機密性3, 完全性2 or 可用性2. Any axis, not the confidentiality axis alone: a pack
+// A; 山形県 and 土岐市 機密性3, 完全性2 or 可用性2. Any axis, not the confidentiality axis alone: a pack
 // does not say which of its axes is about secrecy, and where the assets whose tampering or
 // loss would hurt most are kept, and how, is worth as much to an attacker as the secrets; the
 // rule errs on the side of hiding.

@@ -23,7 +23,14 @@ func TestHighestClassOfEachPack(t *testing.T) {
 		{"koge", topLevels{"importance": {"I"}}, []map[string]string{{"importance": "I"}}, []map[string]string{{"importance": "II"}}},
 		{"kishiwada", topLevels{"importance": {"A"}}, []map[string]string{{"importance": "A"}}, []map[string]string{{"importance": "B"}}},
 		{"abira-kyoiku", topLevels{"importance": {"A"}}, nil, nil},
-		{"toki", topLevels{"importance": {"A"}}, nil, nil},
+		// 土岐市 6(2) classifies on 機密性・完全性・可用性; the levels are the common standard's.
+		{"toki", topLevels{"confidentiality": {"3"}, "integrity": {"2"}, "availability": {"2"}},
+			[]map[string]string{
+				{"confidentiality": "3", "integrity": "1", "availability": "1"},
+				{"confidentiality": "1", "integrity": "2", "availability": "1"},
+				{"confidentiality": "2", "integrity": "1", "availability": "2"},
+			},
+			[]map[string]string{{"confidentiality": "2", "integrity": "1", "availability": "1"}, {"importance": "A"}}},
 		{"yamagata", topLevels{"confidentiality": {"3"}, "integrity": {"2"}, "availability": {"2"}},
 			[]map[string]string{
 				{"confidentiality": "3", "integrity": "1", "availability": "1"},

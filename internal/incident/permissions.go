@@ -3,6 +3,7 @@ package incident
 import (
 	"context"
 	"database/sql"
+	"strings"
 
 	"mamori/internal/access"
 	"mamori/internal/apperr"
@@ -60,13 +61,22 @@ func mayTriage(p *policy.Compiled, who access.Actor, in Incident) error {
 	return nil
 }
 
-// mayMeasure: a measure is decided by the holder of the role the pack gives it, by any handler
-// when the pack names none.
-func mayMeasure(p *policy.Compiled, who access.Actor, in Incident, m policy.Measure) error {
-	if m.DecidedBy != "" && !who.IsSystem() && !holdsRole(p, who, m.DecidedBy, in) {
-		return forbidden("measure", "incident.error.not_decider", m.Name, p.RoleName(m.DecidedBy))
+// mayMeasure: a measure is decided by a holder of any of the roles the pack gives it
+// (Measure.Deciders: decided_by, or one of its or), by any handler when the pack names none.
+// It returns the role the actor takes it in: the first of those they hold.
+func mayMeasure(p *policy.Compiled, who access.Actor, in Incident, m policy.Measure) (string, error) {
+	roles := m.Deciders()
+	if len(roles) == 0 || who.IsSystem() {
+		return m.DecidedBy, nil
 	}
-	return nil
+	names := make([]string, 0, len(roles))
+	for _, r := range roles {
+		if holdsRole(p, who, r, in) {
+			return r, nil
+		}
+		names = append(names, p.RoleName(r))
+	}
+	return "", forbidden("measure", "incident.error.not_decider", m.Name, strings.Join(names, " / "))
 }
 
 // mayApprovePlan: the plan's next step is approved by a holder of its role who did not draft
@@ -191,7 +201,8 @@ func (s *Service) ActionsFor(ctx context.Context, who access.Actor, id int64) (A
 	a.Respond = true
 	a.Triage = mayTriage(p, who, in) == nil
 	for _, m := range p.Incident.Measures {
-		a.Measures[m.ID] = mayMeasure(p, who, in, m) == nil
+		_, err := mayMeasure(p, who, in, m)
+		a.Measures[m.ID] = err == nil
 	}
 	_, err = mayApprovePlan(p, who, in)
 	a.Approve = err == nil

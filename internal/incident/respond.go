@@ -54,9 +54,9 @@ type MeasureInput struct {
 	Note       string    `json:"note"`
 }
 
-// TakeMeasure records a measure decided by the holder of the role the pack gives it
-// (Measure.DecidedBy; any handler when the pack names none), under at least one of its
-// conditions. It is a timeline entry; it does not change the incident's state.
+// TakeMeasure records a measure decided by a holder of a role the pack gives it
+// (Measure.Deciders; any handler when the pack names none), under at least one of its
+// conditions, with the role it was taken in. It is a timeline entry; it does not change the incident's state.
 func (s *Service) TakeMeasure(ctx context.Context, who access.Actor, id int64, m MeasureInput) (Event, error) {
 	now := s.now()
 	var out Event
@@ -74,7 +74,8 @@ func (s *Service) TakeMeasure(ctx context.Context, who access.Actor, id int64, m
 		if pm == nil {
 			return apperr.InvalidField("measure", "incident.error.measure", m.Measure)
 		}
-		if err := mayMeasure(p, who, in, *pm); err != nil {
+		role, err := mayMeasure(p, who, in, *pm)
+		if err != nil {
 			return err
 		}
 		var v apperr.Validation
@@ -95,7 +96,7 @@ func (s *Service) TakeMeasure(ctx context.Context, who access.Actor, id int64, m
 			return err
 		}
 		out, err = addEvent(ctx, tx, in, who.OrgID, who.StaffID, actorName(who), Event{Kind: "measure", At: at, RecordedAt: now, Text: m.Note,
-			Data: map[string]any{"measure": pm.ID, "name": pm.Name, "conditions": met, "decided_by": pm.DecidedBy, "cite": pm.Cite.Article}})
+			Data: map[string]any{"measure": pm.ID, "name": pm.Name, "conditions": met, "decided_by": role, "cite": pm.Cite.Article}})
 		if err != nil {
 			return err
 		}

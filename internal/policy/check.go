@@ -415,6 +415,20 @@ func (c *checker) incident() {
 			c.add(path+".conditions", "a measure needs the conditions it is taken under")
 		}
 		c.roleRef(path+".decided_by", m.DecidedBy)
+		if len(m.Or) > 0 && m.DecidedBy == "" {
+			c.add(path+".or", "name decided_by before the roles that may take the measure instead")
+		}
+		for j, r := range m.Or {
+			rp := fmt.Sprintf("%s.or[%d]", path, j)
+			switch {
+			case r == "":
+				c.add(rp, "role is missing")
+			case r == m.DecidedBy || slices.Contains(m.Or[:j], r):
+				c.add(rp, "role %q is named twice", r)
+			default:
+				c.roleRef(rp, r)
+			}
+		}
 		c.cite(path, m.Cite, inh("incident.measures/"+m.ID))
 	}
 	for i, id := range p.Incident.FirstRecipients {

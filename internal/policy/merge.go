@@ -3,7 +3,9 @@ package policy
 // merge returns child laid over parent: scalar fields the child sets win; list elements are
 // matched by id, the child's replacing the parent's and new ones following. Elements taken from
 // the parent are marked in Inherited ("rules/id"), so that nobody mistakes a base pack's measure
-// for the organisation's own words.
+// for the organisation's own words. The classification is one scheme, not a list of separate
+// measures: a child that declares axes of its own (土岐市 6(2): 機密性・完全性・可用性) replaces
+// the parent's axes whole, and none of the parent's is inherited.
 func merge(parent, child *Pack) *Pack {
 	out := *child
 	out.Inherited = map[string]bool{}
@@ -11,7 +13,9 @@ func merge(parent, child *Pack) *Pack {
 		out.Inherited[k] = v
 	}
 	out.Roles = mergeByID(parent.Roles, child.Roles, func(r Role) string { return r.ID }, "roles", out.Inherited)
-	out.Classification.Axes = mergeByID(parent.Classification.Axes, child.Classification.Axes, func(a Axis) string { return a.ID }, "axes", out.Inherited)
+	if len(child.Classification.Axes) == 0 {
+		out.Classification.Axes = mergeByID(parent.Classification.Axes, nil, func(a Axis) string { return a.ID }, "axes", out.Inherited)
+	}
 	out.Segments = mergeByID(parent.Segments, child.Segments, func(s Segment) string { return s.ID }, "segments", out.Inherited)
 	out.Zones = mergeByID(parent.Zones, child.Zones, func(z Zone) string { return z.ID }, "zones", out.Inherited)
 	out.Attributes = mergeByID(parent.Attributes, child.Attributes, func(a Attribute) string { return a.ID }, "attributes", out.Inherited)

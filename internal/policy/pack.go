@@ -198,8 +198,8 @@ type Approval struct {
 	// enters the exception register and suppresses the findings it names until it expires. Its
 	// form has the fields the register reads (ExceptionFields). A pack has at most one.
 	Exception bool `yaml:"exception,omitempty" json:"exception,omitempty"`
-	// NotifyAfter are reports made once the request is approved (安平町 様式第1号: the approver
-	// reports the permission to 情報ネットワーク管理者).
+	// NotifyAfter are reports made once the request is approved (安平町 第15条第3項: the
+	// 情報セキュリティ管理者 who permitted reports it to the 情報ネットワーク管理者 on 様式第1号).
 	NotifyAfter []Notice `yaml:"notify_after,omitempty" json:"notify_after,omitempty"`
 	// OutField names the date field that holds the day a returnable kind's assets go out; the
 	// due date (DueField) may not precede it.
@@ -263,12 +263,16 @@ func (s Step) Deciders() []Decider {
 // Joint reports whether every decider must approve the step (And), rather than any one.
 func (s Step) Joint() bool { return len(s.And) > 0 }
 
-// Notice is a report that follows an approval: to the holder of Role over Of.
+// Notice is a report that follows an approval: to the holder of Role over Of, made by whoever
+// gave the approval. Its form (安平町 様式第1号 個人所有機器業務使用報告書) is the approver's
+// report, not the applicant's request: the kind's own Form stays empty when the source gives
+// the request none.
 type Notice struct {
-	Role string `yaml:"role" json:"role"`
-	Of   string `yaml:"of" json:"of"`
-	Form string `yaml:"form,omitempty" json:"form,omitempty"` // the form the report is made on
-	Cite Cite   `yaml:"cite" json:"cite"`
+	Role      string `yaml:"role" json:"role"`
+	Of        string `yaml:"of" json:"of"`
+	Form      string `yaml:"form,omitempty" json:"form,omitempty"`             // the form the report is made on
+	FormTitle string `yaml:"form_title,omitempty" json:"form_title,omitempty"` // that form's own title
+	Cite      Cite   `yaml:"cite" json:"cite"`
 }
 
 // Field is one input of a form, logbook or report.
@@ -394,13 +398,26 @@ type RouteStep struct {
 	Cite Cite `yaml:"cite,omitempty" json:"cite,omitzero"`
 }
 
-// Measure is an emergency action and the conditions under which it is taken.
+// Measure is an emergency action and the conditions under which it is taken: by the holder of
+// DecidedBy over the incident — or, when Or is given, by a holder of any one of the roles named
+// (上毛町 緊急時対応計画 4(3): ネットワーク管理者及び情報システムを所管する情報システム管理者),
+// as an approval step's Or names alternative deciders.
 type Measure struct {
 	ID         string   `yaml:"id" json:"id"`
 	Name       string   `yaml:"name" json:"name"`
 	Conditions []string `yaml:"conditions" json:"conditions"`
 	DecidedBy  string   `yaml:"decided_by,omitempty" json:"decided_by,omitempty"` // role id
+	Or         []string `yaml:"or,omitempty" json:"or,omitempty"`                 // role ids, each of which may take it too
 	Cite       Cite     `yaml:"cite" json:"cite"`
+}
+
+// Deciders returns every role that may take the measure, DecidedBy first; none when the pack
+// names no role (any handler takes it).
+func (m Measure) Deciders() []string {
+	if m.DecidedBy == "" {
+		return nil
+	}
+	return append([]string{m.DecidedBy}, m.Or...)
 }
 
 // Publication is how an incident is made public.

@@ -22,8 +22,16 @@ func (m *matrix) plantRecords(ctx context.Context, sys2 access.Actor, dept2 int6
 		m.must(err, "asset "+in.Number)
 		return a
 	}
+	// The matrix pack is 土岐市's, which classifies on 機密性・完全性・可用性 (6(2)): 機密性3 is
+	// of the highest class, 1 on every axis is not.
+	top := func() map[string]string {
+		return map[string]string{"confidentiality": "3", "integrity": "1", "availability": "1"}
+	}
+	low := func() map[string]string {
+		return map[string]string{"confidentiality": "1", "integrity": "1", "availability": "1"}
+	}
 	const xTop = "X's highest-class asset"
-	m.aXTop = newAsset(m.sys, asset.Input{Number: "MX-TOP-001", Kind: "terminal", DepartmentID: m.deptX, Class: map[string]string{"importance": "A"},
+	m.aXTop = newAsset(m.sys, asset.Input{Number: "MX-TOP-001", Kind: "terminal", DepartmentID: m.deptX, Class: top(),
 		Segment: "mynumber", Quantity: 1, State: "in_use",
 		Name:      m.plant("CNRY-XTOP-NAME-Q", xTop+": name", seesXTop),
 		Location:  m.plant("CNRY-XTOP-LOCATION-Q", xTop+": location", seesXTop),
@@ -31,20 +39,20 @@ func (m *matrix) plantRecords(ctx context.Context, sys2 access.Actor, dept2 int6
 		Copies:    m.plant("CNRY-XTOP-COPIES-Q", xTop+": copies", seesXTop),
 		SystemRef: m.plant("CNRY-XTOP-SYSREF-Q", xTop+": system_ref", seesXTop),
 		Attrs:     map[string]any{"label": m.plant("CNRY-XTOP-ATTR-Q", xTop+": attribute", seesXTop), "mfa": false}})
-	aXLow := newAsset(m.sys, asset.Input{Number: "MX-LOW-001", Kind: "terminal", DepartmentID: m.deptX, Class: map[string]string{"importance": "C"},
+	aXLow := newAsset(m.sys, asset.Input{Number: "MX-LOW-001", Kind: "terminal", DepartmentID: m.deptX, Class: low(),
 		Quantity: 1, State: "in_use",
 		Name:     m.plant("CNRY-XLOW-NAME-Q", "X's asset below the highest class: name", seesXLow),
 		Location: m.plant("CNRY-XLOW-LOCATION-Q", "X's asset below the highest class: location", seesXLow)})
 	const yTop = "Y's highest-class asset"
-	aYTop := newAsset(m.sys, asset.Input{Number: "MY-TOP-001", Kind: "server", DepartmentID: m.deptY, Class: map[string]string{"importance": "A"},
+	aYTop := newAsset(m.sys, asset.Input{Number: "MY-TOP-001", Kind: "server", DepartmentID: m.deptY, Class: top(),
 		Segment: "lgwan", Quantity: 1, State: "in_use",
 		Name:  m.plant("CNRY-YTOP-NAME-Q", yTop+": name", seesYTop),
 		Note:  m.plant("CNRY-YTOP-NOTE-Q", yTop+": note", seesYTop),
 		Attrs: map[string]any{"label": m.plant("CNRY-YTOP-ATTR-Q", yTop+": attribute", seesYTop)}})
-	m.aYLow = newAsset(m.sys, asset.Input{Number: "MY-LOW-001", Kind: "media", DepartmentID: m.deptY, Class: map[string]string{"importance": "C"},
+	m.aYLow = newAsset(m.sys, asset.Input{Number: "MY-LOW-001", Kind: "media", DepartmentID: m.deptY, Class: low(),
 		Quantity: 1, State: "in_use",
 		Name: m.plant("CNRY-YLOW-NAME-Q", "Y's asset below the highest class: name", seesYLow)})
-	a2 := newAsset(sys2, asset.Input{Number: "N2-001", Kind: "server", DepartmentID: dept2, Class: map[string]string{"importance": "A"},
+	a2 := newAsset(sys2, asset.Input{Number: "N2-001", Kind: "server", DepartmentID: dept2, Class: top(),
 		Quantity: 1, State: "in_use",
 		Name: m.plant("CNRY-ORG2-ASSET-Q", "隣村's asset: name", seesOther)})
 	m.addRecord("asset", m.aXTop.ID, "X's highest-class asset", seesXLow)

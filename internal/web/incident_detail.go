@@ -158,7 +158,11 @@ func (w *Server) incidentView(r *http.Request, title string) (*page, incidentDet
 		}
 	}
 	for _, m := range pack.Incident.Measures {
-		d.Measures = append(d.Measures, measureView{Measure: m, Decider: pack.RoleName(m.DecidedBy)})
+		names := make([]string, 0, len(m.Deciders()))
+		for _, r := range m.Deciders() {
+			names = append(names, pack.RoleName(r))
+		}
+		d.Measures = append(d.Measures, measureView{Measure: m, Decider: strings.Join(names, " / ")})
 	}
 	d.TriagedBy = staff[in.TriagedByID]
 	for _, h := range in.Handlers {

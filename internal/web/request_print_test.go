@@ -14,9 +14,10 @@ import (
 	"mamori/internal/store/storetest"
 )
 
-// TestRequestPrintedForm: 安平町's 個人所有機器業務使用報告書 (様式第1号) is decided by the
-// 情報セキュリティ管理者 of the applicant's department, printed as its form in 和暦, and then
-// reported to the 情報ネットワーク管理者, who acknowledges it.
+// TestRequestPrintedForm: 安平町's request to use a personally owned device (第15条第2項, which
+// gives it no form) is decided by the 情報セキュリティ管理者 of the applicant's department,
+// printed as a generic request in 和暦, and then reported to the 情報ネットワーク管理者 on the
+// manager's 個人所有機器業務使用報告書 (様式第1号, 第15条第3項), who acknowledges it.
 func TestRequestPrintedForm(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newRequestFixture(t, db, "abira-kyoiku")
@@ -38,13 +39,14 @@ func TestRequestPrintedForm(t *testing.T) {
 		expect(t, r, http.StatusSeeOther, "/requests/")
 		href := r.location
 		r = chief.get(href)
-		expect(t, r, http.StatusOK, "様式第1号", "個人所有機器業務使用報告書", "第15条第2項・第3項", "情報ネットワーク管理者")
+		expect(t, r, http.StatusOK, "第15条第2項", "情報ネットワーク管理者", "報告の様式: 様式第1号 個人所有機器業務使用報告書")
+		lacks(t, r, `<p class="muted">様式第1号`)
 		expect(t, chief.post(href+"/decide", url.Values{"decision": {"approve"}, "version": {versionOf(t, r)}}), http.StatusSeeOther)
 
 		r = f.applicant.get(href + "/print")
-		expect(t, r, http.StatusOK, "様式第1号", "個人所有機器業務使用報告書", "令和8年4月1日", "テスト町", "市民課", "窓口 花子",
+		expect(t, r, http.StatusOK, "個人所有機器の持ち込み・業務使用申請書</h1>", "令和8年4月1日", "テスト町", "市民課", "窓口 花子",
 			"災害対応の連絡のため", "情報セキュリティ管理者", "kacho", "印", `class="form-sheet"`)
-		lacks(t, r, "申請書</h1>")
+		lacks(t, r, "様式第1号", "個人所有機器業務使用報告書")
 
 		r = network.get("/requests/inbox")
 		expect(t, r, http.StatusOK, "報告の受領", href)

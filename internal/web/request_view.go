@@ -72,6 +72,9 @@ type deciderView struct {
 	Holders []holderView
 	// ActingRoles are the roles the pack says act for this one while it has no holder.
 	ActingRoles []string
+	// Form and FormTitle are, for a report that follows the approval, the form the approver
+	// reports on (安平町 様式第1号).
+	Form, FormTitle string
 }
 
 // stepView is one step of the route as the detail page shows it.
@@ -134,8 +137,13 @@ func (w *Server) routeView(ctx context.Context, who access.Actor, pack *policy.C
 		steps = append(steps, sv)
 	}
 	var notices []deciderView
-	for _, d := range r.Route.Notices {
-		notices = append(notices, view(d))
+	kind, _ := pack.Approval(r.Kind)
+	for i, d := range r.Route.Notices {
+		v := view(d)
+		if i < len(kind.NotifyAfter) {
+			v.Form, v.FormTitle = kind.NotifyAfter[i].Form, kind.NotifyAfter[i].FormTitle
+		}
+		notices = append(notices, v)
 	}
 	return steps, notices, nil
 }
