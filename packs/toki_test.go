@@ -103,7 +103,7 @@ func TestToki(t *testing.T) {
 			}
 			// base's condition reads base's importance axis, which 土岐市 does not have: the
 			// kind is restated on 土岐市's 機密性, and the 基本方針 does not word it.
-			if a.ID != "send_provide" || !a.Cite.Setting() || a.Cite.Quote != "" {
+			if a.ID != "send_provide" || !a.Cite.Added() || a.Cite.Quote != "" {
 				t.Errorf("approval %s is presented as 土岐市's own (cite %+v); the 基本方針 requires none", a.ID, a.Cite)
 			}
 		}
@@ -114,14 +114,14 @@ func TestToki(t *testing.T) {
 		var got []string
 		for _, a := range p.Classification.Axes {
 			got = append(got, a.ID+":"+a.Name)
-			if p.Inherited["axes/"+a.ID] || a.Cite.Article == "" || a.Cite.Quote == "" || a.Cite.Setting() {
+			if p.Inherited["axes/"+a.ID] || a.Cite.Article == "" || a.Cite.Quote == "" || a.Cite.Added() {
 				t.Errorf("axis %s cite %+v inherited %v: the axes are 6(2)'s own words", a.ID, a.Cite, p.Inherited["axes/"+a.ID])
 			}
 			if len(a.Levels) < 2 {
 				t.Errorf("axis %s has %d levels", a.ID, len(a.Levels))
 			}
 			for _, l := range a.Levels {
-				if !l.Cite.Setting() || l.Cite.Quote != "" || l.Cite.Article != "6(2)" {
+				if !l.Cite.Added() || l.Cite.Quote != "" || l.Cite.Article != "6(2)" {
 					t.Errorf("level %s/%s cite %+v: 6(2) sets no levels, so they are the common standard's", a.ID, l.ID, l.Cite)
 				}
 			}
