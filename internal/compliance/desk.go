@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -219,29 +218,16 @@ func (s *Service) EndingSoon(ctx context.Context, who access.Actor, days, limit 
 	if total == 0 {
 		return []Exception{}, 0, nil
 	}
-	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT e.id, e.request_id, COALESCE(e.applicant_staff_id, 0), COALESCE(st.name, ''),
-		COALESCE(e.department_id, 0), COALESCE(d.name, ''), e.provision, e.reason, e.measures, e.rules_json, e.expires_on, e.post_hoc,
-		e.cite, e.state, e.approved_at, e.ended_at
-		FROM compliance_exceptions e LEFT JOIN staff st ON st.id = e.applicant_staff_id LEFT JOIN departments d ON d.id = e.department_id
-		WHERE `+cond+` ORDER BY e.expires_on, e.id LIMIT `+strconv.Itoa(min(max(limit, 1), 100)), args...)
+	rows, err := s.DB.SQL.QueryContext(ctx, exceptionSelect+`WHERE `+cond+` ORDER BY e.expires_on, e.id LIMIT `+strconv.Itoa(min(max(limit, 1), 100)), args...)
 	if err != nil {
 		return nil, 0, apperr.Wrap(err, "exceptions")
 	}
 	var out []Exception
 	for rows.Next() {
-		var e Exception
-		var rules string
-		var ended sql.NullTime
-		if err := rows.Scan(&e.ID, &e.RequestID, &e.ApplicantID, &e.ApplicantName, &e.DepartmentID, &e.DepartmentName, &e.Provision,
-			&e.Reason, &e.Measures, &rules, &e.ExpiresOn, &e.PostHoc, &e.Cite, &e.State, &e.ApprovedAt, &ended); err != nil {
+		e, err := scanException(rows)
+		if err != nil {
 			rows.Close()
-			return nil, 0, apperr.Wrap(err, "exceptions")
-		}
-		_ = json.Unmarshal([]byte(rules), &e.Rules)
-		e.ApprovedAt = e.ApprovedAt.UTC()
-		if ended.Valid {
-			t := ended.Time.UTC()
-			e.EndedAt = &t
+			return nil, 0, err
 		}
 		out = append(out, e)
 	}

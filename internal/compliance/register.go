@@ -43,38 +43,50 @@ type ExceptionItem struct {
 	Active      bool   `json:"active"`
 }
 
+// exceptionSelect reads the columns scanException scans, followed by the caller's WHERE.
+const exceptionSelect = `SELECT e.id, e.request_id, COALESCE(e.applicant_staff_id, 0), COALESCE(st.name, ''),
+		COALESCE(e.department_id, 0), COALESCE(d.name, ''), e.provision, e.reason, e.measures, e.rules_json, e.expires_on, e.post_hoc,
+		e.cite, e.state, e.approved_at, e.ended_at
+		FROM compliance_exceptions e LEFT JOIN staff st ON st.id = e.applicant_staff_id LEFT JOIN departments d ON d.id = e.department_id
+		`
+
+// scanException reads one exception of exceptionSelect (without its items).
+func scanException(rows *sql.Rows) (Exception, error) {
+	var e Exception
+	var rules string
+	var ended sql.NullTime
+	if err := rows.Scan(&e.ID, &e.RequestID, &e.ApplicantID, &e.ApplicantName, &e.DepartmentID, &e.DepartmentName, &e.Provision,
+		&e.Reason, &e.Measures, &rules, &e.ExpiresOn, &e.PostHoc, &e.Cite, &e.State, &e.ApprovedAt, &ended); err != nil {
+		return e, apperr.Wrap(err, "exceptions")
+	}
+	_ = json.Unmarshal([]byte(rules), &e.Rules)
+	e.ApprovedAt = e.ApprovedAt.UTC()
+	if ended.Valid {
+		t := ended.Time.UTC()
+		e.EndedAt = &t
+	}
+	return e, nil
+}
+
 // Exceptions lists the exception register, newest first: every approved exception with the
 // rules and assets it covers. state narrows it (active, expired, withdrawn); "" lists all.
 // Those who see every department's findings see the whole register; others the exceptions of
 // their departments.
 func (s *Service) Exceptions(ctx context.Context, who access.Actor, state string) ([]Exception, error) {
 	all, depts := visibility(who)
-	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT e.id, e.request_id, COALESCE(e.applicant_staff_id, 0), COALESCE(st.name, ''),
-		COALESCE(e.department_id, 0), COALESCE(d.name, ''), e.provision, e.reason, e.measures, e.rules_json, e.expires_on, e.post_hoc,
-		e.cite, e.state, e.approved_at, e.ended_at
-		FROM compliance_exceptions e LEFT JOIN staff st ON st.id = e.applicant_staff_id LEFT JOIN departments d ON d.id = e.department_id
-		WHERE e.org_id = $1 AND ($2 = '' OR e.state = $2) ORDER BY e.id DESC`, who.OrgID, state)
+	rows, err := s.DB.SQL.QueryContext(ctx, exceptionSelect+`WHERE e.org_id = $1 AND ($2 = '' OR e.state = $2) ORDER BY e.id DESC`, who.OrgID, state)
 	if err != nil {
 		return nil, apperr.Wrap(err, "exceptions")
 	}
 	var out []Exception
 	for rows.Next() {
-		var e Exception
-		var rules string
-		var ended sql.NullTime
-		if err := rows.Scan(&e.ID, &e.RequestID, &e.ApplicantID, &e.ApplicantName, &e.DepartmentID, &e.DepartmentName, &e.Provision,
-			&e.Reason, &e.Measures, &rules, &e.ExpiresOn, &e.PostHoc, &e.Cite, &e.State, &e.ApprovedAt, &ended); err != nil {
+		e, err := scanException(rows)
+		if err != nil {
 			rows.Close()
-			return nil, apperr.Wrap(err, "exceptions")
+			return nil, err
 		}
 		if !all && !contains(depts, e.DepartmentID) {
 			continue
-		}
-		_ = json.Unmarshal([]byte(rules), &e.Rules)
-		e.ApprovedAt = e.ApprovedAt.UTC()
-		if ended.Valid {
-			t := ended.Time.UTC()
-			e.EndedAt = &t
 		}
 		out = append(out, e)
 	}
