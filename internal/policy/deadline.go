@@ -42,6 +42,27 @@ func DeadlineOf(minutes int, words string) (time.Duration, bool) {
 	return 0, false
 }
 
+// wordHours is the deadline, in hours, that Mamori reads into the source's words when the pack
+// gives no minutes of its own: the organisation's setting, not the source's (0 when the pack's
+// minutes decide or the words set no deadline).
+func wordHours(minutes int, words string) int {
+	if minutes > 0 {
+		return 0
+	}
+	d, ok := DeadlineOf(0, words)
+	if !ok {
+		return 0
+	}
+	return int(d / time.Hour)
+}
+
+// WordHours is the step's deadline read from its words (see wordHours), for showing it as the
+// organisation's setting.
+func (s RouteStep) WordHours() int { return wordHours(s.WithinMinutes, s.Within) }
+
+// WordHours is the category's deadline read from its words (see wordHours).
+func (c Category) WordHours() int { return wordHours(c.WithinMinutes, c.Within) }
+
 // Deadline is the time the step allows (see DeadlineOf).
 func (s RouteStep) Deadline() (time.Duration, bool) { return DeadlineOf(s.WithinMinutes, s.Within) }
 

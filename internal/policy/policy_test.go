@@ -334,3 +334,25 @@ func TestCoverageGroupsByArticleAndListsAdded(t *testing.T) {
 		}
 	}
 }
+
+// TestWordHours: the hours read into the source's words are shown as the organisation's
+// setting only when the pack gives no minutes of its own and the words set a deadline.
+func TestWordHours(t *testing.T) {
+	for _, c := range []struct {
+		step RouteStep
+		want int
+	}{
+		{RouteStep{Within: "速やかに"}, 24},
+		{RouteStep{Within: "直ちに"}, 1},
+		{RouteStep{Within: "速やかに", WithinMinutes: 30}, 0},
+		{RouteStep{Within: "必要に応じて"}, 0},
+		{RouteStep{}, 0},
+	} {
+		if got := c.step.WordHours(); got != c.want {
+			t.Errorf("%+v: %d hours, want %d", c.step, got, c.want)
+		}
+	}
+	if got := (Category{Within: "遅滞なく"}).WordHours(); got != 24 {
+		t.Errorf("category 遅滞なく: %d hours, want 24", got)
+	}
+}

@@ -50,7 +50,11 @@ func TestPolicyAndRoles(t *testing.T) {
 				// an uncited logbook field is marked; a cited one is not
 				`入室者 <span class="status status--neutral" data-origin="added"`, "職員等からのシステム障害の報告、システム障害に対する処理結果又は問題等</td>",
 				`<h2 id="notes">原典についての注記</h2>`, "情報セキュリティ管理者は、企画開発課長をもって充てる", "企画情報課長", "⑱ 機器構成の変更の制限",
-				`<a href="/policy/coverage">`)
+				`<a href="/policy/coverage">`,
+				// 速やかに read as 24 hours is Mamori's default, not 上毛町's words.
+				`<span class="muted">期限は24時間として扱います</span> <span class="status status--neutral" data-origin="added"`,
+				// 緊急時対応計画 4(3): either role may stop a system.
+				"判断する役割: ネットワーク管理者 または 情報システム管理者")
 			if n := strings.Count(r.body, `data-origin="added"`); n < 50 {
 				t.Errorf("%d elements marked as the organisation's setting, want every one of 上毛町's uncited fields and deadlines", n)
 			}
