@@ -1,16 +1,12 @@
 package server
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
-	"mamori/internal/access"
-	"mamori/internal/auth"
-	"mamori/internal/org"
 	"mamori/internal/store/storetest"
 )
 
@@ -22,26 +18,8 @@ import (
 func TestBrowserIncidentReportTriageTick(t *testing.T) {
 	ctx := browserContext(t)
 	s, srv, _ := start(t, storetest.SQLite(t))
-	bg := context.Background()
-	o, _ := s.Org.First(bg)
-	sys := access.System(o.ID, "test")
-	if _, err := s.Policy.Use(bg, sys, "koge"); err != nil {
-		t.Fatal(err)
-	}
-	dept, err := s.Org.CreateDepartment(bg, sys, org.DepartmentInput{Code: "200", Name: "住民課", Kind: "section", Active: true})
-	must(t, err)
-	person := func(no, name, login, role string) string {
-		st, err := s.Org.CreateStaff(bg, sys, org.StaffInput{DepartmentID: dept.ID, EmployeeNo: no, Name: name, Employment: "regular", Active: true})
-		must(t, err)
-		if role != "" {
-			_, err = s.Org.AssignRole(bg, sys, org.RoleAssignment{RoleID: role, Scope: "organization", HolderStaffID: st.ID})
-			must(t, err)
-		}
-		_, temp, err := s.Auth.CreateUser(bg, sys, auth.NewUser{Login: login, DisplayName: name, StaffID: st.ID, Lang: "ja"})
-		must(t, err)
-		return temp
-	}
-	clerkPW, networkPW := person("2001", "住民 花子", "clerk", ""), person("1001", "網 管理", "network", "network_admin")
+	sec := kogeSection(t, s)
+	clerkPW, networkPW := sec.person("2001", "住民 花子", "clerk", ""), sec.person("1001", "網 管理", "network", "network_admin")
 	accessible := func(name string) {
 		t.Helper()
 		if _, err := run(ctx, chromedp.Evaluate[bool](axeSource+";true")); err != nil {

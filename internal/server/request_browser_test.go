@@ -8,10 +8,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"mamori/internal/access"
 	"mamori/internal/asset"
-	"mamori/internal/auth"
-	"mamori/internal/org"
 	"mamori/internal/store/storetest"
 )
 
@@ -22,26 +19,8 @@ import (
 func TestBrowserRequestFileAndApprove(t *testing.T) {
 	ctx := browserContext(t)
 	s, srv, _ := start(t, storetest.SQLite(t))
-	bg := context.Background()
-	o, _ := s.Org.First(bg)
-	sys := access.System(o.ID, "test")
-	if _, err := s.Policy.Use(bg, sys, "koge"); err != nil {
-		t.Fatal(err)
-	}
-	dept, err := s.Org.CreateDepartment(bg, sys, org.DepartmentInput{Code: "200", Name: "住民課", Kind: "section", Active: true})
-	must(t, err)
-	person := func(no, name, login string) string {
-		st, err := s.Org.CreateStaff(bg, sys, org.StaffInput{DepartmentID: dept.ID, EmployeeNo: no, Name: name, Employment: "regular", Active: true})
-		must(t, err)
-		if login == "kanri" {
-			_, err = s.Org.AssignRole(bg, sys, org.RoleAssignment{RoleID: "security_manager", Scope: "organization", HolderStaffID: st.ID})
-			must(t, err)
-		}
-		_, temp, err := s.Auth.CreateUser(bg, sys, auth.NewUser{Login: login, DisplayName: name, StaffID: st.ID, Lang: "ja"})
-		must(t, err)
-		return temp
-	}
-	clerkPW, managerPW := person("2001", "住民 花子", "clerk"), person("1001", "管理 一郎", "kanri")
+	sec := kogeSection(t, s)
+	clerkPW, managerPW := sec.person("2001", "住民 花子", "clerk", ""), sec.person("1001", "管理 一郎", "kanri", "security_manager")
 	staffFirstSignIn(t, ctx, srv.URL, "clerk", clerkPW)
 	must(t, do(ctx,
 		chromedp.Navigate(srv.URL+"/requests/new"),
@@ -96,29 +75,12 @@ func TestBrowserRequestFileAndApprove(t *testing.T) {
 func TestBrowserTakeOutAndReturnLogsIt(t *testing.T) {
 	ctx := browserContext(t)
 	s, srv, _ := start(t, storetest.SQLite(t))
-	bg := context.Background()
-	o, _ := s.Org.First(bg)
-	sys := access.System(o.ID, "test")
-	if _, err := s.Policy.Use(bg, sys, "koge"); err != nil {
-		t.Fatal(err)
-	}
-	dept, err := s.Org.CreateDepartment(bg, sys, org.DepartmentInput{Code: "200", Name: "住民課", Kind: "section", Active: true})
-	must(t, err)
-	_, err = s.Assets.Create(bg, sys, asset.Input{Number: "PC-0001", Name: "窓口ノートPC", Kind: "terminal", DepartmentID: dept.ID,
+	sec := kogeSection(t, s)
+	bg, sys, dept := context.Background(), sec.sys, sec.dept
+	_, err := s.Assets.Create(bg, sys, asset.Input{Number: "PC-0001", Name: "窓口ノートPC", Kind: "terminal", DepartmentID: dept.ID,
 		Class: map[string]string{"importance": "II"}, Location: "住民課"})
 	must(t, err)
-	person := func(no, name, login string) string {
-		st, err := s.Org.CreateStaff(bg, sys, org.StaffInput{DepartmentID: dept.ID, EmployeeNo: no, Name: name, Employment: "regular", Active: true})
-		must(t, err)
-		if login == "kanri" {
-			_, err = s.Org.AssignRole(bg, sys, org.RoleAssignment{RoleID: "security_manager", Scope: "organization", HolderStaffID: st.ID})
-			must(t, err)
-		}
-		_, temp, err := s.Auth.CreateUser(bg, sys, auth.NewUser{Login: login, DisplayName: name, StaffID: st.ID, Lang: "ja"})
-		must(t, err)
-		return temp
-	}
-	clerkPW, managerPW := person("2001", "住民 花子", "clerk"), person("1001", "管理 一郎", "kanri")
+	clerkPW, managerPW := sec.person("2001", "住民 花子", "clerk", ""), sec.person("1001", "管理 一郎", "kanri", "security_manager")
 	jst := time.FixedZone("JST", 9*60*60)
 	today, tomorrow := time.Now().In(jst).Format(time.DateOnly), time.Now().In(jst).AddDate(0, 0, 1).Format(time.DateOnly)
 
