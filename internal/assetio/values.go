@@ -9,6 +9,8 @@ import (
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"mamori/internal/i18n"
 )
 
 // fold is the form values are compared in: NFKC (全角 digits and letters become half-width,
@@ -81,18 +83,6 @@ func parseState(s string) (string, bool) {
 	return id, ok
 }
 
-// eras are the 元号 a date may be written in, newest first, with the day each began.
-var eras = []struct {
-	names []string
-	start time.Time
-}{
-	{[]string{"令和", "r"}, time.Date(2019, 5, 1, 0, 0, 0, 0, time.UTC)},
-	{[]string{"平成", "h"}, time.Date(1989, 1, 8, 0, 0, 0, 0, time.UTC)},
-	{[]string{"昭和", "s"}, time.Date(1926, 12, 25, 0, 0, 0, 0, time.UTC)},
-	{[]string{"大正", "t"}, time.Date(1912, 7, 30, 0, 0, 0, 0, time.UTC)},
-	{[]string{"明治", "m"}, time.Date(1868, 1, 25, 0, 0, 0, 0, time.UTC)},
-}
-
 var (
 	// 2026-04-01, 2026/4/1, 2026.4.1, 2026年4月1日, each optionally followed by a time of day
 	// (Excel writes "2026/04/01 0:00" into a CSV).
@@ -122,24 +112,13 @@ func parseDate(s string) (string, bool) {
 		if p[2] != "元" {
 			n = atoi(p[2])
 		}
-		for _, e := range eras {
-			for _, name := range e.names {
-				if name == p[1] {
-					y = e.start.Year() + n - 1
-				}
-			}
-		}
-		m, d = atoi(p[3]), atoi(p[4])
-		if n < 1 {
+		start, ok := i18n.EraStart(p[1])
+		if !ok || n < 1 {
 			return "", false
 		}
-		t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
-		for _, e := range eras {
-			if e.names[0] == p[1] || e.names[1] == p[1] {
-				if t.Before(e.start) {
-					return "", false // 令和1年4月1日 is still 平成
-				}
-			}
+		y, m, d = start.Year()+n-1, atoi(p[3]), atoi(p[4])
+		if time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC).Before(start) {
+			return "", false // 令和1年4月1日 is still 平成
 		}
 	case compact.MatchString(s):
 		p := compact.FindStringSubmatch(s)

@@ -6,23 +6,37 @@ import (
 	"time"
 )
 
-// era is a Japanese era (元号) and the JST date it began.
+// era is a Japanese era (元号), the letter it is abbreviated to (R8.4.1) and the JST date it
+// began.
 type era struct {
-	name  string
-	year  int
-	month time.Month
-	day   int
+	name   string
+	letter string
+	year   int
+	month  time.Month
+	day    int
 }
 
 // eras is newest first. 明治 years are counted from 1868, but only dates
 // from 1873-01-01, when Japan adopted the Gregorian calendar, are shown
 // in 和暦; earlier dates would need the old lunisolar calendar.
 var eras = [...]era{
-	{"令和", 2019, time.May, 1},
-	{"平成", 1989, time.January, 8},
-	{"昭和", 1926, time.December, 25},
-	{"大正", 1912, time.July, 30},
-	{"明治", 1868, time.January, 25},
+	{"令和", "r", 2019, time.May, 1},
+	{"平成", "h", 1989, time.January, 8},
+	{"昭和", "s", 1926, time.December, 25},
+	{"大正", "t", 1912, time.July, 30},
+	{"明治", "m", 1868, time.January, 25},
+}
+
+// EraStart returns the day (as a UTC date) the era named by its name or its lower-case letter
+// began: 令和 or r → 2019-05-01. Reading 和暦 (the register import) and writing it (Wareki)
+// use this one table.
+func EraStart(name string) (time.Time, bool) {
+	for _, e := range eras {
+		if e.name == name || e.letter == name {
+			return time.Date(e.year, e.month, e.day, 0, 0, 0, 0, time.UTC), true
+		}
+	}
+	return time.Time{}, false
 }
 
 // firstWareki is the earliest date (JST) Wareki writes in an era.
