@@ -67,51 +67,26 @@ func (s *Service) Checker(ctx context.Context, who access.Actor) (func(Input) (I
 // CreateMany registers many assets in one transaction, each checked as Create checks it and
 // each with its audit entry: all of them, or none when one fails. On failure the count
 // returned is the index of the input that failed; an error yielded by the sequence itself also
-// rolls everything back.
-//
-// It writes as Create does, with statements prepared once for the whole batch, and moves the
-// head of the audit chain once at the end instead of once per asset (see batch).
+// rolls everything back. It is UpsertMany refusing every number the register already holds.
 func (s *Service) CreateMany(ctx context.Context, who access.Actor, inputs iter.Seq2[Input, error]) (int, error) {
-	p, err := s.Policy.Required(ctx, who.OrgID)
-	if err != nil {
-		return 0, err
-	}
-	r := reachOf(who)
-	n := 0
-	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		b, err := s.newBatch(ctx, tx, who, p)
-		if err != nil {
-			return err
-		}
-		defer b.close()
+	rows := func(yield func(Upsert, error) bool) {
 		for in, err := range inputs {
-			if err != nil {
-				return err
-			}
-			if n%1000 == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
+			row := Upsert{Number: in.Number, Build: func(cur *Asset) (Input, bool, error) {
+				if cur != nil {
+					return in, false, apperr.InvalidField("number", "asset.error.number_taken", in.Number)
 				}
+				return in, true, nil
+			}}
+			if !yield(row, err) {
+				return
 			}
-			in.normalize()
-			top, err := in.validate(p)
-			if err != nil {
-				return err
-			}
-			if !r.writesInput(in) {
-				return apperr.New(apperr.Forbidden, "error.forbidden")
-			}
-			if err := b.add(ctx, in, top); err != nil {
-				return err
-			}
-			n++
 		}
-		if err := s.wrote(ctx, tx, who, p, b.written, nil); err != nil {
-			return err
-		}
-		return b.finish(ctx)
-	})
-	return n, err
+	}
+	w, err := s.UpsertMany(ctx, who, rows, nil)
+	if err != nil {
+		return max(w.Failed, 0), err
+	}
+	return w.Created, nil
 }
 
 // batch writes many new assets in one transaction. Its audit entries are chained exactly as
