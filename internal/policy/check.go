@@ -27,7 +27,7 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 		c.add("source", "a pack names its source text, or (a base pack) its basis")
 	}
 
-	seen := map[string]bool{}
+	seen, dutyIDs := map[string]bool{}, map[string]bool{}
 	for i, r := range p.Roles {
 		path := elemPath("roles", i, r.ID)
 		c.id(path, r.ID, seen)
@@ -45,9 +45,11 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 		}
 		c.cite(path, r.Cite, inh("roles/"+r.ID))
 		for j, d := range r.Duties {
+			dp := fmt.Sprintf("%s.duties[%d]", path, j)
 			if d.Text == "" {
-				c.add(fmt.Sprintf("%s.duties[%d].text", path, j), "text is missing")
+				c.add(dp+".text", "text is missing")
 			}
+			c.duty(dp, d, dutyIDs, inh("roles/"+r.ID))
 		}
 	}
 

@@ -36,6 +36,7 @@ func (p *Pack) Elements() []Element {
 		add("roles/"+r.ID, "role", "roles/"+r.ID, r.Name, r.Cite)
 		for _, d := range r.Duties {
 			add("roles/"+r.ID, "duty", "roles/"+r.ID+"/duties", d.Text, d.Cite)
+			add("roles/"+r.ID, "interval", "roles/"+r.ID+"/duties/"+d.ID, d.Text, d.EveryCite)
 		}
 	}
 	for _, a := range p.Classification.Axes {

@@ -98,10 +98,77 @@ type Role struct {
 	Cite    Cite `yaml:"cite" json:"cite"`
 }
 
-// Duty is one thing a role must do.
+// Duty is one thing a role must do. A duty with Every recurs (定期業務): each period makes one
+// task for the role's holders — per department or system where the role is scoped so — due at
+// the end of the period, closed with the evidence the duty names.
 type Duty struct {
+	// ID names a recurring duty; it is required when Every is set and unique in the pack.
+	ID   string `yaml:"id,omitempty" json:"id,omitempty"`
 	Text string `yaml:"text" json:"text"`
 	Cite Cite   `yaml:"cite" json:"cite"`
+	// Every is how often the duty recurs: year, half, quarter, month or week (Every*). Periods
+	// follow the fiscal year (年度, from April).
+	Every string `yaml:"every,omitempty" json:"every,omitempty"`
+	// Month is, for a yearly duty, the month (1–12) whose last day the task is due; 0 means
+	// March, the end of the fiscal year.
+	Month int `yaml:"month,omitempty" json:"month,omitempty"`
+	// EveryCite is what the interval rests on: the source's words (年1回, 毎月) or, where the
+	// source says only 定期的に or nothing, origin: added with the reason for the interval taken.
+	EveryCite Cite `yaml:"every_cite,omitempty" json:"every_cite,omitempty"`
+	// Evidence is what closes a task: a note, a file, an entry of Logbook, or every item of
+	// Checklist ticked (Evidence*). Empty means a note.
+	Evidence  string   `yaml:"evidence,omitempty" json:"evidence,omitempty"`
+	Logbook   string   `yaml:"logbook,omitempty" json:"logbook,omitempty"`
+	Checklist []string `yaml:"checklist,omitempty" json:"checklist,omitempty"`
+}
+
+// Recurs reports whether the duty makes tasks.
+func (d Duty) Recurs() bool { return d.Every != "" }
+
+// How often a duty recurs.
+const (
+	EveryYear    = "year"
+	EveryHalf    = "half"
+	EveryQuarter = "quarter"
+	EveryMonth   = "month"
+	EveryWeek    = "week"
+)
+
+// What closes a task.
+const (
+	EvidenceNote      = "note"
+	EvidenceFile      = "file"
+	EvidenceLogbook   = "logbook"
+	EvidenceChecklist = "checklist"
+)
+
+// RoleDuty is a recurring duty with the role that holds it.
+type RoleDuty struct {
+	Role string
+	Duty
+}
+
+// RecurringDuties are the pack's duties that make tasks, in the order the pack lists them.
+func (p *Pack) RecurringDuties() []RoleDuty {
+	var out []RoleDuty
+	for _, r := range p.Roles {
+		for _, d := range r.Duties {
+			if d.Recurs() {
+				out = append(out, RoleDuty{Role: r.ID, Duty: d})
+			}
+		}
+	}
+	return out
+}
+
+// RecurringDuty finds a recurring duty by its id.
+func (p *Pack) RecurringDuty(id string) (RoleDuty, bool) {
+	for _, d := range p.RecurringDuties() {
+		if d.ID == id {
+			return d, true
+		}
+	}
+	return RoleDuty{}, false
 }
 
 // Classification is the pack's axes of classification (one for 重要性分類, three for

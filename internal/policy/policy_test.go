@@ -99,6 +99,13 @@ func TestProblemsNameTheFileAndElement(t *testing.T) {
 		{"audit role every member of staff holds", "    scope: department\n", "    scope: department\n    all_staff: true\n    auditor: true\n", "roles[manager].auditor", "audit role"},
 		{"nobody approves a recurrence plan", "  plan_approved_by: ciso\n", "", "incident.plan_approved_by", "plan_approval"},
 		{"step about the subject of a request without one", "subject: asset\n    when: \"asset.class.importance.rank >= 2\"\n    steps: [{role: manager, of: applicant_department}]", "subject: none\n    steps: [{role: manager, of: system}]", "approvals[take_out].steps[0].of", "asset subject"},
+		{"duty that recurs at no known interval", "every: month", "every: fortnight", "roles[manager].duties[0].every", `"fortnight"`},
+		{"recurring duty without an id", "      - id: room-log-check\n        text:", "      - text:", "roles[manager].duties[0].id", "missing"},
+		{"interval resting on nothing", "every_cite: {article: \"7\", origin: added, reason: 原典は確認の頻度を定めない}", "", "roles[manager].duties[0].every_cite.article", "interval"},
+		{"duty closed by an unknown logbook", "logbook: room\n", "logbook: gate\n", "roles[manager].duties[0].logbook", `"gate"`},
+		{"month for a monthly duty", "every: month", "every: month\n        month: 4", "roles[manager].duties[0].month", "yearly"},
+		{"checklist without items", "evidence: logbook\n        logbook: room\n", "evidence: checklist\n", "roles[manager].duties[0].checklist", "items"},
+		{"recurrence fields on a duty that does not recur", "        every: month\n", "", "roles[manager].duties[0].every", "how often"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			y := string(base)
@@ -354,5 +361,28 @@ func TestWordHours(t *testing.T) {
 	}
 	if got := (Category{Within: "遅滞なく"}).WordHours(); got != 24 {
 		t.Errorf("category 遅滞なく: %d hours, want 24", got)
+	}
+}
+
+// TestRecurringDutiesOfAPack checks that a duty with an interval is found with its role, and
+// one without is not.
+func TestRecurringDutiesOfAPack(t *testing.T) {
+	b, err := os.ReadFile("testdata/good/town.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := loadOne(t, string(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := c.Pack.RecurringDuties()
+	if len(ds) != 1 || ds[0].Role != "manager" || ds[0].ID != "room-log-check" || ds[0].Every != EveryMonth || ds[0].Logbook != "room" {
+		t.Fatalf("recurring duties = %+v", ds)
+	}
+	if _, ok := c.Pack.RecurringDuty("room-log-check"); !ok {
+		t.Fatal("duty not found by id")
+	}
+	if _, ok := c.Pack.RecurringDuty("nothing"); ok {
+		t.Fatal("unknown duty found")
 	}
 }
