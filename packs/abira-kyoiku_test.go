@@ -364,3 +364,137 @@ func TestAbiraKyoiku(t *testing.T) {
 		}
 	})
 }
+
+// TestAbiraKyoikuDuties checks the 定期業務 of the 安平町教育委員会 pack: which role duties recur,
+// how often, what closes them, and that every interval the 要綱 does not state is marked as the
+// board's setting. The 要綱 names no interval of its own (第38条 and 第58条 say 定期的に, the
+// others say nothing or 必要に応じて), so every one is origin: added.
+func TestAbiraKyoikuDuties(t *testing.T) {
+	p := loadPack(t, "abira-kyoiku")
+
+	type duty struct {
+		policy.Duty
+		role string
+	}
+	recurring := map[string]duty{}
+	for _, r := range p.Roles {
+		for _, d := range r.Duties {
+			if d.Recurs() {
+				recurring[d.ID] = duty{d, r.ID}
+			}
+		}
+	}
+
+	want := []struct {
+		id, role, article, every string
+		month                    int
+		evidence                 string
+	}{
+		{"network-audit", "network_admin", "第58条", "year", 12, "file"},
+		{"operation-inspection", "security_manager", "第59条", "year", 11, "file"},
+		{"cio-review", "cio", "第60条", "year", 0, "file"},
+		{"backup", "security_manager", "第38条", "month", 0, "note"},
+		{"virus-check-status", "security_manager", "第47条", "quarter", 0, "checklist"},
+		{"user-id-review", "network_admin", "第34条", "year", 5, "checklist"},
+		{"security-information-collection", "network_admin", "第55条", "month", 0, "note"},
+		{"staff-briefing", "security_manager", "第21条第2項", "year", 5, "note"},
+		{"cio-awareness", "cio", "第21条第1項", "year", 0, "file"},
+		{"cio-emergency-plan-update", "cio", "第56条第2項", "year", 5, "file"},
+		{"contractor-survey", "security_manager", "第54条", "year", 0, "note"},
+		{"password-change", "staff", "第13条(5)", "year", 0, "note"},
+	}
+	t.Run("the recurring duties, their roles, intervals and evidence", func(t *testing.T) {
+		if len(recurring) != len(want) {
+			var ids []string
+			for id := range recurring {
+				ids = append(ids, id)
+			}
+			slices.Sort(ids)
+			t.Errorf("%d recurring duties %v, want %d", len(recurring), ids, len(want))
+		}
+		for _, w := range want {
+			d, ok := recurring[w.id]
+			switch {
+			case !ok:
+				t.Errorf("duty %s does not recur", w.id)
+			case d.role != w.role:
+				t.Errorf("duty %s belongs to %s, want %s", w.id, d.role, w.role)
+			case !strings.HasPrefix(d.Cite.Article, w.article):
+				t.Errorf("duty %s cites %q, want %s", w.id, d.Cite.Article, w.article)
+			case d.Every != w.every || d.Month != w.month || d.Evidence != w.evidence:
+				t.Errorf("duty %s: every %s month %d evidence %s, want %s %d %s", w.id, d.Every, d.Month, d.Evidence, w.every, w.month, w.evidence)
+			}
+		}
+	})
+
+	t.Run("no interval is presented as the 要綱's own", func(t *testing.T) {
+		for id, d := range recurring {
+			if !d.EveryCite.Added() || d.EveryCite.Reason == "" {
+				t.Errorf("duty %s: interval cite %+v; the 要綱 states no interval, so it is the board's setting", id, d.EveryCite)
+			}
+			if !strings.HasPrefix(d.EveryCite.Article, strings.SplitN(d.Cite.Article, "条", 2)[0]) {
+				t.Errorf("duty %s: interval rests on %q, the duty on %q", id, d.EveryCite.Article, d.Cite.Article)
+			}
+		}
+		// Where the 要綱 says 定期的に, the interval cite quotes it.
+		for id, words := range map[string]string{
+			"network-audit":   "定期的に",
+			"backup":          "日次、週次、月次",
+			"password-change": "定期的に変更",
+		} {
+			if q := recurring[id].EveryCite.Quote; !strings.Contains(q, words) {
+				t.Errorf("duty %s: interval quote %q does not carry the 要綱's %q", id, q, words)
+			}
+		}
+	})
+
+	t.Run("interval quotations are the 要綱's words", func(t *testing.T) {
+		src := seedText(t, p.Source)
+		for id, d := range recurring {
+			if q := d.EveryCite.Quote; q != "" && !strings.Contains(src, normalized(q)) {
+				t.Errorf("duty %s: interval quotation not in the source: %q", id, q)
+			}
+		}
+	})
+
+	t.Run("checklists name what 第47条 and 第33条・第34条 require", func(t *testing.T) {
+		virus := recurring["virus-check-status"].Checklist
+		if len(virus) != 3 || !strings.Contains(virus[0], "サーバ等") || !strings.Contains(virus[1], "端末") || !strings.Contains(virus[2], "パターンファイル") {
+			t.Errorf("virus check checklist = %q, want servers, terminals and pattern files (第47条(2)(3))", virus)
+		}
+		ids := strings.Join(recurring["user-id-review"].Checklist, "\n")
+		for _, w := range []string{"異動", "退職者", "管理者権限"} {
+			if !strings.Contains(ids, w) {
+				t.Errorf("user ID review checklist lacks %s: %q", w, ids)
+			}
+		}
+	})
+
+	t.Run("inspection and audit fall due before the yearly evaluation of 第60条", func(t *testing.T) {
+		// Months in fiscal order (April first); 0 is March, the year's end.
+		fiscal := func(m int) int {
+			if m == 0 {
+				m = 3
+			}
+			return (m + 8) % 12
+		}
+		insp, audit, review := recurring["operation-inspection"], recurring["network-audit"], recurring["cio-review"]
+		if !(fiscal(insp.Month) < fiscal(audit.Month) && fiscal(audit.Month) < fiscal(review.Month)) {
+			t.Errorf("点検 month %d, 調査又は監査 month %d, 評価 month %d: 第60条 evaluates their results", insp.Month, audit.Month, review.Month)
+		}
+	})
+
+	t.Run("duties the 要綱 leaves to need stay responsibilities", func(t *testing.T) {
+		// 第35条 アクセス記録, 第36条 作業記録, 第37条 障害記録 and 第39条 監視 are done 必要に応じて
+		// or as events occur: no task is made for them.
+		for _, r := range p.Roles {
+			for _, d := range r.Duties {
+				for _, a := range []string{"第35条", "第36条", "第37条", "第39条", "第56条第3項"} {
+					if d.Cite.Article == a && d.Recurs() {
+						t.Errorf("%s duty %s (%s) recurs", r.ID, d.ID, a)
+					}
+				}
+			}
+		}
+	})
+}

@@ -610,3 +610,73 @@ func TestTokiKeepsTheBaseLoginRules(t *testing.T) {
 		t.Fatalf("toki's login rules %+v (inherited %v), base's %+v", toki.Auth, toki.Inherited["auth"], base.Auth)
 	}
 }
+
+// TestTokiDuties checks the 定期業務 of the 土岐市 pack. The 基本方針 requires 教育及び啓発 (6(5)),
+// the check of 委託事業者 (6(8)), 監査及び自己点検 (7) and 見直し (8) of the city without naming
+// who does them: they recur as duties of the 全庁的な組織体制 of 6(1), each interval marked as
+// the city's setting, since the text says only 定期的又は必要に応じて, 適宜 or nothing.
+func TestTokiDuties(t *testing.T) {
+	p := loadPack(t, "toki")
+	src := seedText(t, p.Source)
+	want := map[string]struct {
+		article string
+		month   int
+		words   string // the 基本方針's words the interval cite quotes, if any
+		ev      string
+	}{
+		"self-inspection":      {"7", 10, "定期的又は必要に応じて", "file"},
+		"security-audit":       {"7", 12, "定期的又は必要に応じて", "file"},
+		"policy-review":        {"8", 0, "適宜", "file"},
+		"education":            {"6(5)", 0, "", "file"},
+		"contractor-assurance": {"6(8)", 0, "", "note"},
+	}
+	got := map[string]policy.Duty{}
+	for _, r := range p.Roles {
+		for _, d := range r.Duties {
+			if !d.Recurs() {
+				continue
+			}
+			got[d.ID] = d
+			if r.ID != "promotion_body" || p.Inherited["roles/"+r.ID] {
+				t.Errorf("duty %s recurs on role %s (inherited %v), want the 全庁的な組織体制 of 6(1)", d.ID, r.ID, p.Inherited["roles/"+r.ID])
+			}
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d recurring duties, want %d", len(got), len(want))
+	}
+	for id, w := range want {
+		d, ok := got[id]
+		if !ok {
+			t.Errorf("duty %s does not recur", id)
+			continue
+		}
+		if d.Cite.Article != w.article || d.Every != "year" || d.Month != w.month || d.Evidence != w.ev {
+			t.Errorf("duty %s: article %s every %s month %d evidence %s, want %s year %d %s", id, d.Cite.Article, d.Every, d.Month, d.Evidence, w.article, w.month, w.ev)
+		}
+		ec := d.EveryCite
+		if !ec.Added() || ec.Reason == "" {
+			t.Errorf("duty %s: interval %+v is presented as the 基本方針's own; it names none", id, ec)
+		}
+		if !strings.Contains(ec.Quote, w.words) || (w.words == "") != (ec.Quote == "") {
+			t.Errorf("duty %s: interval quotes %q, want the words %q", id, ec.Quote, w.words)
+		}
+		if ec.Quote != "" && !strings.Contains(src, normalized(ec.Quote)) {
+			t.Errorf("duty %s: interval quotation not in the source: %q", id, ec.Quote)
+		}
+	}
+	// 8: the review rests on the results of the audit and self-inspection, so they fall due first
+	// in the fiscal year (April first; month 0 is March).
+	fiscal := func(m int) int {
+		if m == 0 {
+			m = 3
+		}
+		return (m + 8) % 12
+	}
+	if a, b, c := got["self-inspection"].Month, got["security-audit"].Month, got["policy-review"].Month; !(fiscal(a) < fiscal(b) && fiscal(b) < fiscal(c)) {
+		t.Errorf("自己点検 month %d, 監査 month %d, 見直し month %d: 8 reviews on their results", a, b, c)
+	}
+	if r, ok := p.Role("promotion_body"); !ok || r.Scope != "organization" || r.Cite.Article != "6(1)" || r.Security {
+		t.Errorf("role promotion_body = %+v, found %v", r, ok)
+	}
+}
