@@ -2,6 +2,7 @@ package packs
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"mamori/internal/policy"
@@ -331,6 +332,129 @@ func TestKishiwada(t *testing.T) {
 		rec := policy.AssetRecord{Kind: "system", Segment: "mynumber", Attrs: map[string]any{"mfa": false}}
 		if eval(t, p.RuleRequire["mynumber-mfa"], rec) {
 			t.Error("mynumber system without MFA passes")
+		}
+	})
+}
+
+// TestKishiwadaDuties checks the 定期業務 of the 岸和田市 pack: who does each, how often, what
+// closes it, and that every interval is marked as the pack's own, since the source says only
+// 定期的に, 必要に応じて or 常に and never how often.
+func TestKishiwadaDuties(t *testing.T) {
+	p := loadPack(t, "kishiwada")
+
+	want := []struct {
+		id, role, every, evidence, article string
+	}{
+		{"policy-training", "ciso", policy.EveryYear, policy.EvidenceChecklist, "第2章 4(4)①"},
+		{"procedure-upkeep", "ciso_assistant", policy.EveryYear, policy.EvidenceFile, "第2章 1(2) 表1 項番2"},
+		{"asset-register-review", "security_manager", policy.EveryYear, policy.EvidenceNote, "第2章 2(2)"},
+		{"shared-id-password", "security_manager", policy.EveryYear, policy.EvidenceNote, "第2章 4(3)③"},
+		{"network-access-rights-review", "network_admin", policy.EveryYear, policy.EvidenceChecklist, "第2章 5(6)⑥"},
+		{"system-access-rights-review", "system_admin", policy.EveryYear, policy.EvidenceChecklist, "第2章 5(6)⑥"},
+		{"network-monitoring-review", "network_admin", policy.EveryMonth, policy.EvidenceNote, "第2章 5(10)②③"},
+		{"system-monitoring-review", "system_admin", policy.EveryMonth, policy.EvidenceLogbook, "第2章 5(10)②③"},
+		{"network-log-analysis", "network_admin", policy.EveryMonth, policy.EvidenceNote, "第2章 7(2)⑥"},
+		{"system-log-analysis", "system_admin", policy.EveryMonth, policy.EvidenceNote, "第2章 7(2)⑥"},
+		{"network-malware-definitions", "network_admin", policy.EveryMonth, policy.EvidenceNote, "第2章 5(1)②"},
+		{"system-malware-definitions", "system_admin", policy.EveryMonth, policy.EvidenceNote, "第2章 5(1)②"},
+		{"system-backup", "system_admin", policy.EveryMonth, policy.EvidenceChecklist, "第2章 7(2)③"},
+		{"security-audit", "committee", policy.EveryYear, policy.EvidenceFile, "第2章 11(2)①"},
+		{"audit-report", "audit_chief", policy.EveryYear, policy.EvidenceFile, "第2章 11(2)①"},
+		{"policy-effectiveness-review", "committee", policy.EveryYear, policy.EvidenceFile, "第2章 11(2)②"},
+	}
+
+	t.Run("who, how often, what closes it", func(t *testing.T) {
+		for _, w := range want {
+			d, ok := p.RecurringDuty(w.id)
+			if !ok {
+				t.Errorf("no recurring duty %s", w.id)
+				continue
+			}
+			if d.Role != w.role || d.Every != w.every || d.Evidence != w.evidence || d.Cite.Article != w.article {
+				t.Errorf("%s: role %s every %s evidence %s article %q; want %s %s %s %q",
+					w.id, d.Role, d.Every, d.Evidence, d.Cite.Article, w.role, w.every, w.evidence, w.article)
+			}
+		}
+		if got := len(p.RecurringDuties()); got != len(want) {
+			t.Errorf("%d recurring duties, want %d", got, len(want))
+		}
+	})
+
+	t.Run("the source sets no interval", func(t *testing.T) {
+		for _, d := range p.RecurringDuties() {
+			if !d.EveryCite.Added() || d.EveryCite.Reason == "" {
+				t.Errorf("%s: every_cite %+v claims the source's interval; 岸和田市 gives none", d.ID, d.EveryCite)
+			}
+			if d.EveryCite.Article == "" || !strings.HasPrefix(d.Cite.Article, d.EveryCite.Article) {
+				t.Errorf("%s: every_cite article %q is not the duty's own (%q)", d.ID, d.EveryCite.Article, d.Cite.Article)
+			}
+		}
+	})
+
+	t.Run("monitoring results close in the logbook of 5(10)②", func(t *testing.T) {
+		d, _ := p.RecurringDuty("system-monitoring-review")
+		if d.Logbook != "monitoring_record" {
+			t.Fatalf("logbook %q, want monitoring_record", d.Logbook)
+		}
+		if kb := logbookOf(t, p, d.Logbook).KeptBy; kb != d.Role {
+			t.Errorf("monitoring_record kept by %s, the duty is %s's", kb, d.Role)
+		}
+	})
+
+	t.Run("4(4)① training covers its four subjects", func(t *testing.T) {
+		d, _ := p.RecurringDuty("policy-training")
+		wantItems := []string{
+			"情報セキュリティポリシーの周知徹底",
+			"関連法令等の理解",
+			"関連する実施手順の理解（関連する部門対象者への教育）",
+			"情報セキュリティ事故対策の教育訓練",
+		}
+		if !slices.Equal(d.Checklist, wantItems) {
+			t.Errorf("checklist %v", d.Checklist)
+		}
+	})
+
+	t.Run("duties the source leaves to need or occasion make no task", func(t *testing.T) {
+		for _, id := range []string{"system_officer", "csirt_lead", "security_admin", "staff"} {
+			for _, d := range roleOf(t, p, id).Duties {
+				if d.Recurs() {
+					t.Errorf("%s: %q recurs (%s), but the source gives it no cycle", id, d.Text, d.Every)
+				}
+			}
+		}
+		// 表1 項番1: the CISO convenes the committee 必要に応じて; 11(2)②: a review for a new
+		// measure comes when the need does.
+		for _, c := range []struct{ role, text string }{
+			{"ciso", "行政ＤＸ推進委員会の委員長を務め"},
+			{"committee", "新たに必要な対策が発生した場合"},
+		} {
+			found := false
+			for _, d := range roleOf(t, p, c.role).Duties {
+				if strings.HasPrefix(d.Text, c.text) {
+					found = true
+					if d.Recurs() {
+						t.Errorf("%s: %q recurs", c.role, d.Text)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("%s: no duty %q…", c.role, c.text)
+			}
+		}
+	})
+
+	t.Run("interval and checklist quotations are in the source", func(t *testing.T) {
+		text := seedText(t, p.Source)
+		for _, d := range p.RecurringDuties() {
+			if q := d.EveryCite.Quote; q != "" && !strings.Contains(text, normalized(q)) {
+				t.Errorf("%s: every_cite quotation not in the source: %q", d.ID, q)
+			}
+		}
+		d, _ := p.RecurringDuty("policy-training")
+		for _, item := range d.Checklist {
+			if !strings.Contains(text, normalized(item)) {
+				t.Errorf("training subject not in 4(4)①: %q", item)
+			}
 		}
 	})
 }

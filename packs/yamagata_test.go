@@ -1,6 +1,7 @@
 package packs
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -322,4 +323,123 @@ func TestYamagata(t *testing.T) {
 			t.Errorf("segments: %v", ids)
 		}
 	})
+}
+
+// TestYamagataDuties checks the 定期業務 of the 山形県 pack: who does each, how often, what
+// closes it, and that every interval is marked as the pack's own, since the 対策基準 says only
+// 定期的に, 定期, 必要に応じて or 必要があると認めた場合 and never how often.
+func TestYamagataDuties(t *testing.T) {
+	p := loadPack(t, "yamagata")
+
+	want := []struct {
+		id, role, every, evidence, article string
+		month                              int
+	}{
+		{"policy-review", "headquarters", policy.EveryYear, policy.EvidenceFile, "13.3", 0},
+		{"training-plan", "chief", policy.EveryYear, policy.EvidenceFile, "6.5(1)", 0},
+		{"staff-compliance-check", "security_manager", policy.EveryHalf, policy.EvidenceNote, "8.2(1)①", 0},
+		{"department-self-inspection", "security_manager", policy.EveryYear, policy.EvidenceFile, "13.2(1)①③", 12},
+		{"system-self-inspection", "system_manager", policy.EveryYear, policy.EvidenceFile, "13.2(1)②③", 12},
+		{"server-maintenance", "system_manager", policy.EveryYear, policy.EvidenceFile, "5.1(5)①", 0},
+		{"offsite-equipment-check", "system_manager", policy.EveryYear, policy.EvidenceNote, "5.1(6)", 0},
+		{"server-backup", "system_manager", policy.EveryMonth, policy.EvidenceNote, "7.1(1)①", 0},
+		{"log-review", "system_manager", policy.EveryMonth, policy.EvidenceNote, "7.1(1)⑦", 0},
+		{"login-password-change", "system_manager", policy.EveryYear, policy.EvidenceNote, "7.7(1)⑦", 0},
+		{"malware-full-scan", "system_manager", policy.EveryMonth, policy.EvidenceChecklist, "7.9(2)④", 0},
+		{"configuration-compliance-check", "system_manager", policy.EveryHalf, policy.EvidenceNote, "8.2(1)③", 0},
+		{"emergency-plan-review", "system_manager", policy.EveryYear, policy.EvidenceNote, "9.1(3)", 0},
+		{"inspection-results-to-review", "it_director", policy.EveryYear, policy.EvidenceFile, "13.2(1)④", 0},
+		{"procedure-review", "it_director", policy.EveryYear, policy.EvidenceNote, "16.1(1)③", 0},
+		{"security-audit", "audit_team", policy.EveryYear, policy.EvidenceFile, "13.1(1)①", 0},
+	}
+
+	t.Run("who, how often, what closes it", func(t *testing.T) {
+		for _, w := range want {
+			d, ok := p.RecurringDuty(w.id)
+			if !ok {
+				t.Errorf("no recurring duty %s", w.id)
+				continue
+			}
+			if d.Role != w.role || d.Every != w.every || d.Evidence != w.evidence || d.Cite.Article != w.article || d.Month != w.month {
+				t.Errorf("%s: role %s every %s month %d evidence %s article %q; want %s %s %d %s %q",
+					w.id, d.Role, d.Every, d.Month, d.Evidence, d.Cite.Article, w.role, w.every, w.month, w.evidence, w.article)
+			}
+		}
+		if got := len(p.RecurringDuties()); got != len(want) {
+			t.Errorf("%d recurring duties, want %d", got, len(want))
+		}
+	})
+
+	t.Run("the source sets no interval", func(t *testing.T) {
+		for _, d := range p.RecurringDuties() {
+			if !d.EveryCite.Added() || d.EveryCite.Reason == "" {
+				t.Errorf("%s: every_cite %+v claims the source's interval; 山形県 gives none", d.ID, d.EveryCite)
+			}
+			if d.EveryCite.Article == "" || !strings.HasPrefix(d.Cite.Article, d.EveryCite.Article) {
+				t.Errorf("%s: every_cite article %q is not the duty's own (%q)", d.ID, d.EveryCite.Article, d.Cite.Article)
+			}
+		}
+	})
+
+	// 13.2(1)③④: the 情報主管課長 uses the self-inspection results in the review, so they
+	// are due before the end of the year in which the review is done.
+	t.Run("self-inspections are due before the review uses them", func(t *testing.T) {
+		use, _ := p.RecurringDuty("inspection-results-to-review")
+		for _, id := range []string{"department-self-inspection", "system-self-inspection"} {
+			d, _ := p.RecurringDuty(id)
+			if d.Every != use.Every || yamagataFiscalMonth(d.Month) >= yamagataFiscalMonth(use.Month) {
+				t.Errorf("%s due in month %d (%s), the review in month %d (%s)", id, d.Month, d.Every, use.Month, use.Every)
+			}
+		}
+	})
+
+	t.Run("7.9(2) full check also confirms the pattern files", func(t *testing.T) {
+		d, _ := p.RecurringDuty("malware-full-scan")
+		var refs []string
+		for _, item := range d.Checklist {
+			if i := strings.LastIndex(item, "（"); i >= 0 {
+				refs = append(refs, item[i:])
+			}
+		}
+		if strings.Join(refs, "") != "（7.9(2)④）（7.9(2)①）（7.9(2)③）" {
+			t.Errorf("checklist items cite %v", refs)
+		}
+	})
+
+	t.Run("duties the source leaves to occasion make no task", func(t *testing.T) {
+		for _, id := range []string{"ciso", "deputy_chief", "security_officer", "csirt_head", "csirt_manager", "press_officer", "staff"} {
+			for _, d := range roleOf(t, p, id).Duties {
+				if d.Recurs() {
+					t.Errorf("%s: %q recurs (%s), but the source gives it no cycle", id, d.Text, d.Every)
+				}
+			}
+		}
+		// 13.3 itself stays as the source says it: a review when the 本部 sees the need.
+		n := 0
+		for _, d := range roleOf(t, p, "headquarters").Duties {
+			if d.Cite.Article == "13.3" && !d.Recurs() {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%d non-recurring 13.3 duties of the 本部, want 1", n)
+		}
+	})
+
+	t.Run("interval quotations are in the source", func(t *testing.T) {
+		text := seedText(t, p.Source)
+		for _, d := range p.RecurringDuties() {
+			if q := d.EveryCite.Quote; q != "" && !strings.Contains(text, normalized(q)) {
+				t.Errorf("%s: every_cite quotation not in the source: %q", d.ID, q)
+			}
+		}
+	})
+}
+
+// yamagataFiscalMonth orders a duty's month within the fiscal year (April first); 0 is March.
+func yamagataFiscalMonth(m int) int {
+	if m == 0 {
+		m = 3
+	}
+	return (m + 8) % 12
 }
