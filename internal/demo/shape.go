@@ -113,7 +113,7 @@ var shapes = map[string]shape{
 			{dept: "市民課", title: "主事", login: true},
 			{dept: "市民課", title: "市民課長", roles: []string{"system_admin@system:住民基本台帳システム"}, login: true},
 			{dept: "総務部", title: "総務部長", roles: []string{"chief_security_officer"}, login: true},
-			{dept: "デジタル推進課", title: "デジタル推進課長", roles: []string{"network_admin", "system_admin@system:グループウェア"}, login: true},
+			{dept: "デジタル推進課", title: "デジタル推進課長", roles: []string{"network_admin", "promotion_body", "system_admin@system:グループウェア"}, login: true},
 			{dept: "デジタル推進課", title: "主査", roles: []string{"csirt"}, login: true},
 			{dept: "市長室", title: "副市長", roles: []string{"ciso"}, login: true},
 			{dept: "監査委員事務局", title: "監査委員事務局長", roles: []string{"auditor"}, login: true},
