@@ -178,18 +178,20 @@ func (p *Pack) longestPrefix(s string) string {
 	if s == "" {
 		return ""
 	}
-	for _, a := range p.IndexedArticles() {
-		n := a.Number
-		if len(n) <= len(best) || !strings.HasPrefix(s, n) {
-			continue
-		}
-		if rest := s[len(n):]; rest != "" {
-			r := []rune(rest)[0]
-			if unicode.IsDigit(r) || r == '.' {
+	for _, ch := range p.Articles {
+		for _, a := range ch.Items {
+			n := a.Number
+			if len(n) <= len(best) || !strings.HasPrefix(s, n) {
 				continue
 			}
+			if rest := s[len(n):]; rest != "" {
+				r := []rune(rest)[0]
+				if unicode.IsDigit(r) || r == '.' {
+					continue
+				}
+			}
+			best = n
 		}
-		best = n
 	}
 	return best
 }
