@@ -28,6 +28,7 @@ func checkCoverage(t *testing.T, b *browser, id string) {
 		t.Fatalf("pack %s acts on every article; the page test needs one it does not", id)
 	}
 	first := unacted[0]
+	expect(t, b.get("/policy"), http.StatusOK, fmt.Sprintf(`<a href="/policy/coverage">条文と要素の対応</a><span class="muted">（原典の条項%d件・未対応%d件）</span>`, cov.Acted+cov.NotActed, cov.NotActed))
 	r := b.get("/policy/coverage")
 	want := []string{
 		fmt.Sprintf("原典の条項%d件のうち、要素が働いている条項%d件、未対応%d件", cov.Acted+cov.NotActed, cov.Acted, cov.NotActed),
