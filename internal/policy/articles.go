@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -68,11 +69,11 @@ func (p *Pack) IndexedArticles() []SourceArticle {
 // ArticlesOf returns the numbers of the indexed articles that a citation acts on, and the parts
 // of the citation that fall on no indexed article. A citation may name several articles
 // (「第2章 5(4)③キ・6(2)③イ」「6.7, 7.7(1)」「7.10(1)③ / 6.6」); each part acts on the
-// indexed article whose number is the longest prefix of it, a part that leaves out what it
-// shares with the first part (「第2章 6(4)①エ・②ア」「第10条第4項・第5項」) being read with
-// it: the part takes the place of the last token of the first part of its kind (「②ア」 of
-// 「①エ」, 「第5項」 of 「第4項」, 「5」 of 「項番4」), or follows its chapter. Words after the number (「第2章 6(1)⑱ 機器構成の変更の制限」, naming which of 上毛町's two
-// ⑱ is meant) do not change the article.
+// indexed article whose number is the longest prefix of it. A part that leaves out what it
+// shares with the first part is read with it: it takes the place of the first part's last token
+// of its kind (「②ア」 of 「①エ」, 「第5項」 of 「第4項」, 「5」 of 「項番4」), or follows the first
+// part's chapter (「10 図2」 after 「第2章 1(4)⑥」). Words after the number (「第2章 6(1)⑱
+// 機器構成の変更の制限」, naming which of 上毛町's two ⑱ is meant) do not change the article.
 func (p *Pack) ArticlesOf(article string) (numbers, unmatched []string) {
 	parts := splitCite(article)
 	if len(parts) == 0 {
@@ -94,7 +95,7 @@ func (p *Pack) ArticlesOf(article string) (numbers, unmatched []string) {
 			unmatched = append(unmatched, part)
 			continue
 		}
-		if !contains(numbers, n) {
+		if !slices.Contains(numbers, n) {
 			numbers = append(numbers, n)
 		}
 	}
@@ -148,15 +149,6 @@ func runeKind(r rune) int {
 		return kindParen
 	}
 	return 0
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // splitCite cuts a citation into the articles it names.
