@@ -233,6 +233,33 @@ func checkQuotes(t *testing.T, p *policy.Compiled) {
 			t.Errorf("%s (%s): quotation not found in %s: %q", path, c.Article, p.Source, c.Quote)
 		}
 	}
+	checkIndexQuotes(t, p, text)
+}
+
+// checkIndexQuotes fails for every heading of the pack's index of its source that the source
+// does not contain, or contains only out of the index's order: the index must follow the source
+// from its first article to its last.
+func checkIndexQuotes(t *testing.T, p *policy.Compiled, text string) {
+	t.Helper()
+	at := 0
+	for _, ch := range p.Articles {
+		if ch.Quote != "" && !strings.Contains(text, normalized(ch.Quote)) {
+			t.Errorf("articles[%s]: chapter heading not found in %s: %q", ch.Chapter, p.Source, ch.Quote)
+		}
+		for _, a := range ch.Items {
+			q := normalized(a.Quote)
+			if !strings.Contains(text, q) {
+				t.Errorf("articles[%s]: heading not found in %s: %q", a.Number, p.Source, a.Quote)
+				continue
+			}
+			i := strings.Index(text[at:], q)
+			if i < 0 {
+				t.Errorf("articles[%s]: heading %q is in %s only before the article indexed above it", a.Number, a.Quote, p.Source)
+				continue
+			}
+			at += i + len(q)
+		}
+	}
 }
 
 // TestEveryPackCitesItsSource checks, for every pack with a source, that its elements cite it

@@ -240,6 +240,7 @@ func showPack(w io.Writer, p *policy.Compiled) {
 		fmt.Fprintf(w, "\n■ 多要素認証が必須の役割: %s%s%s%s\n", strings.Join(names, "、"), cite(p.Auth.MFACite), setting(p.Auth.MFACite), mark("auth/mfa"))
 	}
 	showNotes(w, p.Notes)
+	showArticles(w, p)
 }
 
 // setting marks an element that is the organisation's setting, not the source's words, with

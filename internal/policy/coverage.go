@@ -113,32 +113,104 @@ func (p *Pack) Elements() []Element {
 	return out
 }
 
-// ArticleCoverage is one article the pack cites and the elements that act on it.
+// ArticleCoverage is one article of the source and the elements that act on it.
 type ArticleCoverage struct {
 	Article  string    `json:"article"`
+	Title    string    `json:"title,omitempty"`
+	Quote    string    `json:"quote,omitempty"`
 	Elements []Element `json:"elements"`
 }
 
-// Coverage groups the pack's cited elements by the article they cite, in article order, and
-// returns apart the elements that are the organisation's setting (origin: added). It knows
-// only the articles the pack cites: an article no element cites does not appear.
-func (p *Pack) Coverage() (articles []ArticleCoverage, added []Element) {
-	at := map[string]int{}
-	for _, e := range p.Elements() {
-		if e.Cite.Added() {
-			added = append(added, e)
-			if e.Cite.Article == "" {
-				continue
+// Acted reports whether any element acts on the article; one that none does is 未対応.
+func (a ArticleCoverage) Acted() bool { return len(a.Elements) > 0 }
+
+// ChapterCoverage is one chapter of the source's index with its articles and how many of them
+// the pack acts on.
+type ChapterCoverage struct {
+	Chapter  string            `json:"chapter"`
+	Articles []ArticleCoverage `json:"articles"`
+	Acted    int               `json:"acted"`
+	NotActed int               `json:"not_acted"`
+}
+
+// Coverage is the source beside the pack: every article of the source's index in the source's
+// order with the elements acting on it, the cited articles the index does not hold, and the
+// elements that are the organisation's setting.
+type Coverage struct {
+	Chapters []ChapterCoverage `json:"chapters"`
+	// Unindexed are the cited articles that fall on no article of the index — every cited article
+	// when the pack has no index, the base pack's articles of an element inherited from it, and
+	// parts of the source the index leaves out — each with its elements, in article order.
+	Unindexed []ArticleCoverage `json:"unindexed,omitempty"`
+	Added     []Element         `json:"added,omitempty"`
+	Acted     int               `json:"acted"`
+	NotActed  int               `json:"not_acted"`
+}
+
+// NotActedArticles lists the indexed articles no element acts on (未対応), in source order.
+func (c Coverage) NotActedArticles() []ArticleCoverage {
+	var out []ArticleCoverage
+	for _, ch := range c.Chapters {
+		for _, a := range ch.Articles {
+			if !a.Acted() {
+				out = append(out, a)
 			}
 		}
-		i, ok := at[e.Cite.Article]
-		if !ok {
-			i = len(articles)
-			at[e.Cite.Article] = i
-			articles = append(articles, ArticleCoverage{Article: e.Cite.Article})
-		}
-		articles[i].Elements = append(articles[i].Elements, e)
 	}
-	slices.SortStableFunc(articles, func(a, b ArticleCoverage) int { return cmp.Compare(a.Article, b.Article) })
-	return articles, added
+	return out
+}
+
+// Coverage lays the pack's elements on the source's index: each element acts on the indexed
+// articles its citation names (see ArticlesOf); the parts of a citation the index does not hold
+// are listed apart; the elements that are the organisation's setting (origin: added) are also
+// returned apart.
+func (p *Pack) Coverage() Coverage {
+	var cov Coverage
+	at := map[string][2]int{}
+	for i, ch := range p.Articles {
+		cc := ChapterCoverage{Chapter: ch.Chapter}
+		for j, a := range ch.Items {
+			at[a.Number] = [2]int{i, j}
+			cc.Articles = append(cc.Articles, ArticleCoverage{Article: a.Number, Title: a.Title, Quote: a.Quote})
+		}
+		cov.Chapters = append(cov.Chapters, cc)
+	}
+	apart := map[string]int{}
+	for _, e := range p.Elements() {
+		if e.Cite.Added() {
+			cov.Added = append(cov.Added, e)
+		}
+		if e.Cite.Article == "" {
+			continue
+		}
+		numbers, unmatched := p.ArticlesOf(e.Cite.Article)
+		for _, n := range numbers {
+			x := at[n]
+			a := &cov.Chapters[x[0]].Articles[x[1]]
+			a.Elements = append(a.Elements, e)
+		}
+		if len(unmatched) > 0 {
+			i, ok := apart[e.Cite.Article]
+			if !ok {
+				i = len(cov.Unindexed)
+				apart[e.Cite.Article] = i
+				cov.Unindexed = append(cov.Unindexed, ArticleCoverage{Article: e.Cite.Article})
+			}
+			cov.Unindexed[i].Elements = append(cov.Unindexed[i].Elements, e)
+		}
+	}
+	for i := range cov.Chapters {
+		ch := &cov.Chapters[i]
+		for _, a := range ch.Articles {
+			if a.Acted() {
+				ch.Acted++
+			} else {
+				ch.NotActed++
+			}
+		}
+		cov.Acted += ch.Acted
+		cov.NotActed += ch.NotActed
+	}
+	slices.SortStableFunc(cov.Unindexed, func(a, b ArticleCoverage) int { return cmp.Compare(a.Article, b.Article) })
+	return cov
 }

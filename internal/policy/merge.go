@@ -72,6 +72,11 @@ func merge(parent, child *Pack) *Pack {
 		out.Auth.Unlock, out.Auth.UnlockAfterMinutes, out.Auth.UnlockCite = parent.Auth.Unlock, parent.Auth.UnlockAfterMinutes, parent.Auth.UnlockCite
 		out.Inherited["auth/unlock"] = true
 	}
+	// A pack laid over another without a source of its own reads the same source: it keeps its
+	// parent's index of articles.
+	if len(out.Articles) == 0 && (out.Source == "" || out.Source == parent.Source) {
+		out.Articles = parent.Articles
+	}
 	if out.Kind == "" {
 		out.Kind = parent.Kind
 	}

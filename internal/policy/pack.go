@@ -35,7 +35,10 @@ type Pack struct {
 	Auth           Auth           `yaml:"auth" json:"auth"`
 	// Notes are what the pack says about its source (原典についての注記); they are the pack's
 	// own and never taken from a base pack.
-	Notes     []Note          `yaml:"notes,omitempty" json:"notes,omitempty"`
+	Notes []Note `yaml:"notes,omitempty" json:"notes,omitempty"`
+	// Articles is the index of the source's articles, chapter by chapter in the source's order,
+	// so that the policy page can show which articles no element acts on yet.
+	Articles  []SourceChapter `yaml:"articles,omitempty" json:"articles,omitempty"`
 	Inherited map[string]bool `yaml:"-" json:"inherited,omitempty"` // element keys taken from the base pack
 }
 

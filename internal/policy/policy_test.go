@@ -319,9 +319,10 @@ func TestCoverageGroupsByArticleAndListsAdded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	articles, added := c.Coverage()
+	cov := c.Coverage()
+	added := cov.Added
 	var found bool
-	for _, a := range articles {
+	for _, a := range cov.Unindexed {
 		for _, e := range a.Elements {
 			if e.ID == "logbooks/room/fields/name" {
 				found = a.Article == "7"
@@ -329,7 +330,7 @@ func TestCoverageGroupsByArticleAndListsAdded(t *testing.T) {
 		}
 	}
 	if !found {
-		t.Errorf("field 氏名 is not listed under article 7: %+v", articles)
+		t.Errorf("field 氏名 is not listed under article 7: %+v", cov.Unindexed)
 	}
 	var ids []string
 	for _, e := range added {

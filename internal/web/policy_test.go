@@ -59,11 +59,12 @@ func TestPolicyAndRoles(t *testing.T) {
 				t.Errorf("%d elements marked as the organisation's setting, want every one of 上毛町's uncited fields and deadlines", n)
 			}
 		})
-		t.Run("the coverage page lists each cited article with its elements and the settings apart", func(t *testing.T) {
+		t.Run("the coverage page lists each article of the source with its elements and the settings apart", func(t *testing.T) {
 			r := b.get("/policy/coverage")
-			expect(t, r, http.StatusOK, "条文と要素の対応", "000_6c21558d5de3ac6d.txt", "パックが引用している条文から作っています",
-				`<th scope="row" class="nowrap">第2章 6(1)⑦</th>`, "職員等からのシステム障害の報告",
+			expect(t, r, http.StatusOK, "条文と要素の対応", "000_6c21558d5de3ac6d.txt", "原典のすべての条項を原典の順に示します",
+				`<th scope="row" class="nowrap">第2章 6(1)</th>`, "職員等からのシステム障害の報告", "第2章 6(1)⑦",
 				"原典に定めのない運用上の設定", "条文はこの記載項目を挙げていない。記録を残すため設けた項目")
+			checkCoverage(t, b, "koge")
 		})
 		t.Run("the page shows what the pack marks its roles and kinds as", func(t *testing.T) {
 			r := b.get("/policy")

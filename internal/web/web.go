@@ -125,6 +125,7 @@ func (w *Server) routes() []Route {
 
 	m.Handle("GET /policy", full(w.policyPage))
 	m.Handle("GET /policy/coverage", full(w.policyCoverage))
+	m.Handle("GET /policy/coverage/export", full(w.policyCoverageExport))
 	m.Handle("POST /policy/use", full(w.policyUse))
 	m.Handle("POST /policy/load", full(w.policyLoad))
 
