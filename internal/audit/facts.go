@@ -48,7 +48,7 @@ func (s *Service) ArticleFacts(ctx context.Context, who access.Actor, from, to t
 			if !g.dept(f.DepartmentID) || f.CreatedAt.Before(from) || !f.CreatedAt.Before(to) {
 				continue
 			}
-			out = append(out, article.Fact{Article: f.Article, Kind: "finding", Title: f.Title, State: "audits.grade." + f.Grade,
+			out = append(out, article.Fact{Article: f.Article, Kind: "finding", Title: f.Title, State: "audits.result." + f.Grade,
 				Link: link, At: f.CreatedAt})
 		}
 	}
