@@ -265,9 +265,9 @@ func (s *Service) items(ctx context.Context, orgID, auditID int64) ([]Item, erro
 	return out, nil
 }
 
-func (s *Service) evidence(ctx context.Context, orgID int64, cond string, arg any) ([]Evidence, error) {
+func (s *Service) evidence(ctx context.Context, orgID int64, cond string, args ...any) ([]Evidence, error) {
 	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT id, COALESCE(item_id, 0), COALESCE(action_id, 0), name, content_type, size, sha256, added_at
-		FROM audit_evidence WHERE org_id = $1 AND `+cond+` ORDER BY id`, orgID, arg)
+		FROM audit_evidence WHERE org_id = $1 AND `+cond+` ORDER BY id`, append([]any{orgID}, args...)...)
 	if err != nil {
 		return nil, apperr.Wrap(err, "audit evidence")
 	}
@@ -366,16 +366,21 @@ func (s *Service) actions(ctx context.Context, orgID int64, fs []Finding, day st
 	if len(acts) == 0 {
 		return nil
 	}
-	ev, err := s.evidence(ctx, orgID, "audit_id = $2 AND action_id IS NOT NULL", acts[0].AuditID)
+	aids := make([]string, len(acts))
+	byAction := map[int64]int{}
+	for i, c := range acts {
+		aids[i] = strconv.FormatInt(c.ID, 10)
+		byAction[c.ID] = i
+	}
+	ev, err := s.evidence(ctx, orgID, "action_id IN ("+strings.Join(aids, ",")+")")
 	if err != nil {
 		return err
 	}
+	for _, e := range ev {
+		c := &acts[byAction[e.ActionID]]
+		c.Evidence = append(c.Evidence, e)
+	}
 	for i := range acts {
-		for _, e := range ev {
-			if e.ActionID == acts[i].ID {
-				acts[i].Evidence = append(acts[i].Evidence, e)
-			}
-		}
 		f := &fs[byFinding[acts[i].FindingID]]
 		f.Actions = append(f.Actions, acts[i])
 	}
