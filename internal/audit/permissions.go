@@ -163,6 +163,8 @@ func actsOf(who access.Actor, d Detail, day string) Acts {
 	return acts
 }
 
-// Can reports whether acts lets the reader plan finding's action / complete action: for templates.
-func (a Acts) CanPlan(finding int64) bool    { return slices.Contains(a.Plan, finding) }
+// CanPlan reports whether the reader may plan the corrective action of a finding (for pages).
+func (a Acts) CanPlan(finding int64) bool { return slices.Contains(a.Plan, finding) }
+
+// CanComplete reports whether the reader may report a corrective action done (for pages).
 func (a Acts) CanComplete(action int64) bool { return slices.Contains(a.Complete, action) }

@@ -157,3 +157,12 @@ func (w *Server) auditsExport(rw http.ResponseWriter, r *http.Request) error {
 	rw.Header().Set("Cache-Control", "no-store")
 	return w.s.Audits.Export(r.Context(), stateOf(r).who, year, stateOf(r).lang, rw)
 }
+
+// FiscalYear shows a fiscal year (年度) as municipal documents write it: 令和8年度 in Japanese,
+// FY 2026 in English.
+func (p *page) FiscalYear(y int) string {
+	if p.Lang == i18n.Ja {
+		return i18n.WarekiYear(time.Date(y, time.April, 1, 12, 0, 0, 0, i18n.Tokyo)) + "度"
+	}
+	return p.T("audits.year", y)
+}
