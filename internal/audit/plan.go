@@ -187,3 +187,29 @@ func nullID(id int64) any {
 	}
 	return id
 }
+
+// PlanOf returns one plan of the organisation with the audits planned under it that the actor
+// reads, for its printed form.
+func (s *Service) PlanOf(ctx context.Context, who access.Actor, id int64) (Plan, []Audit, error) {
+	all, err := s.Plans(ctx, who, 0)
+	if err != nil {
+		return Plan{}, nil, err
+	}
+	for _, p := range all {
+		if p.ID != id {
+			continue
+		}
+		audits, err := s.List(ctx, who, 0)
+		if err != nil {
+			return p, nil, err
+		}
+		out := []Audit{}
+		for _, a := range audits {
+			if a.PlanID == id {
+				out = append(out, a)
+			}
+		}
+		return p, out, nil
+	}
+	return Plan{}, nil, apperr.New(apperr.NotFound, "audits.error.plan_not_found")
+}

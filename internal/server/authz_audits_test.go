@@ -13,6 +13,7 @@ import (
 var (
 	seesYAudit     = set(staffX, staffY, cisoKey, auditor)
 	seesYAuditWork = set(staffX, cisoKey, auditor)
+	seesYAuditPlan = set(staffX, staffY, secMgrX, cisoKey, auditor, platform, netAdmin)
 )
 
 func init() {
@@ -20,6 +21,7 @@ func init() {
 	paramKinds["items/{item}"] = "audit_item"
 	paramKinds["findings/{finding}"] = "audit_finding"
 	paramKinds["actions/{action}"] = "audit_action"
+	paramKinds["audit-plans/{id}"] = "audit_plan"
 }
 
 func (m *matrix) plantAudits(ctx context.Context) {
@@ -44,11 +46,16 @@ func (m *matrix) plantAudits(ctx context.Context) {
 	m.must(err, "corrective action")
 	_, err = a.SaveReport(ctx, m.sys, d.ID, audit.ReportInput{Opinion: m.plant("CNRY-AUD-DRAFT-Q", "Y's audit: draft report", seesYAuditWork)})
 	m.must(err, "draft report")
+	// A plan names departments and timing, no finding: the organisation's people read it.
+	pl, err := a.CreatePlan(ctx, m.sys, audit.NewPlan{Kind: audit.PlanAnnual, FromYear: 2026, Title: "年度監査計画",
+		Aims: m.plant("CNRY-AUD-PLAN-Q", "the year's audit plan", seesYAuditPlan), Departments: []int64{m.deptY}})
+	m.must(err, "audit plan")
+	m.addRecord("audit_plan", pl.ID, "the year's audit plan", seesYAuditPlan)
 	m.addRecord("audit", d.ID, "Y's audit", seesYAudit)
 	m.addRecord("audit_item", it.ID, "Y's audit item", seesYAuditWork)
 	m.addRecord("audit_finding", f.ID, "Y's audit finding", seesYAudit)
 	m.addRecord("audit_action", c.ID, "Y's corrective action", seesYAudit)
-	for _, k := range []string{"audit", "audit_item", "audit_finding", "audit_action"} {
+	for _, k := range []string{"audit", "audit_item", "audit_finding", "audit_action", "audit_plan"} {
 		m.addParam(k, "987654", "an id that names nothing")
 	}
 }

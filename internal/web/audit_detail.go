@@ -312,3 +312,27 @@ func (d auditPrintData) Grades() map[string]int {
 	}
 	return out
 }
+
+type yearPlanData struct {
+	Plan      audit.Plan
+	Audits    []audit.Audit
+	PrintedOn string
+}
+
+// auditPlanPrint is a multi-year or yearly audit plan (監査計画書) on A4, with the audits planned
+// under it.
+func (w *Server) auditPlanPrint(rw http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	pl, audits, err := w.s.Audits.PlanOf(r.Context(), stateOf(r).who, id)
+	if err != nil {
+		return err
+	}
+	p := w.newPage(r, "audits.year_plan.title", "audits")
+	p.Crumbs = []crumb{{p.T("audits.title"), "/audits?year=" + strconv.Itoa(pl.FromYear)}}
+	p.Data = yearPlanData{Plan: pl, Audits: audits, PrintedOn: p.Date(w.s.Now())}
+	w.render(rw, r, http.StatusOK, "audit_year_plan", p)
+	return nil
+}

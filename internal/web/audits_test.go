@@ -83,7 +83,13 @@ func visitAuditPages(t *testing.T, f *fixture) {
 	r := chief.post("/audits", form)
 	expect(t, r, http.StatusSeeOther, "/audits/")
 	href := r.location
-	expect(t, chief.get("/audits?year=2026"), http.StatusOK, "監査対象課の監査", "令和8年度監査計画")
+	list := chief.get("/audits?year=2026")
+	expect(t, list, http.StatusOK, "監査対象課の監査", "令和8年度監査計画")
+	pm := regexp.MustCompile(`/audit-plans/(\d+)`).FindStringSubmatch(list.body)
+	if pm == nil {
+		t.Fatalf("no plan link:\n%.2000s", list.body)
+	}
+	expect(t, outsider.get(pm[0]), http.StatusOK, "令和8年度監査計画", "監査対象課")
 	expect(t, outsider.get(href), http.StatusNotFound)
 
 	expect(t, auditor.post(href+"/items", url.Values{"form": {"item"}, "title": {"台帳の整備"}, "article": {crit}, "method": {"document"}}),

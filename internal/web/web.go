@@ -219,6 +219,7 @@ func (w *Server) routes() []Route {
 	m.Handle("GET /audits", full(w.audits))
 	m.Handle("GET /audits/export", full(w.auditsExport))
 	m.Handle("POST /audits/plans", full(w.auditPlanCreate))
+	m.Handle("GET /audit-plans/{id}", full(w.auditPlanPrint))
 	m.Handle("POST /audits", full(w.auditCreate))
 	m.Handle("GET /audits/{id}", full(w.auditDetail))
 	m.Handle("GET /audits/{id}/report", full(w.auditPrint("report")))
