@@ -214,9 +214,12 @@ func writeCheckpoints(ctx context.Context, w io.Writer, s *app.Services, an *aud
 // shows the signing key's fingerprint and public key, to keep elsewhere.
 func auditCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return fmt.Errorf("audit: expected checkpoint or key")
+		return fmt.Errorf("audit: expected checkpoint, key, list, report or suggest")
 	}
 	sub, args := args[0], args[1:]
+	if sub == "list" || sub == "report" || sub == "suggest" {
+		return auditEngagement(ctx, sub, args, stdout, stderr)
+	}
 	fs, d := newFlagSet("audit "+sub, stderr)
 	af := addAnchorFlags(fs)
 	switch sub {

@@ -41,6 +41,8 @@ Usage:
   mamori check [--org CODE] [--all]   (full compliance sweep; exit 3 when high/critical findings are open or a rule is broken)
   mamori verify [--checkpoints FILE …] [--audit-pubkey FILE …] [--all-checkpoints]
   mamori audit checkpoint | key     (sign a checkpoint of every chain now | show the signing key)
+  mamori audit list [--year Y] [--as LOGIN] | suggest [--year Y] [--as LOGIN]   (情報セキュリティ監査)
+  mamori audit report ID [--as LOGIN] [--issue --intro T --summary T --opinion T [--remarks T]]
   mamori backup --out FILE
   mamori version
 

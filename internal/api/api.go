@@ -152,6 +152,23 @@ func (a *api) routes() []route {
 		{"GET", "/api/v1/notices", a.listNotices, bearer},
 		{"POST", "/api/v1/notices/{id}/read", a.readNotice, bearer},
 
+		{"GET", "/api/v1/audits", a.listAudits, bearer},
+		{"POST", "/api/v1/audits", a.createAudit, bearer},
+		{"GET", "/api/v1/audits/{id}", a.getAudit, bearer},
+		{"POST", "/api/v1/audits/{id}/auditors", a.addAuditor, bearer},
+		{"POST", "/api/v1/audits/{id}/items", a.addAuditItem, bearer},
+		{"POST", "/api/v1/audits/{id}/items/{item}/result", a.recordAuditResult, bearer},
+		{"POST", "/api/v1/audits/{id}/findings", a.addAuditFinding, bearer},
+		{"POST", "/api/v1/audits/{id}/findings/{finding}/actions", a.planCorrectiveAction, bearer},
+		{"POST", "/api/v1/audits/{id}/findings/{finding}/close", a.closeAuditFinding, bearer},
+		{"POST", "/api/v1/audits/{id}/actions/{action}/done", a.completeCorrectiveAction, bearer},
+		{"POST", "/api/v1/audits/{id}/actions/{action}/check", a.checkCorrectiveAction, bearer},
+		{"PUT", "/api/v1/audits/{id}/report", a.draftAuditReport, bearer},
+		{"POST", "/api/v1/audits/{id}/report", a.issueAuditReport, bearer},
+		{"GET", "/api/v1/audit-plans", a.listAuditPlans, bearer},
+		{"POST", "/api/v1/audit-plans", a.createAuditPlan, bearer},
+		{"GET", "/api/v1/audit-suggestions", a.auditSuggestions, bearer},
+
 		{"GET", "/api/v1/audit", a.listAudit, bearer},
 		{"GET", "/api/v1/audit/verify", a.verifyAudit, bearer},
 

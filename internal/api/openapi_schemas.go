@@ -8,6 +8,7 @@ import (
 	"mamori/internal/apperr"
 	"mamori/internal/asset"
 	"mamori/internal/assetio"
+	"mamori/internal/audit"
 	"mamori/internal/auditlog"
 	"mamori/internal/auth"
 	"mamori/internal/compliance"
@@ -68,6 +69,23 @@ var components = []component{
 	{name: "Exception", value: compliance.Exception{}},
 	{name: "Sweep", value: compliance.Sweep{}},
 	{name: "SweepInput", value: sweepInput{}, input: true},
+	{name: "Audit", value: audit.Audit{}},
+	{name: "AuditDetail", value: audit.Detail{}},
+	{name: "AuditItem", value: audit.Item{}},
+	{name: "AuditFinding", value: audit.Finding{}},
+	{name: "CorrectiveAction", value: audit.Action{}},
+	{name: "AuditPlan", value: audit.Plan{}},
+	{name: "AuditSuggestion", value: audit.Suggestion{}},
+	{name: "NewAudit", value: audit.NewAudit{}, input: true, required: []string{"title", "criteria", "starts_on", "ends_on", "auditors"}},
+	{name: "AuditorInput", value: auditorInput{}, input: true, required: []string{"staff_id"}},
+	{name: "NewAuditItem", value: audit.NewItem{}, input: true, required: []string{"title", "article", "method"}},
+	{name: "AuditResultInput", value: resultInput{}, input: true, required: []string{"result"}},
+	{name: "NewAuditFinding", value: audit.NewFinding{}, input: true, required: []string{"item_id", "title"}},
+	{name: "NewCorrectiveAction", value: audit.NewAction{}, input: true, required: []string{"plan", "owner_staff_id", "due_on"}},
+	{name: "CorrectiveActionDone", value: completionInput{}, input: true, required: []string{"note", "evidence"}},
+	{name: "CorrectiveActionCheck", value: audit.CheckInput{}, input: true, required: []string{"effective", "note"}},
+	{name: "AuditReportInput", value: audit.ReportInput{}, input: true, required: []string{"intro", "summary", "opinion"}},
+	{name: "NewAuditPlan", value: audit.NewPlan{}, input: true, required: []string{"kind", "from_year", "title"}},
 
 	{name: "NewUser", value: newUserRequest{}, input: true, required: []string{"login", "display_name"}},
 	{name: "NewDepartment", value: newDepartmentRequest{}, input: true, required: []string{"code", "name", "kind"}},

@@ -9,6 +9,7 @@ import (
 	"mamori/internal/access"
 	"mamori/internal/apperr"
 	"mamori/internal/asset"
+	"mamori/internal/audit"
 	"mamori/internal/auditlog"
 	"mamori/internal/auth"
 	"mamori/internal/compliance"
@@ -44,6 +45,8 @@ type Services struct {
 	Compliance *compliance.Service
 	// Incidents are 情報セキュリティインシデント: reports, triage, escalation and response.
 	Incidents *incident.Service
+	// Audits is the 情報セキュリティ監査 (engagements, findings, corrective actions).
+	Audits *audit.Service
 	// Jobs show the runs of the background jobs (Scheduler) to the platform administrators.
 	Jobs *schedule.Service
 	// Desks are each person's home page: what waits for them across the services above.
@@ -80,6 +83,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 	logbooks := &logbook.Service{DB: db, Policy: pol, Now: now}
 	requests := &request.Service{DB: db, Policy: pol, Now: now, Assets: assets, Logbooks: logbooks}
 	incidents := &incident.Service{DB: db, Policy: pol, Now: now}
+	audits := &audit.Service{DB: db, Policy: pol, Now: now}
 	comp := &compliance.Service{DB: db, Policy: pol, Now: now, Assets: assets}
 	// The hooks that keep the compliance findings and the exception register in step with the
 	// register and the requests, in their transactions: set here, on these services only.
@@ -91,7 +95,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Now:      now,
 		Org:      &org.Service{DB: db, Now: now, Catalog: pol},
 		Auth:     a,
-		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents)},
+		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents, audits)},
 		Policy:   pol,
 		Assets:   assets,
 		Logbooks: logbooks,
@@ -100,16 +104,18 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 
 		Compliance: comp,
 		Incidents:  incidents,
+		Audits:     audits,
 		Jobs:       &schedule.Service{DB: db},
 		Desks: &desk.Service{Policy: pol, Requests: requests, Incidents: incidents, Compliance: comp, Logbooks: logbooks,
-			Now: now},
+			Audits: audits, Now: now},
 	}
 }
 
 // auditReaders says, for every kind of record the audit log holds, whose rule decides who
 // reads its entries in full (auditlog.Readers). A kind missing here is withheld from every
 // reader but the program itself; a test fails when a service writes a kind not named here.
-func auditReaders(assets *asset.Service, requests *request.Service, logbooks *logbook.Service, incidents *incident.Service) auditlog.Readers {
+func auditReaders(assets *asset.Service, requests *request.Service, logbooks *logbook.Service, incidents *incident.Service,
+	audits *audit.Service) auditlog.Readers {
 	return auditlog.Readers{
 		// The register's rule: the highest class's details stay with the owning department,
 		// the security roles and auditors.
@@ -123,6 +129,8 @@ func auditReaders(assets *asset.Service, requests *request.Service, logbooks *lo
 		"incident":          incidents.AuditReadable,
 		"incident_evidence": incidents.AuditReadable,
 		"incident_contact":  incident.ContactsAuditReadable,
+		"audit":             audits.AuditReadable,
+		"audit_plan":        audits.AuditReadable,
 		// What the platform administrators keep and the auditors check: open to every reader
 		// of the audit log.
 		"organization":    auditlog.Open, // the organisation and its pack (policy.bind)

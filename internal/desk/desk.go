@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"mamori/internal/access"
+	"mamori/internal/audit"
 	"mamori/internal/compliance"
 	"mamori/internal/incident"
 	"mamori/internal/logbook"
@@ -55,6 +56,9 @@ type Desk struct {
 	EndingSoonDays int                           `json:"ending_soon_days"`
 	// Confirmations are the logbook entries waiting for the person as second person, newest first.
 	Confirmations Section[logbook.Entry] `json:"confirmations"`
+	// CorrectiveActions are the audit's corrective actions past their due day that the person
+	// owns or their departments must take, most overdue first.
+	CorrectiveActions Section[audit.Action] `json:"corrective_actions"`
 	// Overview is the organisation's state, for its organisation-wide security roles and its
 	// auditors; absent for anyone else.
 	Overview *Overview `json:"overview,omitempty"`
@@ -84,6 +88,7 @@ type Service struct {
 	Incidents  *incident.Service
 	Compliance *compliance.Service
 	Logbooks   *logbook.Service
+	Audits     *audit.Service
 	Now        func() time.Time
 }
 
@@ -109,7 +114,7 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 			Mine: Section[request.Request]{Items: []request.Request{}}, OverdueReturns: Section[request.Request]{Items: []request.Request{}},
 			Steps: Section[incident.ChecklistStep]{Items: []incident.ChecklistStep{}}, Incidents: Section[incident.Incident]{Items: []incident.Incident{}},
 			Findings: Section[compliance.Shown]{Items: []compliance.Shown{}}, Exceptions: Section[compliance.Exception]{Items: []compliance.Exception{}},
-			Confirmations: Section[logbook.Entry]{Items: []logbook.Entry{}}}
+			Confirmations: Section[logbook.Entry]{Items: []logbook.Entry{}}, CorrectiveActions: Section[audit.Action]{Items: []audit.Action{}}}
 	}
 	p, err := s.Policy.Optional(ctx, who.OrgID)
 	if err != nil || p == nil {
@@ -137,6 +142,9 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 		return d, err
 	}
 	if d.Confirmations, err = section(s.Logbooks.AwaitingConfirmation(ctx, who, Rows)); err != nil {
+		return d, err
+	}
+	if d.CorrectiveActions, err = section(s.Audits.OverdueActions(ctx, who, Rows)); err != nil {
 		return d, err
 	}
 	if !Watches(who) {
