@@ -259,3 +259,13 @@ func (c *checker) matrix(r Risk) {
 		}
 	}
 }
+
+// ScaleName is the name of id on a scale, or id itself when it is not on it.
+func ScaleName(scale []RiskScale, id string) string {
+	for _, l := range scale {
+		if l.ID == id {
+			return l.Name
+		}
+	}
+	return id
+}
