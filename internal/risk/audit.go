@@ -21,8 +21,8 @@ func (s *Service) AuditReadable(ctx context.Context, who access.Actor, entries [
 	sight := asset.SightOf(who, p)
 	for i, e := range entries {
 		id, err := strconv.ParseInt(e.EntityID, 10, 64)
-		if err != nil {
-			out[i] = readsAll(who)
+		if err != nil || id <= 0 {
+			out[i] = readsAll(who) // a generation: the whole register
 			continue
 		}
 		r, err := get(ctx, s.DB.SQL, who.OrgID, id)

@@ -87,7 +87,7 @@ func (s *Service) Generate(ctx context.Context, who access.Actor) (Generated, er
 			Scan(&g.Candidate); err != nil {
 			return err
 		}
-		_, err = auditlog.Append(ctx, tx, who, now, auditlog.Event{Entity: "risk", EntityID: "register", Action: "risk.generate", After: g})
+		_, err = auditlog.Append(ctx, tx, who, now, auditlog.Event{Entity: "risk", EntityID: 0, Action: "risk.generate", After: g})
 		return err
 	})
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 // label. TestEveryAuditActionIsWritten keeps the list in step with the code.
 var auditActions = []string{
 	"asset.create", "asset.delete", "asset.state", "asset.update",
+	"risk.accept", "risk.assess", "risk.generate",
 	"auth.locked", "auth.login", "auth.login_failed", "auth.logout", "auth.logout_all", "auth.mfa_enabled",
 	"auth.password_changed", "auth.password_ok", "auth.unlocked",
 	"compliance.exception_expired", "compliance.exception_withdrawn", "compliance.sweep",

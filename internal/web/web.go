@@ -216,6 +216,14 @@ func (w *Server) routes() []Route {
 	m.Handle("GET /compliance/exceptions", full(w.complianceExceptions))
 	m.Handle("GET /compliance/report", full(w.complianceReport))
 
+	m.Handle("GET /risks", full(w.risks))
+	m.Handle("POST /risks/generate", full(w.risksGenerate))
+	m.Handle("GET /risks/export", full(w.risksExport))
+	m.Handle("GET /risks/print", full(w.risksPrint))
+	m.Handle("GET /risks/{id}", full(w.riskDetail))
+	m.Handle("POST /risks/{id}/assess", full(w.riskAssess))
+	m.Handle("POST /risks/{id}/accept", full(w.riskAccept))
+
 	m.Handle("GET /audit", full(w.audit))
 	m.Handle("POST /audit/verify", full(w.auditVerify))
 
