@@ -106,7 +106,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Incidents:  incidents,
 		Jobs:       &schedule.Service{DB: db},
 		Desks: &desk.Service{Policy: pol, Requests: requests, Incidents: incidents, Compliance: comp, Logbooks: logbooks,
-			Now: now},
+			Risks: risks, Now: now},
 		Risks: risks,
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"mamori/internal/logbook"
 	"mamori/internal/orgpolicy"
 	"mamori/internal/request"
+	"mamori/internal/risk"
 	"mamori/internal/store"
 )
 
@@ -55,6 +56,9 @@ type Desk struct {
 	EndingSoonDays int                           `json:"ending_soon_days"`
 	// Confirmations are the logbook entries waiting for the person as second person, newest first.
 	Confirmations Section[logbook.Entry] `json:"confirmations"`
+	// Risks are the risks that wait for the person (risk.Service.Due): residual risks to accept,
+	// acceptances run out; highest level first.
+	Risks Section[risk.Risk] `json:"risks"`
 	// Overview is the organisation's state, for its organisation-wide security roles and its
 	// auditors; absent for anyone else.
 	Overview *Overview `json:"overview,omitempty"`
@@ -84,7 +88,9 @@ type Service struct {
 	Incidents  *incident.Service
 	Compliance *compliance.Service
 	Logbooks   *logbook.Service
-	Now        func() time.Time
+	// Risks is the risk register; without it (a desk made for a test) no risk waits.
+	Risks *risk.Service
+	Now   func() time.Time
 }
 
 // Watches reports whether the actor watches the whole organisation: a holder of a role the pack
@@ -109,7 +115,7 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 			Mine: Section[request.Request]{Items: []request.Request{}}, OverdueReturns: Section[request.Request]{Items: []request.Request{}},
 			Steps: Section[incident.ChecklistStep]{Items: []incident.ChecklistStep{}}, Incidents: Section[incident.Incident]{Items: []incident.Incident{}},
 			Findings: Section[compliance.Shown]{Items: []compliance.Shown{}}, Exceptions: Section[compliance.Exception]{Items: []compliance.Exception{}},
-			Confirmations: Section[logbook.Entry]{Items: []logbook.Entry{}}}
+			Confirmations: Section[logbook.Entry]{Items: []logbook.Entry{}}, Risks: Section[risk.Risk]{Items: []risk.Risk{}}}
 	}
 	p, err := s.Policy.Optional(ctx, who.OrgID)
 	if err != nil || p == nil {
@@ -138,6 +144,12 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 	}
 	if d.Confirmations, err = section(s.Logbooks.AwaitingConfirmation(ctx, who, Rows)); err != nil {
 		return d, err
+	}
+	d.Risks = Section[risk.Risk]{Items: []risk.Risk{}}
+	if s.Risks != nil {
+		if d.Risks, err = section(s.Risks.Due(ctx, who, Rows)); err != nil {
+			return d, err
+		}
 	}
 	if !Watches(who) {
 		return d, nil

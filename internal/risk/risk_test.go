@@ -235,3 +235,47 @@ func fieldNamed(e *apperr.Error, field string) bool {
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+// TestRisksDueOnTheDesk: a risk assessed to be accepted waits for the CISO; once accepted it
+// waits for nobody until its acceptance runs out, and then for the 情報政策課 and its owner.
+func TestRisksDueOnTheDesk(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		e.asset("D1", "document", "III", e.DeptB, nil)
+		if _, err := e.svc.Generate(ctx, e.chief); err != nil {
+			t.Fatal(err)
+		}
+		reg, _ := e.svc.List(ctx, e.chief, risk.Filter{})
+		x := reg.Risks[0]
+		if _, err := e.svc.Assess(ctx, e.chief, x.ID, risk.Assessment{Likelihood: "low", Impact: "small", Treatment: "accept",
+			OwnerDepartmentID: e.DeptB, ResidualLikelihood: "low", ResidualImpact: "small"}); err != nil {
+			t.Fatal(err)
+		}
+		due := func(who access.Actor) int {
+			t.Helper()
+			_, n, err := e.svc.Due(ctx, who, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if due(e.ciso) != 1 || due(e.chief) != 0 || due(e.clerk) != 0 {
+			t.Fatalf("due before acceptance: ciso %d, chief %d, clerk %d", due(e.ciso), due(e.chief), due(e.clerk))
+		}
+		if _, err := e.svc.Accept(ctx, e.ciso, x.ID, risk.Acceptance{Until: "2026-04-30"}); err != nil {
+			t.Fatal(err)
+		}
+		if due(e.ciso) != 0 || due(e.chief) != 0 || due(e.clerk) != 0 {
+			t.Fatal("an acceptance in force still waits")
+		}
+		e.Clock.T = e.Clock.T.AddDate(0, 1, 0)
+		if due(e.chief) != 1 || due(e.clerk) != 1 {
+			t.Fatalf("an acceptance run out: chief %d, clerk %d", due(e.chief), due(e.clerk))
+		}
+		d, err := e.S.Desks.For(ctx, e.clerk)
+		if err != nil || d.Risks.Total != 1 {
+			t.Fatalf("the owner's desk: %+v, %v", d.Risks, err)
+		}
+	})
+}
