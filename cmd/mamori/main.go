@@ -38,6 +38,7 @@ Usage:
   mamori logbook add --logbook ID --field ID=VALUE … [--department CODE] [--visitor --escort STAFF_NO] --as LOGIN
   mamori logbook confirm ENTRY_ID --as LOGIN
   mamori org list | create --code C --name N [--kind K] [--pack ID] | set-parent --org CODE --parent CODE
+  mamori risk list [--state S] [--threat ID] | generate   [--as LOGIN]   (リスク分析: the register; candidates from the register and compliance state)
   mamori check [--org CODE] [--all]   (full compliance sweep; exit 3 when high/critical findings are open or a rule is broken)
   mamori verify [--checkpoints FILE …] [--audit-pubkey FILE …] [--all-checkpoints]
   mamori audit checkpoint | key     (sign a checkpoint of every chain now | show the signing key)
@@ -118,6 +119,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return logbookCmd(ctx, rest, stdout, stderr)
 	case "org":
 		return orgCmd(ctx, rest, stdout, stderr)
+	case "risk":
+		return riskCmd(ctx, rest, stdout, stderr)
 	case "check":
 		return checkCmd(ctx, rest, stdout, stderr)
 	case "verify":

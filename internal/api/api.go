@@ -149,6 +149,12 @@ func (a *api) routes() []route {
 		{"POST", "/api/v1/compliance/sweeps", a.sweepNow, bearer},
 		{"GET", "/api/v1/assets/{id}/findings", a.assetFindings, bearer},
 
+		{"GET", "/api/v1/risks", a.listRisks, bearer},
+		{"POST", "/api/v1/risks/generate", a.generateRisks, bearer},
+		{"GET", "/api/v1/risks/{id}", a.getRisk, bearer},
+		{"POST", "/api/v1/risks/{id}/assess", a.assessRisk, bearer},
+		{"POST", "/api/v1/risks/{id}/accept", a.acceptRisk, bearer},
+
 		{"GET", "/api/v1/notices", a.listNotices, bearer},
 		{"POST", "/api/v1/notices/{id}/read", a.readNotice, bearer},
 

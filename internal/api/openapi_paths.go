@@ -380,6 +380,31 @@ var operations = map[string]operation{
 		desc: "The body is an empty object, or none. The answer gives the totals, the rules that could not be evaluated and the " +
 			"time spent in rule evaluation and in storage (nanoseconds).",
 		body: "SweepInput", status: 200, result: "Sweep"},
+	"GET /api/v1/risks": {id: "listRisks", summary: "The risk register (リスク分析): asset groups × the pack's threats the token holder reads, with the pack's scales and matrix",
+		desc: "Organisation-wide security roles and auditors read every risk, a department the risks it owns. Before an assessment " +
+			"the likelihood and impact are the proposals. Of a group holding assets of the highest class, a reader who may not see " +
+			"every such asset's details gets it restricted: its asset count, departments, findings and rules are withheld. expired " +
+			"marks an acceptance whose last day has passed.",
+		query: []param{
+			{"state", "string", "candidate, assessed, accepted or retired; all but retired by default"},
+			{"threat", "string", "Threat id of the pack"},
+		},
+		status: 200, result: "RiskRegister"},
+	"POST /api/v1/risks/generate": {id: "generateRisks", summary: "Generate the candidates from the register and the compliance state now (情報政策課: organisation-wide security roles)",
+		desc: "The body is an empty object, or none. One risk per asset group (asset kind × the impact its classification " +
+			"proposes) and threat; the likelihood is proposed from the open findings of the group's assets, the rules that apply " +
+			"and pass are listed as existing controls. Assessments are kept. Recorded in the audit log.",
+		body: "RiskGenerateInput", status: 200, result: "RiskGeneration"},
+	"GET /api/v1/risks/{id}": {id: "getRisk", summary: "One risk with the acts the token holder may do on it; 404 beyond their reach",
+		status: 200, result: "RiskDetail"},
+	"POST /api/v1/risks/{id}/assess": {id: "assessRisk", summary: "Assess a risk on the pack's matrix: likelihood, impact, treatment, plan, owner, residual risk (情報政策課)",
+		desc: "Each field is checked against the pack's scales; the plan is required except for accept, the residual risk may " +
+			"not be higher than the inherent one. version guards against a change made meanwhile (409). A new assessment ends an " +
+			"acceptance. Recorded in the audit log.",
+		body: "RiskAssessment", status: 200, result: "Risk"},
+	"POST /api/v1/risks/{id}/accept": {id: "acceptRisk", summary: "Accept the residual risk of an assessed risk until a day (the role the pack names, the CISO)",
+		desc: "until is the last day it holds (YYYY-MM-DD, JST): today or later, and within the pack's accept_days. Recorded in the audit log.",
+		body: "RiskAcceptance", status: 200, result: "Risk"},
 	"GET /api/v1/assets/{id}/findings": {id: "listAssetFindings", summary: "Every finding of one asset with its history, open ones first; 404 beyond the token holder's reach",
 		status: 200, result: "Finding", list: true},
 	"PUT /api/v1/staff/{id}/phone": {id: "setStaffPhone", summary: "Record the number a member of staff is reached on in an emergency",

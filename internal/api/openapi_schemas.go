@@ -19,6 +19,7 @@ import (
 	"mamori/internal/org"
 	"mamori/internal/policy"
 	"mamori/internal/request"
+	"mamori/internal/risk"
 	"mamori/internal/schedule"
 )
 
@@ -67,6 +68,13 @@ var components = []component{
 	{name: "ComplianceSummary", value: complianceSummary{}},
 	{name: "ComplianceTrend", value: complianceTrend{}},
 	{name: "Exception", value: compliance.Exception{}},
+	{name: "Risk", value: risk.Risk{}},
+	{name: "RiskRegister", value: riskRegister{}},
+	{name: "RiskDetail", value: riskDetail{}},
+	{name: "RiskGeneration", value: risk.Generated{}},
+	{name: "RiskGenerateInput", value: generateInput{}, input: true},
+	{name: "RiskAssessment", value: risk.Assessment{}, input: true, required: []string{"likelihood", "impact", "treatment", "owner_department_id", "residual_likelihood", "residual_impact"}},
+	{name: "RiskAcceptance", value: risk.Acceptance{}, input: true, required: []string{"until"}},
 	{name: "Sweep", value: compliance.Sweep{}},
 	{name: "SweepInput", value: sweepInput{}, input: true},
 	{name: "Audit", value: audit.Audit{}},

@@ -21,6 +21,7 @@ import (
 	"mamori/internal/orgpolicy"
 	"mamori/internal/policy"
 	"mamori/internal/request"
+	"mamori/internal/risk"
 	"mamori/internal/schedule"
 	"mamori/internal/store"
 	"mamori/packs"
@@ -51,6 +52,8 @@ type Services struct {
 	Jobs *schedule.Service
 	// Desks are each person's home page: what waits for them across the services above.
 	Desks *desk.Service
+	// Risks are リスク分析: the risk register from asset groups × the pack's threats.
+	Risks *risk.Service
 }
 
 // shipped returns the packs built into the binary. They are validated by their tests, so a
@@ -85,6 +88,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 	incidents := &incident.Service{DB: db, Policy: pol, Now: now}
 	audits := &audit.Service{DB: db, Policy: pol, Now: now}
 	comp := &compliance.Service{DB: db, Policy: pol, Now: now, Assets: assets}
+	risks := &risk.Service{DB: db, Policy: pol, Compliance: comp, Now: now}
 	// The hooks that keep the compliance findings and the exception register in step with the
 	// register and the requests, in their transactions: set here, on these services only.
 	assets.AfterWrite(comp.RegisterWritten)
@@ -95,7 +99,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Now:      now,
 		Org:      &org.Service{DB: db, Now: now, Catalog: pol},
 		Auth:     a,
-		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents, audits)},
+		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents, audits, risks)},
 		Policy:   pol,
 		Assets:   assets,
 		Logbooks: logbooks,
@@ -107,7 +111,8 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Audits:     audits,
 		Jobs:       &schedule.Service{DB: db},
 		Desks: &desk.Service{Policy: pol, Requests: requests, Incidents: incidents, Compliance: comp, Logbooks: logbooks,
-			Audits: audits, Now: now},
+			Audits: audits, Risks: risks, Now: now},
+		Risks: risks,
 	}
 }
 
@@ -115,7 +120,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 // reads its entries in full (auditlog.Readers). A kind missing here is withheld from every
 // reader but the program itself; a test fails when a service writes a kind not named here.
 func auditReaders(assets *asset.Service, requests *request.Service, logbooks *logbook.Service, incidents *incident.Service,
-	audits *audit.Service) auditlog.Readers {
+	audits *audit.Service, risks *risk.Service) auditlog.Readers {
 	return auditlog.Readers{
 		// The register's rule: the highest class's details stay with the owning department,
 		// the security roles and auditors.
@@ -131,6 +136,8 @@ func auditReaders(assets *asset.Service, requests *request.Service, logbooks *lo
 		"incident_contact":  incident.ContactsAuditReadable,
 		"audit":             audits.AuditReadable,
 		"audit_plan":        audits.AuditReadable,
+		// Risks: those who read the risk and are told everything about its asset group.
+		"risk": risks.AuditReadable,
 		// What the platform administrators keep and the auditors check: open to every reader
 		// of the audit log.
 		"organization":    auditlog.Open, // the organisation and its pack (policy.bind)

@@ -83,3 +83,9 @@ func (t topLevels) axes() []string {
 	sort.Strings(out)
 	return out
 }
+
+// HighestOf returns the test of whether a classification is of the highest class under the
+// pack, for a service that groups assets it reads elsewhere (the risk analysis).
+func HighestOf(p *policy.Compiled) func(class map[string]string) bool {
+	return topLevelsOf(p).highest
+}

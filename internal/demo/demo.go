@@ -99,7 +99,10 @@ func Load(ctx context.Context, s *app.Services, orgID int64, p *policy.Compiled)
 	if err := b.audits(p); err != nil {
 		return res, err
 	}
-	return res, b.requests(p)
+	if err := b.requests(p); err != nil {
+		return res, err
+	}
+	return res, b.risks(p)
 }
 
 // roleNames names what a member does: the pack's roles they hold, each once, or the role every

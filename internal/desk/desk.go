@@ -16,6 +16,7 @@ import (
 	"mamori/internal/logbook"
 	"mamori/internal/orgpolicy"
 	"mamori/internal/request"
+	"mamori/internal/risk"
 	"mamori/internal/store"
 )
 
@@ -59,6 +60,9 @@ type Desk struct {
 	// CorrectiveActions are the audit's corrective actions past their due day that the person
 	// owns or their departments must take, most overdue first.
 	CorrectiveActions Section[audit.Action] `json:"corrective_actions"`
+	// Risks are the risks that wait for the person (risk.Service.Due): residual risks to accept,
+	// acceptances run out; highest level first.
+	Risks Section[risk.Risk] `json:"risks"`
 	// Overview is the organisation's state, for its organisation-wide security roles and its
 	// auditors; absent for anyone else.
 	Overview *Overview `json:"overview,omitempty"`
@@ -89,7 +93,9 @@ type Service struct {
 	Compliance *compliance.Service
 	Logbooks   *logbook.Service
 	Audits     *audit.Service
-	Now        func() time.Time
+	// Risks is the risk register; without it (a desk made for a test) no risk waits.
+	Risks *risk.Service
+	Now   func() time.Time
 }
 
 // Watches reports whether the actor watches the whole organisation: a holder of a role the pack
@@ -114,7 +120,8 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 			Mine: Section[request.Request]{Items: []request.Request{}}, OverdueReturns: Section[request.Request]{Items: []request.Request{}},
 			Steps: Section[incident.ChecklistStep]{Items: []incident.ChecklistStep{}}, Incidents: Section[incident.Incident]{Items: []incident.Incident{}},
 			Findings: Section[compliance.Shown]{Items: []compliance.Shown{}}, Exceptions: Section[compliance.Exception]{Items: []compliance.Exception{}},
-			Confirmations: Section[logbook.Entry]{Items: []logbook.Entry{}}, CorrectiveActions: Section[audit.Action]{Items: []audit.Action{}}}
+			Confirmations: Section[logbook.Entry]{Items: []logbook.Entry{}}, CorrectiveActions: Section[audit.Action]{Items: []audit.Action{}},
+			Risks: Section[risk.Risk]{Items: []risk.Risk{}}}
 	}
 	p, err := s.Policy.Optional(ctx, who.OrgID)
 	if err != nil || p == nil {
@@ -146,6 +153,12 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 	}
 	if d.CorrectiveActions, err = section(s.Audits.OverdueActions(ctx, who, Rows)); err != nil {
 		return d, err
+	}
+	d.Risks = Section[risk.Risk]{Items: []risk.Risk{}}
+	if s.Risks != nil {
+		if d.Risks, err = section(s.Risks.Due(ctx, who, Rows)); err != nil {
+			return d, err
+		}
 	}
 	if !Watches(who) {
 		return d, nil

@@ -242,6 +242,7 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 		c.id(path, x.ID, seen)
 		c.cite(path, x.Cite, inh("threats/"+x.ID))
 	}
+	c.risk()
 
 	if p.Auth.LockoutAfterFailures < 0 {
 		c.add("auth.lockout_after_failures", "must not be negative")

@@ -107,6 +107,9 @@ func (p *Pack) Elements() []Element {
 	for _, x := range p.Threats {
 		add("threats/"+x.ID, "threat", "threats/"+x.ID, x.Name, x.Cite)
 	}
+	if p.Risk.Defined() {
+		add("risk", "risk", "risk", "リスク評価表", p.Risk.Cite)
+	}
 	add("auth", "auth", "auth", "", p.Auth.Cite)
 	add("auth/unlock", "auth", "auth/unlock", "", p.Auth.UnlockCite)
 	add("auth/mfa", "auth", "auth/mfa", "", p.Auth.MFACite)

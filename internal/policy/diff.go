@@ -144,6 +144,9 @@ func elements(p *Pack) map[string]map[string]element {
 	for _, x := range p.Threats {
 		put("threats", x.ID, x.Name, x.Cite, x)
 	}
+	if p.Risk.Defined() {
+		put("risk", "matrix", "リスク評価表", p.Risk.Cite, p.Risk)
+	}
 	put("auth", "login", "ログイン規則", p.Auth.Cite, struct {
 		Lockout     int      `json:"lockout_after_failures"`
 		Unlock      string   `json:"unlock"`

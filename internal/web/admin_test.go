@@ -209,6 +209,7 @@ func TestAdministration(t *testing.T) {
 			visitIncidentPages(t, f, deptID)
 			visitCompliancePages(t, c)
 			visitAuditPages(t, f)
+			visitRiskPages(t, f, deptID)
 		})
 		t.Run("API tokens and service accounts", func(t *testing.T) {
 			c := f.browser()

@@ -21,6 +21,7 @@ var auditActions = []string{
 	"asset.create", "asset.delete", "asset.state", "asset.update",
 	"audit.action.check", "audit.action.done", "audit.action.plan", "audit.auditor.add", "audit.create", "audit.finding.add",
 	"audit.finding.close", "audit.item.add", "audit.item.result", "audit.report.draft", "audit.report.issue", "audit_plan.create",
+	"risk.accept", "risk.assess", "risk.generate",
 	"auth.locked", "auth.login", "auth.login_failed", "auth.logout", "auth.logout_all", "auth.mfa_enabled",
 	"auth.password_changed", "auth.password_ok", "auth.unlocked",
 	"compliance.exception_expired", "compliance.exception_withdrawn", "compliance.sweep",

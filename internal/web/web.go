@@ -235,6 +235,13 @@ func (w *Server) routes() []Route {
 	m.Handle("POST /audits/{id}/actions/{action}/check", full(w.auditActionCheck))
 	m.Handle("POST /audits/{id}/report", full(w.auditReport))
 	m.Handle("GET /audits/{id}/evidence/{evidence}", full(w.auditEvidence))
+	m.Handle("GET /risks", full(w.risks))
+	m.Handle("POST /risks/generate", full(w.risksGenerate))
+	m.Handle("GET /risks/export", full(w.risksExport))
+	m.Handle("GET /risks/print", full(w.risksPrint))
+	m.Handle("GET /risks/{id}", full(w.riskDetail))
+	m.Handle("POST /risks/{id}/assess", full(w.riskAssess))
+	m.Handle("POST /risks/{id}/accept", full(w.riskAccept))
 
 	m.Handle("GET /audit", full(w.audit))
 	m.Handle("POST /audit/verify", full(w.auditVerify))
