@@ -22,6 +22,7 @@ import (
 	"mamori/internal/request"
 	"mamori/internal/schedule"
 	"mamori/internal/store"
+	"mamori/internal/task"
 	"mamori/packs"
 )
 
@@ -46,6 +47,9 @@ type Services struct {
 	Incidents *incident.Service
 	// Jobs show the runs of the background jobs (Scheduler) to the platform administrators.
 	Jobs *schedule.Service
+	// Tasks are the occurrences of the pack's recurring duties (定期業務), each closed with its
+	// evidence.
+	Tasks *task.Service
 	// Desks are each person's home page: what waits for them across the services above.
 	Desks *desk.Service
 }
@@ -81,6 +85,8 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 	requests := &request.Service{DB: db, Policy: pol, Now: now, Assets: assets, Logbooks: logbooks}
 	incidents := &incident.Service{DB: db, Policy: pol, Now: now}
 	comp := &compliance.Service{DB: db, Policy: pol, Now: now, Assets: assets}
+	tasks := &task.Service{DB: db, Policy: pol, Logbooks: logbooks, Now: now}
+	pol.AfterBind = tasks.GenerateOrg
 	// The hooks that keep the compliance findings and the exception register in step with the
 	// register and the requests, in their transactions: set here, on these services only.
 	assets.AfterWrite(comp.RegisterWritten)
@@ -91,25 +97,27 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Now:      now,
 		Org:      &org.Service{DB: db, Now: now, Catalog: pol},
 		Auth:     a,
-		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents)},
+		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents, tasks)},
 		Policy:   pol,
 		Assets:   assets,
 		Logbooks: logbooks,
 		Requests: requests,
-		Notices:  &notify.Service{DB: db, Now: now, Readers: noticeReaders(requests, incidents)},
+		Notices:  &notify.Service{DB: db, Now: now, Readers: noticeReaders(requests, incidents, tasks)},
 
 		Compliance: comp,
 		Incidents:  incidents,
 		Jobs:       &schedule.Service{DB: db},
+		Tasks:      tasks,
 		Desks: &desk.Service{Policy: pol, Requests: requests, Incidents: incidents, Compliance: comp, Logbooks: logbooks,
-			Now: now},
+			Tasks: tasks, Now: now},
 	}
 }
 
 // auditReaders says, for every kind of record the audit log holds, whose rule decides who
 // reads its entries in full (auditlog.Readers). A kind missing here is withheld from every
 // reader but the program itself; a test fails when a service writes a kind not named here.
-func auditReaders(assets *asset.Service, requests *request.Service, logbooks *logbook.Service, incidents *incident.Service) auditlog.Readers {
+func auditReaders(assets *asset.Service, requests *request.Service, logbooks *logbook.Service, incidents *incident.Service,
+	tasks *task.Service) auditlog.Readers {
 	return auditlog.Readers{
 		// The register's rule: the highest class's details stay with the owning department,
 		// the security roles and auditors.
@@ -123,6 +131,11 @@ func auditReaders(assets *asset.Service, requests *request.Service, logbooks *lo
 		"incident":          incidents.AuditReadable,
 		"incident_evidence": incidents.AuditReadable,
 		"incident_contact":  incident.ContactsAuditReadable,
+		// Tasks of recurring duties: the holders of the role in the task's scope, the
+		// organisation-wide security roles and the auditors.
+		"task": tasks.AuditReadable,
+		// The yearly making of tasks says only how many were made.
+		"task_generation": auditlog.Open,
 		// What the platform administrators keep and the auditors check: open to every reader
 		// of the audit log.
 		"organization":    auditlog.Open, // the organisation and its pack (policy.bind)
@@ -137,10 +150,11 @@ func auditReaders(assets *asset.Service, requests *request.Service, logbooks *lo
 // noticeReaders says, for the kinds of record whose read rule can close a record to someone
 // after a notice about it reached them, whose rule decides whether the notice still shows what
 // it said (notify.Readers): the same rules the records' pages and the audit log apply.
-func noticeReaders(requests *request.Service, incidents *incident.Service) notify.Readers {
+func noticeReaders(requests *request.Service, incidents *incident.Service, tasks *task.Service) notify.Readers {
 	return notify.Readers{
 		"request":  requests.Readable,
 		"incident": incidents.Readable,
+		"task":     tasks.Readable,
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"mamori/internal/orgpolicy"
 	"mamori/internal/request"
 	"mamori/internal/store"
+	"mamori/internal/task"
 )
 
 // Rows is how many rows each list of the desk shows; its total links to the full list.
@@ -55,6 +56,9 @@ type Desk struct {
 	EndingSoonDays int                           `json:"ending_soon_days"`
 	// Confirmations are the logbook entries waiting for the person as second person, newest first.
 	Confirmations Section[logbook.Entry] `json:"confirmations"`
+	// OverdueTasks are the tasks of recurring duties (定期業務) the person holds that are past
+	// their due date, most overdue first.
+	OverdueTasks Section[task.Task] `json:"overdue_tasks"`
 	// Overview is the organisation's state, for its organisation-wide security roles and its
 	// auditors; absent for anyone else.
 	Overview *Overview `json:"overview,omitempty"`
@@ -75,6 +79,8 @@ type Overview struct {
 	OverdueReturns       int `json:"overdue_returns"`
 	OverdueSteps         int `json:"overdue_steps"`
 	OverdueConfirmations int `json:"overdue_confirmations"`
+	// OverdueTasks counts the organisation's tasks of recurring duties past their due date.
+	OverdueTasks int `json:"overdue_tasks"`
 }
 
 // Service assembles desks from the domain services.
@@ -84,6 +90,7 @@ type Service struct {
 	Incidents  *incident.Service
 	Compliance *compliance.Service
 	Logbooks   *logbook.Service
+	Tasks      *task.Service
 	Now        func() time.Time
 }
 
@@ -109,7 +116,7 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 			Mine: Section[request.Request]{Items: []request.Request{}}, OverdueReturns: Section[request.Request]{Items: []request.Request{}},
 			Steps: Section[incident.ChecklistStep]{Items: []incident.ChecklistStep{}}, Incidents: Section[incident.Incident]{Items: []incident.Incident{}},
 			Findings: Section[compliance.Shown]{Items: []compliance.Shown{}}, Exceptions: Section[compliance.Exception]{Items: []compliance.Exception{}},
-			Confirmations: Section[logbook.Entry]{Items: []logbook.Entry{}}}
+			Confirmations: Section[logbook.Entry]{Items: []logbook.Entry{}}, OverdueTasks: Section[task.Task]{Items: []task.Task{}}}
 	}
 	p, err := s.Policy.Optional(ctx, who.OrgID)
 	if err != nil || p == nil {
@@ -139,6 +146,9 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 	if d.Confirmations, err = section(s.Logbooks.AwaitingConfirmation(ctx, who, Rows)); err != nil {
 		return d, err
 	}
+	if d.OverdueTasks, err = section(s.Tasks.Overdue(ctx, who, Rows)); err != nil {
+		return d, err
+	}
 	if !Watches(who) {
 		return d, nil
 	}
@@ -156,6 +166,9 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 	}
 	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, jst)
 	if o.OverdueConfirmations, err = s.Logbooks.UnconfirmedBefore(ctx, who, day); err != nil {
+		return d, err
+	}
+	if o.OverdueTasks, err = s.Tasks.OverdueCount(ctx, who); err != nil {
 		return d, err
 	}
 	d.Overview = o
