@@ -155,5 +155,7 @@ func TestTaskPages(t *testing.T) {
 		})
 		expect(t, f.writer.get("/tasks/calendar?year=2026"), http.StatusOK, "完了 1", "予定 ")
 		expect(t, f.writer.get("/tasks?status=bogus"), http.StatusUnprocessableEntity)
+		// The committee report counts the year's tasks and lists the overdue ones the reader reads.
+		expect(t, f.writer.get("/compliance/report"), http.StatusOK, "定期業務の実施状況（令和8年度）", "期限を過ぎた定期業務")
 	})
 }
