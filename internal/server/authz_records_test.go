@@ -161,6 +161,7 @@ func (m *matrix) plantRecords(ctx context.Context, sys2 access.Actor, dept2 int6
 	}
 	entry(stX, m.aXTop, "X's media log entry on X's highest-class asset", seesXEntry, "LX")
 	entry(stY, m.aYLow, "Y's media log entry", seesYEntry, "LY")
+	m.plantTasks(ctx)
 }
 
 // fillParams gathers the values of every kind of path wildcard: the planted records, the
@@ -214,7 +215,7 @@ func (m *matrix) fillParams(ctx context.Context) {
 	m.addParam("lang", "ja", "Japanese")
 	m.addParam("lang", "en", "English")
 	for _, kind := range []string{"asset", "request", "incident", "entry", "attachment", "evidence", "job", "user", "department", "staff",
-		"notice", "token", "role"} {
+		"notice", "token", "role", "task"} {
 		m.addParam(kind, "987654", "an id that names nothing")
 	}
 }
