@@ -63,9 +63,31 @@ func (s *Service) Remind(ctx context.Context) ([]Reminder, error) {
 		list = append(list, d)
 	}
 	rows.Close()
+	// The reminders already sent: a reminder's once-key is at most a week old (a due-soon one
+	// is sent within the week before the due date, an overdue one once in each week after it),
+	// so the notices of the last eight days hold every one that could match.
+	sent := map[string]bool{}
+	rs, err := s.DB.SQL.QueryContext(ctx, `SELECT ref_id, kind, once_key FROM notices WHERE ref_type = 'task' AND once_key IS NOT NULL
+		AND created_at >= $1`, now.AddDate(0, 0, -8))
+	if err != nil {
+		return nil, apperr.Wrap(err, "task reminders sent")
+	}
+	for rs.Next() {
+		var id int64
+		var kind, once string
+		if err := rs.Scan(&id, &kind, &once); err != nil {
+			rs.Close()
+			return nil, apperr.Wrap(err, "task reminders sent")
+		}
+		sent[itoa(int(id))+"|"+kind+"|"+once] = true
+	}
+	rs.Close()
 	var out []Reminder
 	holders := map[int64]map[string][]Holder{}
 	for _, d := range list {
+		if sent[itoa(int(d.id))+"|"+d.kind+"|"+d.once] {
+			continue
+		}
 		h, ok := holders[d.org]
 		if !ok {
 			if h, err = holdersOf(ctx, s.DB.SQL, d.org, today); err != nil {
@@ -92,9 +114,19 @@ func (s *Service) Remind(ctx context.Context) ([]Reminder, error) {
 				AND ref_id = $3 AND once_key = $4`, d.org, d.kind, d.id, d.once).Scan(&n); err != nil || n > 0 {
 				return err
 			}
-			out = append(out, Reminder{OrgID: d.org, TaskID: d.id, Kind: d.kind, Due: d.on, Recipients: len(staff)})
-			return notify.Notify(ctx, tx, notify.Notice{OrgID: d.org, Staff: staff, Kind: d.kind, Subject: subject, Body: body,
+			err := notify.Notify(ctx, tx, notify.Notice{OrgID: d.org, Staff: staff, Kind: d.kind, Subject: subject, Body: body,
 				Link: "/tasks/" + itoa(int(d.id)), Ref: notify.Ref{Type: "task", ID: d.id}, Once: d.once, At: now})
+			if err != nil {
+				return err
+			}
+			// Notify writes nothing when none of the holders can be reached (no account, no
+			// address): only a notice written counts as sent.
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM notices WHERE org_id = $1 AND kind = $2 AND ref_type = 'task'
+				AND ref_id = $3 AND once_key = $4`, d.org, d.kind, d.id, d.once).Scan(&n); err != nil || n == 0 {
+				return err
+			}
+			out = append(out, Reminder{OrgID: d.org, TaskID: d.id, Kind: d.kind, Due: d.on, Recipients: len(staff)})
+			return nil
 		})
 		if err != nil {
 			return out, apperr.Wrap(err, "remind task")
