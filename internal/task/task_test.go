@@ -9,6 +9,7 @@ import (
 	"mamori/internal/access"
 	"mamori/internal/apperr"
 	"mamori/internal/apptest"
+	"mamori/internal/logbook"
 	"mamori/internal/org"
 	"mamori/internal/policy"
 	"mamori/internal/store"
@@ -209,6 +210,26 @@ func TestComplete(t *testing.T) {
 			x := taskOf(t, e, sys, "system-backup", "2026-04-01")
 			refused(t, sys, x.ID, task.Completion{}, "logbook_entry_id")
 			refused(t, sys, x.ID, task.Completion{LogbookEntryID: 999999}, "logbook_entry_id")
+			var assetID int64
+			if err := db.SQL.QueryRowContext(ctx, `INSERT INTO assets (org_id, number, name, kind, department_id, system_ref, created_at, updated_at)
+				VALUES ($1, 'SYS1', '住民情報システム', 'system', $2, '', $3, $3) RETURNING id`, e.Org, e.DeptA, e.Clock.T).Scan(&assetID); err != nil {
+				t.Fatal(err)
+			}
+			write := func(at string) int64 {
+				t.Helper()
+				en, err := e.S.Logbooks.Create(ctx, e.Admin, logbook.Input{Logbook: "work_record", DepartmentID: e.DeptA, Fields: map[string]any{
+					"system": float64(assetID), "at": at, "worker": float64(sys.StaffID), "work": "バックアップを取得した"}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return en.ID
+			}
+			// An entry of May is not April's backup.
+			refused(t, sys, x.ID, task.Completion{LogbookEntryID: write("2026-05-02T10:00:00+09:00")}, "logbook_entry_id")
+			done, err := e.S.Tasks.Complete(ctx, sys, x.ID, task.Completion{LogbookEntryID: write("2026-04-10T10:00:00+09:00")})
+			if err != nil || done.LogbookEntryID == 0 {
+				t.Fatalf("%+v %v", done, err)
+			}
 		})
 		e.VerifyAudit()
 	})
