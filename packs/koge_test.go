@@ -315,3 +315,64 @@ func TestKoge(t *testing.T) {
 		}
 	})
 }
+
+// TestKogeDuties checks the 上毛町 pack's recurring duties (定期業務) against its source: each
+// rests on the words that make it recur, and where the source says only 定期的に the interval
+// is the organisation's, marked as added.
+func TestKogeDuties(t *testing.T) {
+	p := loadPack(t, "koge")
+	cases := []struct {
+		id, role, every, evidence, article string
+		added                              bool
+	}{
+		{"emergency-drill", "network_admin", policy.EveryYear, policy.EvidenceFile, "第2章 5(2)③", true},
+		{"network-log-review", "network_admin", policy.EveryMonth, policy.EvidenceNote, "第2章 6(1)⑥ウ", true},
+		{"network-compliance-check", "network_admin", policy.EveryHalf, policy.EvidenceChecklist, "第2章 7(2)①ウ", true},
+		{"system-backup", "system_admin", policy.EveryMonth, policy.EvidenceLogbook, "第2章 6(1)②", true},
+		{"system-maintenance", "system_admin", policy.EveryYear, policy.EvidenceFile, "第2章 4(1)⑤ア", true},
+		{"supplier-check", "security_manager", policy.EveryYear, policy.EvidenceFile, "第2章 8(1)③", true},
+		{"training", "committee", policy.EveryYear, policy.EvidenceFile, "第2章 5(2)①", true},
+		{"policy-evaluation", "committee", policy.EveryYear, policy.EvidenceNote, "第2章 9(3)", false},
+	}
+	for _, c := range cases {
+		t.Run(c.id, func(t *testing.T) {
+			d, ok := p.RecurringDuty(c.id)
+			if !ok {
+				t.Fatalf("duty %s missing", c.id)
+			}
+			if d.Role != c.role || d.Every != c.every || d.Evidence != c.evidence || d.EveryCite.Article != c.article {
+				t.Errorf("got role %s every %s evidence %s cite %s", d.Role, d.Every, d.Evidence, d.EveryCite.Article)
+			}
+			if d.EveryCite.Added() != c.added {
+				t.Errorf("every_cite added = %v, want %v (%+v)", d.EveryCite.Added(), c.added, d.EveryCite)
+			}
+		})
+	}
+	t.Run("the yearly evaluation rests on 毎年度", func(t *testing.T) {
+		d, _ := p.RecurringDuty("policy-evaluation")
+		if d.EveryCite.Quote != "毎年度及び重大な変化が発生した場合に評価を行い" {
+			t.Errorf("every_cite %+v", d.EveryCite)
+		}
+	})
+	t.Run("the backup is shown in the 作業記録", func(t *testing.T) {
+		d, _ := p.RecurringDuty("system-backup")
+		if d.Logbook != "work_record" {
+			t.Errorf("logbook %q", d.Logbook)
+		}
+	})
+	t.Run("the supplier check is due at the end of December", func(t *testing.T) {
+		d, _ := p.RecurringDuty("supplier-check")
+		if d.Month != 12 {
+			t.Errorf("month %d", d.Month)
+		}
+	})
+	t.Run("the compliance check closes with its checklist ticked", func(t *testing.T) {
+		d, _ := p.RecurringDuty("network-compliance-check")
+		if len(d.Checklist) != 4 {
+			t.Errorf("checklist %v", d.Checklist)
+		}
+	})
+	if n := len(p.RecurringDuties()); n != 11 {
+		t.Errorf("%d recurring duties, want 11", n)
+	}
+}

@@ -37,6 +37,9 @@ Usage:
   mamori logbook list [--logbook ID] [--unconfirmed] [--from DATE] [--to DATE] [--limit N] | export [--logbook ID] --out FILE.xlsx   [--as LOGIN]
   mamori logbook add --logbook ID --field ID=VALUE … [--department CODE] [--visitor --escort STAFF_NO] --as LOGIN
   mamori logbook confirm ENTRY_ID --as LOGIN
+  mamori task list [--status overdue|current|upcoming|done] [--year Y] [--role R] [--mine] [--limit N]   [--as LOGIN]
+  mamori task done N [--note T] [--file PATH] [--entry ENTRY_ID] [--tick 1,2,3|all] --as LOGIN
+  mamori task generate [--year Y]    (the year's tasks of the pack's recurring duties; also hourly in serve)
   mamori org list | create --code C --name N [--kind K] [--pack ID] | set-parent --org CODE --parent CODE
   mamori risk list [--state S] [--threat ID] | generate   [--as LOGIN]   (リスク分析: the register; candidates from the register and compliance state)
   mamori check [--org CODE] [--all]   (full compliance sweep; exit 3 when high/critical findings are open or a rule is broken)
@@ -117,6 +120,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return incidentCmd(ctx, rest, stdout, stderr)
 	case "logbook":
 		return logbookCmd(ctx, rest, stdout, stderr)
+	case "task":
+		return taskCmd(ctx, rest, stdout, stderr)
 	case "org":
 		return orgCmd(ctx, rest, stdout, stderr)
 	case "risk":

@@ -100,6 +100,10 @@ func (a *api) routes() []route {
 		{"POST", "/api/v1/logbooks/{logbook}/entries", a.createLogbookEntry, bearer},
 		{"GET", "/api/v1/logbooks/{logbook}/entries/{id}", a.getLogbookEntry, bearer},
 		{"POST", "/api/v1/logbooks/{logbook}/entries/{id}/confirm", a.confirmLogbookEntry, bearer},
+		{"GET", "/api/v1/tasks", a.listTasks, bearer},
+		{"GET", "/api/v1/tasks/{id}", a.getTask, bearer},
+		{"POST", "/api/v1/tasks/{id}/complete", a.completeTask, bearer},
+		{"GET", "/api/v1/tasks/{id}/file", a.taskFile, bearer},
 
 		{"GET", "/api/v1/request-kinds", a.listRequestKinds, bearer},
 		{"GET", "/api/v1/requests", a.listRequests, bearer},

@@ -189,6 +189,27 @@ var operations = map[string]operation{
 		body: "LogbookEntryInput", status: 201, result: "LogbookEntry"},
 	"GET /api/v1/logbooks/{logbook}/entries/{id}": {id: "getLogbookEntry", summary: "One entry; 404 beyond the token holder's reach",
 		status: 200, result: "LogbookEntry"},
+	"GET /api/v1/tasks": {id: "listTasks", summary: "Tasks of the pack's recurring duties (定期業務) the token holder reads, soonest due first",
+		desc: "Holders of a task's role in its scope read it, as do the organisation-wide security roles and the auditors. " +
+			"holders are who hold the role there today; a task follows a change of holder.",
+		query: []param{
+			{"status", "string", "overdue, current, upcoming or done"},
+			{"year", "integer", "Fiscal year (年度, from April 1)"},
+			{"role", "string", "A role id of the pack"},
+			{"mine", "boolean", "Only the tasks whose role the token holder holds"},
+		},
+		status: 200, result: "Task", list: true},
+	"GET /api/v1/tasks/{id}": {id: "getTask", summary: "One task with its holders and what closed it; 404 beyond the token holder's reach",
+		status: 200, result: "Task"},
+	"POST /api/v1/tasks/{id}/complete": {id: "completeTask", summary: "Close a task with the evidence its duty names",
+		desc: "Only a holder of the task's role in its scope closes it (403), once (409). evidence note needs note; file needs " +
+			"file_name and file_base64 (PDF, PNG, JPEG, TXT, CSV, XLSX or DOCX, at most 10 MB, content matching its extension); " +
+			"logbook needs logbook_entry_id, an entry of the duty's logbook made within the period that the token holder reads; " +
+			"checklist needs every item's index in ticked. Anything missing is refused (422) and nothing changes.",
+		body: "TaskCompletion", status: 200, result: "Task"},
+	"GET /api/v1/tasks/{id}/file": {id: "getTaskFile", summary: "Download the file that closed a task after checking its SHA-256",
+		desc:   "Sent as a download that never runs as a page: Content-Disposition: attachment, X-Content-Type-Options: nosniff.",
+		status: 200},
 	"POST /api/v1/logbooks/{logbook}/entries/{id}/confirm": {id: "confirmLogbookEntry",
 		summary: "Confirm an entry as its second person (someone who may write it and did not)",
 		desc:    "For logbooks that require two people (上毛町 6(1)④ウ). The writer is refused (403), as is an entry that is not pending (409).",

@@ -21,6 +21,7 @@ import (
 	"mamori/internal/request"
 	"mamori/internal/risk"
 	"mamori/internal/schedule"
+	"mamori/internal/task"
 )
 
 // component is a named schema, described from its Go type so that the document says what the
@@ -56,6 +57,7 @@ var components = []component{
 	{name: "ImportReport", value: assetio.Report{}},
 	{name: "Logbook", value: logbookInfo{}},
 	{name: "LogbookEntry", value: logbook.Entry{}},
+	{name: "Task", value: task.Task{}},
 	{name: "RequestKind", value: policy.Approval{}},
 	{name: "Request", value: request.Request{}},
 	{name: "Incident", value: incident.Incident{}},
@@ -128,6 +130,7 @@ var components = []component{
 	{name: "IncidentPoliceInput", value: policeInput{}, input: true, required: []string{"version"}},
 	{name: "IncidentUpwardInput", value: upwardInput{}, input: true, required: []string{"version"}},
 	{name: "PhoneInput", value: phoneInput{}, input: true, required: []string{"phone"}},
+	{name: "TaskCompletion", value: taskCompletion{}, input: true},
 }
 
 // schemaGen describes Go types as JSON Schema by their json tags; types with a component name

@@ -24,6 +24,7 @@ import (
 	"mamori/internal/risk"
 	"mamori/internal/schedule"
 	"mamori/internal/store"
+	"mamori/internal/task"
 	"mamori/packs"
 )
 
@@ -50,6 +51,9 @@ type Services struct {
 	Audits *audit.Service
 	// Jobs show the runs of the background jobs (Scheduler) to the platform administrators.
 	Jobs *schedule.Service
+	// Tasks are the occurrences of the pack's recurring duties (定期業務), each closed with its
+	// evidence.
+	Tasks *task.Service
 	// Desks are each person's home page: what waits for them across the services above.
 	Desks *desk.Service
 	// Risks are リスク分析: the risk register from asset groups × the pack's threats.
@@ -89,6 +93,8 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 	audits := &audit.Service{DB: db, Policy: pol, Now: now}
 	comp := &compliance.Service{DB: db, Policy: pol, Now: now, Assets: assets}
 	risks := &risk.Service{DB: db, Policy: pol, Compliance: comp, Now: now}
+	tasks := &task.Service{DB: db, Policy: pol, Logbooks: logbooks, Now: now}
+	pol.AfterBind = tasks.GenerateOrg
 	// The hooks that keep the compliance findings and the exception register in step with the
 	// register and the requests, in their transactions: set here, on these services only.
 	assets.AfterWrite(comp.RegisterWritten)
@@ -99,19 +105,20 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Now:      now,
 		Org:      &org.Service{DB: db, Now: now, Catalog: pol},
 		Auth:     a,
-		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents, audits, risks)},
+		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents, audits, risks, tasks)},
 		Policy:   pol,
 		Assets:   assets,
 		Logbooks: logbooks,
 		Requests: requests,
-		Notices:  &notify.Service{DB: db, Now: now, Readers: noticeReaders(requests, incidents)},
+		Notices:  &notify.Service{DB: db, Now: now, Readers: noticeReaders(requests, incidents, tasks)},
 
 		Compliance: comp,
 		Incidents:  incidents,
 		Audits:     audits,
 		Jobs:       &schedule.Service{DB: db},
+		Tasks:      tasks,
 		Desks: &desk.Service{Policy: pol, Requests: requests, Incidents: incidents, Compliance: comp, Logbooks: logbooks,
-			Audits: audits, Risks: risks, Now: now},
+			Audits: audits, Risks: risks, Tasks: tasks, Now: now},
 		Risks: risks,
 	}
 }
@@ -120,7 +127,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 // reads its entries in full (auditlog.Readers). A kind missing here is withheld from every
 // reader but the program itself; a test fails when a service writes a kind not named here.
 func auditReaders(assets *asset.Service, requests *request.Service, logbooks *logbook.Service, incidents *incident.Service,
-	audits *audit.Service, risks *risk.Service) auditlog.Readers {
+	audits *audit.Service, risks *risk.Service, tasks *task.Service) auditlog.Readers {
 	return auditlog.Readers{
 		// The register's rule: the highest class's details stay with the owning department,
 		// the security roles and auditors.
@@ -138,6 +145,11 @@ func auditReaders(assets *asset.Service, requests *request.Service, logbooks *lo
 		"audit_plan":        audits.AuditReadable,
 		// Risks: those who read the risk and are told everything about its asset group.
 		"risk": risks.AuditReadable,
+		// Tasks of recurring duties: the holders of the role in the task's scope, the
+		// organisation-wide security roles and the auditors.
+		"task": tasks.AuditReadable,
+		// The yearly making of tasks says only how many were made.
+		"task_generation": auditlog.Open,
 		// What the platform administrators keep and the auditors check: open to every reader
 		// of the audit log.
 		"organization":    auditlog.Open, // the organisation and its pack (policy.bind)
@@ -152,10 +164,11 @@ func auditReaders(assets *asset.Service, requests *request.Service, logbooks *lo
 // noticeReaders says, for the kinds of record whose read rule can close a record to someone
 // after a notice about it reached them, whose rule decides whether the notice still shows what
 // it said (notify.Readers): the same rules the records' pages and the audit log apply.
-func noticeReaders(requests *request.Service, incidents *incident.Service) notify.Readers {
+func noticeReaders(requests *request.Service, incidents *incident.Service, tasks *task.Service) notify.Readers {
 	return notify.Readers{
 		"request":  requests.Readable,
 		"incident": incidents.Readable,
+		"task":     tasks.Readable,
 	}
 }
 

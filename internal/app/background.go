@@ -19,6 +19,9 @@ const (
 	// ComplianceEvery: exceptions past their last day end, and a sweep is looked for — the
 	// sweep itself runs once a day, and at once when an organisation's pack changes.
 	ComplianceEvery = 10 * time.Minute
+	// TaskEvery: the year's tasks of recurring duties are made for departments and systems
+	// where a role came to be held, and their holders reminded of those due soon or overdue.
+	TaskEvery = time.Hour
 	// CheckpointEvery: a signed checkpoint of each audit chain that moved on.
 	CheckpointEvery = time.Hour
 )
@@ -53,6 +56,22 @@ func (s *Services) Scheduler(b Background) *schedule.Scheduler {
 				log.Info("incident reminders sent", "count", len(late))
 			}
 			return len(late), err
+		}},
+		{Name: "task.generate", Every: TaskEvery, Run: func(ctx context.Context) (int, error) {
+			made, err := s.Tasks.GenerateAll(ctx)
+			n := 0
+			for _, g := range made {
+				log.Info("tasks made", "org", g.OrgID, "fiscal_year", g.FiscalYear, "count", g.Created)
+				n += g.Created
+			}
+			return n, err
+		}},
+		{Name: "task.remind", Every: TaskEvery, Run: func(ctx context.Context) (int, error) {
+			sent, err := s.Tasks.Remind(ctx)
+			if len(sent) > 0 {
+				log.Info("task reminders sent", "count", len(sent))
+			}
+			return len(sent), err
 		}},
 		{Name: "compliance.expire", Every: ComplianceEvery, Run: func(ctx context.Context) (int, error) {
 			ended, err := s.Compliance.Expire(ctx)

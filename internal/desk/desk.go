@@ -18,6 +18,7 @@ import (
 	"mamori/internal/request"
 	"mamori/internal/risk"
 	"mamori/internal/store"
+	"mamori/internal/task"
 )
 
 // Rows is how many rows each list of the desk shows; its total links to the full list.
@@ -63,6 +64,9 @@ type Desk struct {
 	// Risks are the risks that wait for the person (risk.Service.Due): residual risks to accept,
 	// acceptances run out; highest level first.
 	Risks Section[risk.Risk] `json:"risks"`
+	// OverdueTasks are the tasks of recurring duties (定期業務) the person holds that are past
+	// their due date, most overdue first.
+	OverdueTasks Section[task.Task] `json:"overdue_tasks"`
 	// Overview is the organisation's state, for its organisation-wide security roles and its
 	// auditors; absent for anyone else.
 	Overview *Overview `json:"overview,omitempty"`
@@ -83,6 +87,8 @@ type Overview struct {
 	OverdueReturns       int `json:"overdue_returns"`
 	OverdueSteps         int `json:"overdue_steps"`
 	OverdueConfirmations int `json:"overdue_confirmations"`
+	// OverdueTasks counts the organisation's tasks of recurring duties past their due date.
+	OverdueTasks int `json:"overdue_tasks"`
 }
 
 // Service assembles desks from the domain services.
@@ -93,6 +99,7 @@ type Service struct {
 	Compliance *compliance.Service
 	Logbooks   *logbook.Service
 	Audits     *audit.Service
+	Tasks      *task.Service
 	// Risks is the risk register; without it (a desk made for a test) no risk waits.
 	Risks *risk.Service
 	Now   func() time.Time
@@ -121,7 +128,7 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 			Steps: Section[incident.ChecklistStep]{Items: []incident.ChecklistStep{}}, Incidents: Section[incident.Incident]{Items: []incident.Incident{}},
 			Findings: Section[compliance.Shown]{Items: []compliance.Shown{}}, Exceptions: Section[compliance.Exception]{Items: []compliance.Exception{}},
 			Confirmations: Section[logbook.Entry]{Items: []logbook.Entry{}}, CorrectiveActions: Section[audit.Action]{Items: []audit.Action{}},
-			Risks: Section[risk.Risk]{Items: []risk.Risk{}}}
+			Risks: Section[risk.Risk]{Items: []risk.Risk{}}, OverdueTasks: Section[task.Task]{Items: []task.Task{}}}
 	}
 	p, err := s.Policy.Optional(ctx, who.OrgID)
 	if err != nil || p == nil {
@@ -160,6 +167,9 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 			return d, err
 		}
 	}
+	if d.OverdueTasks, err = section(s.Tasks.Overdue(ctx, who, Rows)); err != nil {
+		return d, err
+	}
 	if !Watches(who) {
 		return d, nil
 	}
@@ -177,6 +187,9 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 	}
 	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, jst)
 	if o.OverdueConfirmations, err = s.Logbooks.UnconfirmedBefore(ctx, who, day); err != nil {
+		return d, err
+	}
+	if o.OverdueTasks, err = s.Tasks.OverdueCount(ctx, who); err != nil {
 		return d, err
 	}
 	d.Overview = o

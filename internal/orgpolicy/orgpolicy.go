@@ -24,6 +24,11 @@ type Service struct {
 	Library *policy.Library // the shipped packs and those of --pack-dir
 	Now     func() time.Time
 
+	// AfterBind runs after an organisation is bound to a pack, the binding committed: the
+	// services whose records the pack makes (the tasks of its recurring duties) make them at
+	// once. Its failure does not undo the binding; the scheduled jobs make them again.
+	AfterBind func(ctx context.Context, orgID int64) error
+
 	mu    sync.Mutex
 	cache map[string]*policy.Compiled // organisation-loaded packs by digest
 }
@@ -176,6 +181,9 @@ func (s *Service) bind(ctx context.Context, who access.Actor, p *policy.Compiled
 				"unlock_after_minutes": p.Auth.UnlockMinutes()}})
 		return err
 	})
+	if err == nil && s.AfterBind != nil {
+		_ = s.AfterBind(ctx, who.OrgID) // the hourly jobs make what this could not
+	}
 	return b, err
 }
 

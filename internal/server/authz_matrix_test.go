@@ -119,7 +119,7 @@ var paramKinds = map[string]string{
 	"attachments/{aid}": "attachment", "incidents/{id}": "incident", "evidence/{evidence}": "evidence", "evidence/{e}": "evidence",
 	"logbooks/{logbook}": "logbook", "{logbook}/{id}": "entry", "entries/{id}": "entry", "users/{id}": "user",
 	"departments/{id}": "department", "staff/{id}": "staff", "notices/{id}": "notice", "roles/{id}": "role",
-	"tokens/{id}": "token", "lang/{lang}": "lang", "risks/{id}": "risk",
+	"tokens/{id}": "token", "lang/{lang}": "lang", "risks/{id}": "risk", "tasks/{id}": "task",
 }
 
 // slot is one wildcard of a path.

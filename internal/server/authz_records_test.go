@@ -162,6 +162,7 @@ func (m *matrix) plantRecords(ctx context.Context, sys2 access.Actor, dept2 int6
 	entry(stX, m.aXTop, "X's media log entry on X's highest-class asset", seesXEntry, "LX")
 	entry(stY, m.aYLow, "Y's media log entry", seesYEntry, "LY")
 	m.plantRisks(ctx)
+	m.plantTasks(ctx)
 }
 
 // fillParams gathers the values of every kind of path wildcard: the planted records, the
@@ -215,7 +216,7 @@ func (m *matrix) fillParams(ctx context.Context) {
 	m.addParam("lang", "ja", "Japanese")
 	m.addParam("lang", "en", "English")
 	for _, kind := range []string{"asset", "request", "incident", "entry", "attachment", "evidence", "job", "user", "department", "staff",
-		"notice", "token", "role", "risk"} {
+		"notice", "token", "role", "risk", "task"} {
 		m.addParam(kind, "987654", "an id that names nothing")
 	}
 }

@@ -210,6 +210,7 @@ func TestAdministration(t *testing.T) {
 			visitCompliancePages(t, c)
 			visitAuditPages(t, f)
 			visitRiskPages(t, f, deptID)
+			visitTaskPages(t, f, deptID)
 		})
 		t.Run("API tokens and service accounts", func(t *testing.T) {
 			c := f.browser()

@@ -37,6 +37,7 @@ var auditActions = []string{
 	"request.return", "request.send_back", "request.submit", "request.take_out",
 	"role.assign", "role.end",
 	"staff.create", "staff.phone", "staff.update",
+	"task.complete", "task.generate",
 	"token.create", "token.revoke",
 	"user.create", "user.create_service", "user.disable", "user.enable", "user.reset_password", "user.set_lang", "user.unlock",
 }

@@ -5,6 +5,7 @@ import (
 
 	"mamori/internal/auditlog"
 	"mamori/internal/compliance"
+	"mamori/internal/task"
 )
 
 // The compliance report for the 情報セキュリティ委員会, printed on A4: the totals, each rule with
@@ -20,7 +21,16 @@ type complianceReportData struct {
 	Chart      trendChart
 	Trend      []trendRow
 	Anchor     *auditlog.AnchorStatus
+	// Tasks are the recurring duties of the fiscal year: counted by status, the overdue ones
+	// listed.
+	Tasks     task.Summary
+	TaskRows  []taskRow
+	TaskYear  string
+	TasksMore int
 }
+
+// reportTaskRows is how many overdue tasks the report lists; the rest are counted.
+const reportTaskRows = 50
 
 func (w *Server) complianceReport(rw http.ResponseWriter, r *http.Request) error {
 	ctx, who := r.Context(), stateOf(r).who
@@ -38,6 +48,13 @@ func (w *Server) complianceReport(rw http.ResponseWriter, r *http.Request) error
 	d := complianceReportData{Report: rep, Generated: p.Date(rep.Generated), Exceptions: exceptionRows(p, rep.Exceptions, w.s.Now()),
 		Chart: chartOf(rep.Trend), Trend: trendRows(p, rep.Trend),
 		Anchor: anchor}
+	if d.Tasks, err = w.s.Tasks.SummaryOf(ctx, who, reportTaskRows); err != nil {
+		return err
+	}
+	for _, t := range d.Tasks.Overdue {
+		d.TaskRows = append(d.TaskRows, taskRowOf(p, t))
+	}
+	d.TaskYear, d.TasksMore = fiscalYearName(p.Lang, d.Tasks.FiscalYear), d.Tasks.OverdueTotal-len(d.TaskRows)
 	if rep.LastSweep != nil {
 		d.LastDay = p.Day(rep.LastSweep.Day)
 	}

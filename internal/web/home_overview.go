@@ -18,6 +18,7 @@ type overviewView struct {
 	OverdueReturns int
 	OverdueSteps   int
 	OverdueConfirm int
+	OverdueTasks   int
 }
 
 // deskChart is a horizontal bar chart: a label, a bar and the figure on each row.
@@ -69,7 +70,8 @@ func newDeskChart(id, name string, bars []deskBar) deskChart {
 
 func newOverview(p *page, o desk.Overview) *overviewView {
 	v := &overviewView{Departments: o.Departments, Since: p.Date(o.IncidentsSince), OverdueReturns: o.OverdueReturns,
-		OverdueSteps: o.OverdueSteps, OverdueConfirm: o.OverdueConfirmations}
+		OverdueSteps: o.OverdueSteps, OverdueConfirm: o.OverdueConfirmations,
+		OverdueTasks: o.OverdueTasks}
 	f := o.Findings
 	sev := []deskBar{
 		{Label: p.Label("policy.severity.", "critical"), N: f.Critical, Class: "critical"},

@@ -40,7 +40,7 @@ func visitJobsPage(t *testing.T, s *app.Services, admin *browser) {
 		t.Fatal(err)
 	}
 	r := admin.get("/admin/jobs")
-	expect(t, r, http.StatusOK, "バックグラウンド処理", "申請の督促", "遵守状況の一斉点検", "例外措置の終了", "失敗", "smtp: connection refused",
+	expect(t, r, http.StatusOK, "バックグラウンド処理", "申請の督促", "遵守状況の一斉点検", "例外措置の終了", "定期業務の作成", "定期業務の督促", "失敗", "smtp: connection refused",
 		`href="/admin/jobs" aria-current="page"`)
 	if n := strings.Count(r.body, "compliance.sweep"); n != 1 {
 		t.Errorf("%d runs of the sweep shown, want 1", n)

@@ -17,6 +17,7 @@ import (
 	"mamori/internal/apperr"
 	"mamori/internal/i18n"
 	"mamori/internal/policy"
+	"mamori/internal/task"
 	"mamori/internal/web/static"
 )
 
@@ -37,6 +38,8 @@ var funcs = template.FuncMap{
 	"arr":    func(v ...any) []any { return v },
 	// added reports whether a citation marks the organisation's own setting (運用上の設定).
 	"added": func(v any) bool { c, ok := v.(policy.Cite); return ok && c.Added() },
+	// scopeName is where a task's role is held: its department or system, "" for the organisation.
+	"scopeName": task.ScopeName,
 	// safeURL admits the data: URL of the MFA QR code, which Mamori generates itself.
 	"safeURL": func(s string) template.URL {
 		if strings.HasPrefix(s, "data:image/png;base64,") {

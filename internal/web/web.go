@@ -163,6 +163,14 @@ func (w *Server) routes() []Route {
 	m.Handle("POST /logbooks/{logbook}/{id}/correct", full(w.logbookCorrect))
 	m.Handle("POST /logbooks/{logbook}/{id}/confirm", full(w.logbookConfirm))
 
+	m.Handle("GET /tasks", full(w.tasks))
+	m.Handle("GET /tasks/calendar", full(w.taskCalendar))
+	m.Handle("GET /tasks/export", full(w.tasksExport))
+	m.Handle("GET /tasks/print", full(w.tasksPrint))
+	m.Handle("GET /tasks/{id}", full(w.taskDetail))
+	m.Handle("POST /tasks/{id}/complete", w.withSession(w.signedIn(w.handleMultipart(maxTaskBody, w.taskComplete))))
+	m.Handle("GET /tasks/{id}/file", full(w.taskFile))
+
 	files := func(h handlerFunc) http.Handler {
 		return w.withSession(w.signedIn(w.handleMultipart(maxRequestBody, h)))
 	}
