@@ -14,6 +14,7 @@ import (
 	"mamori/internal/compliance"
 	"mamori/internal/desk"
 	"mamori/internal/incident"
+	"mamori/internal/inspection"
 	"mamori/internal/logbook"
 	"mamori/internal/notify"
 	"mamori/internal/org"
@@ -46,6 +47,9 @@ type Services struct {
 	Incidents *incident.Service
 	// Jobs show the runs of the background jobs (Scheduler) to the platform administrators.
 	Jobs *schedule.Service
+	// Inspections are 自己点検: campaigns of the pack's checklist, their sheets, answers and
+	// findings.
+	Inspections *inspection.Service
 	// Desks are each person's home page: what waits for them across the services above.
 	Desks *desk.Service
 }
@@ -81,6 +85,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 	requests := &request.Service{DB: db, Policy: pol, Now: now, Assets: assets, Logbooks: logbooks}
 	incidents := &incident.Service{DB: db, Policy: pol, Now: now}
 	comp := &compliance.Service{DB: db, Policy: pol, Now: now, Assets: assets}
+	inspections := &inspection.Service{DB: db, Policy: pol, Now: now}
 	// The hooks that keep the compliance findings and the exception register in step with the
 	// register and the requests, in their transactions: set here, on these services only.
 	assets.AfterWrite(comp.RegisterWritten)
@@ -91,16 +96,17 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Now:      now,
 		Org:      &org.Service{DB: db, Now: now, Catalog: pol},
 		Auth:     a,
-		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents)},
+		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents, inspections)},
 		Policy:   pol,
 		Assets:   assets,
 		Logbooks: logbooks,
 		Requests: requests,
 		Notices:  &notify.Service{DB: db, Now: now, Readers: noticeReaders(requests, incidents)},
 
-		Compliance: comp,
-		Incidents:  incidents,
-		Jobs:       &schedule.Service{DB: db},
+		Compliance:  comp,
+		Incidents:   incidents,
+		Inspections: inspections,
+		Jobs:        &schedule.Service{DB: db},
 		Desks: &desk.Service{Policy: pol, Requests: requests, Incidents: incidents, Compliance: comp, Logbooks: logbooks,
 			Now: now},
 	}
@@ -109,7 +115,8 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 // auditReaders says, for every kind of record the audit log holds, whose rule decides who
 // reads its entries in full (auditlog.Readers). A kind missing here is withheld from every
 // reader but the program itself; a test fails when a service writes a kind not named here.
-func auditReaders(assets *asset.Service, requests *request.Service, logbooks *logbook.Service, incidents *incident.Service) auditlog.Readers {
+func auditReaders(assets *asset.Service, requests *request.Service, logbooks *logbook.Service, incidents *incident.Service,
+	inspections *inspection.Service) auditlog.Readers {
 	return auditlog.Readers{
 		// The register's rule: the highest class's details stay with the owning department,
 		// the security roles and auditors.
@@ -123,6 +130,12 @@ func auditReaders(assets *asset.Service, requests *request.Service, logbooks *lo
 		"incident":          incidents.AuditReadable,
 		"incident_evidence": incidents.AuditReadable,
 		"incident_contact":  incident.ContactsAuditReadable,
+		// Self-inspection: those who read the sheet (its department's answerers, the
+		// organisation-wide security roles, auditors); a campaign's entry, which names every
+		// department, those who read every sheet.
+		"inspection_campaign": inspections.AuditReadable,
+		"inspection_sheet":    inspections.AuditReadable,
+		"inspection_finding":  inspections.AuditReadable,
 		// What the platform administrators keep and the auditors check: open to every reader
 		// of the audit log.
 		"organization":    auditlog.Open, // the organisation and its pack (policy.bind)
