@@ -149,6 +149,18 @@ func (a *api) routes() []route {
 		{"POST", "/api/v1/compliance/sweeps", a.sweepNow, bearer},
 		{"GET", "/api/v1/assets/{id}/findings", a.assetFindings, bearer},
 
+		{"GET", "/api/v1/self-inspections", a.listInspections, bearer},
+		{"POST", "/api/v1/self-inspections", a.startInspection, bearer},
+		{"GET", "/api/v1/self-inspection-findings", a.listInspectionFindings, bearer},
+		{"POST", "/api/v1/self-inspection-findings/{id}/close", a.closeInspectionFinding, bearer},
+		{"GET", "/api/v1/self-inspections/{id}", a.getInspection, bearer},
+		{"POST", "/api/v1/self-inspections/{id}/close", a.closeInspection, bearer},
+		{"GET", "/api/v1/self-inspections/{id}/results", a.inspectionResults, bearer},
+		{"GET", "/api/v1/self-inspections/{id}/sheets/{sheet}", a.getInspectionSheet, bearer},
+		{"POST", "/api/v1/self-inspections/{id}/sheets/{sheet}/answers", a.answerInspectionSheet, bearer},
+		{"POST", "/api/v1/self-inspections/{id}/sheets/{sheet}/submit", a.submitInspectionSheet, bearer},
+		{"POST", "/api/v1/self-inspections/{id}/sheets/{sheet}/return", a.returnInspectionSheet, bearer},
+
 		{"GET", "/api/v1/notices", a.listNotices, bearer},
 		{"POST", "/api/v1/notices/{id}/read", a.readNotice, bearer},
 
