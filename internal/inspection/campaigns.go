@@ -187,3 +187,9 @@ func (s *Service) answerers(ctx context.Context, q store.Querier, p *policy.Comp
 	}
 	return out, nil
 }
+
+// CanStart reports whether the actor may start a campaign (for the pages' buttons).
+func (s *Service) CanStart(ctx context.Context, who access.Actor) bool {
+	p, err := s.Policy.Required(ctx, who.OrgID)
+	return err == nil && MayStart(p, who) == nil
+}

@@ -19,25 +19,27 @@ import (
 // 管理者 — and its due date; closed with a note of what was done and, where there is one, an
 // evidence file.
 type Finding struct {
-	ID             int64      `json:"id"`
-	CampaignID     int64      `json:"campaign_id"`
-	CampaignTitle  string     `json:"campaign_title"`
-	FiscalYear     int        `json:"fiscal_year"`
-	SheetID        int64      `json:"sheet_id"`
-	DepartmentID   int64      `json:"department_id,omitempty"`
-	DepartmentName string     `json:"department_name,omitempty"`
-	RoleID         string     `json:"role_id,omitempty"`
-	Question       string     `json:"question"`
-	Article        string     `json:"article"`
-	Chapter        string     `json:"chapter"`
-	Answer         string     `json:"answer"`
-	Owner          string     `json:"owner"`
-	DueOn          string     `json:"due_on"`
-	State          string     `json:"state"`
-	CloseNote      string     `json:"close_note,omitempty"`
-	EvidenceID     int64      `json:"evidence_id,omitempty"`
-	OpenedAt       time.Time  `json:"opened_at"`
-	ClosedAt       *time.Time `json:"closed_at,omitempty"`
+	ID             int64  `json:"id"`
+	CampaignID     int64  `json:"campaign_id"`
+	CampaignTitle  string `json:"campaign_title"`
+	FiscalYear     int    `json:"fiscal_year"`
+	SheetID        int64  `json:"sheet_id"`
+	DepartmentID   int64  `json:"department_id,omitempty"`
+	DepartmentName string `json:"department_name,omitempty"`
+	RoleID         string `json:"role_id,omitempty"`
+	// Name is the department's name, or the role's for a finding of a role's sheet.
+	Name       string     `json:"name"`
+	Question   string     `json:"question"`
+	Article    string     `json:"article"`
+	Chapter    string     `json:"chapter"`
+	Answer     string     `json:"answer"`
+	Owner      string     `json:"owner"`
+	DueOn      string     `json:"due_on"`
+	State      string     `json:"state"`
+	CloseNote  string     `json:"close_note,omitempty"`
+	EvidenceID int64      `json:"evidence_id,omitempty"`
+	OpenedAt   time.Time  `json:"opened_at"`
+	ClosedAt   *time.Time `json:"closed_at,omitempty"`
 	// Overdue reports whether it is open past its due date.
 	Overdue bool `json:"overdue"`
 	// CanClose reports whether the actor may close it.
@@ -112,6 +114,10 @@ func (s *Service) Findings(ctx context.Context, who access.Actor, ff FindingFilt
 		f, err := scanFinding(rows)
 		if err != nil {
 			return nil, apperr.Wrap(err, "findings")
+		}
+		f.Name = f.DepartmentName
+		if r, ok := p.Role(f.RoleID); ok && f.DepartmentID == 0 {
+			f.Name = r.Name
 		}
 		f.Overdue = f.State == FindingOpen && f.DueOn < today
 		st := standingOf(p, who, Sheet{DepartmentID: f.DepartmentID, RoleID: f.RoleID})

@@ -188,3 +188,6 @@ type Acts struct {
 	Submit bool `json:"submit"`
 	Return bool `json:"return"`
 }
+
+// timeValue is a scanned time.
+type timeValue struct{ t time.Time }
