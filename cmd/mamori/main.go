@@ -37,6 +37,7 @@ Usage:
   mamori logbook list [--logbook ID] [--unconfirmed] [--from DATE] [--to DATE] [--limit N] | export [--logbook ID] --out FILE.xlsx   [--as LOGIN]
   mamori logbook add --logbook ID --field ID=VALUE … [--department CODE] [--visitor --escort STAFF_NO] --as LOGIN
   mamori logbook confirm ENTRY_ID --as LOGIN
+  mamori inspection start --year Y --title T --deadline YYYY-MM-DD [--opens YYYY-MM-DD] [--department CODE …] | list | export N --out FILE.xlsx   [--as LOGIN]
   mamori org list | create --code C --name N [--kind K] [--pack ID] | set-parent --org CODE --parent CODE
   mamori check [--org CODE] [--all]   (full compliance sweep; exit 3 when high/critical findings are open or a rule is broken)
   mamori verify [--checkpoints FILE …] [--audit-pubkey FILE …] [--all-checkpoints]
@@ -114,6 +115,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return incidentCmd(ctx, rest, stdout, stderr)
 	case "logbook":
 		return logbookCmd(ctx, rest, stdout, stderr)
+	case "inspection":
+		return inspectionCmd(ctx, rest, stdout, stderr)
 	case "org":
 		return orgCmd(ctx, rest, stdout, stderr)
 	case "check":
