@@ -52,6 +52,9 @@ func orgSecurity(p *policy.Compiled, who access.Actor) bool {
 	return false
 }
 
+// AnsweringRoles are the roles whose holders answer a department's sheet (see answeringRoles).
+func AnsweringRoles(p *policy.Compiled) []string { return answeringRoles(p) }
+
 // answeringRoles are the roles whose holders answer a department's sheet: the pack's
 // department-scoped security roles, or, where it has none, its department-scoped roles.
 func answeringRoles(p *policy.Compiled) []string {
