@@ -108,7 +108,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Inspections: inspections,
 		Jobs:        &schedule.Service{DB: db},
 		Desks: &desk.Service{Policy: pol, Requests: requests, Incidents: incidents, Compliance: comp, Logbooks: logbooks,
-			Now: now},
+			Inspections: inspections, Now: now},
 	}
 }
 

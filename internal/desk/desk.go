@@ -12,6 +12,7 @@ import (
 	"mamori/internal/access"
 	"mamori/internal/compliance"
 	"mamori/internal/incident"
+	"mamori/internal/inspection"
 	"mamori/internal/logbook"
 	"mamori/internal/orgpolicy"
 	"mamori/internal/request"
@@ -55,6 +56,11 @@ type Desk struct {
 	EndingSoonDays int                           `json:"ending_soon_days"`
 	// Confirmations are the logbook entries waiting for the person as second person, newest first.
 	Confirmations Section[logbook.Entry] `json:"confirmations"`
+	// Sheets are the self-inspection sheets waiting for the person's answers (自己点検), soonest
+	// deadline first; InspectionFindings the open findings of the sheets they read, earliest
+	// due first.
+	Sheets             Section[inspection.Sheet]   `json:"inspection_sheets"`
+	InspectionFindings Section[inspection.Finding] `json:"inspection_findings"`
 	// Overview is the organisation's state, for its organisation-wide security roles and its
 	// auditors; absent for anyone else.
 	Overview *Overview `json:"overview,omitempty"`
@@ -84,7 +90,9 @@ type Service struct {
 	Incidents  *incident.Service
 	Compliance *compliance.Service
 	Logbooks   *logbook.Service
-	Now        func() time.Time
+	// Inspections may be nil (a desk without self-inspection).
+	Inspections *inspection.Service
+	Now         func() time.Time
 }
 
 // Watches reports whether the actor watches the whole organisation: a holder of a role the pack
@@ -109,7 +117,8 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 			Mine: Section[request.Request]{Items: []request.Request{}}, OverdueReturns: Section[request.Request]{Items: []request.Request{}},
 			Steps: Section[incident.ChecklistStep]{Items: []incident.ChecklistStep{}}, Incidents: Section[incident.Incident]{Items: []incident.Incident{}},
 			Findings: Section[compliance.Shown]{Items: []compliance.Shown{}}, Exceptions: Section[compliance.Exception]{Items: []compliance.Exception{}},
-			Confirmations: Section[logbook.Entry]{Items: []logbook.Entry{}}}
+			Confirmations: Section[logbook.Entry]{Items: []logbook.Entry{}}, Sheets: Section[inspection.Sheet]{Items: []inspection.Sheet{}},
+			InspectionFindings: Section[inspection.Finding]{Items: []inspection.Finding{}}}
 	}
 	p, err := s.Policy.Optional(ctx, who.OrgID)
 	if err != nil || p == nil {
@@ -137,6 +146,9 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 		return d, err
 	}
 	if d.Confirmations, err = section(s.Logbooks.AwaitingConfirmation(ctx, who, Rows)); err != nil {
+		return d, err
+	}
+	if err := s.inspections(ctx, who, &d); err != nil {
 		return d, err
 	}
 	if !Watches(who) {
@@ -173,4 +185,22 @@ func FiscalYearStart(t time.Time) time.Time {
 		y--
 	}
 	return time.Date(y, time.April, 1, 0, 0, 0, 0, jst)
+}
+
+// inspections fills the desk's self-inspection sections.
+func (s *Service) inspections(ctx context.Context, who access.Actor, d *Desk) error {
+	d.Sheets, d.InspectionFindings = Section[inspection.Sheet]{Items: []inspection.Sheet{}}, Section[inspection.Finding]{Items: []inspection.Finding{}}
+	if s.Inspections == nil {
+		return nil
+	}
+	var err error
+	if d.Sheets, err = section(s.Inspections.Awaiting(ctx, who, Rows)); err != nil {
+		return err
+	}
+	list, err := s.Inspections.Findings(ctx, who, inspection.FindingFilter{Limit: 500})
+	if err != nil {
+		return err
+	}
+	d.InspectionFindings, _ = section(list[:min(len(list), Rows)], len(list), nil)
+	return nil
 }
