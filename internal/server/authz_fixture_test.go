@@ -245,6 +245,7 @@ func newMatrix(t *testing.T, db *store.DB) *matrix {
 	m.must(err, "user zeimu-kacho")
 
 	m.plantRecords(ctx, sys2, d2)
+	m.plantInspections(ctx)
 	m.fillParams(ctx)
 	return m
 }
