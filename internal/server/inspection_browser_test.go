@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -15,7 +16,8 @@ import (
 // the 情報政策課 (a holder of an organisation-wide security role) starts a campaign for 市民課;
 // its 情報セキュリティ責任者 answers every item — one 未実施, with the reason — and submits; the
 // 情報政策課 sends the sheet back with a reason; he reads it, corrects the answer and submits
-// again; and the results show 市民課 by chapter.
+// again; and the results show 市民課 by chapter. The pages along the way pass the accessibility
+// check.
 func TestBrowserSelfInspection(t *testing.T) {
 	r := startPersonas(t, "kishiwada")
 	bg := context.Background()
@@ -38,6 +40,7 @@ func TestBrowserSelfInspection(t *testing.T) {
 	}
 
 	ctx := r.open(policyDiv, "/self-inspections/new")
+	accessible(t, ctx, "start form")
 	r.fill(ctx, []field{typed("f-title", "（臨時）")})
 	r.step(ctx, "start a campaign for 市民課",
 		chromedp.Click(chromedp.ID("f-scope-chosen")),
@@ -63,6 +66,7 @@ func TestBrowserSelfInspection(t *testing.T) {
 	first := fmt.Sprintf("answers.%d", v.Answers[0].Item.Seq)
 
 	mctx := r.open(manager, href)
+	accessible(t, mctx, "answer sheet")
 	allDone := chromedp.Evaluate[bool](`(() => { document.querySelectorAll('input[type=radio][value=done]').forEach(e => e.checked = true); return true })()`)
 	if _, err := run(mctx, allDone); err != nil {
 		t.Fatal(err)
@@ -80,6 +84,8 @@ func TestBrowserSelfInspection(t *testing.T) {
 	)
 	r.wantSheet(campaign, sheet, inspection.SheetSubmitted)
 
+	ctx = r.open(policyDiv, fmt.Sprint("/self-inspections/", campaign))
+	accessible(t, ctx, "progress")
 	ctx = r.open(policyDiv, href)
 	r.fill(ctx, []field{typed("f-reason", "未実施の項目の対応時期を記入してください")})
 	r.step(ctx, "send the sheet back", chromedp.Click(chromedp.ID("return-sheet")), chromedp.WaitVisible(chromedp.CSS(".notice--success")))
@@ -105,9 +111,27 @@ func TestBrowserSelfInspection(t *testing.T) {
 	ctx = r.open(policyDiv, fmt.Sprintf("/self-inspections/%d/results", campaign))
 	text, err = run(ctx, chromedp.Text(chromedp.CSS(".results-matrix")))
 	must(t, err)
+	accessible(t, ctx, "results")
 	name := r.sheetName(campaign, sheet)
 	if !strings.Contains(text, name) || !strings.Contains(text, "100%") {
 		t.Fatalf("results do not show %s done:\n%.2000s", name, text)
+	}
+	accessible(t, r.open(manager, "/self-inspection-findings?state=all"), "findings")
+}
+
+// accessible runs axe-core on the page of ctx at WCAG 2.1 AA.
+func accessible(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	if _, err := run(ctx, chromedp.Evaluate[bool](axeSource+";true")); err != nil {
+		t.Fatalf("%s: load axe: %v", name, err)
+	}
+	out, err := run(ctx, chromedp.Evaluate[string](`(async () => JSON.stringify((await axe.run(document,
+		{runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})).violations))()`, chromedp.EvalAwaitPromise))
+	must(t, err)
+	var vs []axeViolation
+	must(t, json.Unmarshal([]byte(out), &vs))
+	for _, v := range vs {
+		t.Errorf("%s: %s (%s): %s", name, v.ID, v.Impact, v.Help)
 	}
 }
 
