@@ -188,38 +188,52 @@ func (s *Service) departments(ctx context.Context, q store.Querier, p *policy.Co
 	return out, nil
 }
 
-func insertItems(ctx context.Context, tx *sql.Tx, orgID, campaignID int64, list []Item) error {
-	st, err := tx.PrepareContext(ctx, `INSERT INTO inspection_items (org_id, campaign_id, seq, item_key, question, role_id, role_name,
-		target, article, quote, chapter) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`)
-	if err != nil {
-		return apperr.Wrap(err, "prepare items")
-	}
-	defer st.Close()
-	for _, it := range list {
-		if _, err := st.ExecContext(ctx, orgID, campaignID, it.Seq, it.Key, it.Question, it.RoleID, it.RoleName, it.Target,
-			it.Article, it.Quote, it.Chapter); err != nil {
-			return apperr.Wrap(err, "insert item")
+// insertRows inserts rows into table in statements of at most 100 rows each: a campaign to
+// hundreds of departments opens in a few statements rather than one round trip a row.
+func insertRows(ctx context.Context, tx *sql.Tx, table string, cols []string, rows [][]any) error {
+	for len(rows) > 0 {
+		n := min(len(rows), 100)
+		var b strings.Builder
+		b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+		args := make([]any, 0, n*len(cols))
+		for i, r := range rows[:n] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(")
+			for j, v := range r {
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				args = append(args, v)
+				b.WriteString("$" + strconv.Itoa(len(args)))
+			}
+			b.WriteString(")")
 		}
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return apperr.Wrap(err, "insert "+table)
+		}
+		rows = rows[n:]
 	}
 	return nil
 }
 
-func insertSheets(ctx context.Context, tx *sql.Tx, orgID, campaignID int64, deadline string, now time.Time, depts []int64, roles []string) error {
-	st, err := tx.PrepareContext(ctx, `INSERT INTO inspection_sheets (org_id, campaign_id, department_id, role_id, state, deadline, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`)
-	if err != nil {
-		return apperr.Wrap(err, "prepare sheets")
+func insertItems(ctx context.Context, tx *sql.Tx, orgID, campaignID int64, list []Item) error {
+	rows := make([][]any, len(list))
+	for i, it := range list {
+		rows[i] = []any{orgID, campaignID, it.Seq, it.Key, it.Question, it.RoleID, it.RoleName, it.Target, it.Article, it.Quote, it.Chapter}
 	}
-	defer st.Close()
+	return insertRows(ctx, tx, "inspection_items", []string{"org_id", "campaign_id", "seq", "item_key", "question", "role_id", "role_name",
+		"target", "article", "quote", "chapter"}, rows)
+}
+
+func insertSheets(ctx context.Context, tx *sql.Tx, orgID, campaignID int64, deadline string, now time.Time, depts []int64, roles []string) error {
+	var rows [][]any
 	for _, d := range depts {
-		if _, err := st.ExecContext(ctx, orgID, campaignID, d, "", SheetOpen, deadline, now); err != nil {
-			return apperr.Wrap(err, "insert sheet")
-		}
+		rows = append(rows, []any{orgID, campaignID, d, "", SheetOpen, deadline, now})
 	}
 	for _, r := range roles {
-		if _, err := st.ExecContext(ctx, orgID, campaignID, nil, r, SheetOpen, deadline, now); err != nil {
-			return apperr.Wrap(err, "insert sheet")
-		}
+		rows = append(rows, []any{orgID, campaignID, nil, r, SheetOpen, deadline, now})
 	}
-	return nil
+	return insertRows(ctx, tx, "inspection_sheets", []string{"org_id", "campaign_id", "department_id", "role_id", "state", "deadline", "updated_at"}, rows)
 }
