@@ -432,6 +432,41 @@ var operations = map[string]operation{
 		desc: "By the person themself, administrators and organisation-wide security roles. Full-width digits are folded.",
 		body: "PhoneInput", status: 204},
 
+	"GET /api/v1/self-inspections": {id: "listSelfInspections", summary: "Self-inspection campaigns (自己点検), newest first",
+		desc: "The organisation-wide security roles and auditors list every campaign; anyone else the campaigns with a sheet they " +
+			"answer (their department's, as its 情報セキュリティ管理者, or their role's).",
+		status: 200, result: "InspectionCampaign", list: true},
+	"POST /api/v1/self-inspections": {id: "startSelfInspection", summary: "Start a campaign of the pack's checklist (organisation-wide security roles)",
+		desc: "The checklist is frozen with each item's article, chapter and the pack version. department_ids empty sends it to " +
+			"every active department where an answering role is held; items of organisation- or system-scoped roles go on one " +
+			"sheet per role. opens_on and deadline are YYYY-MM-DD (days in Japan); answers are refused after the deadline.",
+		body: "NewInspectionCampaign", status: 201, result: "InspectionCampaign"},
+	"GET /api/v1/self-inspection-findings": {id: "listSelfInspectionFindings", summary: "Findings of 未実施 and 一部 answers on the sheets the token holder reads, earliest due first",
+		query:  []param{{"state", "string", "open (default), closed (closed or withdrawn) or all"}},
+		status: 200, result: "InspectionFinding", list: true},
+	"POST /api/v1/self-inspection-findings/{id}/close": {id: "closeSelfInspectionFinding", summary: "Close a finding with a note of what was done and optionally an evidence file",
+		desc: "By those who answer its sheet and the organisation-wide security roles. Evidence: PDF, PNG, JPEG, text, CSV, xlsx " +
+			"or docx of at most 10 MB, its content matching its name.",
+		body: "InspectionFindingCloseInput", status: 200, result: "InspectionFinding"},
+	"GET /api/v1/self-inspections/{id}": {id: "getSelfInspection", summary: "A campaign and the progress of each sheet the token holder reads",
+		status: 200, result: "InspectionProgress"},
+	"POST /api/v1/self-inspections/{id}/close": {id: "closeSelfInspection", summary: "Close a campaign; no answer is taken after it (organisation-wide security roles)",
+		status: 200, result: "InspectionCampaign"},
+	"GET /api/v1/self-inspections/{id}/results": {id: "getSelfInspectionResults", summary: "Answers by department (or role) × chapter, beside the previous fiscal year's campaign",
+		desc:   "A chapter is the leading part of the article an item cites (第2章 5, 第15条, 7.10). Only the sheets the token holder reads.",
+		status: 200, result: "InspectionResults"},
+	"GET /api/v1/self-inspections/{id}/sheets/{sheet}": {id: "getSelfInspectionSheet", summary: "A sheet with every item's answer and what the token holder may do with it",
+		status: 200, result: "InspectionSheet"},
+	"POST /api/v1/self-inspections/{id}/sheets/{sheet}/answers": {id: "answerSelfInspectionSheet", summary: "Record answers on a sheet, all or none",
+		desc: "answer is done (実施), partial (一部), not_done (未実施) or not_applicable (該当なし); partial and not_done need a " +
+			"comment. Refused after the sheet's deadline, once submitted, and to anyone but its answerers.",
+		body: "InspectionAnswersInput", status: 200, result: "InspectionSheet"},
+	"POST /api/v1/self-inspections/{id}/sheets/{sheet}/submit": {id: "submitSelfInspectionSheet", summary: "Submit a fully answered sheet; its 未実施 and 一部 answers become findings",
+		status: 200, result: "InspectionSheet"},
+	"POST /api/v1/self-inspections/{id}/sheets/{sheet}/return": {id: "returnSelfInspectionSheet", summary: "Send a submitted sheet back (差戻し) with the reason (organisation-wide security roles)",
+		desc: "deadline (YYYY-MM-DD) may give the sheet a later deadline for its correction.",
+		body: "InspectionReturnInput", status: 200, result: "InspectionSheet"},
+
 	"GET /api/v1/notices": {id: "listNotices", summary: "The token holder's notices (お知らせ), newest first",
 		desc: "Each account sees only its own notices, in its own language. link is a path inside Mamori. A notice about a " +
 			"request or an incident its reader may no longer see is withheld: withheld is true, subject and body are neutral and " +

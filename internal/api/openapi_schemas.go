@@ -14,6 +14,7 @@ import (
 	"mamori/internal/compliance"
 	"mamori/internal/desk"
 	"mamori/internal/incident"
+	"mamori/internal/inspection"
 	"mamori/internal/logbook"
 	"mamori/internal/notify"
 	"mamori/internal/org"
@@ -96,6 +97,17 @@ var components = []component{
 	{name: "CorrectiveActionCheck", value: audit.CheckInput{}, input: true, required: []string{"effective", "note"}},
 	{name: "AuditReportInput", value: audit.ReportInput{}, input: true, required: []string{"intro", "summary", "opinion"}},
 	{name: "NewAuditPlan", value: audit.NewPlan{}, input: true, required: []string{"kind", "from_year", "title"}},
+	{name: "InspectionCampaign", value: inspection.Campaign{}},
+	{name: "InspectionProgress", value: inspection.Progress{}},
+	{name: "InspectionResults", value: inspection.Results{}},
+	{name: "InspectionSheet", value: inspection.SheetView{}},
+	{name: "InspectionFinding", value: inspection.Finding{}},
+	{name: "NewInspectionCampaign", value: inspection.NewCampaign{}, input: true, required: []string{"fiscal_year", "title", "deadline"}},
+	{name: "InspectionAnswersInput", value: answersInput{}, input: true, required: []string{"answers"}},
+	{name: "InspectionAnswerInput", value: answerInput{}, input: true, required: []string{"seq", "answer"}},
+	{name: "InspectionEvidenceInput", value: fileInput{}, input: true, required: []string{"name", "content"}},
+	{name: "InspectionReturnInput", value: returnSheetInput{}, input: true, required: []string{"reason"}},
+	{name: "InspectionFindingCloseInput", value: closeFindingInput{}, input: true, required: []string{"note"}},
 
 	{name: "NewUser", value: newUserRequest{}, input: true, required: []string{"login", "display_name"}},
 	{name: "NewDepartment", value: newDepartmentRequest{}, input: true, required: []string{"code", "name", "kind"}},

@@ -15,6 +15,7 @@ import (
 	"mamori/internal/compliance"
 	"mamori/internal/desk"
 	"mamori/internal/incident"
+	"mamori/internal/inspection"
 	"mamori/internal/logbook"
 	"mamori/internal/notify"
 	"mamori/internal/org"
@@ -54,6 +55,9 @@ type Services struct {
 	// Tasks are the occurrences of the pack's recurring duties (定期業務), each closed with its
 	// evidence.
 	Tasks *task.Service
+	// Inspections are 自己点検: campaigns of the pack's checklist, their sheets, answers and
+	// findings.
+	Inspections *inspection.Service
 	// Desks are each person's home page: what waits for them across the services above.
 	Desks *desk.Service
 	// Risks are リスク分析: the risk register from asset groups × the pack's threats.
@@ -95,6 +99,9 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 	risks := &risk.Service{DB: db, Policy: pol, Compliance: comp, Now: now}
 	tasks := &task.Service{DB: db, Policy: pol, Logbooks: logbooks, Now: now}
 	pol.AfterBind = tasks.GenerateOrg
+	inspections := &inspection.Service{DB: db, Policy: pol, Now: now}
+	// The audit suggestion orders departments by their self-inspection answers.
+	audits.Scores = inspections.Scores
 	// The hooks that keep the compliance findings and the exception register in step with the
 	// register and the requests, in their transactions: set here, on these services only.
 	assets.AfterWrite(comp.RegisterWritten)
@@ -105,20 +112,21 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Now:      now,
 		Org:      &org.Service{DB: db, Now: now, Catalog: pol},
 		Auth:     a,
-		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents, audits, risks, tasks)},
+		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents, audits, risks, tasks, inspections)},
 		Policy:   pol,
 		Assets:   assets,
 		Logbooks: logbooks,
 		Requests: requests,
 		Notices:  &notify.Service{DB: db, Now: now, Readers: noticeReaders(requests, incidents, tasks)},
 
-		Compliance: comp,
-		Incidents:  incidents,
-		Audits:     audits,
-		Jobs:       &schedule.Service{DB: db},
-		Tasks:      tasks,
+		Compliance:  comp,
+		Incidents:   incidents,
+		Inspections: inspections,
+		Audits:      audits,
+		Jobs:        &schedule.Service{DB: db},
+		Tasks:       tasks,
 		Desks: &desk.Service{Policy: pol, Requests: requests, Incidents: incidents, Compliance: comp, Logbooks: logbooks,
-			Audits: audits, Risks: risks, Tasks: tasks, Now: now},
+			Audits: audits, Risks: risks, Tasks: tasks, Inspections: inspections, Now: now},
 		Risks: risks,
 	}
 }
@@ -127,7 +135,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 // reads its entries in full (auditlog.Readers). A kind missing here is withheld from every
 // reader but the program itself; a test fails when a service writes a kind not named here.
 func auditReaders(assets *asset.Service, requests *request.Service, logbooks *logbook.Service, incidents *incident.Service,
-	audits *audit.Service, risks *risk.Service, tasks *task.Service) auditlog.Readers {
+	audits *audit.Service, risks *risk.Service, tasks *task.Service, inspections *inspection.Service) auditlog.Readers {
 	return auditlog.Readers{
 		// The register's rule: the highest class's details stay with the owning department,
 		// the security roles and auditors.
@@ -150,6 +158,12 @@ func auditReaders(assets *asset.Service, requests *request.Service, logbooks *lo
 		"task": tasks.AuditReadable,
 		// The yearly making of tasks says only how many were made.
 		"task_generation": auditlog.Open,
+		// Self-inspection: those who read the sheet (its department's answerers, the
+		// organisation-wide security roles, auditors); a campaign's entry, which names every
+		// department, those who read every sheet.
+		"inspection_campaign": inspections.AuditReadable,
+		"inspection_sheet":    inspections.AuditReadable,
+		"inspection_finding":  inspections.AuditReadable,
 		// What the platform administrators keep and the auditors check: open to every reader
 		// of the audit log.
 		"organization":    auditlog.Open, // the organisation and its pack (policy.bind)

@@ -84,6 +84,9 @@ func Load(ctx context.Context, s *app.Services, orgID int64, p *policy.Compiled)
 	if err := b.compliance(p); err != nil {
 		return Result{}, err
 	}
+	if err := b.inspections(p); err != nil {
+		return Result{}, err
+	}
 	res := Result{Loaded: true}
 	for _, m := range b.logins() {
 		_, pw, err := s.Auth.CreateUser(ctx, sys, auth.NewUser{Login: m.login, DisplayName: m.name, StaffID: m.id, Lang: "ja"})

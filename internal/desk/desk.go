@@ -13,6 +13,7 @@ import (
 	"mamori/internal/audit"
 	"mamori/internal/compliance"
 	"mamori/internal/incident"
+	"mamori/internal/inspection"
 	"mamori/internal/logbook"
 	"mamori/internal/orgpolicy"
 	"mamori/internal/request"
@@ -67,6 +68,11 @@ type Desk struct {
 	// OverdueTasks are the tasks of recurring duties (定期業務) the person holds that are past
 	// their due date, most overdue first.
 	OverdueTasks Section[task.Task] `json:"overdue_tasks"`
+	// Sheets are the self-inspection sheets waiting for the person's answers (自己点検), soonest
+	// deadline first; InspectionFindings the open findings of the sheets they read, earliest
+	// due first.
+	Sheets             Section[inspection.Sheet]   `json:"inspection_sheets"`
+	InspectionFindings Section[inspection.Finding] `json:"inspection_findings"`
 	// Overview is the organisation's state, for its organisation-wide security roles and its
 	// auditors; absent for anyone else.
 	Overview *Overview `json:"overview,omitempty"`
@@ -102,7 +108,9 @@ type Service struct {
 	Tasks      *task.Service
 	// Risks is the risk register; without it (a desk made for a test) no risk waits.
 	Risks *risk.Service
-	Now   func() time.Time
+	// Inspections may be nil (a desk without self-inspection).
+	Inspections *inspection.Service
+	Now         func() time.Time
 }
 
 // Watches reports whether the actor watches the whole organisation: a holder of a role the pack
@@ -128,7 +136,8 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 			Steps: Section[incident.ChecklistStep]{Items: []incident.ChecklistStep{}}, Incidents: Section[incident.Incident]{Items: []incident.Incident{}},
 			Findings: Section[compliance.Shown]{Items: []compliance.Shown{}}, Exceptions: Section[compliance.Exception]{Items: []compliance.Exception{}},
 			Confirmations: Section[logbook.Entry]{Items: []logbook.Entry{}}, CorrectiveActions: Section[audit.Action]{Items: []audit.Action{}},
-			Risks: Section[risk.Risk]{Items: []risk.Risk{}}, OverdueTasks: Section[task.Task]{Items: []task.Task{}}}
+			Risks: Section[risk.Risk]{Items: []risk.Risk{}}, OverdueTasks: Section[task.Task]{Items: []task.Task{}},
+			Sheets: Section[inspection.Sheet]{Items: []inspection.Sheet{}}, InspectionFindings: Section[inspection.Finding]{Items: []inspection.Finding{}}}
 	}
 	p, err := s.Policy.Optional(ctx, who.OrgID)
 	if err != nil || p == nil {
@@ -170,6 +179,9 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 	if d.OverdueTasks, err = section(s.Tasks.Overdue(ctx, who, Rows)); err != nil {
 		return d, err
 	}
+	if err := s.inspections(ctx, who, &d); err != nil {
+		return d, err
+	}
 	if !Watches(who) {
 		return d, nil
 	}
@@ -207,4 +219,22 @@ func FiscalYearStart(t time.Time) time.Time {
 		y--
 	}
 	return time.Date(y, time.April, 1, 0, 0, 0, 0, jst)
+}
+
+// inspections fills the desk's self-inspection sections.
+func (s *Service) inspections(ctx context.Context, who access.Actor, d *Desk) error {
+	d.Sheets, d.InspectionFindings = Section[inspection.Sheet]{Items: []inspection.Sheet{}}, Section[inspection.Finding]{Items: []inspection.Finding{}}
+	if s.Inspections == nil {
+		return nil
+	}
+	var err error
+	if d.Sheets, err = section(s.Inspections.Awaiting(ctx, who, Rows)); err != nil {
+		return err
+	}
+	list, err := s.Inspections.Findings(ctx, who, inspection.FindingFilter{Limit: 500})
+	if err != nil {
+		return err
+	}
+	d.InspectionFindings, _ = section(list[:min(len(list), Rows)], len(list), nil)
+	return nil
 }

@@ -246,6 +246,7 @@ func newMatrix(t *testing.T, db *store.DB) *matrix {
 
 	m.plantRecords(ctx, sys2, d2)
 	m.plantAudits(ctx)
+	m.plantInspections(ctx)
 	m.fillParams(ctx)
 	return m
 }

@@ -120,6 +120,7 @@ var paramKinds = map[string]string{
 	"logbooks/{logbook}": "logbook", "{logbook}/{id}": "entry", "entries/{id}": "entry", "users/{id}": "user",
 	"departments/{id}": "department", "staff/{id}": "staff", "notices/{id}": "notice", "roles/{id}": "role",
 	"tokens/{id}": "token", "lang/{lang}": "lang", "risks/{id}": "risk", "tasks/{id}": "task",
+	"self-inspections/{id}": "campaign", "sheets/{sheet}": "sheet", "self-inspection-findings/{id}": "inspection_finding",
 }
 
 // slot is one wildcard of a path.

@@ -211,6 +211,7 @@ func TestAdministration(t *testing.T) {
 			visitAuditPages(t, f)
 			visitRiskPages(t, f, deptID)
 			visitTaskPages(t, f, deptID)
+			visitInspectionPages(t, f, deptID)
 		})
 		t.Run("API tokens and service accounts", func(t *testing.T) {
 			c := f.browser()

@@ -31,6 +31,7 @@ var auditActions = []string{
 	"incident.notified", "incident.plan_announce", "incident.plan_approve", "incident.plan_draft", "incident.police",
 	"incident.publication", "incident.recovered", "incident.report", "incident.root_cause", "incident.step_skipped",
 	"incident.support", "incident.triage", "incident.upward",
+	"inspection.answer", "inspection.close", "inspection.finding_close", "inspection.return", "inspection.start", "inspection.submit",
 	"logbook.confirm", "logbook.create",
 	"organization.create", "organization.parent", "policy.bind",
 	"request.acknowledge", "request.approve", "request.cancel", "request.dispose", "request.reject", "request.resubmit",

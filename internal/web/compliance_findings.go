@@ -6,6 +6,7 @@ import (
 
 	"mamori/internal/apperr"
 	"mamori/internal/compliance"
+	"mamori/internal/inspection"
 	"mamori/internal/org"
 )
 
@@ -22,6 +23,8 @@ type findingsData struct {
 	States     []string
 	Tree       []org.Department
 	Q          map[string]string
+	// Inspection are the open findings of self-inspection answers (自己点検), shown with these.
+	Inspection []inspection.Finding
 }
 
 const findingsPageSize = 50
@@ -52,6 +55,9 @@ func (w *Server) complianceFindings(rw http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	if _, d.Tree, err = w.departmentNames(ctx, who); err != nil {
+		return err
+	}
+	if d.Inspection, err = w.s.Inspections.Findings(ctx, who, inspection.FindingFilter{Limit: 500}); err != nil {
 		return err
 	}
 	p := w.newPage(r, "compliance.findings.title", "compliance")

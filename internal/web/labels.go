@@ -40,6 +40,7 @@ func EntityLabel(lang i18n.Lang, entity string) string {
 var entityPaths = map[string]string{
 	"asset": "/assets/", "request": "/requests/", "incident": "/incidents/", "user": "/users/",
 	"staff": "/staff/", "department": "/departments/", "audit": "/audits/", "risk": "/risks/",
+	"inspection_campaign": "/self-inspections/",
 }
 
 // EntityRef names one record of the audit log ("request", "57" → 申請 第57号) and gives the

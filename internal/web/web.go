@@ -191,6 +191,30 @@ func (w *Server) routes() []Route {
 	m.Handle("POST /requests/{id}/dispose", full(w.requestDispose))
 	m.Handle("POST /requests/{id}/acknowledge", full(w.requestAcknowledge))
 
+	sheetFiles := func(h handlerFunc) http.Handler {
+		return w.withSession(w.signedIn(w.handleMultipart(maxSheetBody, h)))
+	}
+	m.Handle("GET /self-inspections", full(w.inspections))
+	m.Handle("GET /self-inspections/export", full(w.inspectionsExport))
+	m.Handle("GET /self-inspections/new", full(w.inspectionNewForm))
+	m.Handle("POST /self-inspections", full(w.inspectionCreate))
+	m.Handle("GET /self-inspections/{id}", full(w.inspectionProgress))
+	m.Handle("GET /self-inspections/{id}/export", full(w.inspectionExport))
+	m.Handle("POST /self-inspections/{id}/close", full(w.inspectionClose))
+	m.Handle("GET /self-inspections/{id}/results", full(w.inspectionResults))
+	m.Handle("GET /self-inspections/{id}/results/export", full(w.inspectionResultsExport))
+	m.Handle("GET /self-inspections/{id}/summary", full(w.inspectionSummary))
+	m.Handle("GET /self-inspections/{id}/sheets/{sheet}", full(w.inspectionSheet))
+	m.Handle("POST /self-inspections/{id}/sheets/{sheet}", sheetFiles(w.inspectionAnswer))
+	m.Handle("POST /self-inspections/{id}/sheets/{sheet}/submit", full(w.inspectionSubmit))
+	m.Handle("POST /self-inspections/{id}/sheets/{sheet}/return", full(w.inspectionReturn))
+	m.Handle("GET /self-inspections/{id}/sheets/{sheet}/print", full(w.inspectionSheetPrint))
+	m.Handle("GET /self-inspections/{id}/sheets/{sheet}/export", full(w.inspectionSheetExport))
+	m.Handle("GET /self-inspections/{id}/sheets/{sheet}/evidence/{evidence}", full(w.inspectionEvidence))
+	m.Handle("GET /self-inspection-findings", full(w.inspectionFindings))
+	m.Handle("GET /self-inspection-findings/export", full(w.inspectionFindingsExport))
+	m.Handle("POST /self-inspection-findings/{id}/close", sheetFiles(w.inspectionFindingClose))
+
 	evidence := func(h handlerFunc) http.Handler {
 		return w.withSession(w.signedIn(w.handleMultipart(maxReportBody, h)))
 	}
