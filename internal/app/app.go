@@ -8,6 +8,7 @@ import (
 
 	"mamori/internal/access"
 	"mamori/internal/apperr"
+	"mamori/internal/article"
 	"mamori/internal/asset"
 	"mamori/internal/auditlog"
 	"mamori/internal/auth"
@@ -20,6 +21,7 @@ import (
 	"mamori/internal/orgpolicy"
 	"mamori/internal/policy"
 	"mamori/internal/request"
+	"mamori/internal/review"
 	"mamori/internal/schedule"
 	"mamori/internal/store"
 	"mamori/packs"
@@ -46,6 +48,8 @@ type Services struct {
 	Incidents *incident.Service
 	// Jobs show the runs of the background jobs (Scheduler) to the platform administrators.
 	Jobs *schedule.Service
+	// Reviews are 見直し, the yearly review of the policy, and the register of 実施手順.
+	Reviews *review.Service
 	// Desks are each person's home page: what waits for them across the services above.
 	Desks *desk.Service
 }
@@ -86,12 +90,14 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 	assets.AfterWrite(comp.RegisterWritten)
 	assets.OnStateChange(compliance.AssetStateChanged)
 	requests.Observe(policy.MarkException, compliance.ExceptionHook())
+	// The records a review gathers for each article, each read under its own service's rule.
+	reviews := &review.Service{DB: db, Policy: pol, Now: now, Sources: []article.Source{incidents, comp}}
 	return &Services{
 		DB:       db,
 		Now:      now,
 		Org:      &org.Service{DB: db, Now: now, Catalog: pol},
 		Auth:     a,
-		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents)},
+		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents, reviews)},
 		Policy:   pol,
 		Assets:   assets,
 		Logbooks: logbooks,
@@ -101,6 +107,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Compliance: comp,
 		Incidents:  incidents,
 		Jobs:       &schedule.Service{DB: db},
+		Reviews:    reviews,
 		Desks: &desk.Service{Policy: pol, Requests: requests, Incidents: incidents, Compliance: comp, Logbooks: logbooks,
 			Now: now},
 	}
@@ -109,7 +116,8 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 // auditReaders says, for every kind of record the audit log holds, whose rule decides who
 // reads its entries in full (auditlog.Readers). A kind missing here is withheld from every
 // reader but the program itself; a test fails when a service writes a kind not named here.
-func auditReaders(assets *asset.Service, requests *request.Service, logbooks *logbook.Service, incidents *incident.Service) auditlog.Readers {
+func auditReaders(assets *asset.Service, requests *request.Service, logbooks *logbook.Service, incidents *incident.Service,
+	reviews *review.Service) auditlog.Readers {
 	return auditlog.Readers{
 		// The register's rule: the highest class's details stay with the owning department,
 		// the security roles and auditors.
@@ -123,6 +131,10 @@ func auditReaders(assets *asset.Service, requests *request.Service, logbooks *lo
 		"incident":          incidents.AuditReadable,
 		"incident_evidence": incidents.AuditReadable,
 		"incident_contact":  incident.ContactsAuditReadable,
+		// Reviews: the 情報政策課, the deciders and the auditors; procedures: those who read them
+		// (実施手順 are not public).
+		"review":    reviews.AuditReadable,
+		"procedure": reviews.ProcedureAuditReadable,
 		// What the platform administrators keep and the auditors check: open to every reader
 		// of the audit log.
 		"organization":    auditlog.Open, // the organisation and its pack (policy.bind)

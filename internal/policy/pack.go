@@ -32,6 +32,7 @@ type Pack struct {
 	Inspections    []Inspection   `yaml:"inspections" json:"inspections"`
 	Clauses        []Clause       `yaml:"clauses" json:"clauses"`
 	Threats        []Threat       `yaml:"threats" json:"threats"`
+	Review         Review         `yaml:"review,omitempty" json:"review,omitempty"`
 	Auth           Auth           `yaml:"auth" json:"auth"`
 	// Notes are what the pack says about its source (原典についての注記); they are the pack's
 	// own and never taken from a base pack.
