@@ -39,7 +39,7 @@ func EntityLabel(lang i18n.Lang, entity string) string {
 // entityPaths are the pages of the records the audit log names, by kind.
 var entityPaths = map[string]string{
 	"asset": "/assets/", "request": "/requests/", "incident": "/incidents/", "user": "/users/",
-	"staff": "/staff/", "department": "/departments/",
+	"staff": "/staff/", "department": "/departments/", "review": "/reviews/", "procedure": "/procedures/",
 }
 
 // EntityRef names one record of the audit log ("request", "57" → 申請 第57号) and gives the
