@@ -149,6 +149,20 @@ func (a *api) routes() []route {
 		{"POST", "/api/v1/compliance/sweeps", a.sweepNow, bearer},
 		{"GET", "/api/v1/assets/{id}/findings", a.assetFindings, bearer},
 
+		{"GET", "/api/v1/reviews", a.listReviews, bearer},
+		{"POST", "/api/v1/reviews", a.openReview, bearer},
+		{"GET", "/api/v1/reviews/{id}", a.getReview, bearer},
+		{"POST", "/api/v1/reviews/{id}/proposals", a.proposeReview, bearer},
+		{"POST", "/api/v1/reviews/{id}/submit", a.submitReview, bearer},
+		{"POST", "/api/v1/reviews/{id}/proposals/{proposal}/decision", a.decideReview, bearer},
+		{"POST", "/api/v1/reviews/{id}/proposals/{proposal}/link", a.linkReview, bearer},
+		{"GET", "/api/v1/reviews/{id}/proposals/{proposal}/diff", a.reviewDiff, bearer},
+		{"GET", "/api/v1/procedures", a.listProcedures, bearer},
+		{"POST", "/api/v1/procedures", a.addProcedure, bearer},
+		{"GET", "/api/v1/procedures/{id}", a.getProcedure, bearer},
+		{"GET", "/api/v1/procedures/{id}/file", a.procedureFile, bearer},
+		{"POST", "/api/v1/procedures/{id}/review", a.reviseProcedure, bearer},
+
 		{"GET", "/api/v1/notices", a.listNotices, bearer},
 		{"POST", "/api/v1/notices/{id}/read", a.readNotice, bearer},
 

@@ -18,6 +18,7 @@ import (
 	"mamori/internal/org"
 	"mamori/internal/policy"
 	"mamori/internal/request"
+	"mamori/internal/review"
 	"mamori/internal/schedule"
 )
 
@@ -66,6 +67,14 @@ var components = []component{
 	{name: "ComplianceSummary", value: complianceSummary{}},
 	{name: "ComplianceTrend", value: complianceTrend{}},
 	{name: "Exception", value: compliance.Exception{}},
+	{name: "Review", value: review.Review{}},
+	{name: "ReviewProposal", value: review.Proposal{}},
+	{name: "ReviewGathered", value: review.Gathered{}},
+	{name: "ReviewChange", value: review.Change{}},
+	{name: "Procedure", value: review.Procedure{}},
+	{name: "OpenReviewInput", value: openReviewInput{}, input: true, required: []string{"fiscal_year"}},
+	{name: "ProposalInput", value: review.ProposalInput{}, input: true, required: []string{"article", "kind"}},
+	{name: "ProposalDecisionInput", value: review.DecisionInput{}, input: true, required: []string{"decision"}},
 	{name: "Sweep", value: compliance.Sweep{}},
 	{name: "SweepInput", value: sweepInput{}, input: true},
 
