@@ -109,7 +109,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Jobs:       &schedule.Service{DB: db},
 		Reviews:    reviews,
 		Desks: &desk.Service{Policy: pol, Requests: requests, Incidents: incidents, Compliance: comp, Logbooks: logbooks,
-			Now: now},
+			Reviews: reviews, Now: now},
 	}
 }
 

@@ -96,6 +96,9 @@ func Load(ctx context.Context, s *app.Services, orgID int64, p *policy.Compiled)
 	if err := b.incidents(p); err != nil {
 		return res, err
 	}
+	if err := b.reviews(p); err != nil {
+		return res, err
+	}
 	return res, b.requests(p)
 }
 

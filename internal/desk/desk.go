@@ -15,6 +15,7 @@ import (
 	"mamori/internal/logbook"
 	"mamori/internal/orgpolicy"
 	"mamori/internal/request"
+	"mamori/internal/review"
 	"mamori/internal/store"
 )
 
@@ -55,6 +56,8 @@ type Desk struct {
 	EndingSoonDays int                           `json:"ending_soon_days"`
 	// Confirmations are the logbook entries waiting for the person as second person, newest first.
 	Confirmations Section[logbook.Entry] `json:"confirmations"`
+	// Procedures are the 実施手順 past their review date whose owner role the person holds.
+	Procedures Section[review.Procedure] `json:"procedures"`
 	// Overview is the organisation's state, for its organisation-wide security roles and its
 	// auditors; absent for anyone else.
 	Overview *Overview `json:"overview,omitempty"`
@@ -84,6 +87,7 @@ type Service struct {
 	Incidents  *incident.Service
 	Compliance *compliance.Service
 	Logbooks   *logbook.Service
+	Reviews    *review.Service
 	Now        func() time.Time
 }
 
@@ -109,7 +113,7 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 			Mine: Section[request.Request]{Items: []request.Request{}}, OverdueReturns: Section[request.Request]{Items: []request.Request{}},
 			Steps: Section[incident.ChecklistStep]{Items: []incident.ChecklistStep{}}, Incidents: Section[incident.Incident]{Items: []incident.Incident{}},
 			Findings: Section[compliance.Shown]{Items: []compliance.Shown{}}, Exceptions: Section[compliance.Exception]{Items: []compliance.Exception{}},
-			Confirmations: Section[logbook.Entry]{Items: []logbook.Entry{}}}
+			Confirmations: Section[logbook.Entry]{Items: []logbook.Entry{}}, Procedures: Section[review.Procedure]{Items: []review.Procedure{}}}
 	}
 	p, err := s.Policy.Optional(ctx, who.OrgID)
 	if err != nil || p == nil {
@@ -138,6 +142,14 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 	}
 	if d.Confirmations, err = section(s.Logbooks.AwaitingConfirmation(ctx, who, Rows)); err != nil {
 		return d, err
+	}
+	d.Procedures = Section[review.Procedure]{Items: []review.Procedure{}}
+	if s.Reviews != nil {
+		due, err := s.Reviews.Due(ctx, who)
+		if err != nil {
+			return d, err
+		}
+		d.Procedures.Items, d.Procedures.Total = due[:min(len(due), Rows)], len(due)
 	}
 	if !Watches(who) {
 		return d, nil
