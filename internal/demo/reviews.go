@@ -131,7 +131,7 @@ func (b *builder) procedures(p *policy.Compiled, office *member, arts []string, 
 	for i, t := range titles {
 		in := review.ProcedureInput{Title: t, DocVersion: fmt.Sprintf("第%d版", i+1), OwnerRole: ownerRole,
 			Articles: arts[min(i, len(arts)-1) : min(i, len(arts)-1)+1],
-			File: review.File{Name: t + ".txt", ContentType: "text/plain", Body: []byte(t + "\n\n（デモの文書です。実際の手順書を登録してください。）\n")}}
+			File:     review.File{Name: t + ".txt", ContentType: "text/plain", Body: []byte(t + "\n\n（デモの文書です。実際の手順書を登録してください。）\n")}}
 		switch i {
 		case 0: // past its review date
 			in.ReviewOn = today.AddDate(0, -1, 0).Format(time.DateOnly)
