@@ -49,6 +49,24 @@ func TestDemoReviews(t *testing.T) {
 			if overdue != 1 || public != 1 {
 				t.Errorf("%d overdue, %d open to all staff", overdue, public)
 			}
+			// The year's incidents and findings are facts of the articles they cite.
+			from, to := review.Period(review.FiscalYear(s.Now()))
+			inc, err := s.Incidents.ArticleFacts(ctx, sys, from, to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fnd, err := s.Compliance.ArticleFacts(ctx, sys, from, to)
+			if err != nil || len(fnd) == 0 {
+				t.Fatalf("%d finding facts, %v", len(fnd), err)
+			}
+			for _, f := range append(inc, fnd...) {
+				if f.Article == "" || f.Link == "" || f.Title == "" || f.State == "" {
+					t.Errorf("fact %+v", f)
+				}
+			}
+			if id == "koge" && len(inc) == 0 {
+				t.Error("no incident of the demo cites an article")
+			}
 		})
 	}
 }

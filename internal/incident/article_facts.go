@@ -70,7 +70,7 @@ func (s *Service) ArticleFacts(ctx context.Context, who access.Actor, since, unt
 
 // citedBy gives add the articles of an incident's checklist reports and of its measures.
 func citedBy(ctx context.Context, s *Service, id int64, add func(string)) error {
-	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT cite FROM incident_notifications WHERE incident_id = $1 AND cite <> '' ORDER BY seq`, id)
+	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT cite FROM incident_checklist_steps WHERE incident_id = $1 AND cite <> '' ORDER BY seq`, id)
 	if err != nil {
 		return apperr.Wrap(err, "checklist")
 	}
