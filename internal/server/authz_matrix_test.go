@@ -119,7 +119,8 @@ var paramKinds = map[string]string{
 	"attachments/{aid}": "attachment", "incidents/{id}": "incident", "evidence/{evidence}": "evidence", "evidence/{e}": "evidence",
 	"logbooks/{logbook}": "logbook", "{logbook}/{id}": "entry", "entries/{id}": "entry", "users/{id}": "user",
 	"departments/{id}": "department", "staff/{id}": "staff", "notices/{id}": "notice", "roles/{id}": "role",
-	"tokens/{id}": "token", "lang/{lang}": "lang",
+	"tokens/{id}": "token", "lang/{lang}": "lang", "reviews/{id}": "review", "proposals/{proposal}": "proposal",
+	"procedures/{id}": "procedure",
 }
 
 // slot is one wildcard of a path.
