@@ -208,6 +208,7 @@ func TestAdministration(t *testing.T) {
 			visitRequestPages(t, f, c, deptID, staffID)
 			visitIncidentPages(t, f, deptID)
 			visitCompliancePages(t, c)
+			visitReviewPages(t, f)
 		})
 		t.Run("API tokens and service accounts", func(t *testing.T) {
 			c := f.browser()

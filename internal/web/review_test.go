@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"mamori/internal/access"
+	"mamori/internal/org"
 	"mamori/internal/store"
 	"mamori/internal/store/storetest"
 )
@@ -148,4 +150,51 @@ func TestProcedurePages(t *testing.T) {
 			t.Errorf("export: %d", res.StatusCode)
 		}
 	})
+}
+
+// visitReviewPages renders every page of reviews and procedures on the administration test's
+// server (岸和田市): the CISO's office opens, proposes and submits, the 委員会 decides, the
+// amendment is linked to an amended pack and its diff shown; a procedure is registered.
+func visitReviewPages(t *testing.T, f *fixture) {
+	t.Helper()
+	ctx := context.Background()
+	o, err := f.s.Org.First(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rf := &registerFixture{fixture: f, sys: access.System(o.ID, "test")}
+	if rf.general, err = f.s.Org.CreateDepartment(ctx, rf.sys, org.DepartmentInput{Code: "RV", Name: "企画課", Kind: "section", Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	office := rf.signInHolder(t, "rv-ciso", "ciso")
+	committee := rf.signInHolder(t, "rv-iinkai", "committee")
+	art := "第2章 5(1)①"
+	q := url.Values{"article": {art}}.Encode()
+	expect(t, office.get("/reviews"), http.StatusOK, "見直しを始める")
+	r := office.post("/reviews", url.Values{"fiscal_year": {"2026"}})
+	expect(t, r, http.StatusSeeOther)
+	base := r.location
+	expect(t, office.get(base), http.StatusOK, "行政ＤＸ推進委員会")
+	expect(t, office.post(base+"/proposals", url.Values{"article": {art}, "kind": {"amend"}, "text": {"対策ソフトの更新を毎日とする"}}), http.StatusSeeOther)
+	expect(t, office.post(base+"/submit", url.Values{"confirmed": {"yes"}}), http.StatusSeeOther)
+	r = committee.get(base + "/article?" + q)
+	expect(t, r, http.StatusOK, "決定を記録する")
+	pid := between(r.body, `action="`+base+"/proposals/", `/decide"`)
+	expect(t, committee.post(base+"/proposals/"+pid+"/decide", url.Values{"article": {art}, "decision": {"approved"}}), http.StatusSeeOther)
+	amended := strings.ReplaceAll(amendedKoge, "koge", "kishiwada")
+	if _, err := f.s.Policy.Load(ctx, rf.sys, "amended.yaml", []byte(amended)); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, office.post(base+"/proposals/"+pid+"/link", url.Values{"article": {art}}), http.StatusSeeOther)
+	expect(t, office.get(base+"/proposals/"+pid+"/diff"), http.StatusOK, "ログイン規則")
+	expect(t, committee.get(base+"/print"), http.StatusOK, "対策ソフトの更新を毎日とする")
+	if _, err := f.s.Policy.Use(ctx, rf.sys, "kishiwada"); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, office.get("/procedures/new"), http.StatusOK, art)
+	r = office.postFiles("/procedures", url.Values{"title": {"端末運用手順"}, "doc_version": {"第1版"}, "owner_role": {"network_admin"},
+		"articles": {art}, "review_on": {"2027-03-31"}}, "file", "手順.pdf", "application/pdf", []byte("%PDF-1.4\n手順"))
+	expect(t, r, http.StatusSeeOther)
+	expect(t, office.get(r.location), http.StatusOK, "端末運用手順")
+	expect(t, office.get("/procedures"), http.StatusOK, "端末運用手順")
 }
