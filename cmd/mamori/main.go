@@ -33,6 +33,9 @@ Usage:
   mamori incident list [--state S] [--category C] [--upward] | show N | contacts   [--as LOGIN]
   mamori incident report --title T --detected "YYYY-MM-DD HH:MM" [--item ID=VALUE …] [--file [ITEM=]PATH …] [--outside-reporter R --outside-contact C] --as LOGIN
   mamori incident tick N --step M [--means phone|mail|in_person|fax|other] [--note T] [--at TIME] --as LOGIN
+  mamori review list | report N [--all] [--json]   [--as LOGIN]
+  mamori procedure list [--overdue] [--as LOGIN]
+  mamori procedure add --title T --version V --owner ROLE --article A … --review-on YYYY-MM-DD --file PATH [--all-staff] --as LOGIN
   mamori incident remind    (reminders of reports past their deadline, once a day per report; for cron)
   mamori logbook list [--logbook ID] [--unconfirmed] [--from DATE] [--to DATE] [--limit N] | export [--logbook ID] --out FILE.xlsx   [--as LOGIN]
   mamori logbook add --logbook ID --field ID=VALUE … [--department CODE] [--visitor --escort STAFF_NO] --as LOGIN
@@ -129,6 +132,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return orgCmd(ctx, rest, stdout, stderr)
 	case "risk":
 		return riskCmd(ctx, rest, stdout, stderr)
+	case "review":
+		return reviewCmd(ctx, rest, stdout, stderr)
+	case "procedure":
+		return procedureCmd(ctx, rest, stdout, stderr)
 	case "check":
 		return checkCmd(ctx, rest, stdout, stderr)
 	case "verify":

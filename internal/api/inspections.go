@@ -16,9 +16,9 @@ import (
 // answerInput is one item's answer as the API takes it; evidence, when given, is a file of
 // its own: its name and its bytes (base64 in JSON).
 type answerInput struct {
-	Seq      int            `json:"seq"`
-	Answer   string         `json:"answer"`
-	Comment  string         `json:"comment,omitempty"`
+	Seq      int        `json:"seq"`
+	Answer   string     `json:"answer"`
+	Comment  string     `json:"comment,omitempty"`
 	Evidence *fileInput `json:"evidence,omitempty"`
 }
 
@@ -37,7 +37,7 @@ type returnSheetInput struct {
 }
 
 type closeFindingInput struct {
-	Note     string         `json:"note"`
+	Note     string     `json:"note"`
 	Evidence *fileInput `json:"evidence,omitempty"`
 }
 

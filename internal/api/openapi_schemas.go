@@ -20,6 +20,7 @@ import (
 	"mamori/internal/org"
 	"mamori/internal/policy"
 	"mamori/internal/request"
+	"mamori/internal/review"
 	"mamori/internal/risk"
 	"mamori/internal/schedule"
 	"mamori/internal/task"
@@ -78,6 +79,14 @@ var components = []component{
 	{name: "RiskGenerateInput", value: generateInput{}, input: true},
 	{name: "RiskAssessment", value: risk.Assessment{}, input: true, required: []string{"likelihood", "impact", "treatment", "owner_department_id", "residual_likelihood", "residual_impact"}},
 	{name: "RiskAcceptance", value: risk.Acceptance{}, input: true, required: []string{"until"}},
+	{name: "Review", value: review.Review{}},
+	{name: "ReviewProposal", value: review.Proposal{}},
+	{name: "ReviewGathered", value: review.Gathered{}},
+	{name: "ReviewChange", value: review.Change{}},
+	{name: "Procedure", value: review.Procedure{}},
+	{name: "OpenReviewInput", value: openReviewInput{}, input: true, required: []string{"fiscal_year"}},
+	{name: "ProposalInput", value: review.ProposalInput{}, input: true, required: []string{"article", "kind"}},
+	{name: "ProposalDecisionInput", value: review.DecisionInput{}, input: true, required: []string{"decision"}},
 	{name: "Sweep", value: compliance.Sweep{}},
 	{name: "SweepInput", value: sweepInput{}, input: true},
 	{name: "Audit", value: audit.Audit{}},

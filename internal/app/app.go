@@ -8,6 +8,7 @@ import (
 
 	"mamori/internal/access"
 	"mamori/internal/apperr"
+	"mamori/internal/article"
 	"mamori/internal/asset"
 	"mamori/internal/audit"
 	"mamori/internal/auditlog"
@@ -22,6 +23,7 @@ import (
 	"mamori/internal/orgpolicy"
 	"mamori/internal/policy"
 	"mamori/internal/request"
+	"mamori/internal/review"
 	"mamori/internal/risk"
 	"mamori/internal/schedule"
 	"mamori/internal/store"
@@ -58,6 +60,8 @@ type Services struct {
 	// Inspections are 自己点検: campaigns of the pack's checklist, their sheets, answers and
 	// findings.
 	Inspections *inspection.Service
+	// Reviews are 見直し, the yearly review of the policy, and the register of 実施手順.
+	Reviews *review.Service
 	// Desks are each person's home page: what waits for them across the services above.
 	Desks *desk.Service
 	// Risks are リスク分析: the risk register from asset groups × the pack's threats.
@@ -107,12 +111,14 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 	assets.AfterWrite(comp.RegisterWritten)
 	assets.OnStateChange(compliance.AssetStateChanged)
 	requests.Observe(policy.MarkException, compliance.ExceptionHook())
+	// The records a review gathers for each article, each read under its own service's rule.
+	reviews := &review.Service{DB: db, Policy: pol, Now: now, Sources: []article.Source{incidents, comp, inspections, audits, risks}}
 	return &Services{
 		DB:       db,
 		Now:      now,
 		Org:      &org.Service{DB: db, Now: now, Catalog: pol},
 		Auth:     a,
-		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents, audits, risks, tasks, inspections)},
+		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents, audits, risks, tasks, inspections, reviews)},
 		Policy:   pol,
 		Assets:   assets,
 		Logbooks: logbooks,
@@ -125,8 +131,9 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Audits:      audits,
 		Jobs:        &schedule.Service{DB: db},
 		Tasks:       tasks,
+		Reviews:     reviews,
 		Desks: &desk.Service{Policy: pol, Requests: requests, Incidents: incidents, Compliance: comp, Logbooks: logbooks,
-			Audits: audits, Risks: risks, Tasks: tasks, Inspections: inspections, Now: now},
+			Audits: audits, Risks: risks, Tasks: tasks, Inspections: inspections, Reviews: reviews, Now: now},
 		Risks: risks,
 	}
 }
@@ -135,7 +142,8 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 // reads its entries in full (auditlog.Readers). A kind missing here is withheld from every
 // reader but the program itself; a test fails when a service writes a kind not named here.
 func auditReaders(assets *asset.Service, requests *request.Service, logbooks *logbook.Service, incidents *incident.Service,
-	audits *audit.Service, risks *risk.Service, tasks *task.Service, inspections *inspection.Service) auditlog.Readers {
+	audits *audit.Service, risks *risk.Service, tasks *task.Service, inspections *inspection.Service,
+	reviews *review.Service) auditlog.Readers {
 	return auditlog.Readers{
 		// The register's rule: the highest class's details stay with the owning department,
 		// the security roles and auditors.
@@ -164,6 +172,10 @@ func auditReaders(assets *asset.Service, requests *request.Service, logbooks *lo
 		"inspection_campaign": inspections.AuditReadable,
 		"inspection_sheet":    inspections.AuditReadable,
 		"inspection_finding":  inspections.AuditReadable,
+		// Reviews: the 情報政策課, the deciders and the auditors; procedures: those who read them
+		// (実施手順 are not public).
+		"review":    reviews.AuditReadable,
+		"procedure": reviews.ProcedureAuditReadable,
 		// What the platform administrators keep and the auditors check: open to every reader
 		// of the audit log.
 		"organization":    auditlog.Open, // the organisation and its pack (policy.bind)

@@ -105,6 +105,9 @@ func Load(ctx context.Context, s *app.Services, orgID int64, p *policy.Compiled)
 	if err := b.tasks(p); err != nil {
 		return res, err
 	}
+	if err := b.reviews(p); err != nil {
+		return res, err
+	}
 	if err := b.requests(p); err != nil {
 		return res, err
 	}

@@ -17,6 +17,7 @@ import (
 	"mamori/internal/logbook"
 	"mamori/internal/orgpolicy"
 	"mamori/internal/request"
+	"mamori/internal/review"
 	"mamori/internal/risk"
 	"mamori/internal/store"
 	"mamori/internal/task"
@@ -73,6 +74,8 @@ type Desk struct {
 	// due first.
 	Sheets             Section[inspection.Sheet]   `json:"inspection_sheets"`
 	InspectionFindings Section[inspection.Finding] `json:"inspection_findings"`
+	// Procedures are the 実施手順 past their review date whose owner role the person holds.
+	Procedures Section[review.Procedure] `json:"procedures"`
 	// Overview is the organisation's state, for its organisation-wide security roles and its
 	// auditors; absent for anyone else.
 	Overview *Overview `json:"overview,omitempty"`
@@ -106,6 +109,7 @@ type Service struct {
 	Logbooks   *logbook.Service
 	Audits     *audit.Service
 	Tasks      *task.Service
+	Reviews    *review.Service
 	// Risks is the risk register; without it (a desk made for a test) no risk waits.
 	Risks *risk.Service
 	// Inspections may be nil (a desk without self-inspection).
@@ -137,7 +141,8 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 			Findings: Section[compliance.Shown]{Items: []compliance.Shown{}}, Exceptions: Section[compliance.Exception]{Items: []compliance.Exception{}},
 			Confirmations: Section[logbook.Entry]{Items: []logbook.Entry{}}, CorrectiveActions: Section[audit.Action]{Items: []audit.Action{}},
 			Risks: Section[risk.Risk]{Items: []risk.Risk{}}, OverdueTasks: Section[task.Task]{Items: []task.Task{}},
-			Sheets: Section[inspection.Sheet]{Items: []inspection.Sheet{}}, InspectionFindings: Section[inspection.Finding]{Items: []inspection.Finding{}}}
+			Sheets: Section[inspection.Sheet]{Items: []inspection.Sheet{}}, InspectionFindings: Section[inspection.Finding]{Items: []inspection.Finding{}},
+			Procedures: Section[review.Procedure]{Items: []review.Procedure{}}}
 	}
 	p, err := s.Policy.Optional(ctx, who.OrgID)
 	if err != nil || p == nil {
@@ -181,6 +186,14 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 	}
 	if err := s.inspections(ctx, who, &d); err != nil {
 		return d, err
+	}
+	d.Procedures = Section[review.Procedure]{Items: []review.Procedure{}}
+	if s.Reviews != nil {
+		due, err := s.Reviews.Due(ctx, who)
+		if err != nil {
+			return d, err
+		}
+		d.Procedures.Items, d.Procedures.Total = due[:min(len(due), Rows)], len(due)
 	}
 	if !Watches(who) {
 		return d, nil

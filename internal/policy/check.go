@@ -181,6 +181,7 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 	}
 
 	c.incident()
+	c.review()
 	c.notes()
 	c.articles()
 	c.categoryLabels()

@@ -163,6 +163,16 @@ func (c Coverage) NotActedArticles() []ArticleCoverage {
 	return out
 }
 
+// Articles lists every article of the coverage: the indexed ones in source order, then the
+// cited articles the index does not hold.
+func (c Coverage) Articles() []ArticleCoverage {
+	var out []ArticleCoverage
+	for _, ch := range c.Chapters {
+		out = append(out, ch.Articles...)
+	}
+	return append(out, c.Unindexed...)
+}
+
 // Coverage lays the pack's elements on the source's index: each element acts on the indexed
 // articles its citation names (see ArticlesOf); the parts of a citation the index does not hold
 // are listed apart; the elements that are the organisation's setting (origin: added) are also

@@ -50,6 +50,10 @@ func merge(parent, child *Pack) *Pack {
 	if ci.PlanApproval == "" && ci.PlanApprovedBy == "" {
 		out.Incident.PlanApproval, out.Incident.PlanApprovedBy = pi.PlanApproval, pi.PlanApprovedBy
 	}
+	if len(child.Review.DecidedBy) == 0 && len(parent.Review.DecidedBy) > 0 {
+		out.Review = parent.Review
+		out.Inherited["review"] = true
+	}
 	if out.Auth.LockoutAfterFailures == 0 {
 		out.Auth.LockoutAfterFailures = parent.Auth.LockoutAfterFailures
 	}

@@ -125,6 +125,10 @@ var (
 	// logbook entries: the department, its roles, every organisation-wide role, the administrator.
 	seesXEntry = set(staffX, secMgrX, cisoKey, auditor, platform, netAdmin)
 	seesYEntry = set(staffY, cisoKey, auditor, platform, netAdmin)
+	// reviews: the organisation-wide security roles, the deciders (the CISO here), the auditors.
+	seesReview = set(cisoKey, auditor)
+	// a procedure of the ネットワーク管理者, not public: its owner role, the CISO, the auditors.
+	seesProcedure = set(netAdmin, cisoKey, auditor)
 	// 隣村's records: its own CISO only.
 	seesOther = set(otherOrg)
 )

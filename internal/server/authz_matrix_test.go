@@ -121,6 +121,7 @@ var paramKinds = map[string]string{
 	"departments/{id}": "department", "staff/{id}": "staff", "notices/{id}": "notice", "roles/{id}": "role",
 	"tokens/{id}": "token", "lang/{lang}": "lang", "risks/{id}": "risk", "tasks/{id}": "task",
 	"self-inspections/{id}": "campaign", "sheets/{sheet}": "sheet", "self-inspection-findings/{id}": "inspection_finding",
+	"reviews/{id}": "review", "proposals/{proposal}": "proposal", "procedures/{id}": "procedure",
 }
 
 // slot is one wildcard of a path.

@@ -10,6 +10,7 @@ import (
 	"mamori/internal/incident"
 	"mamori/internal/logbook"
 	"mamori/internal/request"
+	"mamori/internal/review"
 )
 
 // plantRecords writes, through the domain services and as the people who would, the records
@@ -163,6 +164,25 @@ func (m *matrix) plantRecords(ctx context.Context, sys2 access.Actor, dept2 int6
 	entry(stY, m.aYLow, "Y's media log entry", seesYEntry, "LY")
 	m.plantRisks(ctx)
 	m.plantTasks(ctx)
+
+	// The year's review, opened and proposed by the CISO (an organisation-wide security role,
+	// who decides in 土岐市's pack): read by the CISO and the auditor only. Its articles gather
+	// the incidents above, each for those who see the incident. A procedure of the ネットワーク
+	// 管理者, not public: its owner role, the CISO and the auditor.
+	rv, err := m.s.Reviews.Open(ctx, ciso, 2026)
+	m.must(err, "review")
+	pr, err := m.s.Reviews.Propose(ctx, ciso, rv.ID, review.ProposalInput{Article: "6(3)①", Kind: review.Amend,
+		Text: m.plant("CNRY-REVIEW-TEXT-Q", "the review's proposal", seesReview)})
+	m.must(err, "proposal")
+	m.addRecord("review", rv.ID, "the year's review", seesReview)
+	m.addParam("proposal", strconv.FormatInt(pr.ID, 10), "the review's proposal")
+	proc, err := m.s.Reviews.AddProcedure(ctx, ciso, review.ProcedureInput{
+		Title: m.plant("CNRY-PROC-TITLE-Q", "the network procedure: title", seesProcedure), DocVersion: "第1版",
+		OwnerRole: "network_admin", Articles: []string{"6(3)①"}, ReviewOn: "2026-03-31",
+		File: review.File{Name: "procedure.txt", ContentType: "text/plain",
+			Body: []byte(m.plant("CNRY-PROC-FILE-Q", "the network procedure: file", seesProcedure))}})
+	m.must(err, "procedure")
+	m.addRecord("procedure", proc.ID, "the network procedure", seesProcedure)
 }
 
 // fillParams gathers the values of every kind of path wildcard: the planted records, the
@@ -216,7 +236,7 @@ func (m *matrix) fillParams(ctx context.Context) {
 	m.addParam("lang", "ja", "Japanese")
 	m.addParam("lang", "en", "English")
 	for _, kind := range []string{"asset", "request", "incident", "entry", "attachment", "evidence", "job", "user", "department", "staff",
-		"notice", "token", "role", "risk", "task"} {
+		"notice", "token", "role", "risk", "task", "review", "proposal", "procedure"} {
 		m.addParam(kind, "987654", "an id that names nothing")
 	}
 }

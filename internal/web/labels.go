@@ -41,6 +41,7 @@ var entityPaths = map[string]string{
 	"asset": "/assets/", "request": "/requests/", "incident": "/incidents/", "user": "/users/",
 	"staff": "/staff/", "department": "/departments/", "audit": "/audits/", "risk": "/risks/",
 	"inspection_campaign": "/self-inspections/",
+	"review":              "/reviews/", "procedure": "/procedures/",
 }
 
 // EntityRef names one record of the audit log ("request", "57" → 申請 第57号) and gives the
