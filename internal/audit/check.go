@@ -49,32 +49,8 @@ func (s *Service) articles(ctx context.Context, orgID int64) ([]string, error) {
 	return Articles(p), nil
 }
 
-// Articles lists the articles an audit may take as its criteria: those of the source's index,
-// in source order, then the articles the pack's elements cite that the index does not hold.
-func Articles(p *policy.Compiled) []string {
-	var out []string
-	seen := map[string]bool{}
-	add := func(a string) {
-		if a != "" && !seen[a] {
-			seen[a] = true
-			out = append(out, a)
-		}
-	}
-	for _, a := range p.IndexedArticles() {
-		add(a.Number)
-	}
-	var cited []string
-	for _, e := range p.Elements() {
-		if !seen[e.Cite.Article] {
-			cited = append(cited, e.Cite.Article)
-		}
-	}
-	slices.Sort(cited)
-	for _, a := range cited {
-		add(a)
-	}
-	return out
-}
+// Articles lists the articles an audit may take as its criteria (policy.Pack.NamedArticles).
+func Articles(p *policy.Compiled) []string { return p.NamedArticles() }
 
 func checkArticle(v *apperr.Validation, field string, s *string, known []string) {
 	*s = strings.TrimSpace(*s)

@@ -17,8 +17,9 @@ import (
 // recurring, made for the roles as the demo holds them; of those already due, most are closed
 // by a holder with the evidence the duty names, and every fourth is left overdue, so that the
 // desks, the calendar and the committee report show both. A task whose logbook has no entry in
-// its period stays overdue too. In the first half of a fiscal year the previous year is made
-// and followed the same way, so that the calendar is never empty.
+// its period stays overdue too. The previous fiscal year is made and followed the same way, so
+// that the calendar is never empty and a pack whose duties are all yearly (土岐市) shows an
+// overdue task as well as done ones.
 
 // demoPDF is the file the demo's holders attach: a one-line PDF.
 var demoPDF = []byte("%PDF-1.4\n% demo record\n")
@@ -30,10 +31,7 @@ func (b *builder) tasks(p *policy.Compiled) error {
 	}
 	now := b.s.Now()
 	fy := task.FiscalYear(now)
-	years := []int{fy}
-	if now.In(i18n.Tokyo).Month() >= time.April && now.In(i18n.Tokyo).Month() < time.October {
-		years = []int{fy - 1, fy}
-	}
+	years := []int{fy - 1, fy}
 	holders, err := b.taskHolders(p, now)
 	if err != nil {
 		return err

@@ -173,6 +173,29 @@ func (c Coverage) Articles() []ArticleCoverage {
 	return append(out, c.Unindexed...)
 }
 
+// NamedArticles lists the articles a record may name (an audit's criterion, a procedure's
+// articles): those of the source's index in source order, then the articles the pack's elements
+// cite that the index does not hold as such (第2章 5(1)①ウ within 第2章 5(1)), in order.
+func (p *Pack) NamedArticles() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, a := range p.IndexedArticles() {
+		if !seen[a.Number] {
+			seen[a.Number] = true
+			out = append(out, a.Number)
+		}
+	}
+	var cited []string
+	for _, e := range p.Elements() {
+		if a := e.Cite.Article; a != "" && !seen[a] {
+			seen[a] = true
+			cited = append(cited, a)
+		}
+	}
+	slices.Sort(cited)
+	return append(out, cited...)
+}
+
 // Coverage lays the pack's elements on the source's index: each element acts on the indexed
 // articles its citation names (see ArticlesOf); the parts of a citation the index does not hold
 // are listed apart; the elements that are the organisation's setting (origin: added) are also

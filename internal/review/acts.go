@@ -153,9 +153,14 @@ func checkProposal(p *policy.Compiled, in ProposalInput) error {
 	return v.Err()
 }
 
-// cites reports whether the article is one of the source's index or one the pack cites.
+// cites reports whether the article is one of the source's index, falls wholly within indexed
+// articles (第2章 3(2)⑥ウ within 第2章 3(2)), or is cited by an element of the pack.
 func cites(p *policy.Compiled, art string) bool {
-	return slices.ContainsFunc(p.Coverage().Articles(), func(a policy.ArticleCoverage) bool { return a.Article == art })
+	if numbers, unmatched := p.ArticlesOf(art); len(numbers) > 0 && len(unmatched) == 0 {
+		return true
+	}
+	return slices.ContainsFunc(p.Elements(), func(e policy.Element) bool { return e.Cite.Article == art }) ||
+		slices.ContainsFunc(p.Coverage().Articles(), func(a policy.ArticleCoverage) bool { return a.Article == art })
 }
 
 // Submit lays the review before the deciders the pack names.

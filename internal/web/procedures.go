@@ -82,9 +82,7 @@ func (w *Server) renderProcedureForm(rw http.ResponseWriter, r *http.Request, st
 			d.Roles = append(d.Roles, ro)
 		}
 	}
-	for _, c := range pack.Coverage().Articles() {
-		d.Articles = append(d.Articles, c.Article)
-	}
+	d.Articles = pack.NamedArticles()
 	p := w.newPage(r, "procedure.new.title", "procedures")
 	p.Crumbs = []crumb{{p.T("procedure.title"), "/procedures"}}
 	if err != nil {
