@@ -7,7 +7,6 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"time"
 
 	"mamori/internal/access"
 	"mamori/internal/apperr"
@@ -390,11 +389,4 @@ func (s *Service) actions(ctx context.Context, orgID int64, fs []Finding, day st
 func jsonText(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
-}
-
-func nullTime(t *time.Time) any {
-	if t == nil {
-		return nil
-	}
-	return *t
 }

@@ -102,16 +102,18 @@ func Load(ctx context.Context, s *app.Services, orgID int64, p *policy.Compiled)
 	if err := b.audits(p); err != nil {
 		return res, err
 	}
-	if err := b.tasks(p); err != nil {
-		return res, err
-	}
 	if err := b.reviews(p); err != nil {
 		return res, err
 	}
 	if err := b.requests(p); err != nil {
 		return res, err
 	}
-	return res, b.risks(p)
+	if err := b.risks(p); err != nil {
+		return res, err
+	}
+	// Last, once every role the demo grants is held (the requests grant systems' roles), so
+	// that every task is made and followed.
+	return res, b.tasks(p)
 }
 
 // roleNames names what a member does: the pack's roles they hold, each once, or the role every

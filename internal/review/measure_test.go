@@ -63,7 +63,7 @@ func TestMeasureGather(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cov, _ := e.P.Coverage()
+		cov := e.P.Coverage().Articles()
 		var syn synthetic
 		for i := len(found); i < want; i++ {
 			syn = append(syn, article.Fact{Article: cov[i%len(cov)].Article, Kind: []string{"inspection", "audit", "risk"}[i%3],
