@@ -7,6 +7,7 @@ import (
 
 	"mamori/internal/access"
 	"mamori/internal/audit"
+	"mamori/internal/i18n"
 	"mamori/internal/policy"
 	"mamori/internal/store"
 )
@@ -82,7 +83,7 @@ func (b *builder) audits(p *policy.Compiled) error {
 		return func() time.Time { return time.Date(year-1, month, day, 1, 0, 0, 0, time.UTC) }
 	}
 	past.Now = at(time.May, 10)
-	d, err := past.Create(b.ctx, chief, audit.NewAudit{Title: fmt.Sprintf("%d年度 情報セキュリティ監査（%s）", year-1, audited),
+	d, err := past.Create(b.ctx, chief, audit.NewAudit{Title: fmt.Sprintf("%s 情報セキュリティ監査（%s）", nendo(year-1), audited),
 		Objective: "情報資産の管理と持ち出しの手続がポリシーどおり行われているかを確かめる。", Criteria: criteria,
 		StartsOn: fmt.Sprintf("%d-06-01", year-1), EndsOn: fmt.Sprintf("%d-07-31", year-1), Departments: []int64{dept}, Auditors: team})
 	if err != nil {
@@ -134,7 +135,7 @@ func (b *builder) audits(p *policy.Compiled) error {
 
 	// This year's plans and an audit planned.
 	if _, err := b.s.Audits.CreatePlan(b.ctx, chief, audit.NewPlan{Kind: audit.PlanMultiYear, FromYear: year, ToYear: year + 2,
-		Title: fmt.Sprintf("中期監査計画（%d〜%d年度）", year, year+2), Aims: "3年ですべての所属を監査する。リスクの高い所属から先に行う。"}); err != nil {
+		Title: fmt.Sprintf("中期監査計画（%s〜%s）", nendo(year), nendo(year+2)), Aims: "3年ですべての所属を監査する。リスクの高い所属から先に行う。"}); err != nil {
 		return fmt.Errorf("demo multi-year plan: %w", err)
 	}
 	others := []int64{}
@@ -143,16 +144,21 @@ func (b *builder) audits(p *policy.Compiled) error {
 			others = append(others, b.depts[name])
 		}
 	}
-	plan, err := b.s.Audits.CreatePlan(b.ctx, chief, audit.NewPlan{Kind: audit.PlanAnnual, FromYear: year, Title: fmt.Sprintf("%d年度 情報セキュリティ監査計画", year),
+	plan, err := b.s.Audits.CreatePlan(b.ctx, chief, audit.NewPlan{Kind: audit.PlanAnnual, FromYear: year, Title: fmt.Sprintf("%s 情報セキュリティ監査計画", nendo(year)),
 		Aims: "情報資産管理台帳の整備状況と、昨年度の指摘事項の是正状況を重点とする。", Timing: "第3四半期に実地監査", Departments: others})
 	if err != nil {
 		return fmt.Errorf("demo yearly plan: %w", err)
 	}
 	start := now.In(time.FixedZone("JST", 9*3600)).AddDate(0, 1, 0)
-	if _, err := b.s.Audits.Create(b.ctx, chief, audit.NewAudit{PlanID: plan.ID, Title: fmt.Sprintf("%d年度 情報セキュリティ監査", year), Criteria: criteria,
+	if _, err := b.s.Audits.Create(b.ctx, chief, audit.NewAudit{PlanID: plan.ID, Title: fmt.Sprintf("%s 情報セキュリティ監査", nendo(year)), Criteria: criteria,
 		StartsOn: start.Format(time.DateOnly), EndsOn: start.AddDate(0, 1, 0).Format(time.DateOnly), Departments: others[:min(1, len(others))],
 		Auditors: team}); err != nil {
 		return fmt.Errorf("demo planned audit: %w", err)
 	}
 	return nil
+}
+
+// nendo names a fiscal year as municipal documents do: 令和8年度.
+func nendo(year int) string {
+	return i18n.WarekiYear(time.Date(year, time.April, 1, 12, 0, 0, 0, i18n.Tokyo)) + "度"
 }
