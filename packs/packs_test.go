@@ -71,6 +71,9 @@ func citations(p *policy.Compiled) map[string]policy.Cite {
 		add("roles/"+r.ID, "roles/"+r.ID, r.Cite)
 		for i, d := range r.Duties {
 			add("roles/"+r.ID, "roles/"+r.ID+"/duties/"+strconv.Itoa(i), d.Cite)
+			if d.Recurs() {
+				add("roles/"+r.ID, "roles/"+r.ID+"/duties/"+strconv.Itoa(i)+"/every", d.EveryCite)
+			}
 		}
 	}
 	for _, a := range p.Classification.Axes {
