@@ -27,7 +27,10 @@ type Staff struct {
 	Employment   string    `json:"employment"`
 	Email        string    `json:"email"`
 	Active       bool      `json:"active"`
-	CreatedAt    time.Time `json:"created_at"`
+	// HiredOn and LeftOn are the days of 採用 and 退職 (YYYY-MM-DD), empty when not known.
+	HiredOn   string    `json:"hired_on,omitempty"`
+	LeftOn    string    `json:"left_on,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 	// DepartmentName is filled by listings.
 	DepartmentName string `json:"department_name,omitempty"`
 }
@@ -146,14 +149,14 @@ func checkDepartment(ctx context.Context, q store.Querier, orgID, id int64) erro
 }
 
 const staffColumns = `s.id, s.org_id, COALESCE(s.department_id, 0), s.employee_no, s.name, s.kana, s.title, s.employment,
-	s.email, s.active, s.created_at, COALESCE(d.name, '')`
+	s.email, s.active, s.hired_on, s.left_on, s.created_at, COALESCE(d.name, '')`
 
 const staffFrom = ` FROM staff s LEFT JOIN departments d ON d.id = s.department_id `
 
 func scanStaff(sc interface{ Scan(...any) error }) (Staff, error) {
 	var st Staff
 	err := sc.Scan(&st.ID, &st.OrgID, &st.DepartmentID, &st.EmployeeNo, &st.Name, &st.Kana, &st.Title, &st.Employment,
-		&st.Email, &st.Active, &st.CreatedAt, &st.DepartmentName)
+		&st.Email, &st.Active, &st.HiredOn, &st.LeftOn, &st.CreatedAt, &st.DepartmentName)
 	st.CreatedAt = st.CreatedAt.UTC()
 	return st, err
 }
