@@ -17,16 +17,16 @@ import (
 
 // Staff is a person bound by the policy (職員等).
 type Staff struct {
-	ID           int64     `json:"id"`
-	OrgID        int64     `json:"org_id"`
-	DepartmentID int64     `json:"department_id,omitempty"`
-	EmployeeNo   string    `json:"employee_no"`
-	Name         string    `json:"name"`
-	Kana         string    `json:"kana"`
-	Title        string    `json:"title"`
-	Employment   string    `json:"employment"`
-	Email        string    `json:"email"`
-	Active       bool      `json:"active"`
+	ID           int64  `json:"id"`
+	OrgID        int64  `json:"org_id"`
+	DepartmentID int64  `json:"department_id,omitempty"`
+	EmployeeNo   string `json:"employee_no"`
+	Name         string `json:"name"`
+	Kana         string `json:"kana"`
+	Title        string `json:"title"`
+	Employment   string `json:"employment"`
+	Email        string `json:"email"`
+	Active       bool   `json:"active"`
 	// HiredOn and LeftOn are the days of 採用 and 退職 (YYYY-MM-DD), empty when not known.
 	HiredOn   string    `json:"hired_on,omitempty"`
 	LeftOn    string    `json:"left_on,omitempty"`
