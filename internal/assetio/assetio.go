@@ -6,6 +6,7 @@ package assetio
 
 import (
 	"mamori/internal/asset"
+	"mamori/internal/sheet"
 	"mamori/internal/store"
 )
 
@@ -100,10 +101,9 @@ type Importer struct {
 
 // Limits on what an import reads.
 const (
-	DefaultMaxBytes     = 50 << 20  // a file larger than this is refused
-	MaxUnzippedBytes    = 200 << 20 // an .xlsx whose parts add up to more is refused (zip bomb)
-	MaxRows             = 200_000   // data rows in one file
-	maxColumns          = 512
+	DefaultMaxBytes     = 50 << 20 // a file larger than this is refused
+	MaxUnzippedBytes    = sheet.MaxUnzippedBytes
+	MaxRows             = sheet.MaxRows
 	maxHeaderSearchRows = 20 // title rows above the header row that are skipped
 )
 

@@ -211,7 +211,7 @@ func newCSVWriter(w io.Writer, sjis bool) *csvWriter {
 	}
 	c.buf = bufio.NewWriterSize(w, 64<<10)
 	if !sjis {
-		c.buf.Write(utf8BOM)
+		c.buf.Write([]byte{0xEF, 0xBB, 0xBF}) // BOM: Excel then reads the file as UTF-8
 	}
 	c.csv = csv.NewWriter(c.buf)
 	c.csv.UseCRLF = true

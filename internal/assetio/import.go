@@ -14,6 +14,7 @@ import (
 	"mamori/internal/access"
 	"mamori/internal/apperr"
 	"mamori/internal/asset"
+	"mamori/internal/sheet"
 )
 
 // Import reads a register sheet and checks every row against the organisation's pack; unless
@@ -25,7 +26,7 @@ import (
 func (im *Importer) Import(ctx context.Context, who access.Actor, filename string, r io.Reader, opts Options) (Report, error) {
 	src, pl, rep, err := im.prepare(ctx, who, filename, r, opts)
 	if src != nil {
-		defer src.close()
+		defer src.Close()
 	}
 	if err != nil {
 		return rep, err
@@ -49,7 +50,7 @@ func (im *Importer) Import(ctx context.Context, who access.Actor, filename strin
 func (im *Importer) Preview(ctx context.Context, who access.Actor, filename string, r io.Reader, mapping map[string]string) (Report, error) {
 	src, pl, rep, err := im.prepare(ctx, who, filename, r, Options{Mapping: mapping})
 	if src != nil {
-		defer src.close()
+		defer src.Close()
 	}
 	if err != nil {
 		return rep, err
@@ -76,13 +77,13 @@ const previewRows = 2000
 // prepare opens a file, refuses an actor who may change no department and finds the header
 // row and the mapping of its columns and values. The source it returns, when not nil, is the
 // caller's to close.
-func (im *Importer) prepare(ctx context.Context, who access.Actor, filename string, r io.Reader, opts Options) (source, *plan, Report, error) {
+func (im *Importer) prepare(ctx context.Context, who access.Actor, filename string, r io.Reader, opts Options) (sheet.Sheet, *plan, Report, error) {
 	rep := Report{Mapping: map[string]string{}, Errors: []RowError{}, Summary: []ErrorCount{}, Outcomes: []RowOutcome{}}
-	src, err := open(filename, r, im.maxBytes())
+	src, err := sheet.Open(filename, r, im.maxBytes())
 	if err != nil {
 		return nil, nil, rep, err
 	}
-	rep.Encoding = src.encoding()
+	rep.Encoding = src.Encoding()
 	p, _, err := im.Assets.Policy.Active(ctx, who.OrgID)
 	if apperr.CodeOf(err) == apperr.NotFound {
 		return src, nil, rep, apperr.New(apperr.Conflict, "asset.error.no_pack")
@@ -146,7 +147,7 @@ type fileScope struct {
 
 // checkRows is the first pass over the file: it checks every row, and the management numbers
 // against each other and the register, and returns the rows found bad and what the file covers.
-func (im *Importer) checkRows(ctx context.Context, who access.Actor, src source, pl *plan, rep *Report, opts Options) (map[int]bool, fileScope, error) {
+func (im *Importer) checkRows(ctx context.Context, who access.Actor, src sheet.Sheet, pl *plan, rep *Report, opts Options) (map[int]bool, fileScope, error) {
 	bad := map[int]bool{}
 	seen := map[string]int{} // management number → first row
 	depts := map[int64]bool{}
@@ -298,7 +299,7 @@ func (im *Importer) today() string {
 var jst = time.FixedZone("Asia/Tokyo", 9*60*60)
 
 // apply is the second pass: it writes the rows that are not bad in one transaction.
-func (im *Importer) apply(ctx context.Context, who access.Actor, src source, pl *plan, bad map[int]bool, scope fileScope, rep Report, opts Options) (Report, error) {
+func (im *Importer) apply(ctx context.Context, who access.Actor, src sheet.Sheet, pl *plan, bad map[int]bool, scope fileScope, rep Report, opts Options) (Report, error) {
 	var yielded []int // the row number of each row given to the register, in order
 	done := 0
 	rows := func(yield func(asset.Upsert, error) bool) {

@@ -11,6 +11,7 @@ import (
 	"mamori/internal/asset"
 	"mamori/internal/i18n"
 	"mamori/internal/policy"
+	"mamori/internal/sheet"
 	"mamori/internal/textcheck"
 )
 
@@ -35,20 +36,14 @@ type plan struct {
 // columns are recognised as the number or the name and one more field. Title rows above it are
 // skipped. A workbook's sheets are tried in order; when no row is recognised, the first row of
 // the first sheet is the header and the missing columns are reported.
-func (pl *plan) findHeader(ctx context.Context, src source, g *guesser, explicit map[string]string) error {
-	sheets := []string{""}
-	x, isXLSX := src.(*xlsxSource)
-	if isXLSX {
-		sheets = x.sheets()
-	}
+func (pl *plan) findHeader(ctx context.Context, src sheet.Sheet, g *guesser, explicit map[string]string) error {
+	sheets := src.Sheets()
 	var first *plan
 	for _, sheet := range sheets {
-		if isXLSX {
-			x.sheet = sheet
-		}
+		src.Use(sheet)
 		seen := 0
 		var found bool
-		err := src.each(ctx, func(row int, cells []string) error {
+		err := src.Each(ctx, func(row int, cells []string) error {
 			if blank(cells) {
 				return nil
 			}
@@ -82,9 +77,7 @@ func (pl *plan) findHeader(ctx context.Context, src source, g *guesser, explicit
 		}
 		pl.sheet, pl.headerRow, pl.headers, pl.fields = first.sheet, first.headerRow, first.headers, first.fields
 	}
-	if isXLSX {
-		x.sheet = pl.sheet
-	}
+	src.Use(pl.sheet)
 	return nil
 }
 
@@ -122,8 +115,8 @@ func (pl *plan) requireColumns() error {
 }
 
 // dataRows calls fn with every row below the header that has something in a mapped column.
-func (pl *plan) dataRows(ctx context.Context, src source, fn func(row int, cells []string) error) error {
-	return src.each(ctx, func(row int, cells []string) error {
+func (pl *plan) dataRows(ctx context.Context, src sheet.Sheet, fn func(row int, cells []string) error) error {
+	return src.Each(ctx, func(row int, cells []string) error {
 		if row <= pl.headerRow {
 			return nil
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"mamori/internal/apperr"
+	"mamori/internal/sheet"
 )
 
 // Rejected headers: the columns Rejected adds after the file's own, which Import leaves out.
@@ -24,14 +25,12 @@ func (im *Importer) Rejected(rep Report, filename string, r io.Reader, w io.Writ
 	for _, e := range rep.Errors {
 		msgs[e.Row] = append(msgs[e.Row], "列「"+e.Column+"」: "+e.Message)
 	}
-	src, err := open(filename, r, im.maxBytes())
+	src, err := sheet.Open(filename, r, im.maxBytes())
 	if err != nil {
 		return err
 	}
-	defer src.close()
-	if x, ok := src.(*xlsxSource); ok {
-		x.sheet = rep.Sheet
-	}
+	defer src.Close()
+	src.Use(rep.Sheet)
 	out := newCSVWriter(w, false)
 	width := len(rep.Headers)
 	header := make([]any, 0, width+2)
@@ -42,7 +41,7 @@ func (im *Importer) Rejected(rep Report, filename string, r io.Reader, w io.Writ
 		return err
 	}
 	ctx := context.Background()
-	err = src.each(ctx, func(row int, cells []string) error {
+	err = src.Each(ctx, func(row int, cells []string) error {
 		m, bad := msgs[row]
 		if !bad || row <= rep.HeaderRow {
 			return nil

@@ -1,4 +1,8 @@
-package assetio
+// Package sheet reads an uploaded spreadsheet — an .xlsx workbook, or a CSV in UTF-8, UTF-16 or
+// Shift_JIS as Excel for Japanese Windows saves it — row by row, refusing what is no sheet (a
+// PDF, a photo, an .xls, a zip bomb) with a message that says so. Every import reads through it:
+// the register, training attendance, account lists, the 人事異動 list.
+package sheet
 
 import (
 	"archive/zip"
@@ -19,13 +23,25 @@ import (
 	"mamori/internal/apperr"
 )
 
-// source is an uploaded sheet, read row by row as often as an import needs.
-type source interface {
-	// each calls fn with every row and its number as a spreadsheet shows it (from 1).
-	each(ctx context.Context, fn func(row int, cells []string) error) error
-	encoding() string
-	close()
+// Sheet is an uploaded sheet, read row by row as often as an import needs.
+type Sheet interface {
+	// Each calls fn with every row and its number as a spreadsheet shows it (from 1).
+	Each(ctx context.Context, fn func(row int, cells []string) error) error
+	// Encoding names what the file was: xlsx, utf-8, utf-8-bom, utf-16 or shift_jis.
+	Encoding() string
+	// Sheets lists a workbook's sheets in order; a CSV has one, named "".
+	Sheets() []string
+	// Use chooses the sheet Each reads ("" for the first).
+	Use(name string)
+	Close()
 }
+
+// Limits on what is read.
+const (
+	MaxUnzippedBytes = 200 << 20 // an .xlsx whose parts add up to more is refused (zip bomb)
+	MaxRows          = 200_000   // data rows in one file
+	MaxColumns       = 512
+)
 
 var (
 	zipMagic = []byte("PK\x03\x04")
@@ -33,10 +49,10 @@ var (
 	utf8BOM  = []byte{0xEF, 0xBB, 0xBF}
 )
 
-// open reads an uploaded file (at most max bytes) and recognises it from its content: a zip
+// Open reads an uploaded file (at most max bytes) and recognises it from its content: a zip
 // is an .xlsx, anything else a CSV in UTF-8 (with or without BOM), UTF-16 with BOM, or
 // Shift_JIS.
-func open(filename string, r io.Reader, max int64) (source, error) {
+func Open(filename string, r io.Reader, max int64) (Sheet, error) {
 	data, err := io.ReadAll(io.LimitReader(r, max+1))
 	if err != nil {
 		return nil, apperr.Wrap(err, "read upload")
@@ -85,7 +101,7 @@ func foreignKind(data []byte) string {
 
 // openXLSX checks the zip's directory before anything is unpacked: parts that would unpack
 // to more than MaxUnzippedBytes (a zip bomb) are refused, as is a zip that is not a workbook.
-func openXLSX(data []byte) (source, error) {
+func openXLSX(data []byte) (Sheet, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, apperr.New(apperr.Invalid, "import.error.xlsx_broken")
@@ -121,12 +137,12 @@ type xlsxSource struct {
 	sheet string // chosen by the import: the first sheet with a header row it recognises
 }
 
-func (x *xlsxSource) encoding() string { return "xlsx" }
-func (x *xlsxSource) close()           { x.f.Close() }
+func (x *xlsxSource) Encoding() string { return "xlsx" }
+func (x *xlsxSource) Close()           { x.f.Close() }
+func (x *xlsxSource) Sheets() []string { return x.f.GetSheetList() }
+func (x *xlsxSource) Use(name string)  { x.sheet = name }
 
-func (x *xlsxSource) sheets() []string { return x.f.GetSheetList() }
-
-func (x *xlsxSource) each(ctx context.Context, fn func(int, []string) error) error {
+func (x *xlsxSource) Each(ctx context.Context, fn func(int, []string) error) error {
 	sheet := x.sheet
 	if sheet == "" {
 		sheet = x.f.GetSheetName(0)
@@ -150,8 +166,8 @@ func (x *xlsxSource) each(ctx context.Context, fn func(int, []string) error) err
 		if err != nil {
 			return apperr.New(apperr.Invalid, "import.error.xlsx_broken")
 		}
-		if len(cells) > maxColumns {
-			cells = cells[:maxColumns]
+		if len(cells) > MaxColumns {
+			cells = cells[:MaxColumns]
 		}
 		if err := fn(n, cells); err != nil {
 			return err
@@ -174,10 +190,12 @@ type csvSource struct {
 	comma rune
 }
 
-func (c *csvSource) encoding() string { return c.enc }
-func (c *csvSource) close()           {}
+func (c *csvSource) Encoding() string { return c.enc }
+func (c *csvSource) Close()           {}
+func (c *csvSource) Sheets() []string { return []string{""} }
+func (c *csvSource) Use(string)       {}
 
-func openCSV(data []byte) (source, error) {
+func openCSV(data []byte) (Sheet, error) {
 	c := &csvSource{data: data, enc: "utf-8"}
 	switch {
 	case bytes.HasPrefix(data, utf8BOM):
@@ -269,7 +287,7 @@ func sniffComma(line string) rune {
 	return ','
 }
 
-func (c *csvSource) each(ctx context.Context, fn func(int, []string) error) error {
+func (c *csvSource) Each(ctx context.Context, fn func(int, []string) error) error {
 	cr := csv.NewReader(c.reader())
 	cr.Comma = c.comma
 	cr.FieldsPerRecord = -1
@@ -300,8 +318,8 @@ func (c *csvSource) each(ctx context.Context, fn func(int, []string) error) erro
 				return err
 			}
 		}
-		if len(rec) > maxColumns {
-			rec = rec[:maxColumns]
+		if len(rec) > MaxColumns {
+			rec = rec[:MaxColumns]
 		}
 		if err := fn(row, rec); err != nil {
 			return err
