@@ -154,6 +154,21 @@ func TestWhoSeesWhosePledges(t *testing.T) {
 		}
 		_, err = ps.Status(ctx, e.office, pledge.Filter{PledgeID: "nope"})
 		field(t, err, apperr.Invalid, "pledge_id")
+
+		// The desk: the person's own, the 課長's department's, the 情報政策課's organisation's.
+		for _, c := range []struct {
+			who           access.Actor
+			mine, others int
+		}{{e.partTimer, 1, 0}, {e.manager, 0, 1}, {e.office, 0, 2}, {e.clerk, 0, 0}} {
+			mine, others, total, err := ps.Pending(ctx, c.who, 10)
+			if err != nil || len(mine) != c.mine || len(others) != c.others || total != c.others {
+				t.Errorf("%s: desk %d own, %d others (%d), %v", c.who.Name, len(mine), len(others), total, err)
+			}
+		}
+		d, err := e.S.Desks.For(ctx, e.manager)
+		if err != nil || d.UnsignedPledges.Total != 1 || d.UnsignedPledges.Items[0].Name != "髙橋 一郎" {
+			t.Fatalf("the manager's desk %+v, %v", d.UnsignedPledges, err)
+		}
 	})
 }
 
