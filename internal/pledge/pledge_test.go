@@ -157,7 +157,7 @@ func TestWhoSeesWhosePledges(t *testing.T) {
 
 		// The desk: the person's own, the 課長's department's, the 情報政策課's organisation's.
 		for _, c := range []struct {
-			who           access.Actor
+			who          access.Actor
 			mine, others int
 		}{{e.partTimer, 1, 0}, {e.manager, 0, 1}, {e.office, 0, 2}, {e.clerk, 0, 0}} {
 			mine, others, total, err := ps.Pending(ctx, c.who, 10)
