@@ -68,7 +68,7 @@ func TestBrowserPledgesKishiwada(t *testing.T) {
 	}
 	sign := func(name string) {
 		r.step(ctx, "open the pledges", chromedp.Navigate(r.srv.URL+"/pledges"), chromedp.WaitVisible(chromedp.CSS(`form[action$="/sign"]`)))
-		r.fill(ctx, []field{typed("f-typed_name-"+id, name), ticked("f-confirm-"+id)})
+		r.fill(ctx, []field{typed("f-typed_name-"+id, name), ticked("f-confirm-" + id)})
 		r.step(ctx, "sign", chromedp.Click(chromedp.CSS(`form[action$="/sign"] .btn--primary`)), chromedp.WaitVisible(chromedp.CSS(".notice--success, .error-summary")))
 	}
 	sign("岸和田 花子")
