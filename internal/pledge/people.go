@@ -2,6 +2,8 @@ package pledge
 
 import (
 	"context"
+	"strconv"
+	"strings"
 
 	"mamori/internal/apperr"
 	"mamori/internal/org"
@@ -29,13 +31,42 @@ func (p person) current(day string) bool {
 	return p.active && (p.hiredOn == "" || p.hiredOn <= day) && (p.leftOn == "" || p.leftOn > day)
 }
 
-// people returns the organisation's staff (one when staffID is not 0) with their roles on day
-// and their hiring day: staff.hired_on, or else the latest move of kind hire by day.
-func people(ctx context.Context, q store.Querier, orgID, staffID int64, day string) ([]person, error) {
-	one, args := "", []any{orgID}
-	if staffID != 0 {
-		one, args = " AND s.id = $2", append(args, staffID)
+// scope narrows the staff read: one person (staff), or the people of some departments and the
+// reader themselves (depts, self); the zero scope is the whole organisation.
+type scope struct {
+	staff int64
+	depts []int64
+	self  int64
+	some  bool // depts and self apply
+}
+
+// where is the condition on the staff table aliased a, with its arguments numbered from next.
+func (sc scope) where(a string, next int) (string, []any) {
+	switch {
+	case sc.staff != 0:
+		return " AND " + a + ".id = $" + strconv.Itoa(next), []any{sc.staff}
+	case sc.some:
+		ph := []string{}
+		args := []any{sc.self}
+		for _, d := range sc.depts {
+			ph = append(ph, "$"+strconv.Itoa(next+len(args)))
+			args = append(args, d)
+		}
+		cond := a + ".id = $" + strconv.Itoa(next)
+		if len(ph) > 0 {
+			cond += " OR " + a + ".department_id IN (" + strings.Join(ph, ", ") + ")"
+		}
+		return " AND (" + cond + ")", args
 	}
+	return "", nil
+}
+
+// people returns the organisation's staff of the scope with their roles on day and their
+// hiring day: staff.hired_on, or else the latest move of kind hire by day.
+func people(ctx context.Context, q store.Querier, orgID int64, sc scope, day string) ([]person, error) {
+	staffID := sc.staff
+	one, more := sc.where("s", 2)
+	args := append([]any{orgID}, more...)
 	rows, err := q.QueryContext(ctx, `SELECT s.id, s.employee_no, s.name, s.employment, COALESCE(s.department_id, 0),
 		COALESCE(d.name, ''), s.hired_on, s.left_on, s.active
 		FROM staff s LEFT JOIN departments d ON d.id = s.department_id
@@ -121,12 +152,12 @@ func scanSignature(sc interface{ Scan(...any) error }) (Signature, error) {
 	return g, err
 }
 
-// signatures returns the organisation's signatures (one person's when staffID is not 0),
-// oldest first.
-func signatures(ctx context.Context, q store.Querier, orgID, staffID int64) ([]Signature, error) {
-	one, args := "", []any{orgID}
-	if staffID != 0 {
-		one, args = " AND g.staff_id = $2", append(args, staffID)
+// signatures returns the signatures of the people of the scope, oldest first.
+func signatures(ctx context.Context, q store.Querier, orgID int64, sc scope) ([]Signature, error) {
+	one, more := sc.where("s", 2)
+	args := append([]any{orgID}, more...)
+	if one != "" {
+		one = " AND g.staff_id IN (SELECT s.id FROM staff s WHERE s.org_id = $1" + one + ")"
 	}
 	rows, err := q.QueryContext(ctx, `SELECT `+signatureColumns+signatureFrom+`
 		WHERE g.org_id = $1`+one+` ORDER BY g.signed_at, g.id`, args...)

@@ -96,7 +96,7 @@ func actorName(who access.Actor) string {
 // bound returns the member of staff if the pledge binds them today; an error naming the field
 // otherwise.
 func bound(ctx context.Context, q store.Querier, orgID, staffID int64, day string, x policy.Pledge) (person, error) {
-	ps, err := people(ctx, q, orgID, staffID, day)
+	ps, err := people(ctx, q, orgID, scope{staff: staffID}, day)
 	if err != nil {
 		return person{}, err
 	}

@@ -85,11 +85,16 @@ func state(x policy.Pledge, sum string, sigs []Signature) (string, *Signature) {
 // pledge of the pack that binds them today.
 func (s *Service) items(ctx context.Context, p *policy.Compiled, who access.Actor, staffID int64) ([]Item, error) {
 	day := today(s.now())
-	ps, err := people(ctx, s.DB.SQL, who.OrgID, staffID, day)
+	r := reachOf(who)
+	sc := scope{staff: staffID}
+	if staffID == 0 && !r.all {
+		sc = scope{depts: r.depts, self: who.StaffID, some: true}
+	}
+	ps, err := people(ctx, s.DB.SQL, who.OrgID, sc, day)
 	if err != nil {
 		return nil, err
 	}
-	sigs, err := signatures(ctx, s.DB.SQL, who.OrgID, staffID)
+	sigs, err := signatures(ctx, s.DB.SQL, who.OrgID, sc)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +111,6 @@ func (s *Service) items(ctx context.Context, p *policy.Compiled, who access.Acto
 	for _, x := range p.Pledges {
 		sums[x.ID] = x.TextSHA256()
 	}
-	r := reachOf(who)
 	var out []Item
 	for _, pr := range ps {
 		if !pr.current(day) || !r.sees(pr.id, pr.deptID) {
@@ -216,7 +220,7 @@ func (s *Service) Person(ctx context.Context, who access.Actor, staffID int64) (
 	if err != nil {
 		return Record{}, err
 	}
-	ps, err := people(ctx, s.DB.SQL, who.OrgID, staffID, today(s.now()))
+	ps, err := people(ctx, s.DB.SQL, who.OrgID, scope{staff: staffID}, today(s.now()))
 	if err != nil {
 		return Record{}, err
 	}
@@ -231,7 +235,7 @@ func (s *Service) Person(ctx context.Context, who access.Actor, staffID int64) (
 		return Record{}, err
 	}
 	rec.Items = append(rec.Items, items...)
-	sigs, err := signatures(ctx, s.DB.SQL, who.OrgID, staffID)
+	sigs, err := signatures(ctx, s.DB.SQL, who.OrgID, scope{staff: staffID})
 	if err != nil {
 		return Record{}, err
 	}
