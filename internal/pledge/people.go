@@ -152,14 +152,22 @@ func scanSignature(sc interface{ Scan(...any) error }) (Signature, error) {
 	return g, err
 }
 
-// signatures returns the signatures of the people of the scope, oldest first.
-func signatures(ctx context.Context, q store.Querier, orgID int64, sc scope) ([]Signature, error) {
+// listColumns are signatureColumns without the text signed, which the lists do not show.
+var listColumns = strings.Replace(signatureColumns, "g.text,", "'',", 1)
+
+// signatures returns the signatures of the people of the scope, oldest first; with the text
+// signed when withText.
+func signatures(ctx context.Context, q store.Querier, orgID int64, sc scope, withText bool) ([]Signature, error) {
+	cols := listColumns
+	if withText {
+		cols = signatureColumns
+	}
 	one, more := sc.where("s", 2)
 	args := append([]any{orgID}, more...)
 	if one != "" {
 		one = " AND g.staff_id IN (SELECT s.id FROM staff s WHERE s.org_id = $1" + one + ")"
 	}
-	rows, err := q.QueryContext(ctx, `SELECT `+signatureColumns+signatureFrom+`
+	rows, err := q.QueryContext(ctx, `SELECT `+cols+signatureFrom+`
 		WHERE g.org_id = $1`+one+` ORDER BY g.signed_at, g.id`, args...)
 	if err != nil {
 		return nil, apperr.Wrap(err, "pledge signatures")

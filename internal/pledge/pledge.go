@@ -55,7 +55,7 @@ type Signature struct {
 	DepartmentID int64     `json:"department_id,omitempty"` // the signer's department when signing
 	Method       string    `json:"method"`
 	Title        string    `json:"title"`
-	Text         string    `json:"text"`
+	Text         string    `json:"text,omitempty"` // the text signed; empty in lists
 	TextSHA256   string    `json:"text_sha256"`
 	PackID       string    `json:"pack_id"`
 	PackVersion  string    `json:"pack_version"`

@@ -94,7 +94,7 @@ func (s *Service) items(ctx context.Context, p *policy.Compiled, who access.Acto
 	if err != nil {
 		return nil, err
 	}
-	sigs, err := signatures(ctx, s.DB.SQL, who.OrgID, sc)
+	sigs, err := signatures(ctx, s.DB.SQL, who.OrgID, sc, false)
 	if err != nil {
 		return nil, err
 	}
@@ -235,7 +235,7 @@ func (s *Service) Person(ctx context.Context, who access.Actor, staffID int64) (
 		return Record{}, err
 	}
 	rec.Items = append(rec.Items, items...)
-	sigs, err := signatures(ctx, s.DB.SQL, who.OrgID, scope{staff: staffID})
+	sigs, err := signatures(ctx, s.DB.SQL, who.OrgID, scope{staff: staffID}, true)
 	if err != nil {
 		return Record{}, err
 	}
