@@ -135,6 +135,15 @@ func citations(p *policy.Compiled) map[string]policy.Cite {
 	for _, x := range p.Threats {
 		add("threats/"+x.ID, "threats/"+x.ID, x.Cite)
 	}
+	for _, x := range p.Pledges {
+		add("pledges/"+x.ID, "pledges/"+x.ID, x.Cite)
+		if x.TextCite != (policy.Cite{}) {
+			add("pledges/"+x.ID, "pledges/"+x.ID+"/text", x.TextCite)
+		}
+		if x.WhenCite != (policy.Cite{}) {
+			add("pledges/"+x.ID, "pledges/"+x.ID+"/when", x.WhenCite)
+		}
+	}
 	in := p.Incident
 	for _, x := range in.Contacts {
 		add("incident.contacts/"+x.ID, "incident/contacts/"+x.ID, x.Cite)

@@ -43,6 +43,8 @@ Usage:
   mamori task list [--status overdue|current|upcoming|done] [--year Y] [--role R] [--mine] [--limit N]   [--as LOGIN]
   mamori task done N [--note T] [--file PATH] [--entry ENTRY_ID] [--tick 1,2,3|all] --as LOGIN
   mamori task generate [--year Y]    (the year's tasks of the pack's recurring duties; also hourly in serve)
+  mamori pledge list [--as LOGIN]    (the pack's pledges, 同意書・誓約書, with how many have signed)
+  mamori pledge status [--pledge ID] [--state unsigned|resign|signed|all] [--department N] [--as LOGIN]
   mamori inspection start --year Y --title T --deadline YYYY-MM-DD [--opens YYYY-MM-DD] [--department CODE …] | list | export N --out FILE.xlsx   [--as LOGIN]
   mamori org list | create --code C --name N [--kind K] [--pack ID] | set-parent --org CODE --parent CODE
   mamori risk list [--state S] [--threat ID] | generate   [--as LOGIN]   (リスク分析: the register; candidates from the register and compliance state)
@@ -126,6 +128,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return logbookCmd(ctx, rest, stdout, stderr)
 	case "task":
 		return taskCmd(ctx, rest, stdout, stderr)
+	case "pledge":
+		return pledgeCmd(ctx, rest, stdout, stderr)
 	case "inspection":
 		return inspectionCmd(ctx, rest, stdout, stderr)
 	case "org":

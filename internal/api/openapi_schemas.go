@@ -18,6 +18,7 @@ import (
 	"mamori/internal/logbook"
 	"mamori/internal/notify"
 	"mamori/internal/org"
+	"mamori/internal/pledge"
 	"mamori/internal/policy"
 	"mamori/internal/request"
 	"mamori/internal/review"
@@ -84,6 +85,11 @@ var components = []component{
 	{name: "ReviewGathered", value: review.Gathered{}},
 	{name: "ReviewChange", value: review.Change{}},
 	{name: "Procedure", value: review.Procedure{}},
+	{name: "MyPledges", value: myPledges{}},
+	{name: "PledgeBoard", value: pledge.Board{}},
+	{name: "PledgeRecord", value: pledge.Record{}},
+	{name: "PledgeSignature", value: pledge.Signature{}},
+	{name: "SignPledgeInput", value: signInput{}, input: true, required: []string{"text_sha256", "typed_name", "confirm"}},
 	{name: "OpenReviewInput", value: openReviewInput{}, input: true, required: []string{"fiscal_year"}},
 	{name: "ProposalInput", value: review.ProposalInput{}, input: true, required: []string{"article", "kind"}},
 	{name: "ProposalDecisionInput", value: review.DecisionInput{}, input: true, required: []string{"decision"}},

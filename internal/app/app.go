@@ -21,6 +21,7 @@ import (
 	"mamori/internal/notify"
 	"mamori/internal/org"
 	"mamori/internal/orgpolicy"
+	"mamori/internal/pledge"
 	"mamori/internal/policy"
 	"mamori/internal/request"
 	"mamori/internal/review"
@@ -66,6 +67,8 @@ type Services struct {
 	Desks *desk.Service
 	// Risks are リスク分析: the risk register from asset groups × the pack's threats.
 	Risks *risk.Service
+	// Pledges are 同意書・誓約書: the pack's pledges, who must sign them and their signatures.
+	Pledges *pledge.Service
 }
 
 // shipped returns the packs built into the binary. They are validated by their tests, so a
@@ -113,12 +116,13 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 	requests.Observe(policy.MarkException, compliance.ExceptionHook())
 	// The records a review gathers for each article, each read under its own service's rule.
 	reviews := &review.Service{DB: db, Policy: pol, Now: now, Sources: []article.Source{incidents, comp, inspections, audits, risks}}
+	pledges := &pledge.Service{DB: db, Policy: pol, Now: now}
 	return &Services{
 		DB:       db,
 		Now:      now,
 		Org:      &org.Service{DB: db, Now: now, Catalog: pol},
 		Auth:     a,
-		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents, audits, risks, tasks, inspections, reviews)},
+		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents, audits, risks, tasks, inspections, reviews, pledges)},
 		Policy:   pol,
 		Assets:   assets,
 		Logbooks: logbooks,
@@ -133,8 +137,9 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Tasks:       tasks,
 		Reviews:     reviews,
 		Desks: &desk.Service{Policy: pol, Requests: requests, Incidents: incidents, Compliance: comp, Logbooks: logbooks,
-			Audits: audits, Risks: risks, Tasks: tasks, Inspections: inspections, Reviews: reviews, Now: now},
-		Risks: risks,
+			Audits: audits, Risks: risks, Tasks: tasks, Inspections: inspections, Reviews: reviews, Pledges: pledges, Now: now},
+		Risks:   risks,
+		Pledges: pledges,
 	}
 }
 
@@ -143,7 +148,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 // reader but the program itself; a test fails when a service writes a kind not named here.
 func auditReaders(assets *asset.Service, requests *request.Service, logbooks *logbook.Service, incidents *incident.Service,
 	audits *audit.Service, risks *risk.Service, tasks *task.Service, inspections *inspection.Service,
-	reviews *review.Service) auditlog.Readers {
+	reviews *review.Service, pledges *pledge.Service) auditlog.Readers {
 	return auditlog.Readers{
 		// The register's rule: the highest class's details stay with the owning department,
 		// the security roles and auditors.
@@ -176,6 +181,8 @@ func auditReaders(assets *asset.Service, requests *request.Service, logbooks *lo
 		// (実施手順 are not public).
 		"review":    reviews.AuditReadable,
 		"procedure": reviews.ProcedureAuditReadable,
+		// Signatures of pledges: the signer, their department's 課長, the 情報政策課 and auditors.
+		"pledge_signature": pledges.AuditReadable,
 		// What the platform administrators keep and the auditors check: open to every reader
 		// of the audit log.
 		"organization":    auditlog.Open, // the organisation and its pack (policy.bind)

@@ -16,6 +16,7 @@ import (
 	"mamori/internal/inspection"
 	"mamori/internal/logbook"
 	"mamori/internal/orgpolicy"
+	"mamori/internal/pledge"
 	"mamori/internal/request"
 	"mamori/internal/review"
 	"mamori/internal/risk"
@@ -76,6 +77,11 @@ type Desk struct {
 	InspectionFindings Section[inspection.Finding] `json:"inspection_findings"`
 	// Procedures are the 実施手順 past their review date whose owner role the person holds.
 	Procedures Section[review.Procedure] `json:"procedures"`
+	// MyPledges are the person's own 同意書・誓約書 still to sign (unsigned or to sign again);
+	// UnsignedPledges the first rows of the others they read who still have to sign — their
+	// department's for a 課長, the whole organisation's for the 情報政策課.
+	MyPledges       Section[pledge.Item] `json:"my_pledges"`
+	UnsignedPledges Section[pledge.Item] `json:"unsigned_pledges"`
 	// Overview is the organisation's state, for its organisation-wide security roles and its
 	// auditors; absent for anyone else.
 	Overview *Overview `json:"overview,omitempty"`
@@ -114,7 +120,9 @@ type Service struct {
 	Risks *risk.Service
 	// Inspections may be nil (a desk without self-inspection).
 	Inspections *inspection.Service
-	Now         func() time.Time
+	// Pledges may be nil (a desk without pledges).
+	Pledges *pledge.Service
+	Now     func() time.Time
 }
 
 // Watches reports whether the actor watches the whole organisation: a holder of a role the pack
@@ -142,7 +150,8 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 			Confirmations: Section[logbook.Entry]{Items: []logbook.Entry{}}, CorrectiveActions: Section[audit.Action]{Items: []audit.Action{}},
 			Risks: Section[risk.Risk]{Items: []risk.Risk{}}, OverdueTasks: Section[task.Task]{Items: []task.Task{}},
 			Sheets: Section[inspection.Sheet]{Items: []inspection.Sheet{}}, InspectionFindings: Section[inspection.Finding]{Items: []inspection.Finding{}},
-			Procedures: Section[review.Procedure]{Items: []review.Procedure{}}}
+			Procedures: Section[review.Procedure]{Items: []review.Procedure{}},
+			MyPledges:  Section[pledge.Item]{Items: []pledge.Item{}}, UnsignedPledges: Section[pledge.Item]{Items: []pledge.Item{}}}
 	}
 	p, err := s.Policy.Optional(ctx, who.OrgID)
 	if err != nil || p == nil {
@@ -194,6 +203,15 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 			return d, err
 		}
 		d.Procedures.Items, d.Procedures.Total = due[:min(len(due), Rows)], len(due)
+	}
+	d.MyPledges, d.UnsignedPledges = Section[pledge.Item]{Items: []pledge.Item{}}, Section[pledge.Item]{Items: []pledge.Item{}}
+	if s.Pledges != nil {
+		mine, others, total, err := s.Pledges.Pending(ctx, who, Rows)
+		if err != nil {
+			return d, err
+		}
+		d.MyPledges, _ = section(mine, len(mine), nil)
+		d.UnsignedPledges, _ = section(others, total, nil)
 	}
 	if !Watches(who) {
 		return d, nil

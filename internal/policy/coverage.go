@@ -107,6 +107,12 @@ func (p *Pack) Elements() []Element {
 	for _, x := range p.Threats {
 		add("threats/"+x.ID, "threat", "threats/"+x.ID, x.Name, x.Cite)
 	}
+	for _, x := range p.Pledges {
+		key := "pledges/" + x.ID
+		add(key, "pledge", key, x.Title, x.Cite)
+		add(key, "pledge", key+"/text", x.Title, x.TextCite)
+		add(key, "pledge", key+"/when", x.Title, x.WhenCite)
+	}
 	if p.Risk.Defined() {
 		add("risk", "risk", "risk", "リスク評価表", p.Risk.Cite)
 	}

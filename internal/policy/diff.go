@@ -102,7 +102,7 @@ func elements(p *Pack) map[string]map[string]element {
 		out[kind][id] = element{id: id, name: name, cite: c, value: v}
 	}
 	for _, k := range []string{"roles", "classification", "segments", "zones", "approvals", "logbooks", "rules",
-		"incident.contacts", "incident.categories", "incident.routes", "incident.measures", "clauses", "threats", "auth"} {
+		"incident.contacts", "incident.categories", "incident.routes", "incident.measures", "clauses", "threats", "pledges", "auth"} {
 		out[k] = map[string]element{}
 	}
 	for _, x := range p.Roles {
@@ -143,6 +143,9 @@ func elements(p *Pack) map[string]map[string]element {
 	}
 	for _, x := range p.Threats {
 		put("threats", x.ID, x.Name, x.Cite, x)
+	}
+	for _, x := range p.Pledges {
+		put("pledges", x.ID, x.Title, x.Cite, x)
 	}
 	if p.Risk.Defined() {
 		put("risk", "matrix", "リスク評価表", p.Risk.Cite, p.Risk)

@@ -36,7 +36,7 @@ var auditActions = []string{
 	"organization.create", "organization.parent", "policy.bind",
 	"request.acknowledge", "request.approve", "request.cancel", "request.dispose", "request.reject", "request.resubmit",
 	"request.return", "request.send_back", "request.submit", "request.take_out",
-	"procedure.add", "procedure.revise", "review.decide", "review.link", "review.open", "review.propose", "review.submit",
+	"pledge.record_paper", "pledge.sign", "procedure.add", "procedure.revise", "review.decide", "review.link", "review.open", "review.propose", "review.submit",
 	"role.assign", "role.end",
 	"staff.create", "staff.phone", "staff.update",
 	"task.complete", "task.generate",

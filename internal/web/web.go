@@ -171,6 +171,16 @@ func (w *Server) routes() []Route {
 	m.Handle("POST /tasks/{id}/complete", w.withSession(w.signedIn(w.handleMultipart(maxTaskBody, w.taskComplete))))
 	m.Handle("GET /tasks/{id}/file", full(w.taskFile))
 
+	m.Handle("GET /pledges", full(w.pledges))
+	m.Handle("GET /pledges/status", full(w.pledgeStatus))
+	m.Handle("GET /pledges/status/export", full(w.pledgeStatusExport))
+	m.Handle("GET /pledges/staff/{id}", full(w.pledgePerson))
+	m.Handle("GET /pledges/forms/{pledge}/print", full(w.pledgePrint))
+	m.Handle("POST /pledges/forms/{pledge}/sign", full(w.pledgeSign))
+	m.Handle("GET /pledges/paper", full(w.pledgePaperForm))
+	m.Handle("POST /pledges/paper", w.withSession(w.signedIn(w.handleMultipart(maxPledgeBody, w.pledgePaper))))
+	m.Handle("GET /pledges/signatures/{id}/scan", full(w.pledgeScan))
+
 	files := func(h handlerFunc) http.Handler {
 		return w.withSession(w.signedIn(w.handleMultipart(maxRequestBody, h)))
 	}
