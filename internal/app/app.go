@@ -15,6 +15,7 @@ import (
 	"mamori/internal/auth"
 	"mamori/internal/compliance"
 	"mamori/internal/desk"
+	"mamori/internal/directory"
 	"mamori/internal/incident"
 	"mamori/internal/inspection"
 	"mamori/internal/logbook"
@@ -66,6 +67,9 @@ type Services struct {
 	Desks *desk.Service
 	// Risks are リスク分析: the risk register from asset groups × the pack's threats.
 	Risks *risk.Service
+	// Directory is sign-in from the organisation's directory (AD/LDAP, OIDC): its settings and
+	// the mapping of a directory's people to users, staff, departments and pack roles.
+	Directory *directory.Service
 }
 
 // shipped returns the packs built into the binary. They are validated by their tests, so a
@@ -113,6 +117,9 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 	requests.Observe(policy.MarkException, compliance.ExceptionHook())
 	// The records a review gathers for each article, each read under its own service's rule.
 	reviews := &review.Service{DB: db, Policy: pol, Now: now, Sources: []article.Source{incidents, comp, inspections, audits, risks}}
+	dir := &directory.Service{DB: db, Now: now, Auth: a, Roles: pol}
+	// While an organisation signs in from its directory, only break-glass users keep a password.
+	a.LocalRule = dir.LocalRule
 	return &Services{
 		DB:       db,
 		Now:      now,
@@ -134,7 +141,8 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Reviews:     reviews,
 		Desks: &desk.Service{Policy: pol, Requests: requests, Incidents: incidents, Compliance: comp, Logbooks: logbooks,
 			Audits: audits, Risks: risks, Tasks: tasks, Inspections: inspections, Reviews: reviews, Now: now},
-		Risks: risks,
+		Risks:     risks,
+		Directory: dir,
 	}
 }
 
@@ -184,6 +192,8 @@ func auditReaders(assets *asset.Service, requests *request.Service, logbooks *lo
 		"role_assignment": auditlog.Open,
 		"user":            auditlog.Open, // accounts, sign-ins, MFA, passwords changed
 		"api_token":       auditlog.Open,
+		// The directory's mapping of departments and groups, and the break-glass users.
+		"directory_settings": auditlog.Open,
 	}
 }
 
