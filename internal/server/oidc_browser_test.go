@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -64,6 +65,21 @@ func TestBrowserOIDCSignIn(t *testing.T) {
 		return tab
 	}
 
+	// The login page with the button, and with a refusal's notice, pass the accessibility check.
+	look, cancel := chromedp.NewContext(ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	must(t, chromedp.Do(look))
+	r.step(look, "open the login page", chromedp.Navigate(srv.URL+"/login"), chromedp.WaitVisible(chromedp.ID("oidc-signin")))
+	axeClean(t, look, "login page with the identity provider")
+	idp.Deny()
+	r.step(look, "be refused by the provider", chromedp.Click(chromedp.ID("oidc-signin")), chromedp.WaitVisible(chromedp.ID("e-oidc")))
+	notice, err := run(look, chromedp.Text(chromedp.ID("e-oidc")))
+	must(t, err)
+	if !strings.Contains(notice, "庁内認証基盤がサインインを認めませんでした") {
+		t.Fatalf("notice %q", notice)
+	}
+	axeClean(t, look, "login page after a refusal")
+
 	clerk := signIn(oidctest.Person{Subject: "entra-0001", Login: "suzuki.ichiro", Name: "鈴木 一郎",
 		Extra: map[string]any{"department": "総務課", "employee_number": "10001", "amr": []string{"pwd"}}})
 	r.step(clerk, "land on the home page", chromedp.WaitVisible(chromedp.CSS(".desk")))
@@ -93,5 +109,23 @@ func TestBrowserOIDCSignIn(t *testing.T) {
 	must(t, err)
 	if !strings.Contains(text, "佐藤 花子") {
 		t.Fatalf("the roles page does not show the officer:\n%.2000s", text)
+	}
+}
+
+// axeClean runs axe-core on the page in ctx and fails the test on any WCAG 2.1 AA violation.
+func axeClean(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	if _, err := run(ctx, chromedp.Evaluate[bool](axeSource+";true")); err != nil {
+		t.Fatalf("%s: load axe: %v", name, err)
+	}
+	out, err := run(ctx, chromedp.Evaluate[string](`(async () => {
+		const r = await axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}});
+		return JSON.stringify(r.violations);
+	})()`, chromedp.EvalAwaitPromise))
+	must(t, err)
+	var vs []axeViolation
+	must(t, json.Unmarshal([]byte(out), &vs))
+	for _, v := range vs {
+		t.Errorf("%s: %s (%s): %s", name, v.ID, v.Impact, v.Help)
 	}
 }
