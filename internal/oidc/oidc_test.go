@@ -3,6 +3,7 @@ package oidc_test
 import (
 	"context"
 	"database/sql"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -288,5 +289,31 @@ func TestConfigCheck(t *testing.T) {
 	}
 	if err := (oidc.Config{Issuer: "https://idp", ClientID: "x", RedirectURL: "https://mamori.example/login/oidc/callback"}).Check(); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestProviderUpLater(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	svc := oidc.New(storetest.SQLite(t), oidc.Config{Issuer: "http://" + addr + "/oidc", ClientID: "mamori"})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if svc.Discover(ctx) == nil {
+		t.Fatal("discovered a provider that is not there")
+	}
+	done := make(chan struct{})
+	go func() { svc.KeepDiscovering(ctx, 10*time.Millisecond); close(done) }()
+	ln, err = net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatalf("the address was taken meanwhile: %v", err)
+	}
+	oidctest.StartOn(t, ln)
+	<-done
+	if !svc.Ready() {
+		t.Fatal("not ready once the provider answered")
 	}
 }

@@ -27,7 +27,11 @@ type Provider struct {
 }
 
 // Start runs a provider until the test ends.
-func Start(t testing.TB) *Provider {
+func Start(t testing.TB) *Provider { return StartOn(t, listen(t)) }
+
+// StartOn runs a provider on ln until the test ends (a provider that comes up at an address
+// Mamori already knows).
+func StartOn(t testing.TB, ln net.Listener) *Provider {
 	t.Helper()
 	m, err := mockoidc.NewServer(nil)
 	if err != nil {
@@ -35,7 +39,7 @@ func Start(t testing.TB) *Provider {
 	}
 	p := &Provider{MockOIDC: m, forge: make(chan struct{}, 8), deny: make(chan struct{}, 8)}
 	m.AddMiddleware(p.forger)
-	if err := m.Start(listen(t), nil); err != nil {
+	if err := m.Start(ln, nil); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { m.Shutdown() })
