@@ -18,7 +18,7 @@ import (
 // for the login page (oidc.error.<key>). why is the audit log's reason; cause goes to the log
 // only.
 func (s *Service) failed(ctx context.Context, org int64, c auth.Client, login, key, why string, cause error) error {
-	if login == "" {
+	if login == "" { // nobody established yet: the audit page names the provider (audit.actor.oidc)
 		login = "oidc"
 	}
 	if r := []rune(login); len(r) > 64 {
