@@ -74,7 +74,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.Var(&dm, "demo", "load a demo organisation (optionally for a pack) [MAMORI_DEMO]")
 	mf := addMailFlags(fs)
 	af := addAnchorFlags(fs)
+	of := addOIDCFlags(fs)
 	if err := parse(fs, joinDemoArg(args)); err != nil {
+		return err
+	}
+	oidcConfig, err := of.config()
+	if err != nil {
 		return err
 	}
 	mailServer, mailOn, err := mf.server()
@@ -172,7 +177,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	srv := &http.Server{
 		Handler: server.New(s, server.Options{Logger: log, SecureCookies: *secure || tlsConfig != nil, Version: version(),
-			TrustedProxies: trusted, Metrics: metrics, MetricsToken: *metricsToken}),
+			TrustedProxies: trusted, Metrics: metrics, MetricsToken: *metricsToken,
+			OIDC: startOIDC(ctx, oidcConfig, s.DB, s.Now, log)}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,

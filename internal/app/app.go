@@ -15,6 +15,7 @@ import (
 	"mamori/internal/auth"
 	"mamori/internal/compliance"
 	"mamori/internal/desk"
+	"mamori/internal/directory"
 	"mamori/internal/incident"
 	"mamori/internal/inspection"
 	"mamori/internal/logbook"
@@ -69,6 +70,9 @@ type Services struct {
 	Risks *risk.Service
 	// Pledges are 同意書・誓約書: the pack's pledges, who must sign them and their signatures.
 	Pledges *pledge.Service
+	// Directory is sign-in from the organisation's directory (AD/LDAP, OIDC): its settings and
+	// the mapping of a directory's people to users, staff, departments and pack roles.
+	Directory *directory.Service
 }
 
 // shipped returns the packs built into the binary. They are validated by their tests, so a
@@ -117,6 +121,9 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 	// The records a review gathers for each article, each read under its own service's rule.
 	reviews := &review.Service{DB: db, Policy: pol, Now: now, Sources: []article.Source{incidents, comp, inspections, audits, risks}}
 	pledges := &pledge.Service{DB: db, Policy: pol, Now: now}
+	dir := &directory.Service{DB: db, Now: now, Auth: a, Roles: pol}
+	// While an organisation signs in from its directory, only break-glass users keep a password.
+	a.LocalRule = dir.LocalRule
 	return &Services{
 		DB:       db,
 		Now:      now,
@@ -138,8 +145,9 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Reviews:     reviews,
 		Desks: &desk.Service{Policy: pol, Requests: requests, Incidents: incidents, Compliance: comp, Logbooks: logbooks,
 			Audits: audits, Risks: risks, Tasks: tasks, Inspections: inspections, Reviews: reviews, Pledges: pledges, Now: now},
-		Risks:   risks,
-		Pledges: pledges,
+		Risks:     risks,
+		Pledges:   pledges,
+		Directory: dir,
 	}
 }
 
@@ -191,6 +199,8 @@ func auditReaders(assets *asset.Service, requests *request.Service, logbooks *lo
 		"role_assignment": auditlog.Open,
 		"user":            auditlog.Open, // accounts, sign-ins, MFA, passwords changed
 		"api_token":       auditlog.Open,
+		// The directory's mapping of departments and groups, and the break-glass users.
+		"directory_settings": auditlog.Open,
 	}
 }
 

@@ -65,6 +65,10 @@ func (s *Service) Login(ctx context.Context, login, password string, c Client) (
 		s.dummyVerify(password)
 		return LoginResult{}, s.recordFailure(ctx, u, c, "service_account", fail)
 	}
+	if u.Source != "" && u.Source != SourceLocal { // signs in from the directory: no Mamori password to count against
+		s.dummyVerify(password)
+		return LoginResult{}, s.recordFailure(ctx, u, c, "directory_user", fail)
+	}
 	if u.Locked() {
 		if u, err = s.unlockIfDue(ctx, u, c); err != nil {
 			return LoginResult{}, err
@@ -82,6 +86,17 @@ func (s *Service) Login(ctx context.Context, login, password string, c Client) (
 			return LoginResult{}, err
 		}
 		return LoginResult{}, fail
+	}
+	breakGlass := false
+	if s.LocalRule != nil {
+		allowed, bg, err := s.LocalRule(ctx, u)
+		if err != nil {
+			return LoginResult{}, err
+		}
+		if !allowed { // signs in from the directory only; not counted towards a lockout
+			return LoginResult{}, s.recordFailure(ctx, u, c, "directory_only", fail)
+		}
+		breakGlass = bg
 	}
 	stage := StageFull
 	if u.MFAEnabled {
@@ -101,8 +116,14 @@ func (s *Service) Login(ctx context.Context, login, password string, c Client) (
 		if stage == StageMFA {
 			action = "auth.password_ok"
 		}
-		_, err = auditlog.Append(ctx, tx, actorOf(u, c), s.now(), auditlog.Event{Entity: "user", EntityID: u.ID, Action: action,
-			After: map[string]any{"stage": stage}})
+		if _, err = auditlog.Append(ctx, tx, actorOf(u, c), s.now(), auditlog.Event{Entity: "user", EntityID: u.ID, Action: action,
+			After: map[string]any{"stage": stage}}); err != nil || !breakGlass {
+			return err
+		}
+		// A local sign-in while the organisation signs in from its directory: the break-glass
+		// use of a local administrator's password, an entry of its own for the audit log's filter.
+		_, err = auditlog.Append(ctx, tx, actorOf(u, c), s.now(), auditlog.Event{Entity: "user", EntityID: u.ID,
+			Action: "auth.break_glass", After: map[string]any{"stage": stage}})
 		return err
 	})
 	return res, err

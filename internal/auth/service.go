@@ -33,6 +33,10 @@ type Service struct {
 	// RoleScope, when set, tells whether the organisation's pack defines a role and its scope, so
 	// that a service account is given only roles the pack knows.
 	RoleScope func(ctx context.Context, orgID int64, roleID string) (scope string, ok bool, err error)
+	// LocalRule, when set, says whether a local account may sign in with its Mamori password:
+	// when the organisation signs in from its directory, only its break-glass administrators may,
+	// and each such sign-in is audited as one.
+	LocalRule func(ctx context.Context, u User) (allowed, breakGlass bool, err error)
 	// hashing bounds concurrent argon2id computations (each takes Params.MemoryKiB).
 	hashing chan struct{}
 	// dummy is the hash unknown logins are verified against, made once.

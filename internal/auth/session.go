@@ -56,9 +56,10 @@ func (s *Service) Authenticate(ctx context.Context, token string, c Client) (Ses
 		return Session{}, access.Actor{}, unauth
 	}
 	var sess Session
-	row := s.DB.SQL.QueryRowContext(ctx, `SELECT s.id, s.user_id, s.stage, s.created_at, s.last_seen_at, s.expires_at,
+	var mfaAsserted bool
+	row := s.DB.SQL.QueryRowContext(ctx, `SELECT s.id, s.user_id, s.stage, s.created_at, s.last_seen_at, s.expires_at, s.mfa_asserted,
 		`+userCols("u.")+` FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, tokenHash(token))
-	u, err := scanUser(row, &sess.ID, &sess.UserID, &sess.Stage, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt)
+	u, err := scanUser(row, &sess.ID, &sess.UserID, &sess.Stage, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt, &mfaAsserted)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, access.Actor{}, unauth
 	}
@@ -78,7 +79,8 @@ func (s *Service) Authenticate(ctx context.Context, token string, c Client) (Ses
 	if err != nil {
 		return Session{}, access.Actor{}, err
 	}
-	if !u.MFAEnabled {
+	// A directory's asserted second factor stands for Mamori's own for this session.
+	if !u.MFAEnabled && !mfaAsserted {
 		if sess.MustEnrolMFA, err = s.mfaRequired(ctx, u, who); err != nil {
 			return Session{}, access.Actor{}, err
 		}

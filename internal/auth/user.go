@@ -35,6 +35,10 @@ type User struct {
 	// ServiceAccount: an integration's login, with no password and no staff record, that works
 	// only through API tokens (service_account.go).
 	ServiceAccount bool `json:"service_account"`
+	// Source is where the account signs in: SourceLocal (a Mamori password) or the directory it
+	// was provisioned from ("ldap", "oidc"), with the directory's subject (DN or sub).
+	Source           string `json:"source"`
+	DirectorySubject string `json:"directory_subject,omitempty"`
 
 	passwordHash string
 	mfaSecret    string
@@ -45,16 +49,20 @@ func (u User) Locked() bool { return u.LockedAt != nil }
 
 // auditView is what the audit log records of a user: never a hash or a secret.
 func (u User) auditView() map[string]any {
-	return map[string]any{"id": u.ID, "login": u.Login, "display_name": u.DisplayName, "staff_id": u.StaffID,
+	m := map[string]any{"id": u.ID, "login": u.Login, "display_name": u.DisplayName, "staff_id": u.StaffID,
 		"platform_admin": u.PlatformAdmin, "disabled": u.Disabled, "locked": u.Locked(), "mfa_enabled": u.MFAEnabled,
 		"must_change_password": u.MustChangePassword, "lang": u.Lang, "service_account": u.ServiceAccount}
+	if u.Source != "" && u.Source != SourceLocal {
+		m["source"], m["directory_subject"] = u.Source, u.DirectorySubject
+	}
+	return m
 }
 
 // userCols lists the user columns, each prefixed with p (a table alias and dot, or "").
 func userCols(p string) string {
 	return strings.ReplaceAll(`~id, ~org_id, COALESCE(~staff_id, 0), ~login, ~display_name, ~must_change_password,
 	~platform_admin, ~failed_logins, ~locked_at, ~disabled, ~lang, ~mfa_enabled, ~password_changed_at, ~created_at,
-	~service_account, ~password_hash, ~mfa_secret`, "~", p)
+	~service_account, ~source, ~directory_subject, ~password_hash, ~mfa_secret`, "~", p)
 }
 
 var userColumns = userCols("")
@@ -65,7 +73,7 @@ func scanUser(sc interface{ Scan(...any) error }, pre ...any) (User, error) {
 	var locked sql.NullTime
 	err := sc.Scan(append(pre, &u.ID, &u.OrgID, &u.StaffID, &u.Login, &u.DisplayName, &u.MustChangePassword, &u.PlatformAdmin,
 		&u.FailedLogins, &locked, &u.Disabled, &u.Lang, &u.MFAEnabled, &u.PasswordChangedAt, &u.CreatedAt,
-		&u.ServiceAccount, &u.passwordHash, &u.mfaSecret)...)
+		&u.ServiceAccount, &u.Source, &u.DirectorySubject, &u.passwordHash, &u.mfaSecret)...)
 	if locked.Valid {
 		t := locked.Time.UTC()
 		u.LockedAt = &t

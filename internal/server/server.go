@@ -16,6 +16,7 @@ import (
 
 	"mamori/internal/api"
 	"mamori/internal/app"
+	"mamori/internal/oidc"
 	"mamori/internal/web"
 	"mamori/internal/web/static"
 )
@@ -31,6 +32,8 @@ type Options struct {
 	// needs MetricsToken.
 	Metrics      MetricsAccess
 	MetricsToken string
+	// OIDC signs staff in with the organisation's identity provider; nil when none is configured.
+	OIDC *oidc.Service
 }
 
 // New returns the root handler. Middleware, outermost first: recovery, the real client address
@@ -51,7 +54,7 @@ func New(s *app.Services, opts Options) http.Handler {
 	mux.Handle("GET /healthz", http.HandlerFunc(healthz))
 	mux.Handle("GET /readyz", readyz(s))
 	mux.Handle("GET /metrics", guardMetrics(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}), opts.Metrics, opts.MetricsToken))
-	html := web.New(s, web.Options{Logger: opts.Logger, SecureCookies: opts.SecureCookies})
+	html := web.New(s, web.Options{Logger: opts.Logger, SecureCookies: opts.SecureCookies, OIDC: opts.OIDC})
 	mux.Handle("/", html)
 
 	csrf := http.NewCrossOriginProtection()

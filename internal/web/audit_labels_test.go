@@ -22,10 +22,10 @@ var auditActions = []string{
 	"audit.action.check", "audit.action.done", "audit.action.plan", "audit.auditor.add", "audit.create", "audit.finding.add",
 	"audit.finding.close", "audit.item.add", "audit.item.result", "audit.report.draft", "audit.report.issue", "audit_plan.create",
 	"risk.accept", "risk.assess", "risk.generate",
-	"auth.locked", "auth.login", "auth.login_failed", "auth.logout", "auth.logout_all", "auth.mfa_enabled",
+	"auth.break_glass", "auth.locked", "auth.login", "auth.login_failed", "auth.logout", "auth.logout_all", "auth.mfa_enabled",
 	"auth.password_changed", "auth.password_ok", "auth.unlocked",
 	"compliance.exception_expired", "compliance.exception_withdrawn", "compliance.sweep",
-	"department.create", "department.update",
+	"department.create", "department.update", "directory.settings",
 	"incident.closed", "incident.contact_number", "incident.contained", "incident.crime", "incident.evidence",
 	"incident.evidence_custody", "incident.handler", "incident.measure", "incident.note", "incident.notification_skipped",
 	"incident.notified", "incident.plan_announce", "incident.plan_approve", "incident.plan_draft", "incident.police",
@@ -38,10 +38,10 @@ var auditActions = []string{
 	"request.return", "request.send_back", "request.submit", "request.take_out",
 	"pledge.record_paper", "pledge.sign", "procedure.add", "procedure.revise", "review.decide", "review.link", "review.open", "review.propose", "review.submit",
 	"role.assign", "role.end",
-	"staff.create", "staff.phone", "staff.update",
+	"staff.create", "staff.move", "staff.phone", "staff.update",
 	"task.complete", "task.generate",
 	"token.create", "token.revoke",
-	"user.create", "user.create_service", "user.disable", "user.enable", "user.reset_password", "user.set_lang", "user.unlock",
+	"user.create", "user.create_service", "user.disable", "user.enable", "user.link_directory", "user.reset_password", "user.set_lang", "user.unlock", "user.update_directory",
 }
 
 func TestEveryAuditActionAndKindHasALabel(t *testing.T) {

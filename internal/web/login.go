@@ -17,7 +17,7 @@ func (w *Server) loginForm(rw http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	p := w.newPage(r, "login.title", "")
-	p.Data = map[string]string{"Next": safeNext(r.URL.Query().Get("next"))}
+	p.Data = w.loginData(safeNext(r.URL.Query().Get("next")))
 	w.render(rw, r, http.StatusOK, "login", p)
 	return nil
 }
@@ -32,7 +32,7 @@ func (w *Server) login(rw http.ResponseWriter, r *http.Request) error {
 		}
 		p := w.newPage(r, "login.title", "")
 		p.Form = url.Values{"login": {textcheck.Escape(r.PostForm.Get("login"))}} // shown as the audit log records it
-		data := map[string]string{"Next": next}
+		data := w.loginData(next)
 		p.Data = data
 		switch e.Code {
 		case apperr.TooMany:
@@ -108,7 +108,9 @@ func (w *Server) lockedOut(rw http.ResponseWriter, r *http.Request) error {
 	w.clearCookie(rw, r, SessionCookie)
 	p := w.newPage(r, "login.title", "")
 	p.Who = nil
-	p.Data = map[string]string{"Next": "/", "Locked": p.T("error.locked")}
+	data := w.loginData("/")
+	data["Locked"] = p.T("error.locked")
+	p.Data = data
 	w.render(rw, r, http.StatusLocked, "login", p)
 	return nil
 }

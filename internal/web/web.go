@@ -10,6 +10,7 @@ import (
 
 	"mamori/internal/app"
 	"mamori/internal/assetio"
+	"mamori/internal/oidc"
 )
 
 // Options configure the web interface.
@@ -18,6 +19,8 @@ type Options struct {
 	// SecureCookies marks cookies Secure even when the request itself is plain HTTP (a TLS
 	// terminating proxy in front). Requests over TLS always get Secure cookies.
 	SecureCookies bool
+	// OIDC signs staff in with the organisation's identity provider; nil when none is configured.
+	OIDC *oidc.Service
 }
 
 // Server serves the HTML interface.
@@ -82,6 +85,8 @@ func (w *Server) routes() []Route {
 	m.Handle("POST /login", public(w.login))
 	m.Handle("GET /login/mfa", public(w.mfaForm))
 	m.Handle("POST /login/mfa", public(w.mfaVerify))
+	m.Handle("GET /login/oidc", public(w.oidcStart))
+	m.Handle("GET /login/oidc/callback", public(w.oidcCallback))
 	m.Handle("POST /logout", partial(w.logout))
 	m.Handle("GET /lang/{lang}", public(w.switchLang))
 
