@@ -243,6 +243,7 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 		c.id(path, x.ID, seen)
 		c.cite(path, x.Cite, inh("threats/"+x.ID))
 	}
+	c.accessReview()
 	c.risk()
 
 	if p.Auth.LockoutAfterFailures < 0 {

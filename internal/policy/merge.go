@@ -25,6 +25,7 @@ func merge(parent, child *Pack) *Pack {
 	out.Inspections = mergeByID(parent.Inspections, child.Inspections, func(i Inspection) string { return i.ID }, "inspections", out.Inherited)
 	out.Clauses = mergeByID(parent.Clauses, child.Clauses, func(c Clause) string { return c.ID }, "clauses", out.Inherited)
 	out.Threats = mergeByID(parent.Threats, child.Threats, func(t Threat) string { return t.ID }, "threats", out.Inherited)
+	out.AccessReview = mergeAccessReview(parent.AccessReview, child.AccessReview, out.Inherited)
 	out.Risk = mergeRisk(parent.Risk, child.Risk, out.Inherited)
 
 	pi, ci := parent.Incident, child.Incident

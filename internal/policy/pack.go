@@ -32,6 +32,7 @@ type Pack struct {
 	Inspections    []Inspection   `yaml:"inspections" json:"inspections"`
 	Clauses        []Clause       `yaml:"clauses" json:"clauses"`
 	Threats        []Threat       `yaml:"threats" json:"threats"`
+	AccessReview   AccessReview   `yaml:"access_review,omitempty" json:"access_review,omitempty"`
 	Risk           Risk           `yaml:"risk,omitempty" json:"risk,omitempty"`
 	Review         Review         `yaml:"review,omitempty" json:"review,omitempty"`
 	Auth           Auth           `yaml:"auth" json:"auth"`
