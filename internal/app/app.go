@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"mamori/internal/access"
+	"mamori/internal/accessreview"
 	"mamori/internal/apperr"
 	"mamori/internal/article"
 	"mamori/internal/asset"
@@ -66,6 +67,8 @@ type Services struct {
 	Desks *desk.Service
 	// Risks are リスク分析: the risk register from asset groups × the pack's threats.
 	Risks *risk.Service
+	// AccessReviews are 棚卸し: reviews of the accounts of the organisation's systems.
+	AccessReviews *accessreview.Service
 }
 
 // shipped returns the packs built into the binary. They are validated by their tests, so a
@@ -113,12 +116,13 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 	requests.Observe(policy.MarkException, compliance.ExceptionHook())
 	// The records a review gathers for each article, each read under its own service's rule.
 	reviews := &review.Service{DB: db, Policy: pol, Now: now, Sources: []article.Source{incidents, comp, inspections, audits, risks}}
+	accessReviews := &accessreview.Service{DB: db, Policy: pol, Now: now}
 	return &Services{
 		DB:       db,
 		Now:      now,
 		Org:      &org.Service{DB: db, Now: now, Catalog: pol},
 		Auth:     a,
-		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents, audits, risks, tasks, inspections, reviews)},
+		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents, audits, risks, tasks, inspections, reviews, accessReviews)},
 		Policy:   pol,
 		Assets:   assets,
 		Logbooks: logbooks,
@@ -133,8 +137,9 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Tasks:       tasks,
 		Reviews:     reviews,
 		Desks: &desk.Service{Policy: pol, Requests: requests, Incidents: incidents, Compliance: comp, Logbooks: logbooks,
-			Audits: audits, Risks: risks, Tasks: tasks, Inspections: inspections, Reviews: reviews, Now: now},
-		Risks: risks,
+			Audits: audits, Risks: risks, Tasks: tasks, Inspections: inspections, Reviews: reviews, AccessReviews: accessReviews, Now: now},
+		Risks:         risks,
+		AccessReviews: accessReviews,
 	}
 }
 
@@ -143,7 +148,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 // reader but the program itself; a test fails when a service writes a kind not named here.
 func auditReaders(assets *asset.Service, requests *request.Service, logbooks *logbook.Service, incidents *incident.Service,
 	audits *audit.Service, risks *risk.Service, tasks *task.Service, inspections *inspection.Service,
-	reviews *review.Service) auditlog.Readers {
+	reviews *review.Service, accessReviews *accessreview.Service) auditlog.Readers {
 	return auditlog.Readers{
 		// The register's rule: the highest class's details stay with the owning department,
 		// the security roles and auditors.
@@ -176,6 +181,11 @@ func auditReaders(assets *asset.Service, requests *request.Service, logbooks *lo
 		// (実施手順 are not public).
 		"review":    reviews.AuditReadable,
 		"procedure": reviews.ProcedureAuditReadable,
+		// Access reviews (棚卸し): a review's entries, those who read it in full (the 情報政策課,
+		// its opener, the system's administrator, auditors); an account's decision or proof,
+		// also its reviewers and provers.
+		"access_review":      accessReviews.AuditReadable,
+		"access_review_item": accessReviews.AuditReadable,
 		// What the platform administrators keep and the auditors check: open to every reader
 		// of the audit log.
 		"organization":    auditlog.Open, // the organisation and its pack (policy.bind)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"mamori/internal/access"
+	"mamori/internal/accessreview"
 	"mamori/internal/audit"
 	"mamori/internal/compliance"
 	"mamori/internal/incident"
@@ -76,6 +77,11 @@ type Desk struct {
 	InspectionFindings Section[inspection.Finding] `json:"inspection_findings"`
 	// Procedures are the 実施手順 past their review date whose owner role the person holds.
 	Procedures Section[review.Procedure] `json:"procedures"`
+	// AccessReviews are the open access reviews (棚卸し) with accounts the person still has to
+	// decide or removals to prove, overdue first; OverdueAccessReviews the open reviews past
+	// their due day that the person reads.
+	AccessReviews        Section[accessreview.Waiting] `json:"access_reviews"`
+	OverdueAccessReviews Section[accessreview.Review]  `json:"overdue_access_reviews"`
 	// Overview is the organisation's state, for its organisation-wide security roles and its
 	// auditors; absent for anyone else.
 	Overview *Overview `json:"overview,omitempty"`
@@ -114,7 +120,9 @@ type Service struct {
 	Risks *risk.Service
 	// Inspections may be nil (a desk without self-inspection).
 	Inspections *inspection.Service
-	Now         func() time.Time
+	// AccessReviews may be nil (a desk without access reviews).
+	AccessReviews *accessreview.Service
+	Now           func() time.Time
 }
 
 // Watches reports whether the actor watches the whole organisation: a holder of a role the pack
@@ -142,7 +150,8 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 			Confirmations: Section[logbook.Entry]{Items: []logbook.Entry{}}, CorrectiveActions: Section[audit.Action]{Items: []audit.Action{}},
 			Risks: Section[risk.Risk]{Items: []risk.Risk{}}, OverdueTasks: Section[task.Task]{Items: []task.Task{}},
 			Sheets: Section[inspection.Sheet]{Items: []inspection.Sheet{}}, InspectionFindings: Section[inspection.Finding]{Items: []inspection.Finding{}},
-			Procedures: Section[review.Procedure]{Items: []review.Procedure{}}}
+			Procedures: Section[review.Procedure]{Items: []review.Procedure{}}, AccessReviews: Section[accessreview.Waiting]{Items: []accessreview.Waiting{}},
+			OverdueAccessReviews: Section[accessreview.Review]{Items: []accessreview.Review{}}}
 	}
 	p, err := s.Policy.Optional(ctx, who.OrgID)
 	if err != nil || p == nil {
@@ -185,6 +194,9 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 		return d, err
 	}
 	if err := s.inspections(ctx, who, &d); err != nil {
+		return d, err
+	}
+	if err := s.accessReviews(ctx, who, &d); err != nil {
 		return d, err
 	}
 	d.Procedures = Section[review.Procedure]{Items: []review.Procedure{}}
