@@ -43,6 +43,7 @@ Usage:
   mamori task list [--status overdue|current|upcoming|done] [--year Y] [--role R] [--mine] [--limit N]   [--as LOGIN]
   mamori task done N [--note T] [--file PATH] [--entry ENTRY_ID] [--tick 1,2,3|all] --as LOGIN
   mamori task generate [--year Y]    (the year's tasks of the pack's recurring duties; also hourly in serve)
+  mamori access-review list [--state open|closed] | open --title T (--system REF | --department CODE) [--due YYYY-MM-DD] | export N --out FILE.xlsx   [--as LOGIN]
   mamori inspection start --year Y --title T --deadline YYYY-MM-DD [--opens YYYY-MM-DD] [--department CODE …] | list | export N --out FILE.xlsx   [--as LOGIN]
   mamori org list | create --code C --name N [--kind K] [--pack ID] | set-parent --org CODE --parent CODE
   mamori risk list [--state S] [--threat ID] | generate   [--as LOGIN]   (リスク分析: the register; candidates from the register and compliance state)
@@ -128,6 +129,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return taskCmd(ctx, rest, stdout, stderr)
 	case "inspection":
 		return inspectionCmd(ctx, rest, stdout, stderr)
+	case "access-review":
+		return accessReviewCmd(ctx, rest, stdout, stderr)
 	case "org":
 		return orgCmd(ctx, rest, stdout, stderr)
 	case "risk":

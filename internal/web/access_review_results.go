@@ -3,11 +3,8 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"mamori/internal/accessreview"
-	"mamori/internal/i18n"
-	"mamori/internal/inspection"
 )
 
 // A review's results by system, the review sheet (棚卸し結果) printed on A4 with signature
@@ -107,42 +104,5 @@ func (w *Server) accessReviewExport(rw http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	t := func(k string, a ...any) string { return i18n.T(st.lang, k, a...) }
-	flags := func(list []string) string {
-		out := make([]string, len(list))
-		for i, f := range list {
-			out[i] = t("accessreview.flag." + f)
-		}
-		return strings.Join(out, "、")
-	}
-	label := func(prefix, v string) string {
-		if v == "" {
-			return ""
-		}
-		return t(prefix + v)
-	}
-	accounts := inspection.Table{
-		Name: t("accessreview.export.accounts"),
-		Head: []string{t("accessreview.field.system"), t("accessreview.field.login"), t("accessreview.field.kind"), t("accessreview.field.display_name"),
-			t("accessreview.field.owner"), t("accessreview.field.department"), t("accessreview.field.last_login_on"), t("accessreview.field.flags"),
-			t("accessreview.field.outcome"), t("accessreview.field.reason"), t("accessreview.field.decided_by"), t("accessreview.field.proof_on"),
-			t("accessreview.field.proof_by"), t("accessreview.field.proof_note"), t("accessreview.field.status")},
-		Rows: rowsOf(items, func(it accessreview.Item) []any {
-			return []any{it.SystemRef, it.Login, label("accessreview.kind.", it.Kind), it.DisplayName, it.Owner(), it.DepartmentName, it.LastLoginOn,
-				flags(it.Flags), label("accessreview.outcome.", it.Outcome), it.Reason, it.DecidedBy, it.ProofOn, it.ProofByName, it.ProofNote,
-				t("accessreview.status." + it.Status())}
-		}),
-	}
-	results := inspection.Table{
-		Name: t("accessreview.results.title"),
-		Head: []string{t("accessreview.field.system"), t("accessreview.count.total"), t("accessreview.count.decided"), t("accessreview.count.kept"),
-			t("accessreview.count.removed"), t("accessreview.count.changed"), t("accessreview.count.pending"), t("accessreview.count.awaiting"),
-			t("accessreview.count.overdue"), t("accessreview.count.flagged")},
-		Rows: rowsOf(systems, func(s accessreview.SystemResult) []any {
-			c := s.Counts
-			return []any{accessreview.System{Ref: s.SystemRef, Name: s.SystemName}.Label(), c.Total, c.Decided, c.Kept, c.Removed, c.Changed,
-				c.Pending, c.Awaiting, c.Overdue, c.Flagged}
-		}),
-	}
-	return w.xlsx(rw, "access-review-"+strconv.FormatInt(id, 10), accounts, results)
+	return w.xlsx(rw, "access-review-"+strconv.FormatInt(id, 10), accessreview.ItemTables(st.lang, items, systems)...)
 }

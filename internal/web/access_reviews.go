@@ -118,33 +118,5 @@ func (w *Server) accessReviewsExport(rw http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	t := func(k string, a ...any) string { return i18n.T(st.lang, k, a...) }
-	return w.xlsx(rw, "access-reviews", inspection.Table{
-		Name: t("accessreview.title"),
-		Head: []string{t("accessreview.field.title"), t("accessreview.field.scope"), t("accessreview.field.target"), t("accessreview.field.opened_on"),
-			t("accessreview.field.due_on"), t("accessreview.field.state"), t("accessreview.count.total"), t("accessreview.count.decided"),
-			t("accessreview.count.kept"), t("accessreview.count.removed"), t("accessreview.count.changed"), t("accessreview.count.pending"),
-			t("accessreview.count.awaiting"), t("accessreview.count.flagged"), t("accessreview.field.opened_by"), t("accessreview.field.pack_version")},
-		Rows: rowsOf(list, func(v accessreview.Review) []any {
-			return []any{v.Title, t("accessreview.scope." + v.Scope), reviewTarget(v), v.OpenedOn, v.DueOn, t(reviewStateKey(v)),
-				v.Counts.Total, v.Counts.Decided, v.Counts.Kept, v.Counts.Removed, v.Counts.Changed, v.Counts.Pending, v.Counts.Awaiting,
-				v.Counts.Flagged, v.OpenedBy, v.PackVersion}
-		}),
-	})
-}
-
-// reviewTarget is what a review covers: its system or its department.
-func reviewTarget(v accessreview.Review) string {
-	if v.Scope == accessreview.ScopeDepartment {
-		return v.DepartmentName
-	}
-	return accessreview.System{Ref: v.SystemRef, Name: v.SystemName}.Label()
-}
-
-// reviewStateKey is the label of where a review stands: open, overdue or closed.
-func reviewStateKey(v accessreview.Review) string {
-	if v.Overdue {
-		return "accessreview.state.overdue"
-	}
-	return "accessreview.state." + v.State
+	return w.xlsx(rw, "access-reviews", accessreview.ReviewsTable(st.lang, list))
 }
