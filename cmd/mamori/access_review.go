@@ -97,4 +97,3 @@ func accessReviewCmd(ctx context.Context, args []string, stdout, stderr io.Write
 	}
 	return nil
 }
-
