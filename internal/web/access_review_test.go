@@ -51,6 +51,8 @@ func visitAccessReviewPages(t *testing.T, f *fixture, deptID string) {
 	review := r.location
 	expect(t, policyDiv.get(review), http.StatusOK, "退職者", "taishoku")
 
+	expect(t, manager.get("/tasks"), http.StatusOK, "棚卸し（判定・作業確認）", "SYS-AR 棚卸し")
+	expect(t, manager.get("/"), http.StatusOK, "SYS-AR 棚卸し")
 	r = manager.get(review + "?mine=1")
 	expect(t, r, http.StatusOK, "taishoku", "判定する")
 	m := regexp.MustCompile(`id="item-(\d+)">\s*<td><strong>taishoku<`).FindStringSubmatch(r.body)
