@@ -502,4 +502,3 @@ func merged(cur Account, row Input) Input {
 	}
 	return in
 }
-
