@@ -28,6 +28,7 @@ import (
 	"mamori/internal/risk"
 	"mamori/internal/schedule"
 	"mamori/internal/store"
+	"mamori/internal/sysaccount"
 	"mamori/internal/task"
 	"mamori/packs"
 )
@@ -67,6 +68,9 @@ type Services struct {
 	Desks *desk.Service
 	// Risks are リスク分析: the risk register from asset groups × the pack's threats.
 	Risks *risk.Service
+	// SystemAccounts are the accounts of the organisation's information systems (利用者ID,
+	// 特権ID) and the findings of the pack's account rules over them.
+	SystemAccounts *sysaccount.Service
 	// AccessReviews are 棚卸し: reviews of the accounts of the organisation's systems.
 	AccessReviews *accessreview.Service
 }
@@ -115,6 +119,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 	assets.OnStateChange(compliance.AssetStateChanged)
 	requests.Observe(policy.MarkException, compliance.ExceptionHook())
 	// The records a review gathers for each article, each read under its own service's rule.
+	accounts := &sysaccount.Service{DB: db, Policy: pol, Now: now}
 	reviews := &review.Service{DB: db, Policy: pol, Now: now, Sources: []article.Source{incidents, comp, inspections, audits, risks}}
 	accessReviews := &accessreview.Service{DB: db, Policy: pol, Now: now}
 	return &Services{
@@ -122,7 +127,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Now:      now,
 		Org:      &org.Service{DB: db, Now: now, Catalog: pol},
 		Auth:     a,
-		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents, audits, risks, tasks, inspections, reviews, accessReviews)},
+		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents, audits, risks, tasks, inspections, reviews, accounts, accessReviews)},
 		Policy:   pol,
 		Assets:   assets,
 		Logbooks: logbooks,
@@ -138,8 +143,9 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Reviews:     reviews,
 		Desks: &desk.Service{Policy: pol, Requests: requests, Incidents: incidents, Compliance: comp, Logbooks: logbooks,
 			Audits: audits, Risks: risks, Tasks: tasks, Inspections: inspections, Reviews: reviews, AccessReviews: accessReviews, Now: now},
-		Risks:         risks,
-		AccessReviews: accessReviews,
+		Risks:          risks,
+		SystemAccounts: accounts,
+		AccessReviews:  accessReviews,
 	}
 }
 
@@ -148,7 +154,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 // reader but the program itself; a test fails when a service writes a kind not named here.
 func auditReaders(assets *asset.Service, requests *request.Service, logbooks *logbook.Service, incidents *incident.Service,
 	audits *audit.Service, risks *risk.Service, tasks *task.Service, inspections *inspection.Service,
-	reviews *review.Service, accessReviews *accessreview.Service) auditlog.Readers {
+	reviews *review.Service, accounts *sysaccount.Service, accessReviews *accessreview.Service) auditlog.Readers {
 	return auditlog.Readers{
 		// The register's rule: the highest class's details stay with the owning department,
 		// the security roles and auditors.
@@ -181,6 +187,9 @@ func auditReaders(assets *asset.Service, requests *request.Service, logbooks *lo
 		// (実施手順 are not public).
 		"review":    reviews.AuditReadable,
 		"procedure": reviews.ProcedureAuditReadable,
+		// Accounts of the organisation's systems: those who read the account (its system's
+		// 情報システム管理者, the security roles, auditors, the owner's 課長, the owner).
+		"system_account": accounts.AuditReadable,
 		// Access reviews (棚卸し): a review's entries, those who read it in full (the 情報政策課,
 		// its opener, the system's administrator, auditors); an account's decision or proof,
 		// also its reviewers and provers.

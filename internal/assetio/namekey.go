@@ -27,3 +27,7 @@ func nameKey(s string) string {
 	}, s)
 	return variants.Replace(fold(s))
 }
+
+// NameKey is nameKey for the other imports that match people by name (the accounts of a
+// system, the 人事異動 list).
+func NameKey(s string) string { return nameKey(s) }

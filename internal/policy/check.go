@@ -186,6 +186,7 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 	c.articles()
 	c.categoryLabels()
 	c.marks()
+	c.accounts(out)
 
 	seen = map[string]bool{}
 	for i, r := range p.Rules {

@@ -55,6 +55,10 @@ func merge(parent, child *Pack) *Pack {
 		out.Review = parent.Review
 		out.Inherited["review"] = true
 	}
+	if !child.Accounts.Defined() && parent.Accounts.Defined() {
+		out.Accounts = parent.Accounts
+		out.Inherited["accounts"] = true
+	}
 	if out.Auth.LockoutAfterFailures == 0 {
 		out.Auth.LockoutAfterFailures = parent.Auth.LockoutAfterFailures
 	}
