@@ -210,3 +210,9 @@ func reviewWhere(p *policy.Compiled, who access.Actor, n int) (cond string, args
 func seesItem(p *policy.Compiled, who access.Actor, r Review, it Item) bool {
 	return full(p, who, r) || reviews(who, r, it) || proves(who, r, it)
 }
+
+// Reviews reports whether the actor decides the item (for callers that choose who acts).
+func Reviews(who access.Actor, r Review, it Item) bool { return reviews(who, r, it) }
+
+// Proves reports whether the actor records the proof of the item's removal or change.
+func Proves(who access.Actor, r Review, it Item) bool { return proves(who, r, it) }
