@@ -22,7 +22,7 @@ func (s *Service) AuditReadable(ctx context.Context, who access.Actor, entries [
 		if r, ok := reviewsByID[id]; ok {
 			return r, true
 		}
-		r, err := s.load(ctx, s.DB.SQL, who.OrgID, id)
+		r, err := s.loadBare(ctx, s.DB.SQL, who.OrgID, id)
 		if err != nil {
 			return r, false
 		}

@@ -73,7 +73,7 @@ func (s *Service) Decide(ctx context.Context, who access.Actor, reviewID, itemID
 	now := s.now()
 	var out Item
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		r, err := s.load(ctx, tx, who.OrgID, reviewID)
+		r, err := s.loadBare(ctx, tx, who.OrgID, reviewID)
 		if err != nil {
 			return err
 		}
@@ -139,7 +139,7 @@ func (s *Service) DecideMany(ctx context.Context, who access.Actor, reviewID int
 	now := s.now()
 	var n int
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		r, err := s.load(ctx, tx, who.OrgID, reviewID)
+		r, err := s.loadBare(ctx, tx, who.OrgID, reviewID)
 		if err != nil {
 			return err
 		}

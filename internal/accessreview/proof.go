@@ -57,7 +57,7 @@ func (s *Service) Prove(ctx context.Context, who access.Actor, reviewID, itemID 
 	now := s.now()
 	var out Item
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		r, err := s.load(ctx, tx, who.OrgID, reviewID)
+		r, err := s.loadBare(ctx, tx, who.OrgID, reviewID)
 		if err != nil {
 			return err
 		}

@@ -125,8 +125,18 @@ func countItems(items []Item, overdue bool) Counts {
 	return c
 }
 
-// load reads a review of the actor's organisation as it stands, without asking the read rule.
+// load reads a review of the actor's organisation as it stands, with its counts, without asking
+// the read rule.
 func (s *Service) load(ctx context.Context, q store.Querier, orgID, id int64) (Review, error) {
+	r, err := s.loadBare(ctx, q, orgID, id)
+	if err != nil {
+		return r, err
+	}
+	return r, counts(ctx, q, &r)
+}
+
+// loadBare is load without the counts, for the acts on one account, which need none.
+func (s *Service) loadBare(ctx context.Context, q store.Querier, orgID, id int64) (Review, error) {
 	r, err := scanReview(q.QueryRowContext(ctx, `SELECT `+reviewColumns+` FROM access_reviews r WHERE r.org_id = $1 AND r.id = $2`,
 		orgID, id), jstDay(s.now()))
 	if err == sql.ErrNoRows {
@@ -135,7 +145,7 @@ func (s *Service) load(ctx context.Context, q store.Querier, orgID, id int64) (R
 	if err != nil {
 		return r, apperr.Wrap(err, "access review")
 	}
-	return r, counts(ctx, q, &r)
+	return r, nil
 }
 
 // readable reports whether the actor reads the review at all, and whether in full.
@@ -322,7 +332,7 @@ type SystemResult struct {
 
 // Results are a review's results by system, of the items the actor reads.
 func (s *Service) Results(ctx context.Context, who access.Actor, id int64) (View, []SystemResult, error) {
-	v, items, err := s.Items(ctx, who, id, ItemFilter{})
+	v, err := s.Get(ctx, who, id)
 	if err != nil {
 		return v, nil, err
 	}
@@ -332,14 +342,42 @@ func (s *Service) Results(ctx context.Context, who access.Actor, id int64) (View
 	}
 	var out []SystemResult
 	at := map[string]int{}
-	for _, it := range items {
-		i, ok := at[it.SystemRef]
+	add := func(system, outcome string, proved, flagged bool, n int) {
+		i, ok := at[system]
 		if !ok {
 			i = len(out)
-			at[it.SystemRef] = i
-			out = append(out, SystemResult{SystemRef: it.SystemRef, SystemName: names[it.SystemRef]})
+			at[system] = i
+			out = append(out, SystemResult{SystemRef: system, SystemName: names[system]})
 		}
-		out[i].Counts.add(it.Outcome, it.ProofOn != "", len(it.Flags) > 0, 1, v.Review.Overdue)
+		out[i].Counts.add(outcome, proved, flagged, n, v.Review.Overdue)
+	}
+	if v.Full {
+		rows, err := s.DB.SQL.QueryContext(ctx, `SELECT system_ref, outcome, proof_on <> '', flags <> '', count(*) FROM access_review_items
+			WHERE review_id = $1 GROUP BY system_ref, outcome, proof_on <> '', flags <> '' ORDER BY system_ref`, id)
+		if err != nil {
+			return v, nil, apperr.Wrap(err, "results")
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var system, outcome string
+			var proved, flagged bool
+			var n int
+			if err := rows.Scan(&system, &outcome, &proved, &flagged, &n); err != nil {
+				return v, nil, apperr.Wrap(err, "results")
+			}
+			add(system, outcome, proved, flagged, n)
+		}
+		if err := rows.Err(); err != nil {
+			return v, nil, err
+		}
+	} else {
+		_, items, err := s.Items(ctx, who, id, ItemFilter{})
+		if err != nil {
+			return v, nil, err
+		}
+		for _, it := range items {
+			add(it.SystemRef, it.Outcome, it.ProofOn != "", len(it.Flags) > 0, 1)
+		}
 	}
 	if out == nil {
 		out = []SystemResult{}
