@@ -7,8 +7,8 @@ import (
 )
 
 // SuggestedOutcome is the outcome the pack's rules and the item's flags point to, with a reason:
-// a leaver's account removed, a mover's or an unowned one changed, a dormant one removed, any
-// other kept. The sheet offers it first; the reviewer decides.
+// a leaver's account removed, a mover's or an unowned one changed, a dormant one removed (an
+// emergency ID, sealed and unused by design, kept), any other kept. The sheet offers it first; the reviewer decides.
 func SuggestedOutcome(ar policy.AccessReview, it Item) (string, string) {
 	switch {
 	case it.Flagged(policy.FlagLeaver):
@@ -17,6 +17,8 @@ func SuggestedOutcome(ar policy.AccessReview, it Item) (string, string) {
 		return pick(ar, it, policy.OutcomeChange), "利用する者を指名する"
 	case it.Flagged(policy.FlagMoved):
 		return pick(ar, it, policy.OutcomeChange), "異動に伴い権限を見直す"
+	case it.Flagged(policy.FlagDormant) && it.Kind == "emergency":
+		return pick(ar, it, policy.OutcomeKeep), "緊急時にのみ使う封緘保管のIDのため継続"
 	case it.Flagged(policy.FlagDormant):
 		return pick(ar, it, policy.OutcomeRemove), "長期間使われていないため削除"
 	}
