@@ -126,6 +126,12 @@ func citations(p *policy.Compiled) map[string]policy.Cite {
 	for _, x := range p.Rules {
 		add("rules/"+x.ID, "rules/"+x.ID, x.Cite)
 	}
+	if p.Accounts.Cite != (policy.Cite{}) {
+		add("accounts", "accounts", p.Accounts.Cite)
+	}
+	for _, x := range p.Accounts.Rules {
+		add("accounts", "accounts/rules/"+x.ID, x.Cite)
+	}
 	for _, x := range p.Inspections {
 		add("inspections/"+x.ID, "inspections/"+x.ID, x.Cite)
 	}

@@ -45,6 +45,7 @@ Usage:
   mamori task generate [--year Y]    (the year's tasks of the pack's recurring duties; also hourly in serve)
   mamori pledge list [--as LOGIN]    (the pack's pledges, 同意書・誓約書, with how many have signed)
   mamori pledge status [--pledge ID] [--state unsigned|resign|signed|all] [--department N] [--as LOGIN]
+  mamori access-review list [--state open|closed] | open --title T (--system REF | --department CODE) [--due YYYY-MM-DD] | export N --out FILE.xlsx   [--as LOGIN]
   mamori inspection start --year Y --title T --deadline YYYY-MM-DD [--opens YYYY-MM-DD] [--department CODE …] | list | export N --out FILE.xlsx   [--as LOGIN]
   mamori org list | create --code C --name N [--kind K] [--pack ID] | set-parent --org CODE --parent CODE
   mamori risk list [--state S] [--threat ID] | generate   [--as LOGIN]   (リスク分析: the register; candidates from the register and compliance state)
@@ -132,6 +133,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return pledgeCmd(ctx, rest, stdout, stderr)
 	case "inspection":
 		return inspectionCmd(ctx, rest, stdout, stderr)
+	case "access-review":
+		return accessReviewCmd(ctx, rest, stdout, stderr)
 	case "org":
 		return orgCmd(ctx, rest, stdout, stderr)
 	case "risk":

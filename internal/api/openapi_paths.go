@@ -432,6 +432,43 @@ var operations = map[string]operation{
 		desc: "By the person themself, administrators and organisation-wide security roles. Full-width digits are folded.",
 		body: "PhoneInput", status: 204},
 
+	"GET /api/v1/access-reviews": {id: "listAccessReviews", summary: "Access reviews (棚卸し) of the accounts of the organisation's systems, open ones first",
+		desc: "The organisation-wide security roles and auditors list every review; the opener and a system's administrator the " +
+			"reviews they opened or of their system; a reviewer or prover the reviews with accounts that are theirs.",
+		query:  []param{{"state", "string", "open or closed; both when absent"}},
+		status: 200, result: "AccessReview", list: true},
+	"POST /api/v1/access-reviews": {id: "openAccessReview", summary: "Open a review of one system's or one department's accounts",
+		desc: "By the organisation-wide security roles and the roles the pack names in access_review.opened_by (a system-scoped " +
+			"role for its own system). The accounts not removed are copied as they stand with their flags (leaver, moved, orphaned, " +
+			"privileged_without_owner, dormant). scope is system (system_ref) or department (department_id); due_on " +
+			"(YYYY-MM-DD) defaults to the pack's due_days. One open review per system or department.",
+		body: "NewAccessReview", status: 201, result: "AccessReview"},
+	"GET /api/v1/access-reviews/mine": {id: "listMyAccessReviews", summary: "Open reviews with accounts the token holder still decides or proves, soonest due first",
+		status: 200, result: "AccessReviewWaiting", list: true},
+	"GET /api/v1/access-reviews/{id}": {id: "getAccessReview", summary: "A review with its counts and what the token holder may do with it",
+		status: 200, result: "AccessReviewView"},
+	"GET /api/v1/access-reviews/{id}/items": {id: "listAccessReviewItems", summary: "The review's accounts the token holder reads, by system and login",
+		desc: "Those who read the review in full get every account; a reviewer or prover the accounts that are theirs.",
+		query: []param{{"status", "string", "pending, awaiting (removal or change not proved) or done"},
+			{"flag", "string", "leaver, moved, orphaned, privileged_without_owner or dormant"}, {"system", "string", "a system's reference"},
+			{"outcome", "string", "keep, remove or change"}, {"q", "string", "part of the login or a name"},
+			{"mine", "boolean", "only the accounts the token holder decides or proves"}},
+		status: 200, result: "AccessReviewItem", list: true},
+	"GET /api/v1/access-reviews/{id}/results": {id: "getAccessReviewResults", summary: "Decided, kept, removed, changed, pending, awaiting proof and overdue by system",
+		status: 200, result: "AccessReviewResults"},
+	"POST /api/v1/access-reviews/{id}/items/{item}/decide": {id: "decideAccessReviewItem", summary: "Decide one account: keep, remove or change, with a reason",
+		desc: "By the account's reviewers (the pack's reviewing roles of its department or system) until its work is proved. The " +
+			"pack's outcome rules are enforced: a leaver's account can only be removed; a privileged ID without owner cannot be kept.",
+		body: "AccessReviewDecision", status: 200, result: "AccessReviewItem"},
+	"POST /api/v1/access-reviews/{id}/decide": {id: "decideAccessReviewItems", summary: "Decide many accounts at once, all or none",
+		desc: "item_ids empty decides every undecided account the token holder reviews. One refused account refuses the whole batch.",
+		body: "AccessReviewBulk", status: 200, result: "AccessReviewBulkDecided"},
+	"POST /api/v1/access-reviews/{id}/items/{item}/prove": {id: "proveAccessReviewItem", summary: "Record that a removal or change was done in the system",
+		desc: "By the roles the pack names in access_review.proved_by (the system's administrator). done_on (YYYY-MM-DD) is on or " +
+			"after the day the review opened and not in the future. A removal marks the account removed in the same transaction.",
+		body: "AccessReviewProof", status: 200, result: "AccessReviewItem"},
+	"POST /api/v1/access-reviews/{id}/close": {id: "closeAccessReview", summary: "Close a review whose every account is decided and every removal or change proved",
+		status: 200, result: "AccessReview"},
 	"GET /api/v1/self-inspections": {id: "listSelfInspections", summary: "Self-inspection campaigns (自己点検), newest first",
 		desc: "The organisation-wide security roles and auditors list every campaign; anyone else the campaigns with a sheet they " +
 			"answer (their department's, as its 情報セキュリティ管理者, or their role's).",

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"mamori/internal/accessreview"
 	"mamori/internal/apperr"
 	"mamori/internal/asset"
 	"mamori/internal/assetio"
@@ -112,6 +113,16 @@ var components = []component{
 	{name: "CorrectiveActionCheck", value: audit.CheckInput{}, input: true, required: []string{"effective", "note"}},
 	{name: "AuditReportInput", value: audit.ReportInput{}, input: true, required: []string{"intro", "summary", "opinion"}},
 	{name: "NewAuditPlan", value: audit.NewPlan{}, input: true, required: []string{"kind", "from_year", "title"}},
+	{name: "AccessReview", value: accessreview.Review{}},
+	{name: "AccessReviewView", value: accessreview.View{}},
+	{name: "AccessReviewItem", value: accessreview.Item{}},
+	{name: "AccessReviewWaiting", value: accessreview.Waiting{}},
+	{name: "AccessReviewResults", value: accessReviewResults{}},
+	{name: "AccessReviewBulkDecided", value: bulkDecided{}},
+	{name: "NewAccessReview", value: accessreview.NewReview{}, input: true, required: []string{"title", "scope"}},
+	{name: "AccessReviewDecision", value: accessreview.Decision{}, input: true, required: []string{"outcome", "reason"}},
+	{name: "AccessReviewBulk", value: accessreview.Bulk{}, input: true, required: []string{"outcome", "reason"}},
+	{name: "AccessReviewProof", value: accessreview.Proof{}, input: true, required: []string{"done_on", "done_by"}},
 	{name: "InspectionCampaign", value: inspection.Campaign{}},
 	{name: "InspectionProgress", value: inspection.Progress{}},
 	{name: "InspectionResults", value: inspection.Results{}},

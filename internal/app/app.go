@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"mamori/internal/access"
+	"mamori/internal/accessreview"
 	"mamori/internal/apperr"
 	"mamori/internal/article"
 	"mamori/internal/asset"
@@ -29,6 +30,7 @@ import (
 	"mamori/internal/risk"
 	"mamori/internal/schedule"
 	"mamori/internal/store"
+	"mamori/internal/sysaccount"
 	"mamori/internal/task"
 	"mamori/packs"
 )
@@ -73,6 +75,11 @@ type Services struct {
 	// Directory is sign-in from the organisation's directory (AD/LDAP, OIDC): its settings and
 	// the mapping of a directory's people to users, staff, departments and pack roles.
 	Directory *directory.Service
+	// SystemAccounts are the accounts of the organisation's information systems (利用者ID,
+	// 特権ID) and the findings of the pack's account rules over them.
+	SystemAccounts *sysaccount.Service
+	// AccessReviews are 棚卸し: reviews of the accounts of the organisation's systems.
+	AccessReviews *accessreview.Service
 }
 
 // shipped returns the packs built into the binary. They are validated by their tests, so a
@@ -119,17 +126,19 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 	assets.OnStateChange(compliance.AssetStateChanged)
 	requests.Observe(policy.MarkException, compliance.ExceptionHook())
 	// The records a review gathers for each article, each read under its own service's rule.
+	accounts := &sysaccount.Service{DB: db, Policy: pol, Now: now}
 	reviews := &review.Service{DB: db, Policy: pol, Now: now, Sources: []article.Source{incidents, comp, inspections, audits, risks}}
 	pledges := &pledge.Service{DB: db, Policy: pol, Now: now}
 	dir := &directory.Service{DB: db, Now: now, Auth: a, Roles: pol}
 	// While an organisation signs in from its directory, only break-glass users keep a password.
 	a.LocalRule = dir.LocalRule
+	accessReviews := &accessreview.Service{DB: db, Policy: pol, Now: now}
 	return &Services{
 		DB:       db,
 		Now:      now,
 		Org:      &org.Service{DB: db, Now: now, Catalog: pol},
 		Auth:     a,
-		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents, audits, risks, tasks, inspections, reviews, pledges)},
+		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents, audits, risks, tasks, inspections, reviews, pledges, accounts, accessReviews)},
 		Policy:   pol,
 		Assets:   assets,
 		Logbooks: logbooks,
@@ -144,10 +153,12 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Tasks:       tasks,
 		Reviews:     reviews,
 		Desks: &desk.Service{Policy: pol, Requests: requests, Incidents: incidents, Compliance: comp, Logbooks: logbooks,
-			Audits: audits, Risks: risks, Tasks: tasks, Inspections: inspections, Reviews: reviews, Pledges: pledges, Now: now},
-		Risks:     risks,
-		Pledges:   pledges,
-		Directory: dir,
+			Audits: audits, Risks: risks, Tasks: tasks, Inspections: inspections, Reviews: reviews, Pledges: pledges, AccessReviews: accessReviews, Now: now},
+		Risks:          risks,
+		Pledges:        pledges,
+		Directory:      dir,
+		SystemAccounts: accounts,
+		AccessReviews:  accessReviews,
 	}
 }
 
@@ -156,7 +167,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 // reader but the program itself; a test fails when a service writes a kind not named here.
 func auditReaders(assets *asset.Service, requests *request.Service, logbooks *logbook.Service, incidents *incident.Service,
 	audits *audit.Service, risks *risk.Service, tasks *task.Service, inspections *inspection.Service,
-	reviews *review.Service, pledges *pledge.Service) auditlog.Readers {
+	reviews *review.Service, pledges *pledge.Service, accounts *sysaccount.Service, accessReviews *accessreview.Service) auditlog.Readers {
 	return auditlog.Readers{
 		// The register's rule: the highest class's details stay with the owning department,
 		// the security roles and auditors.
@@ -191,6 +202,14 @@ func auditReaders(assets *asset.Service, requests *request.Service, logbooks *lo
 		"procedure": reviews.ProcedureAuditReadable,
 		// Signatures of pledges: the signer, their department's 課長, the 情報政策課 and auditors.
 		"pledge_signature": pledges.AuditReadable,
+		// Accounts of the organisation's systems: those who read the account (its system's
+		// 情報システム管理者, the security roles, auditors, the owner's 課長, the owner).
+		"system_account": accounts.AuditReadable,
+		// Access reviews (棚卸し): a review's entries, those who read it in full (the 情報政策課,
+		// its opener, the system's administrator, auditors); an account's decision or proof,
+		// also its reviewers and provers.
+		"access_review":      accessReviews.AuditReadable,
+		"access_review_item": accessReviews.AuditReadable,
 		// What the platform administrators keep and the auditors check: open to every reader
 		// of the audit log.
 		"organization":    auditlog.Open, // the organisation and its pack (policy.bind)

@@ -22,6 +22,9 @@ const (
 	// TaskEvery: the year's tasks of recurring duties are made for departments and systems
 	// where a role came to be held, and their holders reminded of those due soon or overdue.
 	TaskEvery = time.Hour
+	// AccountsEvery: the pack's account rules over every system account, so that a leaver or
+	// a mover recorded by the 人事異動 shows on the system's administrator's desk.
+	AccountsEvery = time.Hour
 	// CheckpointEvery: a signed checkpoint of each audit chain that moved on.
 	CheckpointEvery = time.Hour
 )
@@ -88,6 +91,7 @@ func (s *Services) Scheduler(b Background) *schedule.Scheduler {
 			}
 			return len(sweeps), err
 		}},
+		{Name: "system_account.sweep", Every: AccountsEvery, Run: s.SystemAccounts.SweepAll},
 	}
 	if m := b.Mailer; m != nil {
 		jobs = append(jobs, schedule.Job{Name: "mail.send", Every: m.Every(), Quiet: true, Run: m.SendDue})

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"mamori/internal/access"
+	"mamori/internal/accessreview"
 	"mamori/internal/audit"
 	"mamori/internal/compliance"
 	"mamori/internal/incident"
@@ -82,6 +83,11 @@ type Desk struct {
 	// department's for a 課長, the whole organisation's for the 情報政策課.
 	MyPledges       Section[pledge.Item] `json:"my_pledges"`
 	UnsignedPledges Section[pledge.Item] `json:"unsigned_pledges"`
+	// AccessReviews are the open access reviews (棚卸し) with accounts the person still has to
+	// decide or removals to prove, overdue first; OverdueAccessReviews the open reviews past
+	// their due day that the person reads.
+	AccessReviews        Section[accessreview.Waiting] `json:"access_reviews"`
+	OverdueAccessReviews Section[accessreview.Review]  `json:"overdue_access_reviews"`
 	// Overview is the organisation's state, for its organisation-wide security roles and its
 	// auditors; absent for anyone else.
 	Overview *Overview `json:"overview,omitempty"`
@@ -122,7 +128,9 @@ type Service struct {
 	Inspections *inspection.Service
 	// Pledges may be nil (a desk without pledges).
 	Pledges *pledge.Service
-	Now     func() time.Time
+	// AccessReviews may be nil (a desk without access reviews).
+	AccessReviews *accessreview.Service
+	Now           func() time.Time
 }
 
 // Watches reports whether the actor watches the whole organisation: a holder of a role the pack
@@ -151,7 +159,9 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 			Risks: Section[risk.Risk]{Items: []risk.Risk{}}, OverdueTasks: Section[task.Task]{Items: []task.Task{}},
 			Sheets: Section[inspection.Sheet]{Items: []inspection.Sheet{}}, InspectionFindings: Section[inspection.Finding]{Items: []inspection.Finding{}},
 			Procedures: Section[review.Procedure]{Items: []review.Procedure{}},
-			MyPledges:  Section[pledge.Item]{Items: []pledge.Item{}}, UnsignedPledges: Section[pledge.Item]{Items: []pledge.Item{}}}
+			MyPledges:  Section[pledge.Item]{Items: []pledge.Item{}}, UnsignedPledges: Section[pledge.Item]{Items: []pledge.Item{}},
+			AccessReviews:        Section[accessreview.Waiting]{Items: []accessreview.Waiting{}},
+			OverdueAccessReviews: Section[accessreview.Review]{Items: []accessreview.Review{}}}
 	}
 	p, err := s.Policy.Optional(ctx, who.OrgID)
 	if err != nil || p == nil {
@@ -194,6 +204,9 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 		return d, err
 	}
 	if err := s.inspections(ctx, who, &d); err != nil {
+		return d, err
+	}
+	if err := s.accessReviews(ctx, who, &d); err != nil {
 		return d, err
 	}
 	d.Procedures = Section[review.Procedure]{Items: []review.Procedure{}}

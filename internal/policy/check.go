@@ -187,6 +187,7 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 	c.articles()
 	c.categoryLabels()
 	c.marks()
+	c.accounts(out)
 
 	seen = map[string]bool{}
 	for i, r := range p.Rules {
@@ -244,6 +245,7 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 		c.id(path, x.ID, seen)
 		c.cite(path, x.Cite, inh("threats/"+x.ID))
 	}
+	c.accessReview()
 	c.risk()
 
 	if p.Auth.LockoutAfterFailures < 0 {

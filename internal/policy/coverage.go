@@ -113,6 +113,25 @@ func (p *Pack) Elements() []Element {
 		add(key, "pledge", key+"/text", x.Title, x.TextCite)
 		add(key, "pledge", key+"/when", x.Title, x.WhenCite)
 	}
+	if a := p.AccessReview; a.Defined() {
+		ak := func(part string) string {
+			if p.Inherited["access_review"] {
+				return "access_review"
+			}
+			return "access_review/" + part
+		}
+		add(ak("cite"), "access_review", "access_review", "棚卸し", a.Cite)
+		add(ak("every"), "access_review", "access_review/every", "棚卸しの頻度", a.EveryCite)
+		add(ak("due_days"), "deadline", "access_review/due_days", "棚卸し", a.DueCite)
+		for _, r := range a.Reviewers {
+			add(ak("reviewers"), "access_review", "access_review/reviewers/"+r.Role, "棚卸しの判定 — "+p.RoleName(r.Role), r.Cite)
+		}
+		add(ak("proved_by"), "access_review", "access_review/proved_by", "棚卸しの作業確認", a.ProofCite)
+		add(ak("dormant_days"), "access_review", "access_review/dormant_days", "長期間未使用のID", a.DormantCite)
+		for _, r := range a.Rules {
+			add(ak("rules"), "access_review", "access_review/rules/"+r.Flag, r.Text, r.Cite)
+		}
+	}
 	if p.Risk.Defined() {
 		add("risk", "risk", "risk", "リスク評価表", p.Risk.Cite)
 	}

@@ -22,6 +22,8 @@ type Compiled struct {
 	RuleRequire  map[string]*Program // by rule id: the requirement
 	RuleWhen     map[string]*Program // by rule id: the condition, when there is one
 	ApprovalWhen map[string]*Program // by approval id: the condition, when there is one
+	// AccountChecks are the account rules compiled, in the pack's order.
+	AccountChecks []AccountCheck
 }
 
 // Library is a set of packs by id.

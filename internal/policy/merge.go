@@ -26,6 +26,7 @@ func merge(parent, child *Pack) *Pack {
 	out.Clauses = mergeByID(parent.Clauses, child.Clauses, func(c Clause) string { return c.ID }, "clauses", out.Inherited)
 	out.Threats = mergeByID(parent.Threats, child.Threats, func(t Threat) string { return t.ID }, "threats", out.Inherited)
 	out.Pledges = mergeByID(parent.Pledges, child.Pledges, func(x Pledge) string { return x.ID }, "pledges", out.Inherited)
+	out.AccessReview = mergeAccessReview(parent.AccessReview, child.AccessReview, out.Inherited)
 	out.Risk = mergeRisk(parent.Risk, child.Risk, out.Inherited)
 
 	pi, ci := parent.Incident, child.Incident
@@ -54,6 +55,10 @@ func merge(parent, child *Pack) *Pack {
 	if len(child.Review.DecidedBy) == 0 && len(parent.Review.DecidedBy) > 0 {
 		out.Review = parent.Review
 		out.Inherited["review"] = true
+	}
+	if !child.Accounts.Defined() && parent.Accounts.Defined() {
+		out.Accounts = parent.Accounts
+		out.Inherited["accounts"] = true
 	}
 	if out.Auth.LockoutAfterFailures == 0 {
 		out.Auth.LockoutAfterFailures = parent.Auth.LockoutAfterFailures

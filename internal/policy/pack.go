@@ -31,11 +31,14 @@ type Pack struct {
 	Rules          []Rule         `yaml:"rules" json:"rules"`
 	Inspections    []Inspection   `yaml:"inspections" json:"inspections"`
 	Clauses        []Clause       `yaml:"clauses" json:"clauses"`
-	Threats        []Threat       `yaml:"threats" json:"threats"`
-	Risk           Risk           `yaml:"risk,omitempty" json:"risk,omitempty"`
-	Review         Review         `yaml:"review,omitempty" json:"review,omitempty"`
-	Pledges        []Pledge       `yaml:"pledges,omitempty" json:"pledges,omitempty"`
-	Auth           Auth           `yaml:"auth" json:"auth"`
+	// Accounts are the accounts of the organisation's systems (利用者ID, 特権ID) and their rules.
+	Accounts     Accounts     `yaml:"accounts,omitempty" json:"accounts,omitempty"`
+	Threats      []Threat     `yaml:"threats" json:"threats"`
+	AccessReview AccessReview `yaml:"access_review,omitempty" json:"access_review,omitempty"`
+	Risk         Risk         `yaml:"risk,omitempty" json:"risk,omitempty"`
+	Review       Review       `yaml:"review,omitempty" json:"review,omitempty"`
+	Pledges      []Pledge     `yaml:"pledges,omitempty" json:"pledges,omitempty"`
+	Auth         Auth         `yaml:"auth" json:"auth"`
 	// Notes are what the pack says about its source (原典についての注記); they are the pack's
 	// own and never taken from a base pack.
 	Notes []Note `yaml:"notes,omitempty" json:"notes,omitempty"`

@@ -123,6 +123,7 @@ var paramKinds = map[string]string{
 	"self-inspections/{id}": "campaign", "sheets/{sheet}": "sheet", "self-inspection-findings/{id}": "inspection_finding",
 	"reviews/{id}": "review", "proposals/{proposal}": "proposal", "procedures/{id}": "procedure",
 	"forms/{pledge}": "pledge", "signatures/{id}": "pledge_signature",
+	"access-reviews/{id}": "access_review", "items/{item}": "access_review_item",
 }
 
 // slot is one wildcard of a path.

@@ -212,6 +212,7 @@ func TestAdministration(t *testing.T) {
 			visitRiskPages(t, f, deptID)
 			visitTaskPages(t, f, deptID)
 			visitInspectionPages(t, f, deptID)
+			visitAccessReviewPages(t, f, deptID)
 			visitReviewPages(t, f)
 			visitPledgePages(t, f)
 		})

@@ -18,6 +18,7 @@ import (
 // rename (incident.notification_skipped is now incident.step_skipped): every one is read by its
 // label. TestEveryAuditActionIsWritten keeps the list in step with the code.
 var auditActions = []string{
+	"accessreview.close", "accessreview.decide", "accessreview.decide_many", "accessreview.open", "accessreview.prove",
 	"asset.create", "asset.delete", "asset.state", "asset.update",
 	"audit.action.check", "audit.action.done", "audit.action.plan", "audit.auditor.add", "audit.create", "audit.finding.add",
 	"audit.finding.close", "audit.item.add", "audit.item.result", "audit.report.draft", "audit.report.issue", "audit_plan.create",

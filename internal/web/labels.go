@@ -41,6 +41,7 @@ var entityPaths = map[string]string{
 	"asset": "/assets/", "request": "/requests/", "incident": "/incidents/", "user": "/users/",
 	"staff": "/staff/", "department": "/departments/", "audit": "/audits/", "risk": "/risks/",
 	"inspection_campaign": "/self-inspections/",
+	"access_review":       "/access-reviews/",
 	"review":              "/reviews/", "procedure": "/procedures/",
 }
 

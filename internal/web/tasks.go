@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"mamori/internal/accessreview"
 	"mamori/internal/apperr"
 	"mamori/internal/i18n"
 	"mamori/internal/task"
@@ -43,6 +44,9 @@ type tasksData struct {
 	Roles     []taskOption
 	Query     string // the filter as a query string, for the export and print links
 	PrintedOn string
+	// Reviews are the open access reviews (棚卸し) with accounts the person still decides or
+	// proves: a review past its due day is an overdue task of theirs.
+	Reviews []accessreview.Waiting
 }
 
 // taskFilter reads the list's filter from the query: status, year (fiscal), role, and
@@ -135,6 +139,9 @@ func fiscalYearName(lang i18n.Lang, fy int) string {
 func (w *Server) tasks(rw http.ResponseWriter, r *http.Request) error {
 	p, d, err := w.taskList(r, taskListLimit)
 	if err != nil {
+		return err
+	}
+	if d.Reviews, _, err = w.s.AccessReviews.Awaiting(r.Context(), stateOf(r).who, 100); err != nil {
 		return err
 	}
 	p.Data = d

@@ -230,6 +230,20 @@ func (w *Server) routes() []Route {
 	m.Handle("GET /self-inspection-findings/export", full(w.inspectionFindingsExport))
 	m.Handle("POST /self-inspection-findings/{id}/close", sheetFiles(w.inspectionFindingClose))
 
+	m.Handle("GET /access-reviews", full(w.accessReviews))
+	m.Handle("GET /access-reviews/export", full(w.accessReviewsExport))
+	m.Handle("GET /access-reviews/mine", full(w.accessReviewsMine))
+	m.Handle("GET /access-reviews/new", full(w.accessReviewNewForm))
+	m.Handle("POST /access-reviews", full(w.accessReviewCreate))
+	m.Handle("GET /access-reviews/{id}", full(w.accessReview))
+	m.Handle("GET /access-reviews/{id}/results", full(w.accessReviewResults))
+	m.Handle("GET /access-reviews/{id}/export", full(w.accessReviewExport))
+	m.Handle("GET /access-reviews/{id}/print", full(w.accessReviewPrint))
+	m.Handle("POST /access-reviews/{id}/decide", full(w.accessReviewDecideMany))
+	m.Handle("POST /access-reviews/{id}/close", full(w.accessReviewClose))
+	m.Handle("POST /access-reviews/{id}/items/{item}/decide", full(w.accessReviewDecide))
+	m.Handle("POST /access-reviews/{id}/items/{item}/prove", full(w.accessReviewProve))
+
 	evidence := func(h handlerFunc) http.Handler {
 		return w.withSession(w.signedIn(w.handleMultipart(maxReportBody, h)))
 	}

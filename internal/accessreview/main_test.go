@@ -1,0 +1,9 @@
+package accessreview_test
+
+import (
+	"testing"
+
+	"mamori/internal/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
