@@ -74,7 +74,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.Var(&dm, "demo", "load a demo organisation (optionally for a pack) [MAMORI_DEMO]")
 	mf := addMailFlags(fs)
 	af := addAnchorFlags(fs)
+	lf := addLDAPFlags(fs)
 	if err := parse(fs, joinDemoArg(args)); err != nil {
+		return err
+	}
+	ldapConfig, err := lf.config()
+	if err != nil {
 		return err
 	}
 	mailServer, mailOn, err := mf.server()
@@ -142,6 +147,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		log.Info("audit checkpoint key created", "file", an.KeyFile)
 	}
 	s.Audit.Anchor = an
+	s.Directory.LDAP, s.Directory.Log = ldapConfig, log
+	if ldapConfig != nil {
+		// A directory that cannot be asked is told now; local sign-in works regardless.
+		if err := ldapConfig.Test(ctx); err != nil {
+			log.Warn("directory", "problem", problemError(err, "en").Error())
+		}
+	}
 	name := *orgName
 	if p, ok := lib.Get(dm.pack); name == "" && dm.set && ok {
 		name = p.Organization + "（デモ）"

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"mamori/internal/apperr"
 	"mamori/internal/directory"
@@ -23,6 +24,10 @@ type directorySettingsData struct {
 	GroupRows []int
 	BGRows    []int
 	LDAP      bool // serve was given a directory connection
+	// Problem is the latest connection problem in this process: what the administrator reads
+	// when directory sign-in fails (the person signing in reads only that it is unavailable).
+	Problem   string
+	ProblemAt time.Time
 }
 
 // blankRows is how many empty rows each mapping offers beyond those filled.
@@ -67,6 +72,9 @@ func (w *Server) directorySettingsPage(rw http.ResponseWriter, r *http.Request, 
 		return apperr.New(apperr.Forbidden, "error.forbidden")
 	}
 	d := directorySettingsData{Settings: st, Scopes: directory.GroupScopes, LDAP: w.s.Directory.LDAP != nil}
+	if lp, ok := w.s.Directory.LastProblem(); ok {
+		d.Problem, d.ProblemAt = "directory.problem."+lp.Kind, lp.At
+	}
 	var e error
 	if d.Tree, e = w.s.Org.Tree(ctx, who); e != nil {
 		return e
