@@ -55,6 +55,7 @@ Usage:
   mamori audit list [--year Y] [--as LOGIN] | suggest [--year Y] [--as LOGIN]   (情報セキュリティ監査)
   mamori audit report ID [--as LOGIN] [--issue --intro T --summary T --opinion T [--remarks T]]
   mamori backup --out FILE
+  mamori directory test | people [--sync] | accounts   --ldap-url U --ldap-bind-dn DN --ldap-base-dn DN [--ldap-user-filter F] [--ldap-ca-file F]
   mamori version
 
 Common flags (environment fallback in brackets):
@@ -151,6 +152,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return auditCmd(ctx, rest, stdout, stderr)
 	case "backup":
 		return backup(ctx, rest, stdout, stderr)
+	case "directory":
+		return directoryCmd(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "mamori", version())
 		return nil

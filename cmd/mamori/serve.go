@@ -75,10 +75,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	mf := addMailFlags(fs)
 	af := addAnchorFlags(fs)
 	of := addOIDCFlags(fs)
+	lf := addLDAPFlags(fs)
 	if err := parse(fs, joinDemoArg(args)); err != nil {
 		return err
 	}
 	oidcConfig, err := of.config()
+	if err != nil {
+		return err
+	}
+	ldapConfig, err := lf.config()
 	if err != nil {
 		return err
 	}
@@ -147,6 +152,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		log.Info("audit checkpoint key created", "file", an.KeyFile)
 	}
 	s.Audit.Anchor = an
+	s.Directory.LDAP, s.Directory.Log = ldapConfig, log
+	if ldapConfig != nil {
+		// A directory that cannot be asked is told now; local sign-in works regardless.
+		if err := ldapConfig.Test(ctx); err != nil {
+			log.Warn("directory", "problem", problemError(err, "en").Error())
+		}
+	}
 	name := *orgName
 	if p, ok := lib.Get(dm.pack); name == "" && dm.set && ok {
 		name = p.Organization + "（デモ）"

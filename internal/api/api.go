@@ -224,6 +224,9 @@ func (a *api) routes() []route {
 		{"GET", "/api/v1/audit/verify", a.verifyAudit, bearer},
 
 		{"GET", "/api/v1/jobs", a.listJobRuns, bearer},
+
+		{"GET", "/api/v1/directory-settings", a.getDirectorySettings, bearer},
+		{"PUT", "/api/v1/directory-settings", a.putDirectorySettings, bearer},
 	}
 }
 

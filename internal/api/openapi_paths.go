@@ -650,4 +650,17 @@ var operations = map[string]operation{
 			"when it failed, the error. A mail run that sent nothing is not kept; runs are kept for 90 days.",
 		query:  []param{{"job", "string", "One job only, e.g. request.remind, incident.remind, compliance.expire, compliance.sweep, mail.send, audit.checkpoint"}},
 		status: 200, result: "JobRun", list: true},
+
+	"GET /api/v1/directory-settings": {id: "getDirectorySettings", summary: "The organisation's directory sign-in settings (administrators)",
+		desc: "Whether people sign in from the directory (Active Directory / LDAP, OIDC); where their department comes from " +
+			"(department_from: attribute, naming department_attribute, or ou); the map of the directory's department values to " +
+			"departments; the map of directory groups (DN or name) to pack roles with their scope (own_department, organization, " +
+			"department, system); and the local logins kept as break-glass administrators.",
+		status: 200, result: "DirectorySettings"},
+	"PUT /api/v1/directory-settings": {id: "putDirectorySettings", summary: "Replace the directory sign-in settings (administrators)",
+		desc: "The settings are replaced whole. version is the version read (0 before the first save); another change since " +
+			"is a conflict. A value mapped to no department, a group mapped to a role the pack lacks or to a scope the role " +
+			"cannot have, an unknown break-glass login: 422 naming the field (departments[1].department_id, groups[0].role_id " +
+			"…), nothing saved.",
+		body: "DirectorySettingsInput", status: 200, result: "DirectorySettings"},
 }

@@ -14,6 +14,7 @@ import (
 	"mamori/internal/auth"
 	"mamori/internal/compliance"
 	"mamori/internal/desk"
+	"mamori/internal/directory"
 	"mamori/internal/incident"
 	"mamori/internal/inspection"
 	"mamori/internal/logbook"
@@ -49,6 +50,7 @@ var components = []component{
 	{name: "CreatedUser", value: createdUser{}},
 	{name: "TemporaryPassword", value: temporaryPassword{}},
 	{name: "Department", value: org.Department{}},
+	{name: "DirectorySettings", value: directory.Settings{}},
 	{name: "Staff", value: org.Staff{}},
 	{name: "RoleAssignment", value: org.RoleAssignment{}},
 	{name: "Notice", value: notify.Item{}},
@@ -137,6 +139,7 @@ var components = []component{
 
 	{name: "NewUser", value: newUserRequest{}, input: true, required: []string{"login", "display_name"}},
 	{name: "NewDepartment", value: newDepartmentRequest{}, input: true, required: []string{"code", "name", "kind"}},
+	{name: "DirectorySettingsInput", value: directory.SettingsInput{}, input: true, required: []string{"department_from", "version"}},
 	{name: "DepartmentUpdate", value: departmentRequest{}, input: true, required: []string{"code", "name", "kind", "active"}},
 	{name: "NewStaff", value: newStaffRequest{}, input: true, required: []string{"employee_no", "name", "employment"}},
 	{name: "StaffUpdate", value: staffRequest{}, input: true, required: []string{"employee_no", "name", "employment", "active"}},

@@ -216,3 +216,13 @@ func (s *Service) RecordExternalFailure(ctx context.Context, orgID int64, source
 		return err
 	})
 }
+
+// Throttled refuses an address that has failed too often, as Login does, before a directory is
+// asked: the refusal is recorded and answered alike.
+func (s *Service) Throttled(ctx context.Context, login string, c Client) error {
+	refused, until, err := s.throttled(ctx, c.RemoteAddr)
+	if err != nil || !refused {
+		return err
+	}
+	return s.recordThrottled(ctx, truncateLogin(NormalizeLogin(login)), c, s.throttledError(until))
+}

@@ -35,7 +35,7 @@ func scanStaffRow(sc interface{ Scan(...any) error }) (staffRow, error) {
 func (s *Service) linkStaff(ctx context.Context, tx *sql.Tx, sys access.Actor, linked int64, id Identity, deptID int64, today string, now time.Time) (staffRow, error) {
 	var r staffRow
 	var err error
-	empNo := strings.TrimSpace(id.EmployeeNo)
+	empNo := staffNumber(id)
 	switch {
 	case linked != 0:
 		r, err = scanStaffRow(tx.QueryRowContext(ctx, `SELECT `+staffCols+` FROM staff WHERE id = $1 AND org_id = $2`, linked, sys.OrgID))
@@ -88,11 +88,8 @@ func (s *Service) linkStaff(ctx context.Context, tx *sql.Tx, sys access.Actor, l
 }
 
 func (s *Service) createStaff(ctx context.Context, tx *sql.Tx, sys access.Actor, id Identity, deptID int64, now time.Time) (staffRow, error) {
-	r := staffRow{DepartmentID: deptID, EmployeeNo: strings.TrimSpace(id.EmployeeNo), Name: strings.TrimSpace(id.Name),
+	r := staffRow{DepartmentID: deptID, EmployeeNo: staffNumber(id), Name: strings.TrimSpace(id.Name),
 		Email: strings.TrimSpace(id.Email), Active: true}
-	if r.EmployeeNo == "" {
-		r.EmployeeNo = strings.ToLower(strings.TrimSpace(id.Login)) // the directory gives none: its login stands for it
-	}
 	if r.Name == "" {
 		r.Name = id.Login
 	}
@@ -108,6 +105,15 @@ func (s *Service) createStaff(ctx context.Context, tx *sql.Tx, sys access.Actor,
 	_, err = auditlog.Append(ctx, tx, sys, now, auditlog.Event{Entity: "staff", EntityID: r.ID, Action: "staff.create",
 		After: map[string]any{"staff": r, "source": MoveSource}})
 	return r, err
+}
+
+// staffNumber is the employee number a person's staff record has: the directory's, or its login
+// where it gives none.
+func staffNumber(id Identity) string {
+	if n := strings.TrimSpace(id.EmployeeNo); n != "" {
+		return n
+	}
+	return strings.ToLower(strings.TrimSpace(id.Login))
 }
 
 // grantKey identifies a role assignment by what it grants.

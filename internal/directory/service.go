@@ -2,6 +2,7 @@ package directory
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"mamori/internal/auth"
@@ -20,6 +21,10 @@ type Service struct {
 	Roles org.RoleCatalog
 	// LDAP is the installation's directory connection (serve --ldap-url …); nil when none.
 	LDAP *LDAPConfig
+	// Log receives the connection's problems in full; nil for slog's default.
+	Log *slog.Logger
+
+	problems problems
 }
 
 func (s *Service) now() time.Time { return store.Now(s.Now) }

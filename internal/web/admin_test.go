@@ -225,6 +225,7 @@ func TestAdministration(t *testing.T) {
 			c := f.browser()
 			c.signInAgain(t)
 			visitJobsPage(t, f.s, c)
+			expect(t, c.get("/settings/directory"), http.StatusOK, `name="department_from"`)
 		})
 		t.Run("every template was rendered", func(t *testing.T) {
 			f.web.pages.mu.Lock()

@@ -26,7 +26,7 @@ var auditActions = []string{
 	"auth.break_glass", "auth.locked", "auth.login", "auth.login_failed", "auth.logout", "auth.logout_all", "auth.mfa_enabled",
 	"auth.password_changed", "auth.password_ok", "auth.unlocked",
 	"compliance.exception_expired", "compliance.exception_withdrawn", "compliance.sweep",
-	"department.create", "department.update", "directory.settings",
+	"department.create", "department.update", "directory.settings", "directory.sync",
 	"incident.closed", "incident.contact_number", "incident.contained", "incident.crime", "incident.evidence",
 	"incident.evidence_custody", "incident.handler", "incident.measure", "incident.note", "incident.notification_skipped",
 	"incident.notified", "incident.plan_announce", "incident.plan_approve", "incident.plan_draft", "incident.police",

@@ -24,7 +24,9 @@ func (w *Server) loginForm(rw http.ResponseWriter, r *http.Request) error {
 
 func (w *Server) login(rw http.ResponseWriter, r *http.Request) error {
 	next := safeNext(r.PostForm.Get("next"))
-	res, err := w.s.Auth.Login(r.Context(), r.PostForm.Get("login"), r.PostForm.Get("password"), clientOf(r))
+	// Local accounts sign in with their Mamori password; others, when the organisation signs in
+	// from its directory, with the directory's.
+	res, err := w.s.Directory.Login(r.Context(), r.PostForm.Get("login"), r.PostForm.Get("password"), clientOf(r))
 	if err != nil {
 		e := apperr.As(err)
 		if e.Code != apperr.Unauthenticated && e.Code != apperr.Locked && e.Code != apperr.TooMany {

@@ -115,6 +115,8 @@ func (w *Server) routes() []Route {
 	m.Handle("POST /users/{id}/tokens", full(w.userTokenCreate))
 	m.Handle("POST /users/{id}/tokens/{token}/revoke", full(w.userTokenRevoke))
 	m.Handle("GET /admin/jobs", full(w.jobs))
+	m.Handle("GET /settings/directory", full(w.directorySettings))
+	m.Handle("POST /settings/directory", full(w.directorySettingsSave))
 
 	m.Handle("GET /departments", full(w.departments))
 	m.Handle("GET /departments/new", full(w.departmentNewForm))
