@@ -28,6 +28,7 @@ import (
 	"mamori/internal/schedule"
 	"mamori/internal/store"
 	"mamori/internal/task"
+	"mamori/internal/transfer"
 	"mamori/packs"
 )
 
@@ -66,6 +67,9 @@ type Services struct {
 	Desks *desk.Service
 	// Risks are リスク分析: the risk register from asset groups × the pack's threats.
 	Risks *risk.Service
+	// Transfers are 人事異動: the lists that move the staff records and end the roles of the
+	// old post, at once or on their day.
+	Transfers *transfer.Service
 }
 
 // shipped returns the packs built into the binary. They are validated by their tests, so a
@@ -113,12 +117,13 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 	requests.Observe(policy.MarkException, compliance.ExceptionHook())
 	// The records a review gathers for each article, each read under its own service's rule.
 	reviews := &review.Service{DB: db, Policy: pol, Now: now, Sources: []article.Source{incidents, comp, inspections, audits, risks}}
+	transfers := &transfer.Service{DB: db, Policy: pol, Now: now}
 	return &Services{
 		DB:       db,
 		Now:      now,
 		Org:      &org.Service{DB: db, Now: now, Catalog: pol},
 		Auth:     a,
-		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents, audits, risks, tasks, inspections, reviews)},
+		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents, audits, risks, tasks, inspections, reviews, transfers)},
 		Policy:   pol,
 		Assets:   assets,
 		Logbooks: logbooks,
@@ -134,7 +139,8 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Reviews:     reviews,
 		Desks: &desk.Service{Policy: pol, Requests: requests, Incidents: incidents, Compliance: comp, Logbooks: logbooks,
 			Audits: audits, Risks: risks, Tasks: tasks, Inspections: inspections, Reviews: reviews, Now: now},
-		Risks: risks,
+		Risks:     risks,
+		Transfers: transfers,
 	}
 }
 
@@ -143,7 +149,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 // reader but the program itself; a test fails when a service writes a kind not named here.
 func auditReaders(assets *asset.Service, requests *request.Service, logbooks *logbook.Service, incidents *incident.Service,
 	audits *audit.Service, risks *risk.Service, tasks *task.Service, inspections *inspection.Service,
-	reviews *review.Service) auditlog.Readers {
+	reviews *review.Service, transfers *transfer.Service) auditlog.Readers {
 	return auditlog.Readers{
 		// The register's rule: the highest class's details stay with the owning department,
 		// the security roles and auditors.
@@ -176,6 +182,8 @@ func auditReaders(assets *asset.Service, requests *request.Service, logbooks *lo
 		// (実施手順 are not public).
 		"review":    reviews.AuditReadable,
 		"procedure": reviews.ProcedureAuditReadable,
+		// 人事異動 lists: the administrators, the organisation-wide security roles, the auditors.
+		"transfer_list": transfers.AuditReadable,
 		// What the platform administrators keep and the auditors check: open to every reader
 		// of the audit log.
 		"organization":    auditlog.Open, // the organisation and its pack (policy.bind)

@@ -22,6 +22,9 @@ const (
 	// TaskEvery: the year's tasks of recurring duties are made for departments and systems
 	// where a role came to be held, and their holders reminded of those due soon or overdue.
 	TaskEvery = time.Hour
+	// TransferEvery: the moves of pending 人事異動 lists take effect on their day (from 00:00
+	// JST, at the latest this long after).
+	TransferEvery = 10 * time.Minute
 	// CheckpointEvery: a signed checkpoint of each audit chain that moved on.
 	CheckpointEvery = time.Hour
 )
@@ -56,6 +59,19 @@ func (s *Services) Scheduler(b Background) *schedule.Scheduler {
 				log.Info("incident reminders sent", "count", len(late))
 			}
 			return len(late), err
+		}},
+		{Name: "transfer.apply", Every: TransferEvery, Run: func(ctx context.Context) (int, error) {
+			due, err := s.Transfers.ApplyDue(ctx)
+			n := 0
+			for _, d := range due {
+				if d.Problem != "" {
+					log.Warn("transfer list not applied", "org", d.OrgID, "list", d.ListID, "problem", d.Problem)
+					continue
+				}
+				log.Info("transfers applied", "org", d.OrgID, "list", d.ListID, "count", d.Applied)
+				n += d.Applied
+			}
+			return n, err
 		}},
 		{Name: "task.generate", Every: TaskEvery, Run: func(ctx context.Context) (int, error) {
 			made, err := s.Tasks.GenerateAll(ctx)
