@@ -24,6 +24,7 @@ import (
 	"mamori/internal/risk"
 	"mamori/internal/schedule"
 	"mamori/internal/task"
+	"mamori/internal/transfer"
 )
 
 // component is a named schema, described from its Go type so that the document says what the
@@ -48,6 +49,8 @@ var components = []component{
 	{name: "TemporaryPassword", value: temporaryPassword{}},
 	{name: "Department", value: org.Department{}},
 	{name: "Staff", value: org.Staff{}},
+	{name: "TransferList", value: transfer.List{}},
+	{name: "TransferReport", value: transfer.Report{}},
 	{name: "RoleAssignment", value: org.RoleAssignment{}},
 	{name: "Notice", value: notify.Item{}},
 	{name: "AuditEntry", value: auditlog.Entry{}},

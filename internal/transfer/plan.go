@@ -60,6 +60,9 @@ type Problem struct {
 	Field string `json:"field"`
 	Key   string `json:"key"`
 	Args  []any  `json:"args,omitempty"`
+	// Message and MessageEn are the problem in words, filled by the API.
+	Message   string `json:"message,omitempty"`
+	MessageEn string `json:"message_en,omitempty"`
 }
 
 // Report is the dry run of a list: every row with its effect, and the totals.
@@ -176,7 +179,9 @@ func (s *Service) plan(ctx context.Context, q store.Querier, l List) (Report, er
 // planRow reads one row and works out its move against the directory.
 func (d *directory) planRow(n int, cell func(string) string, today string, seen map[string]int) Row {
 	row := Row{Row: n, EmployeeNo: cell(FieldEmployeeNo), Name: cell(FieldName), ToTitle: cell(FieldTitle), Destination: cell(FieldDestination)}
-	bad := func(field, key string, args ...any) { row.Problems = append(row.Problems, Problem{Field: field, Key: key, Args: args}) }
+	bad := func(field, key string, args ...any) {
+		row.Problems = append(row.Problems, Problem{Field: field, Key: key, Args: args})
+	}
 	if k := cell(FieldKind); k == "" {
 		bad(FieldKind, "transfer.error.kind_empty")
 	} else if kind, ok := kindOf[assetio.Fold(k)]; ok {
