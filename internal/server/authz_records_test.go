@@ -163,6 +163,7 @@ func (m *matrix) plantRecords(ctx context.Context, sys2 access.Actor, dept2 int6
 	entry(stX, m.aXTop, "X's media log entry on X's highest-class asset", seesXEntry, "LX")
 	entry(stY, m.aYLow, "Y's media log entry", seesYEntry, "LY")
 	m.plantRisks(ctx)
+	m.plantTransfers(ctx)
 	m.plantTasks(ctx)
 
 	// The year's review, opened and proposed by the CISO (an organisation-wide security role,
