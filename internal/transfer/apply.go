@@ -37,6 +37,9 @@ func (s *Service) Apply(ctx context.Context, who access.Actor, id int64) (Report
 		if !rep.OK() {
 			return rejection(rep)
 		}
+		if err := s.remember(ctx, tx, who.OrgID, l.Headers, l.Mapping); err != nil {
+			return err
+		}
 		now := s.now()
 		for i := range rep.Rows {
 			r := &rep.Rows[i]

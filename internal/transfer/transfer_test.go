@@ -267,3 +267,28 @@ func TestOnlyAdministratorsImportAndTheSecurityRolesRead(t *testing.T) {
 		}
 	})
 }
+
+func TestAColumnMappedOnceIsRememberedForTheNextList(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		sheet := "コード,職員氏名,発令,異動後所属,発令年月日\n1001,山田 太郎,異動,税務課,2027/3/1\n"
+		l := e.upload(t, sheet)
+		rep, err := e.tr.Check(ctx, e.admin, l.ID)
+		if err != nil || len(rep.Missing) != 2 || rep.OK() {
+			t.Fatalf("missing = %v, %v; want the staff number and the kind", rep.Missing, err)
+		}
+		if _, err := e.tr.SetMapping(ctx, e.admin, l.ID, []string{"employee_no", "name", "employee_no", "to_department", "effective_on"}); apperr.CodeOf(err) != apperr.Invalid {
+			t.Fatalf("a field mapped twice = %v", err)
+		}
+		if _, err := e.tr.SetMapping(ctx, e.admin, l.ID, []string{"employee_no", "name", "kind", "to_department", "effective_on"}); err != nil {
+			t.Fatal(err)
+		}
+		if rep, err = e.tr.Check(ctx, e.admin, l.ID); err != nil || !rep.OK() {
+			t.Fatalf("after mapping: %+v %v", rep.Rows, err)
+		}
+		again := e.upload(t, sheet)
+		if strings.Join(again.Mapping, ",") != "employee_no,name,kind,to_department,effective_on" {
+			t.Fatalf("the next list's mapping = %v", again.Mapping)
+		}
+	})
+}
