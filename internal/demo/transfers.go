@@ -20,6 +20,17 @@ func (b *builder) transfers(p *policy.Compiled) error {
 	for _, m := range b.logins() {
 		signIn[m] = true
 	}
+	// The audit's team and the owners of its corrective actions stay where the issued report
+	// names them (its hash is taken over the team as it reads now).
+	named, err := b.auditPeople()
+	if err != nil {
+		return err
+	}
+	for _, m := range b.members {
+		if named[m.id] {
+			signIn[m] = true
+		}
+	}
 	var clerks, holders []*member
 	for _, m := range b.members {
 		switch {
@@ -107,3 +118,22 @@ func (b *builder) employeeNo(m *member) string {
 
 // hireNo is the staff number of the demo's n-th new hire, after every number the demo gave.
 func (b *builder) hireNo(n int) string { return fmt.Sprintf("9%05d", n) }
+
+// auditPeople are the staff the demo's audits name: auditors and owners of corrective actions.
+func (b *builder) auditPeople() (map[int64]bool, error) {
+	rows, err := b.s.DB.SQL.QueryContext(b.ctx, `SELECT staff_id FROM audit_auditors WHERE org_id = $1
+		UNION SELECT owner_staff_id FROM audit_actions WHERE org_id = $1`, b.sys.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}

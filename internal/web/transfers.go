@@ -326,5 +326,12 @@ func rowMessage(p *page, f apperr.FieldError) string {
 func decodeFieldErrors(s string) ([]apperr.FieldError, error) {
 	var out []apperr.FieldError
 	err := json.Unmarshal([]byte(s), &out)
+	for _, f := range out {
+		for i, a := range f.Args {
+			if n, ok := a.(float64); ok && n == float64(int64(n)) {
+				f.Args[i] = int64(n) // a row number, kept as JSON
+			}
+		}
+	}
 	return out, err
 }
