@@ -47,6 +47,7 @@ Usage:
   mamori pledge status [--pledge ID] [--state unsigned|resign|signed|all] [--department N] [--as LOGIN]
   mamori access-review list [--state open|closed] | open --title T (--system REF | --department CODE) [--due YYYY-MM-DD] | export N --out FILE.xlsx   [--as LOGIN]
   mamori inspection start --year Y --title T --deadline YYYY-MM-DD [--opens YYYY-MM-DD] [--department CODE …] | list | export N --out FILE.xlsx   [--as LOGIN]
+  mamori transfer import FILE [--dry-run] | list [--state S]   (人事異動: the list applied all or nothing; later moves wait for their day)
   mamori org list | create --code C --name N [--kind K] [--pack ID] | set-parent --org CODE --parent CODE
   mamori risk list [--state S] [--threat ID] | generate   [--as LOGIN]   (リスク分析: the register; candidates from the register and compliance state)
   mamori check [--org CODE] [--all]   (full compliance sweep; exit 3 when high/critical findings are open or a rule is broken)
@@ -116,6 +117,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return tokenCmd(ctx, rest, stdout, stderr)
 	case "role":
 		return roleCmd(ctx, rest, stdout, stderr)
+	case "transfer":
+		return transferCmd(ctx, rest, stdout, stderr)
 	case "pack":
 		return packCmd(ctx, rest, stdout, stderr)
 	case "import":

@@ -74,6 +74,12 @@ func (a *api) routes() []route {
 		{"DELETE", "/api/v1/users/{id}/tokens/{token}", a.revokeUserToken, bearer},
 		{"POST", "/api/v1/service-accounts", a.createServiceAccount, bearer},
 
+		{"GET", "/api/v1/transfers", a.listTransfers, bearer},
+		{"POST", "/api/v1/transfers", a.uploadTransfers, bearer},
+		{"GET", "/api/v1/transfers/{id}", a.getTransfers, bearer},
+		{"POST", "/api/v1/transfers/{id}/apply", a.applyTransfers, bearer},
+		{"POST", "/api/v1/transfers/{id}/withdraw", a.withdrawTransfers, bearer},
+
 		{"GET", "/api/v1/departments", a.listDepartments, bearer},
 		{"POST", "/api/v1/departments", a.createDepartment, bearer},
 		{"GET", "/api/v1/departments/{id}", a.getDepartment, bearer},

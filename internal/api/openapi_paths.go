@@ -82,6 +82,31 @@ var operations = map[string]operation{
 		desc: "Every field is replaced; an absent parent_id moves the department to the top level. active is required.",
 		body: "DepartmentUpdate", status: 200, result: "Department"},
 
+	"GET /api/v1/transfers": {id: "listTransfers", summary: "人事異動 lists, newest first (administrators, organisation-wide security roles, auditors)",
+		query:  []param{{"state", "string", "Only lists in this state: draft, pending, applied, withdrawn, failed"}},
+		status: 200, result: "TransferList", list: true},
+	"POST /api/v1/transfers": {id: "uploadTransfers", summary: "Upload a 人事異動 list (.xlsx or .csv): its dry run, or applied at once (administrators)",
+		desc: "Columns (staff number, name, kind 採用/異動/出向/復帰/退職, from, to, new title, effective date, and optionally " +
+			"employment and 出向先) are mapped from their Japanese headings and the organisation's remembered mapping; mapping " +
+			"overrides them. The list is kept (Location). With dry_run nothing in the staff records changes and the answer is the " +
+			"report (200): each row with what applying it does (a new staff record, the department changed, the record made " +
+			"inactive, the role assignments that end the day before, those to hand over, the system accounts the person " +
+			"holds) and its problems in Japanese (message) and English (message_en). Otherwise the list is applied all or " +
+			"nothing: 201 with the report, or 422 with the report when any row is wrong and nothing changed. Moves dated " +
+			"after today wait (state pending) and take effect on their day.",
+		upload: []param{
+			{"file", "file", "The list: .xlsx, or .csv in UTF-8, UTF-16 or Shift_JIS; at most 10 MB"},
+			{"dry_run", "boolean", "Check every row and change nothing"},
+			{"mapping", "string", "A JSON array with the field id of each column in order (employee_no, name, kind, from_department, to_department, title, effective_on, employment, destination); \"\" leaves a column out"},
+		},
+		status: 201, also: []int{200}, result: "TransferReport"},
+	"GET /api/v1/transfers/{id}": {id: "getTransfers", summary: "One 人事異動 list with its rows: the dry run of a draft, the state of each move once applied",
+		status: 200, result: "TransferReport"},
+	"POST /api/v1/transfers/{id}/apply": {id: "applyTransfers", summary: "Apply a draft 人事異動 list, all or nothing (administrators)",
+		desc: "201 with the report; 422 with the report naming each wrong row when any is wrong, and nothing changed; 409 when " +
+			"the list was applied or withdrawn already.", status: 201, result: "TransferReport"},
+	"POST /api/v1/transfers/{id}/withdraw": {id: "withdrawTransfers", summary: "Withdraw a 人事異動 list waiting for its day (administrators)",
+		desc: "None of its moves take effect. 409 when one of them already has.", status: 200, result: "TransferList"},
 	"GET /api/v1/staff": {id: "listStaff", summary: "Staff (職員等), by employee number",
 		query: []param{
 			{"department_id", "integer", "Only staff of this department"},

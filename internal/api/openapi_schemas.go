@@ -27,6 +27,7 @@ import (
 	"mamori/internal/risk"
 	"mamori/internal/schedule"
 	"mamori/internal/task"
+	"mamori/internal/transfer"
 )
 
 // component is a named schema, described from its Go type so that the document says what the
@@ -52,6 +53,8 @@ var components = []component{
 	{name: "Department", value: org.Department{}},
 	{name: "DirectorySettings", value: directory.Settings{}},
 	{name: "Staff", value: org.Staff{}},
+	{name: "TransferList", value: transfer.List{}},
+	{name: "TransferReport", value: transfer.Report{}},
 	{name: "RoleAssignment", value: org.RoleAssignment{}},
 	{name: "Notice", value: notify.Item{}},
 	{name: "AuditEntry", value: auditlog.Entry{}},

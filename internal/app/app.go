@@ -32,6 +32,7 @@ import (
 	"mamori/internal/store"
 	"mamori/internal/sysaccount"
 	"mamori/internal/task"
+	"mamori/internal/transfer"
 	"mamori/packs"
 )
 
@@ -80,6 +81,9 @@ type Services struct {
 	SystemAccounts *sysaccount.Service
 	// AccessReviews are 棚卸し: reviews of the accounts of the organisation's systems.
 	AccessReviews *accessreview.Service
+	// Transfers are 人事異動: the lists that move the staff records and end the roles of the
+	// old post, at once or on their day.
+	Transfers *transfer.Service
 }
 
 // shipped returns the packs built into the binary. They are validated by their tests, so a
@@ -133,12 +137,13 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 	// While an organisation signs in from its directory, only break-glass users keep a password.
 	a.LocalRule = dir.LocalRule
 	accessReviews := &accessreview.Service{DB: db, Policy: pol, Now: now}
+	transfers := &transfer.Service{DB: db, Policy: pol, Now: now}
 	return &Services{
 		DB:       db,
 		Now:      now,
 		Org:      &org.Service{DB: db, Now: now, Catalog: pol},
 		Auth:     a,
-		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents, audits, risks, tasks, inspections, reviews, pledges, accounts, accessReviews)},
+		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents, audits, risks, tasks, inspections, reviews, pledges, accounts, accessReviews, transfers)},
 		Policy:   pol,
 		Assets:   assets,
 		Logbooks: logbooks,
@@ -153,12 +158,13 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Tasks:       tasks,
 		Reviews:     reviews,
 		Desks: &desk.Service{Policy: pol, Requests: requests, Incidents: incidents, Compliance: comp, Logbooks: logbooks,
-			Audits: audits, Risks: risks, Tasks: tasks, Inspections: inspections, Reviews: reviews, Pledges: pledges, AccessReviews: accessReviews, Now: now},
+			Audits: audits, Risks: risks, Tasks: tasks, Inspections: inspections, Reviews: reviews, Pledges: pledges, AccessReviews: accessReviews, Transfers: transfers, Now: now},
 		Risks:          risks,
 		Pledges:        pledges,
 		Directory:      dir,
 		SystemAccounts: accounts,
 		AccessReviews:  accessReviews,
+		Transfers:      transfers,
 	}
 }
 
@@ -167,7 +173,8 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 // reader but the program itself; a test fails when a service writes a kind not named here.
 func auditReaders(assets *asset.Service, requests *request.Service, logbooks *logbook.Service, incidents *incident.Service,
 	audits *audit.Service, risks *risk.Service, tasks *task.Service, inspections *inspection.Service,
-	reviews *review.Service, pledges *pledge.Service, accounts *sysaccount.Service, accessReviews *accessreview.Service) auditlog.Readers {
+	reviews *review.Service, pledges *pledge.Service, accounts *sysaccount.Service, accessReviews *accessreview.Service,
+	transfers *transfer.Service) auditlog.Readers {
 	return auditlog.Readers{
 		// The register's rule: the highest class's details stay with the owning department,
 		// the security roles and auditors.
@@ -210,6 +217,8 @@ func auditReaders(assets *asset.Service, requests *request.Service, logbooks *lo
 		// also its reviewers and provers.
 		"access_review":      accessReviews.AuditReadable,
 		"access_review_item": accessReviews.AuditReadable,
+		// 人事異動 lists: the administrators, the organisation-wide security roles, the auditors.
+		"transfer_list": transfers.AuditReadable,
 		// What the platform administrators keep and the auditors check: open to every reader
 		// of the audit log.
 		"organization":    auditlog.Open, // the organisation and its pack (policy.bind)

@@ -25,6 +25,9 @@ const (
 	// AccountsEvery: the pack's account rules over every system account, so that a leaver or
 	// a mover recorded by the 人事異動 shows on the system's administrator's desk.
 	AccountsEvery = time.Hour
+	// TransferEvery: the moves of pending 人事異動 lists take effect on their day (from 00:00
+	// JST, at the latest this long after).
+	TransferEvery = 10 * time.Minute
 	// CheckpointEvery: a signed checkpoint of each audit chain that moved on.
 	CheckpointEvery = time.Hour
 )
@@ -59,6 +62,19 @@ func (s *Services) Scheduler(b Background) *schedule.Scheduler {
 				log.Info("incident reminders sent", "count", len(late))
 			}
 			return len(late), err
+		}},
+		{Name: "transfer.apply", Every: TransferEvery, Run: func(ctx context.Context) (int, error) {
+			due, err := s.Transfers.ApplyDue(ctx)
+			n := 0
+			for _, d := range due {
+				if d.Problem != "" {
+					log.Warn("transfer list not applied", "org", d.OrgID, "list", d.ListID, "problem", d.Problem)
+					continue
+				}
+				log.Info("transfers applied", "org", d.OrgID, "list", d.ListID, "count", d.Applied)
+				n += d.Applied
+			}
+			return n, err
 		}},
 		{Name: "task.generate", Every: TaskEvery, Run: func(ctx context.Context) (int, error) {
 			made, err := s.Tasks.GenerateAll(ctx)

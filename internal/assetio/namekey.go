@@ -27,9 +27,3 @@ func nameKey(s string) string {
 	}, s)
 	return variants.Replace(fold(s))
 }
-
-// NameKey is the form in which two writings of one person's name compare equal (spaces,
-// full-width and half-width forms and the 異体字 of one name aside: 「髙橋　一郎」 and 「高橋一郎」).
-// Every part that matches a written or typed name to a staff record compares these keys: the
-// imports of account lists and of the 人事異動 list, a pledge signed by typing one's name.
-func NameKey(s string) string { return nameKey(s) }

@@ -23,6 +23,7 @@ import (
 	"mamori/internal/risk"
 	"mamori/internal/store"
 	"mamori/internal/task"
+	"mamori/internal/transfer"
 )
 
 // Rows is how many rows each list of the desk shows; its total links to the full list.
@@ -110,6 +111,10 @@ type Overview struct {
 	OverdueConfirmations int `json:"overdue_confirmations"`
 	// OverdueTasks counts the organisation's tasks of recurring duties past their due date.
 	OverdueTasks int `json:"overdue_tasks"`
+	// VacantRoles are the pack's roles left without a holder (by a 人事異動 or by hand), each
+	// with the article that requires it; PendingTransfers the 人事異動 lists waiting for their day.
+	VacantRoles      []transfer.Vacancy `json:"vacant_roles"`
+	PendingTransfers []transfer.List    `json:"pending_transfers"`
 }
 
 // Service assembles desks from the domain services.
@@ -130,7 +135,9 @@ type Service struct {
 	Pledges *pledge.Service
 	// AccessReviews may be nil (a desk without access reviews).
 	AccessReviews *accessreview.Service
-	Now           func() time.Time
+	// Transfers may be nil (a desk without 人事異動): no role shows as vacant.
+	Transfers *transfer.Service
+	Now       func() time.Time
 }
 
 // Watches reports whether the actor watches the whole organisation: a holder of a role the pack
@@ -248,6 +255,9 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 	if o.OverdueTasks, err = s.Tasks.OverdueCount(ctx, who); err != nil {
 		return d, err
 	}
+	if err := s.transfers(ctx, who, now, o); err != nil {
+		return d, err
+	}
 	d.Overview = o
 	return d, nil
 }
@@ -281,4 +291,27 @@ func (s *Service) inspections(ctx context.Context, who access.Actor, d *Desk) er
 	}
 	d.InspectionFindings, _ = section(list[:min(len(list), Rows)], len(list), nil)
 	return nil
+}
+
+// transfers fills the overview's vacant roles and pending 人事異動 lists.
+func (s *Service) transfers(ctx context.Context, who access.Actor, now time.Time, o *Overview) error {
+	o.VacantRoles, o.PendingTransfers = []transfer.Vacancy{}, []transfer.List{}
+	if s.Transfers == nil {
+		return nil
+	}
+	v, err := s.Transfers.Vacancies(ctx, who, now.Format(time.DateOnly))
+	if err != nil {
+		return err
+	}
+	if v != nil {
+		o.VacantRoles = v
+	}
+	if !transfer.MayRead(who) {
+		return nil
+	}
+	l, err := s.Transfers.Lists(ctx, who, transfer.StatePending, Rows)
+	if l != nil {
+		o.PendingTransfers = l
+	}
+	return err
 }

@@ -163,6 +163,7 @@ func (m *matrix) plantRecords(ctx context.Context, sys2 access.Actor, dept2 int6
 	entry(stX, m.aXTop, "X's media log entry on X's highest-class asset", seesXEntry, "LX")
 	entry(stY, m.aYLow, "Y's media log entry", seesYEntry, "LY")
 	m.plantRisks(ctx)
+	m.plantTransfers(ctx)
 	m.plantTasks(ctx)
 	m.plantPledges(ctx)
 

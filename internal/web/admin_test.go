@@ -215,6 +215,7 @@ func TestAdministration(t *testing.T) {
 			visitAccessReviewPages(t, f, deptID)
 			visitReviewPages(t, f)
 			visitPledgePages(t, f)
+			visitTransferPages(t, c)
 		})
 		t.Run("API tokens and service accounts", func(t *testing.T) {
 			c := f.browser()

@@ -4,6 +4,7 @@ import (
 	"mamori/internal/compliance"
 	"mamori/internal/desk"
 	"mamori/internal/incident"
+	"mamori/internal/transfer"
 )
 
 // The organisation's state at a glance, with two small bar charts drawn here as inline SVG (no
@@ -19,6 +20,8 @@ type overviewView struct {
 	OverdueSteps   int
 	OverdueConfirm int
 	OverdueTasks   int
+	Vacant         []transfer.Vacancy
+	Pending        []transfer.List
 }
 
 // deskChart is a horizontal bar chart: a label, a bar and the figure on each row.
@@ -71,7 +74,7 @@ func newDeskChart(id, name string, bars []deskBar) deskChart {
 func newOverview(p *page, o desk.Overview) *overviewView {
 	v := &overviewView{Departments: o.Departments, Since: p.Date(o.IncidentsSince), OverdueReturns: o.OverdueReturns,
 		OverdueSteps: o.OverdueSteps, OverdueConfirm: o.OverdueConfirmations,
-		OverdueTasks: o.OverdueTasks}
+		OverdueTasks: o.OverdueTasks, Vacant: o.VacantRoles, Pending: o.PendingTransfers}
 	f := o.Findings
 	sev := []deskBar{
 		{Label: p.Label("policy.severity.", "critical"), N: f.Critical, Class: "critical"},

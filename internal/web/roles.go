@@ -6,6 +6,7 @@ import (
 	"mamori/internal/apperr"
 	"mamori/internal/org"
 	"mamori/internal/policy"
+	"mamori/internal/transfer"
 )
 
 type rolesData struct {
@@ -14,6 +15,8 @@ type rolesData struct {
 	Staff    []org.Staff
 	Tree     []org.Department
 	Today    string
+	// Vacancies are the roles left without a holder, by a move or by hand.
+	Vacancies []transfer.Vacancy
 }
 
 // roles lists who holds which of the pack's roles and lets administrators assign them.
@@ -37,6 +40,9 @@ func (w *Server) renderRoles(rw http.ResponseWriter, r *http.Request, status int
 		return e2
 	}
 	if d.Tree, e2 = w.s.Org.Tree(ctx, who); e2 != nil {
+		return e2
+	}
+	if d.Vacancies, e2 = w.s.Transfers.Vacancies(ctx, who, d.Today); e2 != nil {
 		return e2
 	}
 	page := w.newPage(r, "roles.title", "roles")

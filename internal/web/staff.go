@@ -6,6 +6,7 @@ import (
 
 	"mamori/internal/apperr"
 	"mamori/internal/org"
+	"mamori/internal/transfer"
 )
 
 const staffPageSize = 50
@@ -22,6 +23,8 @@ type staffFormData struct {
 	ID         int64
 	Tree       []org.Department
 	Employment []string
+	// Moves are the member of staff's 人事異動, newest first (those pending first).
+	Moves []transfer.HistoryItem
 }
 
 func (w *Server) staffList(rw http.ResponseWriter, r *http.Request) error {
@@ -62,7 +65,13 @@ func (w *Server) staffForm(rw http.ResponseWriter, r *http.Request, status int, 
 	if err != nil {
 		p.withErrors(err)
 	}
-	p.Data = staffFormData{ID: id, Tree: tree, Employment: org.EmploymentTypes}
+	d := staffFormData{ID: id, Tree: tree, Employment: org.EmploymentTypes}
+	if id != 0 && transfer.MayRead(who) {
+		if d.Moves, e = w.s.Transfers.History(r.Context(), who, id); e != nil {
+			return e
+		}
+	}
+	p.Data = d
 	w.render(rw, r, status, "staff_form", p)
 	return nil
 }

@@ -136,6 +136,14 @@ func (w *Server) routes() []Route {
 	m.Handle("POST /policy/use", full(w.policyUse))
 	m.Handle("POST /policy/load", full(w.policyLoad))
 
+	m.Handle("GET /transfers", full(w.transfers))
+	m.Handle("POST /transfers", w.withSession(w.signedIn(w.handleUpload(w.transferUpload))))
+	m.Handle("GET /transfers/{id}", full(w.transferDetail))
+	m.Handle("POST /transfers/{id}/mapping", full(w.transferMapping))
+	m.Handle("POST /transfers/{id}/apply", full(w.transferApply))
+	m.Handle("POST /transfers/{id}/withdraw", full(w.transferWithdraw))
+	m.Handle("GET /transfers/{id}/export", full(w.transferExport))
+
 	m.Handle("GET /roles", full(w.roles))
 	m.Handle("POST /roles", full(w.roleAssign))
 	m.Handle("POST /roles/{id}/end", full(w.roleEnd))
