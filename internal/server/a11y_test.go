@@ -104,7 +104,8 @@ func TestPagesPassAccessibilityCheck(t *testing.T) {
 		"/logbooks/system_change_record?unconfirmed=1",
 		"/requests/new", "/requests/new?kind=take_out", "/requests/inbox", "/requests", filed, filed + "/print",
 		"/incidents", "/incidents/new", "/incidents/new?outside=1", "/incidents/contacts", "/incidents/stats",
-		"/compliance", "/compliance/findings?state=all", "/compliance/exceptions", "/compliance/report"} {
+		"/compliance", "/compliance/findings?state=all", "/compliance/exceptions", "/compliance/report",
+		"/pledges", "/pledges/status?state=all", "/pledges/paper", "/pledges/forms/nonregular-consent/print"} {
 		t.Run(path, func(t *testing.T) { visit(t, path) })
 	}
 	t.Run("the register import", func(t *testing.T) {
