@@ -22,6 +22,7 @@ var auditActions = []string{
 	"audit.action.check", "audit.action.done", "audit.action.plan", "audit.auditor.add", "audit.create", "audit.finding.add",
 	"audit.finding.close", "audit.item.add", "audit.item.result", "audit.report.draft", "audit.report.issue", "audit_plan.create",
 	"risk.accept", "risk.assess", "risk.generate",
+	"system_account.create", "system_account.import", "system_account.remove", "system_account.sweep", "system_account.update",
 	"auth.locked", "auth.login", "auth.login_failed", "auth.logout", "auth.logout_all", "auth.mfa_enabled",
 	"auth.password_changed", "auth.password_ok", "auth.unlocked",
 	"compliance.exception_expired", "compliance.exception_withdrawn", "compliance.sweep",
