@@ -122,6 +122,7 @@ var paramKinds = map[string]string{
 	"tokens/{id}": "token", "lang/{lang}": "lang", "risks/{id}": "risk", "tasks/{id}": "task",
 	"self-inspections/{id}": "campaign", "sheets/{sheet}": "sheet", "self-inspection-findings/{id}": "inspection_finding",
 	"reviews/{id}": "review", "proposals/{proposal}": "proposal", "procedures/{id}": "procedure",
+	"system-accounts/{id}": "system_account",
 }
 
 // slot is one wildcard of a path.
