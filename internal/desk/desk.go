@@ -20,6 +20,7 @@ import (
 	"mamori/internal/review"
 	"mamori/internal/risk"
 	"mamori/internal/store"
+	"mamori/internal/sysaccount"
 	"mamori/internal/task"
 )
 
@@ -76,6 +77,10 @@ type Desk struct {
 	InspectionFindings Section[inspection.Finding] `json:"inspection_findings"`
 	// Procedures are the 実施手順 past their review date whose owner role the person holds.
 	Procedures Section[review.Procedure] `json:"procedures"`
+	// SystemAccounts are the accounts with a finding of the pack's account rules (退職者・
+	// 異動者のID …) among the systems the person keeps as their 情報システム管理者 or
+	// ネットワーク管理者.
+	SystemAccounts Section[sysaccount.Account] `json:"system_accounts"`
 	// Overview is the organisation's state, for its organisation-wide security roles and its
 	// auditors; absent for anyone else.
 	Overview *Overview `json:"overview,omitempty"`
@@ -114,7 +119,9 @@ type Service struct {
 	Risks *risk.Service
 	// Inspections may be nil (a desk without self-inspection).
 	Inspections *inspection.Service
-	Now         func() time.Time
+	// SystemAccounts may be nil (a desk without the accounts of systems).
+	SystemAccounts *sysaccount.Service
+	Now            func() time.Time
 }
 
 // Watches reports whether the actor watches the whole organisation: a holder of a role the pack
@@ -142,7 +149,7 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 			Confirmations: Section[logbook.Entry]{Items: []logbook.Entry{}}, CorrectiveActions: Section[audit.Action]{Items: []audit.Action{}},
 			Risks: Section[risk.Risk]{Items: []risk.Risk{}}, OverdueTasks: Section[task.Task]{Items: []task.Task{}},
 			Sheets: Section[inspection.Sheet]{Items: []inspection.Sheet{}}, InspectionFindings: Section[inspection.Finding]{Items: []inspection.Finding{}},
-			Procedures: Section[review.Procedure]{Items: []review.Procedure{}}}
+			Procedures: Section[review.Procedure]{Items: []review.Procedure{}}, SystemAccounts: Section[sysaccount.Account]{Items: []sysaccount.Account{}}}
 	}
 	p, err := s.Policy.Optional(ctx, who.OrgID)
 	if err != nil || p == nil {
@@ -194,6 +201,12 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 			return d, err
 		}
 		d.Procedures.Items, d.Procedures.Total = due[:min(len(due), Rows)], len(due)
+	}
+	d.SystemAccounts = Section[sysaccount.Account]{Items: []sysaccount.Account{}}
+	if s.SystemAccounts != nil {
+		if d.SystemAccounts, err = section(s.SystemAccounts.Flagged(ctx, who, Rows)); err != nil {
+			return d, err
+		}
 	}
 	if !Watches(who) {
 		return d, nil

@@ -15,7 +15,7 @@ import (
 
 // TestBrowserSystemAccounts runs 岸和田市's demo through the accounts of a system: its
 // 情報システム管理者 (the 市民課長 for the 住民基本台帳システム) opens the system's accounts from the
-// navigation and sees the ID of a member of staff who left flagged; imports the system's
+// navigation — the ID of a member of staff who left flagged on their desk and in the list; imports the system's
 // account list — the check first, which changes nothing, then the list applied — and records
 // the leaver's ID as removed, after confirming it, so that it stays with who removed it.
 func TestBrowserSystemAccounts(t *testing.T) {
@@ -33,6 +33,7 @@ func TestBrowserSystemAccounts(t *testing.T) {
 	must(t, err)
 
 	ctx := r.open(admin, "/")
+	r.step(ctx, "the leaver's ID on the desk", chromedp.WaitVisible(chromedp.CSS(`#desk-system-accounts ~ ul [data-flag="account-owner-left"]`)))
 	r.step(ctx, "the accounts from the navigation", chromedp.Click(chromedp.CSS(`.site-nav a[href="/system-accounts"]`)),
 		chromedp.WaitVisible(chromedp.ID("sysaccount-table")))
 	r.step(ctx, "the system's accounts", chromedp.Navigate(r.srv.URL+"/system-accounts?system="+url.QueryEscape(system)),

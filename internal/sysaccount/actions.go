@@ -54,3 +54,27 @@ func (s *Service) Rules(ctx context.Context, orgID int64) ([]policy.AccountRule,
 	}
 	return p.Accounts.Rules, nil
 }
+
+// Flagged returns, for the desk of a system's keeper (its 情報システム管理者, the ネットワーク
+// 管理者), the first n accounts in use with a finding among the systems they keep, and how many
+// there are in all.
+func (s *Service) Flagged(ctx context.Context, who access.Actor, n int) ([]Account, int, error) {
+	systems, err := s.Changeable(ctx, who)
+	if err != nil || len(systems) == 0 || who.IsSystem() {
+		return []Account{}, 0, err
+	}
+	out, total := []Account{}, 0
+	for _, sys := range systems {
+		pg, err := s.List(ctx, who, Filter{SystemRef: sys.Ref, Flag: "any", Limit: n})
+		if err != nil {
+			return nil, 0, err
+		}
+		total += pg.Total
+		for _, a := range pg.Accounts {
+			if len(out) < n {
+				out = append(out, a)
+			}
+		}
+	}
+	return out, total, nil
+}

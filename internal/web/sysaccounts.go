@@ -172,3 +172,14 @@ func (d sysAccountsData) Link(key, value string) string {
 func (p *page) CanListSystemAccounts() bool {
 	return p.Who != nil && p.pack != nil && p.pack.Accounts.Defined()
 }
+
+// AccountRule is the pack's account rule with the id, for naming a finding on the desk.
+func (p *page) AccountRule(id string) *policy.AccountRule {
+	if p.pack == nil {
+		return nil
+	}
+	if r, ok := p.pack.AccountRule(id); ok {
+		return &r
+	}
+	return nil
+}
