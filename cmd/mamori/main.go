@@ -49,6 +49,7 @@ Usage:
   mamori inspection start --year Y --title T --deadline YYYY-MM-DD [--opens YYYY-MM-DD] [--department CODE …] | list | export N --out FILE.xlsx   [--as LOGIN]
   mamori transfer import FILE [--dry-run] | list [--state S]   (人事異動: the list applied all or nothing; later moves wait for their day)
   mamori org list | create --code C --name N [--kind K] [--pack ID] | set-parent --org CODE --parent CODE
+  mamori account list [--system REF] [--kind K] [--flag RULE|any] [--state S] | import --file F --system REF [--apply] [--remove-missing]   [--as LOGIN]   (利用者ID: the accounts of the organisation's systems)
   mamori risk list [--state S] [--threat ID] | generate   [--as LOGIN]   (リスク分析: the register; candidates from the register and compliance state)
   mamori check [--org CODE] [--all]   (full compliance sweep; exit 3 when high/critical findings are open or a rule is broken)
   mamori verify [--checkpoints FILE …] [--audit-pubkey FILE …] [--all-checkpoints]
@@ -143,6 +144,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return orgCmd(ctx, rest, stdout, stderr)
 	case "risk":
 		return riskCmd(ctx, rest, stdout, stderr)
+	case "account":
+		return accountCmd(ctx, rest, stdout, stderr)
 	case "review":
 		return reviewCmd(ctx, rest, stdout, stderr)
 	case "procedure":

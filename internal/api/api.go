@@ -159,6 +159,13 @@ func (a *api) routes() []route {
 		{"POST", "/api/v1/compliance/sweeps", a.sweepNow, bearer},
 		{"GET", "/api/v1/assets/{id}/findings", a.assetFindings, bearer},
 
+		{"GET", "/api/v1/system-accounts", a.listSystemAccounts, bearer},
+		{"POST", "/api/v1/system-accounts", a.createSystemAccount, bearer},
+		{"POST", "/api/v1/system-accounts/import", a.importSystemAccounts, bearer},
+		{"GET", "/api/v1/system-accounts/{id}", a.getSystemAccount, bearer},
+		{"PUT", "/api/v1/system-accounts/{id}", a.updateSystemAccount, bearer},
+		{"POST", "/api/v1/system-accounts/{id}/remove", a.removeSystemAccount, bearer},
+		{"POST", "/api/v1/system-accounts/{id}/password", a.recordSystemAccountPassword, bearer},
 		{"GET", "/api/v1/risks", a.listRisks, bearer},
 		{"POST", "/api/v1/risks/generate", a.generateRisks, bearer},
 		{"GET", "/api/v1/risks/{id}", a.getRisk, bearer},

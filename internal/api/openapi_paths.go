@@ -426,6 +426,49 @@ var operations = map[string]operation{
 		desc: "The body is an empty object, or none. The answer gives the totals, the rules that could not be evaluated and the " +
 			"time spent in rule evaluation and in storage (nanoseconds).",
 		body: "SweepInput", status: 200, result: "Sweep"},
+	"GET /api/v1/system-accounts": {id: "listSystemAccounts", summary: "The accounts of the organisation's systems (利用者ID・特権ID) the token holder reads, with the pack's findings",
+		desc: "A system's role holders (its 情報システム管理者), the organisation-wide security roles, auditors and the roles the " +
+			"pack names to keep accounts read every account of a system; a department's role holders those owned by its staff; " +
+			"everyone their own. findings are the ids of the pack's account rules the account fails (GET /api/v1/policy names " +
+			"them), as of checked_on; they are re-evaluated at every write and hourly.",
+		query: []param{
+			{"system", "string", "System reference of the register"},
+			{"kind", "string", "personal, privileged, shared, emergency or service"},
+			{"flag", "string", "Id of an account rule the accounts fail, or any"},
+			{"state", "string", "active (default), removed or all"},
+			{"owner_staff_id", "integer", "Owner's staff id"},
+			{"q", "string", "Part of a login, display name, owner's or responsible person's name"},
+		},
+		status: 200, result: "SystemAccount", list: true},
+	"POST /api/v1/system-accounts": {id: "createSystemAccount", summary: "Record an account of a system (its 情報システム管理者, the ネットワーク管理者)",
+		desc: "system_ref must be a system of the register, kind one of the five, login new in the system, owner and deputy " +
+			"staff of the organisation; a deputy only for a privileged account and named only by the roles the pack lets record " +
+			"its password change. Recorded in the audit log.",
+		body: "SystemAccountInput", status: 201, result: "SystemAccount"},
+	"POST /api/v1/system-accounts/import": {id: "importSystemAccounts", summary: "Import a system's account list (.xlsx or .csv), in one transaction",
+		desc: "Columns are mapped from their Japanese headings (ログインID, 種別, 職員番号, 氏名, 最終ログイン, パスワード変更日 …); " +
+			"owners are matched by staff number, else by name. Every row is checked; the report names each bad row by its row " +
+			"number and column, in Japanese (message) and English (message_en). With dry_run nothing is written (200). " +
+			"Otherwise all rows are applied in one transaction (201), or none when a row is bad (422 with the report). With " +
+			"remove_missing the system's accounts in use that no row names are marked removed (outcome missing).",
+		upload: []param{
+			{"file", "file", "The list: .xlsx, or .csv in UTF-8 (with or without BOM), UTF-16 or Shift_JIS; at most 32 MB"},
+			{"system", "string", "System reference of the register the list is of (a system column may name each row's)"},
+			{"dry_run", "boolean", "Check every row and write nothing"},
+			{"remove_missing", "boolean", "Mark the system's accounts in use that no row names as removed"},
+		},
+		status: 201, also: []int{200}, result: "SystemAccountImportReport"},
+	"GET /api/v1/system-accounts/{id}": {id: "getSystemAccount", summary: "One account with the acts the token holder may do on it; 404 beyond their reach",
+		status: 200, result: "SystemAccountDetail"},
+	"PUT /api/v1/system-accounts/{id}": {id: "updateSystemAccount", summary: "Change an account (its system's 情報システム管理者, the ネットワーク管理者)",
+		desc: "The whole account as for a new one; version guards against a change made meanwhile (409). password_changed_on " +
+			"changes only by the roles the pack names. Recorded in the audit log.",
+		body: "SystemAccountInput", status: 200, result: "SystemAccount"},
+	"POST /api/v1/system-accounts/{id}/remove": {id: "removeSystemAccount", summary: "Record that an account was removed from its system (抹消); it is kept, never deleted",
+		desc: "removed_on defaults to today (JST). The account keeps who removed it and when. Recorded in the audit log.",
+		body: "SystemAccountRemoval", status: 200, result: "SystemAccount"},
+	"POST /api/v1/system-accounts/{id}/password": {id: "recordSystemAccountPassword", summary: "Record the day a privileged or shared account's password was changed (the roles the pack names, or the deputy they named)",
+		body: "SystemAccountPassword", status: 200, result: "SystemAccount"},
 	"GET /api/v1/risks": {id: "listRisks", summary: "The risk register (リスク分析): asset groups × the pack's threats the token holder reads, with the pack's scales and matrix",
 		desc: "Organisation-wide security roles and auditors read every risk, a department the risks it owns. Before an assessment " +
 			"the likelihood and impact are the proposals. Of a group holding assets of the highest class, a reader who may not see " +

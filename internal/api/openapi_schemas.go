@@ -26,6 +26,7 @@ import (
 	"mamori/internal/review"
 	"mamori/internal/risk"
 	"mamori/internal/schedule"
+	"mamori/internal/sysaccount"
 	"mamori/internal/task"
 	"mamori/internal/transfer"
 )
@@ -79,6 +80,12 @@ var components = []component{
 	{name: "ComplianceSummary", value: complianceSummary{}},
 	{name: "ComplianceTrend", value: complianceTrend{}},
 	{name: "Exception", value: compliance.Exception{}},
+	{name: "SystemAccount", value: sysaccount.Account{}},
+	{name: "SystemAccountDetail", value: sysAccountDetail{}},
+	{name: "SystemAccountInput", value: sysaccount.Input{}, input: true, required: []string{"system_ref", "login", "kind"}},
+	{name: "SystemAccountRemoval", value: sysAccountRemoval{}, input: true},
+	{name: "SystemAccountPassword", value: sysAccountPassword{}, input: true, required: []string{"password_changed_on"}},
+	{name: "SystemAccountImportReport", value: sysaccount.ImportReport{}},
 	{name: "Risk", value: risk.Risk{}},
 	{name: "RiskRegister", value: riskRegister{}},
 	{name: "RiskDetail", value: riskDetail{}},

@@ -158,7 +158,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Tasks:       tasks,
 		Reviews:     reviews,
 		Desks: &desk.Service{Policy: pol, Requests: requests, Incidents: incidents, Compliance: comp, Logbooks: logbooks,
-			Audits: audits, Risks: risks, Tasks: tasks, Inspections: inspections, Reviews: reviews, Pledges: pledges, AccessReviews: accessReviews, Transfers: transfers, Now: now},
+			Audits: audits, Risks: risks, Tasks: tasks, Inspections: inspections, Reviews: reviews, Pledges: pledges, AccessReviews: accessReviews, Transfers: transfers, SystemAccounts: accounts, Now: now},
 		Risks:          risks,
 		Pledges:        pledges,
 		Directory:      dir,

@@ -22,6 +22,7 @@ import (
 	"mamori/internal/review"
 	"mamori/internal/risk"
 	"mamori/internal/store"
+	"mamori/internal/sysaccount"
 	"mamori/internal/task"
 	"mamori/internal/transfer"
 )
@@ -89,6 +90,10 @@ type Desk struct {
 	// their due day that the person reads.
 	AccessReviews        Section[accessreview.Waiting] `json:"access_reviews"`
 	OverdueAccessReviews Section[accessreview.Review]  `json:"overdue_access_reviews"`
+	// SystemAccounts are the accounts with a finding of the pack's account rules (退職者・
+	// 異動者のID …) among the systems the person keeps as their 情報システム管理者 or
+	// ネットワーク管理者.
+	SystemAccounts Section[sysaccount.Account] `json:"system_accounts"`
 	// Overview is the organisation's state, for its organisation-wide security roles and its
 	// auditors; absent for anyone else.
 	Overview *Overview `json:"overview,omitempty"`
@@ -137,7 +142,9 @@ type Service struct {
 	AccessReviews *accessreview.Service
 	// Transfers may be nil (a desk without 人事異動): no role shows as vacant.
 	Transfers *transfer.Service
-	Now       func() time.Time
+	// SystemAccounts may be nil (a desk without the accounts of systems).
+	SystemAccounts *sysaccount.Service
+	Now            func() time.Time
 }
 
 // Watches reports whether the actor watches the whole organisation: a holder of a role the pack
@@ -168,7 +175,8 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 			Procedures: Section[review.Procedure]{Items: []review.Procedure{}},
 			MyPledges:  Section[pledge.Item]{Items: []pledge.Item{}}, UnsignedPledges: Section[pledge.Item]{Items: []pledge.Item{}},
 			AccessReviews:        Section[accessreview.Waiting]{Items: []accessreview.Waiting{}},
-			OverdueAccessReviews: Section[accessreview.Review]{Items: []accessreview.Review{}}}
+			OverdueAccessReviews: Section[accessreview.Review]{Items: []accessreview.Review{}},
+			SystemAccounts:       Section[sysaccount.Account]{Items: []sysaccount.Account{}}}
 	}
 	p, err := s.Policy.Optional(ctx, who.OrgID)
 	if err != nil || p == nil {
@@ -232,6 +240,12 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 		}
 		d.MyPledges, _ = section(mine, len(mine), nil)
 		d.UnsignedPledges, _ = section(others, total, nil)
+	}
+	d.SystemAccounts = Section[sysaccount.Account]{Items: []sysaccount.Account{}}
+	if s.SystemAccounts != nil {
+		if d.SystemAccounts, err = section(s.SystemAccounts.Flagged(ctx, who, Rows)); err != nil {
+			return d, err
+		}
 	}
 	if !Watches(who) {
 		return d, nil

@@ -124,7 +124,8 @@ var paramKinds = map[string]string{
 	"reviews/{id}": "review", "proposals/{proposal}": "proposal", "procedures/{id}": "procedure",
 	"forms/{pledge}": "pledge", "signatures/{id}": "pledge_signature",
 	"access-reviews/{id}": "access_review", "items/{item}": "access_review_item",
-	"transfers/{id}": "transfer",
+	"transfers/{id}":       "transfer",
+	"system-accounts/{id}": "system_account",
 }
 
 // slot is one wildcard of a path.

@@ -166,6 +166,7 @@ func (m *matrix) plantRecords(ctx context.Context, sys2 access.Actor, dept2 int6
 	m.plantTransfers(ctx)
 	m.plantTasks(ctx)
 	m.plantPledges(ctx)
+	m.plantSystemAccounts(ctx, stX, stY)
 
 	// The year's review, opened and proposed by the CISO (an organisation-wide security role,
 	// who decides in 土岐市's pack): read by the CISO and the auditor only. Its articles gather
@@ -238,7 +239,7 @@ func (m *matrix) fillParams(ctx context.Context) {
 	m.addParam("lang", "ja", "Japanese")
 	m.addParam("lang", "en", "English")
 	for _, kind := range []string{"asset", "request", "incident", "entry", "attachment", "evidence", "job", "user", "department", "staff",
-		"notice", "token", "role", "risk", "task", "review", "proposal", "procedure", "pledge_signature"} {
+		"notice", "token", "role", "risk", "task", "review", "proposal", "procedure", "pledge_signature", "system_account"} {
 		m.addParam(kind, "987654", "an id that names nothing")
 	}
 }

@@ -210,6 +210,7 @@ func TestAdministration(t *testing.T) {
 			visitCompliancePages(t, c)
 			visitAuditPages(t, f)
 			visitRiskPages(t, f, deptID)
+			visitSystemAccountPages(t, f, deptID)
 			visitTaskPages(t, f, deptID)
 			visitInspectionPages(t, f, deptID)
 			visitAccessReviewPages(t, f, deptID)

@@ -11,6 +11,7 @@ import (
 	"mamori/internal/app"
 	"mamori/internal/assetio"
 	"mamori/internal/oidc"
+	"mamori/internal/sysaccount"
 )
 
 // Options configure the web interface.
@@ -313,6 +314,17 @@ func (w *Server) routes() []Route {
 	m.Handle("GET /risks/{id}", full(w.riskDetail))
 	m.Handle("POST /risks/{id}/assess", full(w.riskAssess))
 	m.Handle("POST /risks/{id}/accept", full(w.riskAccept))
+	accountList := func(h handlerFunc) http.Handler {
+		return w.withSession(w.signedIn(w.handleMultipart(sysaccount.MaxFileBytes+(1<<20), h)))
+	}
+	m.Handle("GET /system-accounts", full(w.sysAccounts))
+	m.Handle("GET /system-accounts/export", full(w.sysAccountsExport))
+	m.Handle("GET /system-accounts/print", full(w.sysAccountsPrint))
+	m.Handle("GET /system-accounts/import", full(w.sysAccountImportForm))
+	m.Handle("POST /system-accounts/import", accountList(w.sysAccountImport))
+	m.Handle("GET /system-accounts/{id}", full(w.sysAccountDetail))
+	m.Handle("POST /system-accounts/{id}/remove", full(w.sysAccountRemove))
+	m.Handle("POST /system-accounts/{id}/password", full(w.sysAccountPassword))
 	m.Handle("GET /reviews", full(w.reviews))
 	m.Handle("POST /reviews", full(w.reviewOpen))
 	m.Handle("GET /reviews/export", full(w.reviewsExport))
