@@ -182,6 +182,7 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 
 	c.incident()
 	c.review()
+	c.training()
 	c.notes()
 	c.articles()
 	c.categoryLabels()
