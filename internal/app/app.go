@@ -28,6 +28,7 @@ import (
 	"mamori/internal/schedule"
 	"mamori/internal/store"
 	"mamori/internal/task"
+	"mamori/internal/training"
 	"mamori/packs"
 )
 
@@ -66,6 +67,9 @@ type Services struct {
 	Desks *desk.Service
 	// Risks are リスク分析: the risk register from asset groups × the pack's threats.
 	Risks *risk.Service
+	// Trainings are 研修・訓練: the year's plan from the pack's courses, sessions, attendance and
+	// completion.
+	Trainings *training.Service
 }
 
 // shipped returns the packs built into the binary. They are validated by their tests, so a
@@ -102,6 +106,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 	comp := &compliance.Service{DB: db, Policy: pol, Now: now, Assets: assets}
 	risks := &risk.Service{DB: db, Policy: pol, Compliance: comp, Now: now}
 	tasks := &task.Service{DB: db, Policy: pol, Logbooks: logbooks, Now: now}
+	trainings := &training.Service{DB: db, Policy: pol, Now: now}
 	pol.AfterBind = tasks.GenerateOrg
 	inspections := &inspection.Service{DB: db, Policy: pol, Now: now}
 	// The audit suggestion orders departments by their self-inspection answers.
@@ -118,7 +123,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Now:      now,
 		Org:      &org.Service{DB: db, Now: now, Catalog: pol},
 		Auth:     a,
-		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents, audits, risks, tasks, inspections, reviews)},
+		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents, audits, risks, tasks, inspections, reviews, trainings)},
 		Policy:   pol,
 		Assets:   assets,
 		Logbooks: logbooks,
@@ -134,7 +139,8 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Reviews:     reviews,
 		Desks: &desk.Service{Policy: pol, Requests: requests, Incidents: incidents, Compliance: comp, Logbooks: logbooks,
 			Audits: audits, Risks: risks, Tasks: tasks, Inspections: inspections, Reviews: reviews, Now: now},
-		Risks: risks,
+		Risks:     risks,
+		Trainings: trainings,
 	}
 }
 
@@ -143,7 +149,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 // reader but the program itself; a test fails when a service writes a kind not named here.
 func auditReaders(assets *asset.Service, requests *request.Service, logbooks *logbook.Service, incidents *incident.Service,
 	audits *audit.Service, risks *risk.Service, tasks *task.Service, inspections *inspection.Service,
-	reviews *review.Service) auditlog.Readers {
+	reviews *review.Service, trainings *training.Service) auditlog.Readers {
 	return auditlog.Readers{
 		// The register's rule: the highest class's details stay with the owning department,
 		// the security roles and auditors.
@@ -176,6 +182,13 @@ func auditReaders(assets *asset.Service, requests *request.Service, logbooks *lo
 		// (実施手順 are not public).
 		"review":    reviews.AuditReadable,
 		"procedure": reviews.ProcedureAuditReadable,
+		// 研修・訓練: a plan, its courses and sessions name nobody (a roll call's entry holds staff
+		// ids only); a person's assignment is read by those who read it now; an attendance
+		// import, which names many, by those who oversee the organisation's training.
+		"training_plan":       auditlog.Open,
+		"training_session":    auditlog.Open,
+		"training_assignment": trainings.AuditReadable,
+		"training_import":     trainings.ImportAuditReadable,
 		// What the platform administrators keep and the auditors check: open to every reader
 		// of the audit log.
 		"organization":    auditlog.Open, // the organisation and its pack (policy.bind)
