@@ -21,6 +21,7 @@ import (
 	"mamori/internal/risk"
 	"mamori/internal/store"
 	"mamori/internal/task"
+	"mamori/internal/training"
 )
 
 // Rows is how many rows each list of the desk shows; its total links to the full list.
@@ -76,6 +77,11 @@ type Desk struct {
 	InspectionFindings Section[inspection.Finding] `json:"inspection_findings"`
 	// Procedures are the 実施手順 past their review date whose owner role the person holds.
 	Procedures Section[review.Procedure] `json:"procedures"`
+	// Training are the person's own courses (研修・訓練) past their due month and not taken;
+	// DepartmentTraining those of the people of the departments whose security role the person
+	// holds (the 課長), with their names.
+	Training           Section[training.Assignment] `json:"training"`
+	DepartmentTraining Section[training.Assignment] `json:"department_training"`
 	// Overview is the organisation's state, for its organisation-wide security roles and its
 	// auditors; absent for anyone else.
 	Overview *Overview `json:"overview,omitempty"`
@@ -112,6 +118,8 @@ type Service struct {
 	Reviews    *review.Service
 	// Risks is the risk register; without it (a desk made for a test) no risk waits.
 	Risks *risk.Service
+	// Trainings may be nil (a desk without training).
+	Trainings *training.Service
 	// Inspections may be nil (a desk without self-inspection).
 	Inspections *inspection.Service
 	Now         func() time.Time
@@ -142,7 +150,8 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 			Confirmations: Section[logbook.Entry]{Items: []logbook.Entry{}}, CorrectiveActions: Section[audit.Action]{Items: []audit.Action{}},
 			Risks: Section[risk.Risk]{Items: []risk.Risk{}}, OverdueTasks: Section[task.Task]{Items: []task.Task{}},
 			Sheets: Section[inspection.Sheet]{Items: []inspection.Sheet{}}, InspectionFindings: Section[inspection.Finding]{Items: []inspection.Finding{}},
-			Procedures: Section[review.Procedure]{Items: []review.Procedure{}}}
+			Procedures: Section[review.Procedure]{Items: []review.Procedure{}}, Training: Section[training.Assignment]{Items: []training.Assignment{}},
+			DepartmentTraining: Section[training.Assignment]{Items: []training.Assignment{}}}
 	}
 	p, err := s.Policy.Optional(ctx, who.OrgID)
 	if err != nil || p == nil {
@@ -183,6 +192,16 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 	}
 	if d.OverdueTasks, err = section(s.Tasks.Overdue(ctx, who, Rows)); err != nil {
 		return d, err
+	}
+	d.Training = Section[training.Assignment]{Items: []training.Assignment{}}
+	d.DepartmentTraining = Section[training.Assignment]{Items: []training.Assignment{}}
+	if s.Trainings != nil {
+		if d.Training, err = section(s.Trainings.Overdue(ctx, who, Rows)); err != nil {
+			return d, err
+		}
+		if d.DepartmentTraining, err = section(s.Trainings.DepartmentOverdue(ctx, who, Rows)); err != nil {
+			return d, err
+		}
 	}
 	if err := s.inspections(ctx, who, &d); err != nil {
 		return d, err

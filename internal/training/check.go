@@ -83,7 +83,7 @@ func (s *Service) check(ctx context.Context, q store.Querier, who access.Actor, 
 	}
 	for _, f := range ImportFields {
 		if _, ok := col[f]; !ok {
-			return Report{}, nil, apperr.InvalidField("mapping", "training.import.error.field_missing", f)
+			return Report{}, nil, apperr.InvalidField("mapping", "training.import.error.field_missing")
 		}
 	}
 	sh, err := sheet.Open(im.Filename, bytes.NewReader(body), MaxImportBytes)

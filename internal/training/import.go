@@ -302,7 +302,7 @@ func setFields(cols []Column, fields []string) error {
 	}
 	for _, f := range ImportFields {
 		if _, ok := seen[f]; !ok {
-			return apperr.InvalidField("mapping", "training.import.error.field_missing", f)
+			return apperr.InvalidField("mapping", "training.import.error.field_missing")
 		}
 	}
 	return nil

@@ -213,6 +213,7 @@ func TestAdministration(t *testing.T) {
 			visitTaskPages(t, f, deptID)
 			visitInspectionPages(t, f, deptID)
 			visitReviewPages(t, f)
+			visitTrainingPages(t, f)
 		})
 		t.Run("API tokens and service accounts", func(t *testing.T) {
 			c := f.browser()

@@ -40,6 +40,7 @@ var auditActions = []string{
 	"role.assign", "role.end",
 	"staff.create", "staff.phone", "staff.update",
 	"task.complete", "task.generate",
+	"training.assign", "training.confirm", "training.import", "training.plan", "training.roll_call", "training.session",
 	"token.create", "token.revoke",
 	"user.create", "user.create_service", "user.disable", "user.enable", "user.reset_password", "user.set_lang", "user.unlock",
 }

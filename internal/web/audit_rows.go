@@ -71,4 +71,5 @@ func assetFieldLabel(l labels, f string) string {
 // auditEntities are the kinds of record the audit log holds, for its filter.
 var auditEntities = []string{"asset", "request", "incident", "incident_evidence", "incident_contact", "logbook_entry",
 	"organization", "department", "staff", "role_assignment", "user", "api_token",
-	"audit", "audit_plan", "risk", "task", "task_generation", "inspection_campaign", "inspection_sheet", "inspection_finding", "review", "procedure"}
+	"audit", "audit_plan", "risk", "task", "task_generation", "inspection_campaign", "inspection_sheet", "inspection_finding", "review", "procedure",
+	"training_plan", "training_session", "training_assignment", "training_import"}
