@@ -251,6 +251,7 @@ func newMatrix(t *testing.T, db *store.DB) *matrix {
 	m.plantRecords(ctx, sys2, d2)
 	m.plantAudits(ctx)
 	m.plantInspections(ctx)
+	m.plantTraining(ctx)
 	m.fillParams(ctx)
 	return m
 }

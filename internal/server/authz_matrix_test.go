@@ -122,6 +122,8 @@ var paramKinds = map[string]string{
 	"tokens/{id}": "token", "lang/{lang}": "lang", "risks/{id}": "risk", "tasks/{id}": "task",
 	"self-inspections/{id}": "campaign", "sheets/{sheet}": "sheet", "self-inspection-findings/{id}": "inspection_finding",
 	"reviews/{id}": "review", "proposals/{proposal}": "proposal", "procedures/{id}": "procedure",
+	"trainings/{id}": "training_plan", "sessions/{session}": "training_session", "imports/{import}": "training_import",
+	"training/{id}": "training_assignment",
 }
 
 // slot is one wildcard of a path.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"mime/multipart"
 	"net/http"
 	"strconv"
 
@@ -51,7 +52,10 @@ func (w *Server) trainingImportUpload(rw http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	var im training.Import
-	files := r.MultipartForm.File["file"]
+	var files []*multipart.FileHeader
+	if r.MultipartForm != nil {
+		files = r.MultipartForm.File["file"]
+	}
 	if len(files) == 0 || files[0].Size == 0 {
 		err = apperr.InvalidField("file", "import.error.no_file")
 	} else {

@@ -54,7 +54,9 @@ func (w *Server) trainingMatrixData(r *http.Request) (*page, trainingMatrixData,
 }
 
 // Cell returns a row's cell of an employment, nil when it has none.
-func (d trainingMatrixData) Cell(r training.MatrixRow, employment string) *training.Cell { return r.Cells[employment] }
+func (d trainingMatrixData) Cell(r training.MatrixRow, employment string) *training.Cell {
+	return r.Cells[employment]
+}
 
 // CourseName names a course of the plan.
 func (d trainingMatrixData) CourseName(id string) string {
