@@ -43,6 +43,9 @@ Usage:
   mamori task list [--status overdue|current|upcoming|done] [--year Y] [--role R] [--mine] [--limit N]   [--as LOGIN]
   mamori task done N [--note T] [--file PATH] [--entry ENTRY_ID] [--tick 1,2,3|all] --as LOGIN
   mamori task generate [--year Y]    (the year's tasks of the pack's recurring duties; also hourly in serve)
+  mamori training list [--year Y] [--as LOGIN]    (the year's plan: each course with its article and completion)
+  mamori training import FILE [--year Y] [--dry-run] [--as LOGIN]    (attendance sheet, CSV or xlsx: every row or none)
+  mamori training report [--year Y] [--course ID] [--as LOGIN]    (completion by department × 職員区分, names missing)
   mamori inspection start --year Y --title T --deadline YYYY-MM-DD [--opens YYYY-MM-DD] [--department CODE …] | list | export N --out FILE.xlsx   [--as LOGIN]
   mamori org list | create --code C --name N [--kind K] [--pack ID] | set-parent --org CODE --parent CODE
   mamori risk list [--state S] [--threat ID] | generate   [--as LOGIN]   (リスク分析: the register; candidates from the register and compliance state)
@@ -126,6 +129,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return logbookCmd(ctx, rest, stdout, stderr)
 	case "task":
 		return taskCmd(ctx, rest, stdout, stderr)
+	case "training":
+		return trainingCmd(ctx, rest, stdout, stderr)
 	case "inspection":
 		return inspectionCmd(ctx, rest, stdout, stderr)
 	case "org":
