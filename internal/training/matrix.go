@@ -6,6 +6,7 @@ import (
 
 	"mamori/internal/access"
 	"mamori/internal/org"
+	"mamori/internal/policy"
 )
 
 // Cell is the completion of one department and 職員区分 (or of a row or the whole).
@@ -20,15 +21,6 @@ func (c Cell) Rate() int { return rate(c.Completed, c.Assigned) }
 
 // Missing reports whether anyone of the cell has not completed.
 func (c Cell) Missing() int { return c.Assigned - c.Completed }
-
-func (c *Cell) add(a Assignment) {
-	c.Assigned++
-	if a.CompletedOn != "" {
-		c.Completed++
-	} else if a.Overdue {
-		c.Overdue++
-	}
-}
 
 // MatrixRow is one department of the completion matrix, with the names still missing.
 type MatrixRow struct {
@@ -52,46 +44,78 @@ type Matrix struct {
 	Total       Cell             `json:"total"`
 }
 
-// Matrix counts the plan's assignments by department and employment, keeping the names of those
-// who have not completed.
+// Matrix counts the plan's assignments by department and employment in the database, and reads
+// the names of those who have not completed.
 func (s *Service) Matrix(ctx context.Context, who access.Actor, planID int64, course string) (Matrix, error) {
 	pl, err := planByID(ctx, s.DB.SQL, who.OrgID, planID)
 	if err != nil {
 		return Matrix{}, err
 	}
-	list, err := s.list(ctx, who, Filter{PlanID: planID, Course: course})
+	p, err := s.Policy.Optional(ctx, who.OrgID)
 	if err != nil {
 		return Matrix{}, err
+	}
+	var pk *policy.Pack
+	if p != nil {
+		pk = p.Pack
+	}
+	args := []any{who.OrgID, pl.ID, s.today()}
+	q := `SELECT COALESCE(st.department_id, 0), COALESCE(d.name, ''), st.employment, a.course_id, count(*),
+		SUM(CASE WHEN a.completed_on <> '' THEN 1 ELSE 0 END),
+		SUM(CASE WHEN a.completed_on = '' AND a.due_on < $3 THEN 1 ELSE 0 END)
+		FROM training_assignments a JOIN staff st ON st.id = a.staff_id LEFT JOIN departments d ON d.id = st.department_id
+		WHERE a.org_id = $1 AND a.plan_id = $2`
+	if course != "" {
+		args = append(args, course)
+		q += " AND a.course_id = $4"
+	}
+	w, wargs := ReachOf(who, pk).where(len(args) + 1)
+	q += " AND " + w + " GROUP BY st.department_id, d.name, d.sort_order, st.employment, a.course_id ORDER BY d.sort_order, d.name"
+	rows, err := s.DB.SQL.QueryContext(ctx, q, append(args, wargs...)...)
+	if err != nil {
+		return Matrix{}, wrap(err, "count completion")
 	}
 	m := Matrix{PlanID: pl.ID, FiscalYear: pl.FiscalYear, Course: course, Columns: map[string]*Cell{}, Rows: []MatrixRow{}}
 	at := map[int64]int{}
 	used := map[string]bool{}
-	for _, a := range list {
-		i, ok := at[a.DepartmentID]
+	cell := func(in map[string]*Cell, k string) *Cell {
+		if in[k] == nil {
+			in[k] = &Cell{}
+		}
+		return in[k]
+	}
+	for rows.Next() {
+		var dept int64
+		var name, employment, courseID string
+		var c Cell
+		if err := rows.Scan(&dept, &name, &employment, &courseID, &c.Assigned, &c.Completed, &c.Overdue); err != nil {
+			rows.Close()
+			return Matrix{}, wrap(err, "count completion")
+		}
+		i, ok := at[dept]
 		if !ok {
 			i = len(m.Rows)
-			at[a.DepartmentID] = i
-			m.Rows = append(m.Rows, MatrixRow{DepartmentID: a.DepartmentID, Department: a.Department, Cells: map[string]*Cell{},
-				Courses: map[string]*Cell{}, Missing: []Assignment{}})
+			at[dept] = i
+			m.Rows = append(m.Rows, MatrixRow{DepartmentID: dept, Department: name, Cells: map[string]*Cell{}, Courses: map[string]*Cell{},
+				Missing: []Assignment{}})
 		}
 		r := &m.Rows[i]
-		if r.Cells[a.Employment] == nil {
-			r.Cells[a.Employment] = &Cell{}
+		used[employment] = true
+		for _, x := range []*Cell{cell(r.Cells, employment), cell(r.Courses, courseID), &r.Total, cell(m.Columns, employment), &m.Total} {
+			x.Assigned, x.Completed, x.Overdue = x.Assigned+c.Assigned, x.Completed+c.Completed, x.Overdue+c.Overdue
 		}
-		if r.Courses[a.CourseID] == nil {
-			r.Courses[a.CourseID] = &Cell{}
-		}
-		if m.Columns[a.Employment] == nil {
-			m.Columns[a.Employment] = &Cell{}
-		}
-		used[a.Employment] = true
-		r.Cells[a.Employment].add(a)
-		r.Courses[a.CourseID].add(a)
-		r.Total.add(a)
-		m.Columns[a.Employment].add(a)
-		m.Total.add(a)
-		if a.CompletedOn == "" {
-			r.Missing = append(r.Missing, a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return Matrix{}, wrap(err, "count completion")
+	}
+	missing, err := s.list(ctx, who, Filter{PlanID: planID, Course: course, Missing: true})
+	if err != nil {
+		return Matrix{}, err
+	}
+	for _, a := range missing {
+		if i, ok := at[a.DepartmentID]; ok {
+			m.Rows[i].Missing = append(m.Rows[i].Missing, a)
 		}
 	}
 	for _, e := range org.EmploymentTypes {
