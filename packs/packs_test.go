@@ -179,6 +179,15 @@ func citations(p *policy.Compiled) map[string]policy.Cite {
 	if in.Publication != nil {
 		add("incident.publication", "incident/publication", in.Publication.Cite)
 	}
+	if p.Training.Cite != (policy.Cite{}) {
+		add("training", "training", p.Training.Cite)
+	}
+	for _, x := range p.Training.Courses {
+		add("training.courses/"+x.ID, "training/courses/"+x.ID, x.Cite)
+		if x.MonthCite != (policy.Cite{}) {
+			add("training.courses/"+x.ID, "training/courses/"+x.ID+"/month", x.MonthCite)
+		}
+	}
 	if p.Auth.Cite.Article != "" {
 		add("auth", "auth", p.Auth.Cite)
 	}

@@ -46,6 +46,9 @@ Usage:
   mamori pledge list [--as LOGIN]    (the pack's pledges, 同意書・誓約書, with how many have signed)
   mamori pledge status [--pledge ID] [--state unsigned|resign|signed|all] [--department N] [--as LOGIN]
   mamori access-review list [--state open|closed] | open --title T (--system REF | --department CODE) [--due YYYY-MM-DD] | export N --out FILE.xlsx   [--as LOGIN]
+  mamori training list [--year Y] [--as LOGIN]    (the year's plan: each course with its article and completion)
+  mamori training import FILE [--year Y] [--dry-run] [--as LOGIN]    (attendance sheet, CSV or xlsx: every row or none)
+  mamori training report [--year Y] [--course ID] [--as LOGIN]    (completion by department × 職員区分, names missing)
   mamori inspection start --year Y --title T --deadline YYYY-MM-DD [--opens YYYY-MM-DD] [--department CODE …] | list | export N --out FILE.xlsx   [--as LOGIN]
   mamori transfer import FILE [--dry-run] | list [--state S]   (人事異動: the list applied all or nothing; later moves wait for their day)
   mamori org list | create --code C --name N [--kind K] [--pack ID] | set-parent --org CODE --parent CODE
@@ -136,6 +139,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return taskCmd(ctx, rest, stdout, stderr)
 	case "pledge":
 		return pledgeCmd(ctx, rest, stdout, stderr)
+	case "training":
+		return trainingCmd(ctx, rest, stdout, stderr)
 	case "inspection":
 		return inspectionCmd(ctx, rest, stdout, stderr)
 	case "access-review":

@@ -28,6 +28,7 @@ import (
 	"mamori/internal/schedule"
 	"mamori/internal/sysaccount"
 	"mamori/internal/task"
+	"mamori/internal/training"
 	"mamori/internal/transfer"
 )
 
@@ -182,6 +183,24 @@ var components = []component{
 	{name: "IncidentUpwardInput", value: upwardInput{}, input: true, required: []string{"version"}},
 	{name: "PhoneInput", value: phoneInput{}, input: true, required: []string{"phone"}},
 	{name: "TaskCompletion", value: taskCompletion{}, input: true},
+	{name: "TrainingPlan", value: training.Plan{}},
+	{name: "TrainingCourse", value: training.Course{}},
+	{name: "TrainingAssigned", value: training.Assigned{}},
+	{name: "TrainingSession", value: training.Session{}},
+	{name: "TrainingAssignment", value: training.Assignment{}},
+	{name: "TrainingRoll", value: trainingRoll{}},
+	{name: "TrainingMatrix", value: training.Matrix{}},
+	{name: "TrainingMatrixRow", value: training.MatrixRow{}},
+	{name: "TrainingCell", value: training.Cell{}},
+	{name: "TrainingImport", value: training.Import{}},
+	{name: "TrainingImportReport", value: training.Report{}},
+	{name: "RollCallResult", value: rollCallResult{}},
+	{name: "TrainingPlanInput", value: trainingPlanInput{}, input: true, required: []string{"fiscal_year"}},
+	{name: "TrainingSessionInput", value: trainingSessionInput{}, input: true, required: []string{"course_id", "starts_at", "ends_at", "place"}},
+	{name: "RollCallInput", value: rollCallInput{}, input: true, required: []string{"present"}},
+	{name: "TrainingUploadInput", value: trainingUploadInput{}, input: true, required: []string{"file_name", "file_base64"}},
+	{name: "TrainingCheckInput", value: trainingCheckInput{}, input: true},
+	{name: "TrainingConfirmInput", value: trainingConfirmInput{}, input: true, required: []string{"assignment_id"}},
 }
 
 // schemaGen describes Go types as JSON Schema by their json tags; types with a component name

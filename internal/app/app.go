@@ -32,6 +32,7 @@ import (
 	"mamori/internal/store"
 	"mamori/internal/sysaccount"
 	"mamori/internal/task"
+	"mamori/internal/training"
 	"mamori/internal/transfer"
 	"mamori/packs"
 )
@@ -84,6 +85,9 @@ type Services struct {
 	// Transfers are 人事異動: the lists that move the staff records and end the roles of the
 	// old post, at once or on their day.
 	Transfers *transfer.Service
+	// Trainings are 研修・訓練: the year's plan from the pack's courses, sessions, attendance and
+	// completion.
+	Trainings *training.Service
 }
 
 // shipped returns the packs built into the binary. They are validated by their tests, so a
@@ -120,6 +124,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 	comp := &compliance.Service{DB: db, Policy: pol, Now: now, Assets: assets}
 	risks := &risk.Service{DB: db, Policy: pol, Compliance: comp, Now: now}
 	tasks := &task.Service{DB: db, Policy: pol, Logbooks: logbooks, Now: now}
+	trainings := &training.Service{DB: db, Policy: pol, Now: now}
 	pol.AfterBind = tasks.GenerateOrg
 	inspections := &inspection.Service{DB: db, Policy: pol, Now: now}
 	// The audit suggestion orders departments by their self-inspection answers.
@@ -143,7 +148,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Now:      now,
 		Org:      &org.Service{DB: db, Now: now, Catalog: pol},
 		Auth:     a,
-		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents, audits, risks, tasks, inspections, reviews, pledges, accounts, accessReviews, transfers)},
+		Audit:    &auditlog.Service{DB: db, Now: now, Readers: auditReaders(assets, requests, logbooks, incidents, audits, risks, tasks, inspections, reviews, pledges, accounts, accessReviews, transfers, trainings)},
 		Policy:   pol,
 		Assets:   assets,
 		Logbooks: logbooks,
@@ -158,13 +163,14 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 		Tasks:       tasks,
 		Reviews:     reviews,
 		Desks: &desk.Service{Policy: pol, Requests: requests, Incidents: incidents, Compliance: comp, Logbooks: logbooks,
-			Audits: audits, Risks: risks, Tasks: tasks, Inspections: inspections, Reviews: reviews, Pledges: pledges, AccessReviews: accessReviews, Transfers: transfers, SystemAccounts: accounts, Now: now},
+			Audits: audits, Risks: risks, Tasks: tasks, Inspections: inspections, Reviews: reviews, Pledges: pledges, AccessReviews: accessReviews, Transfers: transfers, SystemAccounts: accounts, Trainings: trainings, Now: now},
 		Risks:          risks,
 		Pledges:        pledges,
 		Directory:      dir,
 		SystemAccounts: accounts,
 		AccessReviews:  accessReviews,
 		Transfers:      transfers,
+		Trainings:      trainings,
 	}
 }
 
@@ -174,7 +180,7 @@ func NewWithPacks(db *store.DB, params auth.Params, now func() time.Time, lib *p
 func auditReaders(assets *asset.Service, requests *request.Service, logbooks *logbook.Service, incidents *incident.Service,
 	audits *audit.Service, risks *risk.Service, tasks *task.Service, inspections *inspection.Service,
 	reviews *review.Service, pledges *pledge.Service, accounts *sysaccount.Service, accessReviews *accessreview.Service,
-	transfers *transfer.Service) auditlog.Readers {
+	transfers *transfer.Service, trainings *training.Service) auditlog.Readers {
 	return auditlog.Readers{
 		// The register's rule: the highest class's details stay with the owning department,
 		// the security roles and auditors.
@@ -219,6 +225,13 @@ func auditReaders(assets *asset.Service, requests *request.Service, logbooks *lo
 		"access_review_item": accessReviews.AuditReadable,
 		// 人事異動 lists: the administrators, the organisation-wide security roles, the auditors.
 		"transfer_list": transfers.AuditReadable,
+		// 研修・訓練: a plan, its courses and sessions name nobody (a roll call's entry holds staff
+		// ids only); a person's assignment is read by those who read it now; an attendance
+		// import, which names many, by those who oversee the organisation's training.
+		"training_plan":       auditlog.Open,
+		"training_session":    auditlog.Open,
+		"training_assignment": trainings.AuditReadable,
+		"training_import":     trainings.ImportAuditReadable,
 		// What the platform administrators keep and the auditors check: open to every reader
 		// of the audit log.
 		"organization":    auditlog.Open, // the organisation and its pack (policy.bind)

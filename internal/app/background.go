@@ -28,6 +28,9 @@ const (
 	// TransferEvery: the moves of pending 人事異動 lists take effect on their day (from 00:00
 	// JST, at the latest this long after).
 	TransferEvery = 10 * time.Minute
+	// TrainingEvery: new hires and those transferred (the April 人事異動 above all) are
+	// assigned the courses of the year's training plan.
+	TrainingEvery = time.Hour
 	// CheckpointEvery: a signed checkpoint of each audit chain that moved on.
 	CheckpointEvery = time.Hour
 )
@@ -91,6 +94,15 @@ func (s *Services) Scheduler(b Background) *schedule.Scheduler {
 				log.Info("task reminders sent", "count", len(sent))
 			}
 			return len(sent), err
+		}},
+		{Name: "training.assign", Every: TrainingEvery, Run: func(ctx context.Context) (int, error) {
+			made, err := s.Trainings.AssignAll(ctx)
+			n := 0
+			for _, a := range made {
+				log.Info("training assigned", "org", a.OrgID, "fiscal_year", a.FiscalYear, "count", a.Created)
+				n += a.Created
+			}
+			return n, err
 		}},
 		{Name: "compliance.expire", Every: ComplianceEvery, Run: func(ctx context.Context) (int, error) {
 			ended, err := s.Compliance.Expire(ctx)

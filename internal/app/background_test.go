@@ -23,7 +23,7 @@ func TestSchedulerJobs(t *testing.T) {
 		got = append(got, fmt.Sprintf("%s/%s/%v", j.Name, j.Every, j.AtStop))
 	}
 	want := []string{"request.remind/1h0m0s/false", "incident.remind/1h0m0s/false", "transfer.apply/10m0s/false", "task.generate/1h0m0s/false",
-		"task.remind/1h0m0s/false", "compliance.expire/10m0s/false",
+		"task.remind/1h0m0s/false", "training.assign/1h0m0s/false", "compliance.expire/10m0s/false",
 		"compliance.sweep/10m0s/false", "system_account.sweep/1h0m0s/false", "mail.send/10s/false", "audit.checkpoint/1h0m0s/true"}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Fatalf("jobs\n got %v\nwant %v", got, want)

@@ -14,7 +14,7 @@ import (
 // (auditlog.Readers), so a new kind missed here would hide its entries, not show them; this
 // test makes the choice explicit.
 func TestEveryAuditedKindHasAReader(t *testing.T) {
-	readers := auditReaders(nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil)
+	readers := auditReaders(nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil)
 	kind := regexp.MustCompile(`Entity:\s*"([a-z_]+)"`)
 	found := map[string]string{}
 	for _, root := range []string{"..", "../../cmd"} {

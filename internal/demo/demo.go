@@ -126,6 +126,9 @@ func Load(ctx context.Context, s *app.Services, orgID int64, p *policy.Compiled)
 	if err := b.transfers(p); err != nil {
 		return res, err
 	}
+	if err := b.training(p); err != nil {
+		return res, err
+	}
 	// Last, once every role the demo grants is held (the requests grant systems' roles), so
 	// that every task is made and followed.
 	return res, b.tasks(p)

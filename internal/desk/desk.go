@@ -24,6 +24,7 @@ import (
 	"mamori/internal/store"
 	"mamori/internal/sysaccount"
 	"mamori/internal/task"
+	"mamori/internal/training"
 	"mamori/internal/transfer"
 )
 
@@ -94,6 +95,11 @@ type Desk struct {
 	// 異動者のID …) among the systems the person keeps as their 情報システム管理者 or
 	// ネットワーク管理者.
 	SystemAccounts Section[sysaccount.Account] `json:"system_accounts"`
+	// Training are the person's own courses (研修・訓練) past their due month and not taken;
+	// DepartmentTraining those of the people of the departments whose security role the person
+	// holds (the 課長), with their names.
+	Training           Section[training.Assignment] `json:"training"`
+	DepartmentTraining Section[training.Assignment] `json:"department_training"`
 	// Overview is the organisation's state, for its organisation-wide security roles and its
 	// auditors; absent for anyone else.
 	Overview *Overview `json:"overview,omitempty"`
@@ -134,6 +140,8 @@ type Service struct {
 	Reviews    *review.Service
 	// Risks is the risk register; without it (a desk made for a test) no risk waits.
 	Risks *risk.Service
+	// Trainings may be nil (a desk without training).
+	Trainings *training.Service
 	// Inspections may be nil (a desk without self-inspection).
 	Inspections *inspection.Service
 	// Pledges may be nil (a desk without pledges).
@@ -176,7 +184,9 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 			MyPledges:  Section[pledge.Item]{Items: []pledge.Item{}}, UnsignedPledges: Section[pledge.Item]{Items: []pledge.Item{}},
 			AccessReviews:        Section[accessreview.Waiting]{Items: []accessreview.Waiting{}},
 			OverdueAccessReviews: Section[accessreview.Review]{Items: []accessreview.Review{}},
-			SystemAccounts:       Section[sysaccount.Account]{Items: []sysaccount.Account{}}}
+			SystemAccounts:       Section[sysaccount.Account]{Items: []sysaccount.Account{}},
+			Training:             Section[training.Assignment]{Items: []training.Assignment{}},
+			DepartmentTraining:   Section[training.Assignment]{Items: []training.Assignment{}}}
 	}
 	p, err := s.Policy.Optional(ctx, who.OrgID)
 	if err != nil || p == nil {
@@ -217,6 +227,16 @@ func (s *Service) For(ctx context.Context, who access.Actor) (Desk, error) {
 	}
 	if d.OverdueTasks, err = section(s.Tasks.Overdue(ctx, who, Rows)); err != nil {
 		return d, err
+	}
+	d.Training = Section[training.Assignment]{Items: []training.Assignment{}}
+	d.DepartmentTraining = Section[training.Assignment]{Items: []training.Assignment{}}
+	if s.Trainings != nil {
+		if d.Training, err = section(s.Trainings.Overdue(ctx, who, Rows)); err != nil {
+			return d, err
+		}
+		if d.DepartmentTraining, err = section(s.Trainings.DepartmentOverdue(ctx, who, Rows)); err != nil {
+			return d, err
+		}
 	}
 	if err := s.inspections(ctx, who, &d); err != nil {
 		return d, err

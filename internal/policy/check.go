@@ -183,6 +183,7 @@ func compilePack(p *Pack, file string) (*Compiled, Problems) {
 	c.incident()
 	c.review()
 	c.pledges()
+	c.training()
 	c.notes()
 	c.articles()
 	c.categoryLabels()

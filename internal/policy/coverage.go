@@ -9,7 +9,7 @@ import (
 // Element is one element of a pack that rests on an article or is the organisation's own
 // setting: a role, a level, an approval, one of its fields or its deadline, a logbook …
 type Element struct {
-	Kind string `json:"kind"` // role, duty, axis, level, segment, zone, approval, step, field, deadline, logbook, contact, category, route, route_step, measure, triage, publication, rule, inspection, clause, threat, auth
+	Kind string `json:"kind"` // role, duty, axis, level, segment, zone, approval, step, field, deadline, logbook, contact, category, route, route_step, measure, triage, publication, rule, inspection, clause, threat, auth, training, course, course_month
 	ID   string `json:"id"`   // the element's path in the pack: approvals/take_out/fields/purpose
 	Name string `json:"name"`
 	Cite Cite   `json:"cite"`
@@ -131,6 +131,14 @@ func (p *Pack) Elements() []Element {
 		for _, r := range a.Rules {
 			add(ak("rules"), "access_review", "access_review/rules/"+r.Flag, r.Text, r.Cite)
 		}
+	}
+	if p.Training.Cite != (Cite{}) {
+		add("training", "training", "training", "研修・訓練", p.Training.Cite)
+	}
+	for _, x := range p.Training.Courses {
+		key := "training.courses/" + x.ID
+		add(key, "course", "training/courses/"+x.ID, x.Name, x.Cite)
+		add(key, "course_month", "training/courses/"+x.ID+"/month", x.Name, x.MonthCite)
 	}
 	if p.Risk.Defined() {
 		add("risk", "risk", "risk", "リスク評価表", p.Risk.Cite)

@@ -52,6 +52,7 @@ func merge(parent, child *Pack) *Pack {
 	if ci.PlanApproval == "" && ci.PlanApprovedBy == "" {
 		out.Incident.PlanApproval, out.Incident.PlanApprovedBy = pi.PlanApproval, pi.PlanApprovedBy
 	}
+	out.Training = mergeTraining(parent.Training, child.Training, out.Inherited)
 	if len(child.Review.DecidedBy) == 0 && len(parent.Review.DecidedBy) > 0 {
 		out.Review = parent.Review
 		out.Inherited["review"] = true

@@ -38,6 +38,7 @@ type Pack struct {
 	Risk         Risk         `yaml:"risk,omitempty" json:"risk,omitempty"`
 	Review       Review       `yaml:"review,omitempty" json:"review,omitempty"`
 	Pledges      []Pledge     `yaml:"pledges,omitempty" json:"pledges,omitempty"`
+	Training     Training     `yaml:"training,omitempty" json:"training,omitzero"`
 	Auth         Auth         `yaml:"auth" json:"auth"`
 	// Notes are what the pack says about its source (原典についての注記); they are the pack's
 	// own and never taken from a base pack.

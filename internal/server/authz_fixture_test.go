@@ -252,6 +252,7 @@ func newMatrix(t *testing.T, db *store.DB) *matrix {
 	m.plantAudits(ctx)
 	m.plantInspections(ctx)
 	m.plantAccessReviews(ctx)
+	m.plantTraining(ctx)
 	m.fillParams(ctx)
 	return m
 }

@@ -126,6 +126,8 @@ var paramKinds = map[string]string{
 	"access-reviews/{id}": "access_review", "items/{item}": "access_review_item",
 	"transfers/{id}":       "transfer",
 	"system-accounts/{id}": "system_account",
+	"trainings/{id}":       "training_plan", "sessions/{session}": "training_session", "imports/{import}": "training_import",
+	"training/{id}": "training_assignment",
 }
 
 // slot is one wildcard of a path.

@@ -217,6 +217,7 @@ func TestAdministration(t *testing.T) {
 			visitReviewPages(t, f)
 			visitPledgePages(t, f)
 			visitTransferPages(t, c)
+			visitTrainingPages(t, f)
 		})
 		t.Run("API tokens and service accounts", func(t *testing.T) {
 			c := f.browser()

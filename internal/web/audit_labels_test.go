@@ -43,6 +43,7 @@ var auditActions = []string{
 	"staff.create", "staff.move", "staff.phone", "staff.update",
 	"transfer.apply", "transfer.apply_due", "transfer.fail", "transfer.map", "transfer.upload", "transfer.withdraw",
 	"task.complete", "task.generate",
+	"training.assign", "training.confirm", "training.import", "training.plan", "training.roll_call", "training.session",
 	"token.create", "token.revoke",
 	"user.create", "user.create_service", "user.disable", "user.enable", "user.link_directory", "user.reset_password", "user.set_lang", "user.unlock", "user.update_directory",
 }

@@ -72,4 +72,5 @@ func assetFieldLabel(l labels, f string) string {
 var auditEntities = []string{"asset", "request", "incident", "incident_evidence", "incident_contact", "logbook_entry",
 	"organization", "department", "staff", "role_assignment", "user", "api_token", "directory_settings",
 	"audit", "audit_plan", "risk", "task", "task_generation", "inspection_campaign", "inspection_sheet", "inspection_finding", "review", "procedure", "pledge_signature",
-	"access_review", "access_review_item", "transfer_list"}
+	"access_review", "access_review_item", "transfer_list",
+	"training_plan", "training_session", "training_assignment", "training_import"}

@@ -345,6 +345,32 @@ func (w *Server) routes() []Route {
 	m.Handle("GET /procedures/{id}/file", full(w.procedureFile))
 	m.Handle("POST /procedures/{id}/revise", files(w.procedureRevise))
 
+	sheetUpload := func(h handlerFunc) http.Handler {
+		return w.withSession(w.signedIn(w.handleMultipart(maxTrainingUpload, h)))
+	}
+	m.Handle("GET /trainings", full(w.trainings))
+	m.Handle("POST /trainings", full(w.trainingPlanCreate))
+	m.Handle("GET /trainings/export", full(w.trainingsExport))
+	m.Handle("GET /trainings/{id}", full(w.trainingPlan))
+	m.Handle("GET /trainings/{id}/export", full(w.trainingPlanExport))
+	m.Handle("POST /trainings/{id}/assign", full(w.trainingAssign))
+	m.Handle("POST /trainings/{id}/sessions", full(w.trainingSessionCreate))
+	m.Handle("GET /trainings/{id}/matrix", full(w.trainingMatrix))
+	m.Handle("GET /trainings/{id}/matrix/export", full(w.trainingMatrixExport))
+	m.Handle("GET /trainings/{id}/report", full(w.trainingReport))
+	m.Handle("GET /trainings/{id}/import", full(w.trainingImportForm))
+	m.Handle("POST /trainings/{id}/import", sheetUpload(w.trainingImportUpload))
+	m.Handle("GET /trainings/{id}/imports/{import}", full(w.trainingImport))
+	m.Handle("POST /trainings/{id}/imports/{import}/check", full(w.trainingImportCheck))
+	m.Handle("POST /trainings/{id}/imports/{import}/apply", full(w.trainingImportApply))
+	m.Handle("GET /trainings/{id}/sessions/{session}", full(w.trainingSession))
+	m.Handle("GET /trainings/{id}/sessions/{session}/print", full(w.trainingAttendancePrint))
+	m.Handle("GET /trainings/{id}/sessions/{session}/export", full(w.trainingSessionExport))
+	m.Handle("POST /trainings/{id}/sessions/{session}/roll-call", full(w.trainingRollCall))
+	m.Handle("GET /my/training", full(w.trainingMine))
+	m.Handle("GET /my/training/export", full(w.trainingMineExport))
+	m.Handle("POST /my/training/{id}/confirm", full(w.trainingConfirm))
+
 	m.Handle("GET /audit", full(w.audit))
 	m.Handle("POST /audit/verify", full(w.auditVerify))
 
