@@ -20,7 +20,7 @@ func TestJobRuns(t *testing.T) {
 			t.Fatal(err)
 		}
 		l := decodeAs[list[schedule.Run]](t, f.do("GET", "/api/v1/jobs", f.admin, nil), http.StatusOK)
-		if l.Total != 7 {
+		if l.Total != 9 {
 			t.Fatalf("runs %+v", l)
 		}
 		for _, r := range l.Items {

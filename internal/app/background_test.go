@@ -28,7 +28,7 @@ func TestSchedulerJobs(t *testing.T) {
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Fatalf("jobs\n got %v\nwant %v", got, want)
 	}
-	if plain := s.Scheduler(app.Background{}); len(plain.Jobs) != 7 {
+	if plain := s.Scheduler(app.Background{}); len(plain.Jobs) != 9 {
 		t.Fatalf("without mail and checkpoints: %d jobs", len(plain.Jobs))
 	}
 	if sch.Now().Equal(time.Time{}) || !sch.Now().Equal(now) {
