@@ -58,20 +58,7 @@ func accountCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err != nil {
 			return describe(err)
 		}
-		for _, e := range rep.Errors {
-			fmt.Fprintf(stdout, "%d 行目「%s」: %s\n", e.Row, e.Column, e.Message)
-		}
-		fmt.Fprintf(stdout, "%d 行: 新規 %d、変更 %d、変更なし %d、ファイルにないID %d、エラー %d\n",
-			rep.Rows, rep.New, rep.Changed, rep.Unchanged, rep.Missing, len(rep.Errors))
-		switch {
-		case len(rep.Errors) > 0:
-			return fmt.Errorf("エラーのある行があるため、何も変更していません")
-		case rep.Applied:
-			fmt.Fprintf(stdout, "取り込みました（抹消 %d 件）\n", rep.Removed)
-		case !*apply:
-			fmt.Fprintln(stdout, "確認だけを行いました。取り込むには --apply を付けてください")
-		}
-		return nil
+		return printAccountImport(stdout, rep, *apply)
 	}
 	list, err := s.SystemAccounts.All(ctx, who, sysaccount.Filter{SystemRef: *system, Kind: *kind, Flag: *flag, State: *state})
 	if err != nil {
@@ -91,5 +78,24 @@ func accountCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	fmt.Fprintf(stdout, "%d 件\n", len(list))
+	return nil
+}
+
+// printAccountImport reports an account import row by row and in sum, from a file or the
+// directory; a list with errors changed nothing.
+func printAccountImport(stdout io.Writer, rep sysaccount.ImportReport, apply bool) error {
+	for _, e := range rep.Errors {
+		fmt.Fprintf(stdout, "%d 行目「%s」: %s\n", e.Row, e.Column, e.Message)
+	}
+	fmt.Fprintf(stdout, "%d 行: 新規 %d、変更 %d、変更なし %d、ファイルにないID %d、エラー %d\n",
+		rep.Rows, rep.New, rep.Changed, rep.Unchanged, rep.Missing, len(rep.Errors))
+	switch {
+	case len(rep.Errors) > 0:
+		return fmt.Errorf("エラーのある行があるため、何も変更していません")
+	case rep.Applied:
+		fmt.Fprintf(stdout, "取り込みました（抹消 %d 件）\n", rep.Removed)
+	case !apply:
+		fmt.Fprintln(stdout, "確認だけを行いました。取り込むには --apply を付けてください")
+	}
 	return nil
 }

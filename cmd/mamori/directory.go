@@ -13,6 +13,7 @@ import (
 
 	"mamori/internal/directory"
 	"mamori/internal/i18n"
+	"mamori/internal/sysaccount"
 )
 
 // ldapFlags are the directory connection's flags, shared by serve and the directory command.
@@ -77,6 +78,10 @@ func directoryCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs, d := newFlagSet("directory "+sub, stderr)
 	lf := addLDAPFlags(fs)
 	sync := fs.Bool("sync", false, "people: move the staff records to the departments the directory gives (recorded as moves)")
+	system := fs.String("system", "", "accounts: take the directory's accounts in as the accounts of this system of the register (checked only, unless --apply)")
+	apply := fs.Bool("apply", false, "accounts --system: apply the import after the check")
+	removeMissing := fs.Bool("remove-missing", false, "accounts --system: mark the system's accounts the directory no longer holds as removed")
+	as := fs.String("as", "", "accounts --system: act as this account (the system's 情報システム管理者); without it the system itself")
 	lang := fs.String("lang", "ja", "language of the messages: ja or en")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -99,6 +104,10 @@ func directoryCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		accts, err := cfg.Accounts(ctx)
 		if err != nil {
 			return problemError(err, *lang)
+		}
+		if *system != "" {
+			return importDirectoryAccounts(ctx, d, accts, *as, sysaccount.ImportOptions{SystemRef: *system, DryRun: !*apply,
+				RemoveMissing: *removeMissing, Source: "directory"}, stdout)
 		}
 		tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "LOGIN\tNAME\tEMPLOYEE_NO\tDISABLED\tLAST_LOGON\tPASSWORD_LAST_SET\tGROUPS")
@@ -153,4 +162,33 @@ func day(t *time.Time) string {
 		return ""
 	}
 	return t.In(i18n.Tokyo).Format(time.DateOnly)
+}
+
+// importDirectoryAccounts takes the directory's accounts in as the accounts of one system of the
+// register, through the same checks as an uploaded account list: owners by staff number, a dry
+// run unless applied, every row or none.
+func importDirectoryAccounts(ctx context.Context, d *dataFlags, accts []directory.Account, as string, opts sysaccount.ImportOptions, stdout io.Writer) error {
+	s, closeDB, err := d.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	who, err := actingActor(ctx, s, as)
+	if err != nil {
+		return err
+	}
+	rows := make([]sysaccount.Row, 0, len(accts))
+	for i, a := range accts {
+		r := sysaccount.Row{Line: i + 1, Login: a.Login, Kind: "personal", DisplayName: a.Name, OwnerNo: a.EmployeeNo,
+			LastLoginOn: day(a.LastLogon), PasswordChangedOn: day(a.PasswordLastSet)}
+		if a.Disabled {
+			r.Note = "ディレクトリで無効"
+		}
+		rows = append(rows, r)
+	}
+	rep, err := s.SystemAccounts.ImportRows(ctx, who, rows, opts, nil)
+	if err != nil {
+		return describe(err)
+	}
+	return printAccountImport(stdout, rep, !opts.DryRun)
 }

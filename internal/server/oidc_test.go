@@ -19,14 +19,13 @@ import (
 
 // oidcSite is Mamori served with sign-in from an identity provider running in the test.
 type oidcSite struct {
-	t        *testing.T
-	s        *app.Services
-	srv      *httptest.Server
-	idp      *oidctest.Provider
-	admin    string // the platform administrator's first password
-	org      int64
-	svc      *oidc.Service
-	provider bool
+	t     *testing.T
+	s     *app.Services
+	srv   *httptest.Server
+	idp   *oidctest.Provider
+	admin string // the platform administrator's first password
+	org   int64
+	svc   *oidc.Service
 }
 
 func startOIDC(t *testing.T, db *store.DB, cfg oidc.Config) *oidcSite {
@@ -130,11 +129,10 @@ func TestOIDCLoginPage(t *testing.T) {
 	})
 	t.Run("not configured: no button, no route", func(t *testing.T) {
 		_, srv, _ := start(t, storetest.SQLite(t))
-		res, body := get(t, srv.URL+"/login")
-		if strings.Contains(body, "庁内認証基盤") {
+		if _, body := get(t, srv.URL+"/login"); strings.Contains(body, "庁内認証基盤") {
 			t.Fatal("button shown without a provider")
 		}
-		if res, _ = get(t, srv.URL+"/login/oidc"); res.StatusCode != http.StatusNotFound {
+		if res, _ := get(t, srv.URL+"/login/oidc"); res.StatusCode != http.StatusNotFound {
 			t.Fatalf("start without a provider: %d", res.StatusCode)
 		}
 	})
