@@ -111,9 +111,6 @@ func Load(ctx context.Context, s *app.Services, orgID int64, p *policy.Compiled)
 	if err := b.risks(p); err != nil {
 		return res, err
 	}
-	if err := b.pledges(p); err != nil {
-		return res, err
-	}
 	if err := b.systemAccounts(p); err != nil {
 		return res, err
 	}
@@ -127,6 +124,10 @@ func Load(ctx context.Context, s *app.Services, orgID int64, p *policy.Compiled)
 		return res, err
 	}
 	if err := b.training(p); err != nil {
+		return res, err
+	}
+	// After the parts that hire people (training, 人事異動), so that those the pledges bind sign.
+	if err := b.pledges(p); err != nil {
 		return res, err
 	}
 	// Last, once every role the demo grants is held (the requests grant systems' roles), so

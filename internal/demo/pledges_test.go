@@ -38,8 +38,8 @@ func TestDemoPledges(t *testing.T) {
 					paper++
 				}
 			}
-			if online != c.online || paper != c.paper || unsigned != c.unsigned {
-				t.Errorf("%d signed in Mamori, %d on paper, %d unsigned; want %d, %d, %d", online, paper, unsigned, c.online, c.paper, c.unsigned)
+			if online < c.online || paper != c.paper || unsigned != c.unsigned {
+				t.Errorf("%d signed in Mamori, %d on paper, %d unsigned; want at least %d, then %d, %d", online, paper, unsigned, c.online, c.paper, c.unsigned)
 			}
 		})
 	}

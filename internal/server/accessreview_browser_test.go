@@ -92,7 +92,9 @@ func TestBrowserAccessReview(t *testing.T) {
 	r.fill(mctx, []field{chosen(fmt.Sprint("outcome-", removed.ID), "remove"), typed(fmt.Sprint("reason-", removed.ID), "異動により不要")})
 	r.step(mctx, "remove "+removed.Login, chromedp.Click(chromedp.ID(fmt.Sprint("decide-", removed.ID))), chromedp.WaitVisible(chromedp.CSS(".notice--success")))
 	r.fill(mctx, []field{chosen("bulk-outcome", "keep"), typed("bulk-reason", "業務に必要")})
-	r.step(mctx, "keep the rest", chromedp.Click(chromedp.ID("bulk-decide")), chromedp.WaitVisible(chromedp.CSS(".notice--success")))
+	// The page shows the removal's notice already: wait for the bulk decision's own.
+	r.step(mctx, "keep the rest", chromedp.Click(chromedp.ID("bulk-decide")),
+		chromedp.WaitVisible(chromedp.Search(`//*[contains(@class,"notice--success") and contains(., "まとめて判定しました")]`)))
 	_, mine, err := r.s.AccessReviews.Items(bg, r.actor(manager), id, accessreview.ItemFilter{Mine: true, Status: accessreview.StatusPending})
 	must(t, err)
 	for _, it := range mine {
