@@ -73,18 +73,9 @@ func (s *Service) Decide(ctx context.Context, who access.Actor, reviewID, itemID
 	now := s.now()
 	var out Item
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		r, err := s.loadBare(ctx, tx, who.OrgID, reviewID)
+		r, it, err := s.readableItem(ctx, tx, p, who, reviewID, itemID)
 		if err != nil {
 			return err
-		}
-		// Whoever reads the item reads its review (seesItem below): no count of the review's
-		// accounts is needed to find out.
-		it, err := item(ctx, tx, reviewID, itemID)
-		if err != nil {
-			return err
-		}
-		if !seesItem(p, who, r, it) {
-			return apperr.New(apperr.NotFound, "accessreview.error.item_not_found")
 		}
 		if err := mayDecide(who, r, it); err != nil {
 			return err

@@ -57,18 +57,9 @@ func (s *Service) Prove(ctx context.Context, who access.Actor, reviewID, itemID 
 	now := s.now()
 	var out Item
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		r, err := s.loadBare(ctx, tx, who.OrgID, reviewID)
+		r, it, err := s.readableItem(ctx, tx, p, who, reviewID, itemID)
 		if err != nil {
 			return err
-		}
-		// Whoever reads the item reads its review (seesItem below): no count of the review's
-		// accounts is needed to find out.
-		it, err := item(ctx, tx, reviewID, itemID)
-		if err != nil {
-			return err
-		}
-		if !seesItem(p, who, r, it) {
-			return apperr.New(apperr.NotFound, "accessreview.error.item_not_found")
 		}
 		if err := mayProve(who, r, it); err != nil {
 			return err
@@ -141,4 +132,22 @@ func (s *Service) Close(ctx context.Context, who access.Actor, reviewID int64) (
 		return err
 	})
 	return out, err
+}
+
+// readableItem reads a review and one of its accounts for an act on it, inside the act's
+// transaction: not found unless the actor reads the account. Whoever reads the account reads
+// its review (seesItem): no count of the review's accounts is needed to find out.
+func (s *Service) readableItem(ctx context.Context, tx *sql.Tx, p *policy.Compiled, who access.Actor, reviewID, itemID int64) (Review, Item, error) {
+	r, err := s.loadBare(ctx, tx, who.OrgID, reviewID)
+	if err != nil {
+		return Review{}, Item{}, err
+	}
+	it, err := item(ctx, tx, reviewID, itemID)
+	if err != nil {
+		return Review{}, Item{}, err
+	}
+	if !seesItem(p, who, r, it) {
+		return Review{}, Item{}, apperr.New(apperr.NotFound, "accessreview.error.item_not_found")
+	}
+	return r, it, nil
 }
