@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"database/sql"
 	"fmt"
 	"slices"
 	"time"
@@ -119,31 +120,24 @@ func (b *builder) leaverAndMover(ref, dept string, day func(int) string) error {
 			return fmt.Errorf("demo account %s: %w", in.Login, err)
 		}
 	}
+	// The leaver left and the mover moved after their IDs were granted: recorded as a 人事異動
+	// by hand would record them.
 	to := b.otherDepartment(dept)
-	from := b.depts[dept]
-	db := b.s.DB.SQL
-	at := b.s.Now()
-	if _, err := db.ExecContext(b.ctx, `UPDATE staff SET active = FALSE, left_on = $1 WHERE id = $2`, day(20), leaver.id); err != nil {
-		return err
-	}
-	if _, err := db.ExecContext(b.ctx, `UPDATE staff SET department_id = $1 WHERE id = $2`, b.depts[to], mover.id); err != nil {
+	err = b.s.DB.InTx(b.ctx, func(tx *sql.Tx) error {
+		for _, mv := range []org.MoveInput{
+			{Kind: org.MoveLeave, StaffID: leaver.id, EffectiveOn: day(20), Source: "manual"},
+			{Kind: org.MoveTransfer, StaffID: mover.id, ToDepartmentID: b.depts[to], EffectiveOn: day(30), Source: "manual"},
+		} {
+			if _, _, err := org.ApplyMove(b.ctx, tx, b.sys, b.s.Now(), mv); err != nil {
+				return fmt.Errorf("demo move: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	mover.dept = to
-	for _, mv := range []struct {
-		who      *member
-		kind     string
-		to       any
-		toTitle  string
-		daysAgo  int
-		fromName string
-	}{{leaver, org.MoveLeave, nil, "", 20, dept}, {mover, org.MoveTransfer, b.depts[to], "主任", 30, dept}} {
-		if _, err := db.ExecContext(b.ctx, `INSERT INTO staff_moves (org_id, staff_id, kind, from_department_id, to_department_id,
-			from_title, to_title, effective_on, source, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'manual', $9)`,
-			b.sys.OrgID, mv.who.id, mv.kind, from, mv.to, mv.who.title, mv.toTitle, day(mv.daysAgo), at); err != nil {
-			return fmt.Errorf("demo move of %s: %w", mv.who.name, err)
-		}
-	}
 	return nil
 }
 
